@@ -1,0 +1,101 @@
+import { join } from 'node:path'
+import { mkdirSync } from 'node:fs'
+import { platform } from 'node:os'
+import type { IpcResult } from '../../shared/ipc'
+import { systemClock } from './clock'
+import type { CoreContext, CoreOptions, Feature } from './context'
+import { EventBus } from './events'
+import { dispatch } from './ipc/dispatch'
+import type { CallContext, Handlers } from './ipc/handlers'
+import { APP_NAME, APP_VERSION } from './version'
+import { AuditLog } from './vault/audit'
+import { openDatabase } from './vault/database'
+import { DEFAULT_ARGON2 } from './vault/key-protector'
+import { Keyring } from './vault/keyring'
+import { applyMigrations } from './vault/migrations'
+import { vaultMigrations } from './vault/schema'
+import { Settings } from './vault/settings'
+import { VaultService } from './vault/vault-service'
+import { createVaultFeature } from './vault/feature'
+
+export interface Core {
+  ctx: CoreContext
+  handlers: Handlers
+  /** Validated call of one channel, exactly as IPC does it. */
+  invoke(channel: unknown, input: unknown, call?: CallContext): Promise<IpcResult>
+  close(): Promise<void>
+}
+
+export const VAULT_FILE = 'vault.sqlite'
+
+/** Composition root: opens the vault file, runs every feature's migrations, wires the handlers. */
+export async function createCore(options: CoreOptions): Promise<Core> {
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 })
+  const clock = options.clock ?? systemClock
+  const db = openDatabase(join(options.dataDir, VAULT_FILE))
+  try {
+    applyMigrations(db, 'vault', vaultMigrations)
+  } catch (e) {
+    db.close()
+    throw e
+  }
+  const keyring = new Keyring()
+  const settings = new Settings(db)
+  const audit = new AuditLog(db, clock)
+  const events = new EventBus()
+  const vault = new VaultService({
+    db,
+    keyring,
+    settings,
+    audit,
+    osProtector: options.osProtector,
+    kdf: options.kdf ?? DEFAULT_ARGON2,
+  })
+  const ctx: CoreContext = {
+    options,
+    dataDir: options.dataDir,
+    db,
+    clock,
+    keyring,
+    settings,
+    audit,
+    events,
+    vault,
+    env: options.env ?? process.env,
+    version: options.version ?? APP_VERSION,
+  }
+
+  const vaultFeature = createVaultFeature(ctx)
+  const features: Feature<unknown>[] = [vaultFeature]
+
+  const handlers: Handlers = {
+    'app.info': () => ({
+      name: APP_NAME,
+      version: ctx.version,
+      platform: platform(),
+      dataDir: ctx.dataDir,
+      runtime: options.runtime,
+    }),
+    ...vaultFeature.handlers,
+  }
+
+  for (const f of features) await f.start?.()
+
+  let closed = false
+  return {
+    ctx,
+    handlers,
+    invoke: (channel, input, call = { actor: 'ui' }) =>
+      dispatch(handlers, channel, input, call, (ch, e) => {
+        // Internal errors are logged by channel and error class only: a message could carry input.
+        console.error(`[keybridge] ${ch} failed: ${(e as Error)?.name ?? 'error'}`)
+      }),
+    async close() {
+      if (closed) return
+      closed = true
+      for (const f of [...features].reverse()) await f.stop?.()
+      keyring.lock()
+      db.close()
+    },
+  }
+}

@@ -1,0 +1,46 @@
+import type { Clock } from './clock'
+import type { EventBus } from './events'
+import type { AuditLog } from './vault/audit'
+import type { Db } from './vault/database'
+import type { Argon2Params, OsKeyProtector } from './vault/key-protector'
+import type { Keyring } from './vault/keyring'
+import type { Settings } from './vault/settings'
+import type { VaultService } from './vault/vault-service'
+
+export type Runtime = 'electron' | 'node' | 'browser-harness'
+
+export interface CoreOptions {
+  /** Folder holding vault.sqlite and everything else Keybridge writes. */
+  dataDir: string
+  runtime: Runtime
+  /** The OS keychain (Electron safeStorage). Absent headless. */
+  osProtector?: OsKeyProtector
+  clock?: Clock
+  /** Argon2id cost for new master passwords (tests lower it; stored with each keyslot). */
+  kdf?: Argon2Params
+  /** Environment for base URL overrides (KEYBRIDGE_<SERVICE>_BASE_URL); defaults to process.env. */
+  env?: Record<string, string | undefined>
+  version?: string
+}
+
+/** What every feature of the core is built from. Created once by createCore. */
+export interface CoreContext {
+  options: CoreOptions
+  dataDir: string
+  db: Db
+  clock: Clock
+  keyring: Keyring
+  settings: Settings
+  audit: AuditLog
+  events: EventBus
+  vault: VaultService
+  env: Record<string, string | undefined>
+  version: string
+}
+
+/** A feature plugs its handlers (and optional background work) into the core. */
+export interface Feature<H> {
+  handlers: H
+  start?(): void | Promise<void>
+  stop?(): void | Promise<void>
+}

@@ -1,0 +1,33 @@
+import type { Migration } from './migrations'
+
+/** The vault module's own tables: metadata, keyslots, settings, audit. Credentials come in later migrations. */
+export const vaultMigrations: Migration[] = [
+  {
+    version: 1,
+    name: 'vault core',
+    up(db) {
+      db.exec(`
+        CREATE TABLE vault_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE keyslots (
+          kind TEXT PRIMARY KEY CHECK (kind IN ('os', 'password')),
+          params TEXT NOT NULL,
+          wrapped BLOB NOT NULL,
+          created_at INTEGER NOT NULL
+        );
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE audit_log (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          at INTEGER NOT NULL,
+          actor TEXT NOT NULL,
+          actor_name TEXT,
+          action TEXT NOT NULL,
+          target TEXT,
+          outcome TEXT NOT NULL,
+          duration_ms REAL,
+          detail TEXT
+        );
+        CREATE INDEX audit_log_at ON audit_log (at);
+      `)
+    },
+  },
+]

@@ -1,0 +1,42 @@
+import type { z } from 'zod'
+import { appChannels } from './ipc/app'
+import type { ChannelDef } from './ipc/define'
+import { vaultChannels, vaultEvents } from './ipc/vault'
+
+/**
+ * The whole IPC contract: channel → { input, output } zod schemas. The main process registers
+ * exactly this map, the renderer's api.ts is typed from it and the browser test harness serves it,
+ * so drift between them fails `tsc`. Each feature keeps its fragment in shared/ipc/<feature>.ts.
+ */
+export const channels = {
+  ...appChannels,
+  ...vaultChannels,
+} satisfies Record<string, ChannelDef>
+
+/** Main → renderer notifications: event name → payload schema. */
+export const events = {
+  ...vaultEvents,
+} satisfies Record<string, z.ZodType>
+
+export type Channels = typeof channels
+export type ChannelName = keyof Channels
+export type ChannelInput<C extends ChannelName> = z.input<Channels[C]['input']>
+export type ChannelOutput<C extends ChannelName> = z.output<Channels[C]['output']>
+export type EventName = keyof typeof events
+export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>
+
+/** What every invoke resolves to; errors are values so Electron never wraps or leaks them. */
+export type IpcResult<T = unknown> =
+  { ok: true; data: T } | { ok: false; error: { code: import('./errors').ErrorCode; message: string } }
+
+export function isChannelName(name: unknown): name is ChannelName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(channels, name)
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name)
+}
+
+/** The single IPC channel names used by the preload bridge. */
+export const IPC_INVOKE = 'keybridge:invoke'
+export const IPC_EVENT = 'keybridge:event'
