@@ -2,6 +2,12 @@ import type { z } from 'zod'
 import { appChannels } from './ipc/app'
 import type { ChannelDef } from './ipc/define'
 import { vaultChannels, vaultEvents } from './ipc/vault'
+import { credentialsChannels, credentialsEvents } from './ipc/credentials'
+import { servicesChannels, servicesEvents } from './ipc/services'
+import { homeassistantChannels, homeassistantEvents } from './ipc/homeassistant'
+import { bridgeChannels, bridgeEvents } from './ipc/bridge'
+import { backupChannels, backupEvents } from './ipc/backup'
+import { settingsChannels, settingsEvents } from './ipc/settings'
 
 /**
  * The whole IPC contract: channel → { input, output } zod schemas. The main process registers
@@ -11,11 +17,23 @@ import { vaultChannels, vaultEvents } from './ipc/vault'
 export const channels = {
   ...appChannels,
   ...vaultChannels,
+  ...credentialsChannels,
+  ...servicesChannels,
+  ...homeassistantChannels,
+  ...bridgeChannels,
+  ...backupChannels,
+  ...settingsChannels,
 } satisfies Record<string, ChannelDef>
 
 /** Main → renderer notifications: event name → payload schema. */
 export const events = {
   ...vaultEvents,
+  ...credentialsEvents,
+  ...servicesEvents,
+  ...homeassistantEvents,
+  ...bridgeEvents,
+  ...backupEvents,
+  ...settingsEvents,
 } satisfies Record<string, z.ZodType>
 
 export type Channels = typeof channels

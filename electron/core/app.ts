@@ -17,6 +17,29 @@ import { vaultMigrations } from './vault/schema'
 import { Settings } from './vault/settings'
 import { VaultService } from './vault/vault-service'
 import { createVaultFeature } from './vault/feature'
+import { CredentialStore } from './credentials/store'
+import { credentialMigrations } from './credentials/schema'
+import { createCredentialsFeature } from './credentials/feature'
+import { providersMigrations } from './providers/schema'
+import { createProvidersFeature } from './providers/feature'
+import { homeassistantMigrations } from './homeassistant/schema'
+import { createHomeAssistantFeature } from './homeassistant/feature'
+import { bridgeMigrations } from './bridge/schema'
+import { createBridgeFeature } from './bridge/feature'
+import { backupMigrations } from './backup/schema'
+import { createBackupFeature } from './backup/feature'
+import { createSettingsFeature } from './settings/feature'
+import type { Migration } from './vault/migrations'
+
+/** Each feature's tables, migrated independently (see vault/migrations.ts). */
+const MIGRATIONS: [string, Migration[]][] = [
+  ['vault', vaultMigrations],
+  ['credentials', credentialMigrations],
+  ['providers', providersMigrations],
+  ['homeassistant', homeassistantMigrations],
+  ['bridge', bridgeMigrations],
+  ['backup', backupMigrations],
+]
 
 export interface Core {
   ctx: CoreContext
@@ -34,7 +57,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const clock = options.clock ?? systemClock
   const db = openDatabase(join(options.dataDir, VAULT_FILE))
   try {
-    applyMigrations(db, 'vault', vaultMigrations)
+    for (const [module, migrations] of MIGRATIONS) applyMigrations(db, module, migrations)
   } catch (e) {
     db.close()
     throw e
@@ -61,12 +84,27 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     audit,
     events,
     vault,
+    credentials: new CredentialStore(db, keyring, audit, clock, events),
     env: options.env ?? process.env,
     version: options.version ?? APP_VERSION,
   }
 
   const vaultFeature = createVaultFeature(ctx)
-  const features: Feature<unknown>[] = [vaultFeature]
+  const credentialsFeature = createCredentialsFeature(ctx)
+  const providersFeature = createProvidersFeature(ctx)
+  const homeAssistantFeature = createHomeAssistantFeature(ctx)
+  const bridgeFeature = createBridgeFeature(ctx)
+  const backupFeature = createBackupFeature(ctx)
+  const settingsFeature = createSettingsFeature(ctx)
+  const features: Feature<unknown>[] = [
+    vaultFeature,
+    credentialsFeature,
+    providersFeature,
+    homeAssistantFeature,
+    bridgeFeature,
+    backupFeature,
+    settingsFeature,
+  ]
 
   const handlers: Handlers = {
     'app.info': () => ({
@@ -77,6 +115,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       runtime: options.runtime,
     }),
     ...vaultFeature.handlers,
+    ...credentialsFeature.handlers,
+    ...providersFeature.handlers,
+    ...homeAssistantFeature.handlers,
+    ...bridgeFeature.handlers,
+    ...backupFeature.handlers,
+    ...settingsFeature.handlers,
   }
 
   for (const f of features) await f.start?.()

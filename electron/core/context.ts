@@ -1,4 +1,5 @@
 import type { Clock } from './clock'
+import type { CredentialStore } from './credentials/store'
 import type { EventBus } from './events'
 import type { AuditLog } from './vault/audit'
 import type { Db } from './vault/database'
@@ -21,6 +22,15 @@ export interface CoreOptions {
   /** Environment for base URL overrides (KEYBRIDGE_<SERVICE>_BASE_URL); defaults to process.env. */
   env?: Record<string, string | undefined>
   version?: string
+  /** The system clipboard (Electron's in the app, an in-memory one in tests). Copy-secret needs it. */
+  clipboard?: Clipboard
+  /** Desktop notifications (Electron's Notification in the app). Absent headless. */
+  notify?: (n: { title: string; body: string; kind: 'approval' | 'credential' | 'bridge' }) => void
+}
+
+export interface Clipboard {
+  writeText(text: string): void
+  readText(): string
 }
 
 /** What every feature of the core is built from. Created once by createCore. */
@@ -34,6 +44,7 @@ export interface CoreContext {
   audit: AuditLog
   events: EventBus
   vault: VaultService
+  credentials: CredentialStore
   env: Record<string, string | undefined>
   version: string
 }

@@ -1,5 +1,17 @@
+import { backupCommands } from './commands/backup'
+import { bridgeCommands } from './commands/bridge'
+import { credentialsCommands } from './commands/credentials'
+import { homeassistantCommands } from './commands/homeassistant'
+import { servicesCommands } from './commands/services'
 import { vaultCommands } from './commands/vault'
 import type { CommandSpec } from './spec'
 
 /** Every headless command. Each feature keeps its commands in cli/commands/<feature>.ts. */
-export const commands: CommandSpec[] = [...vaultCommands]
+export const commands: CommandSpec[] = [
+  ...vaultCommands,
+  ...credentialsCommands,
+  ...servicesCommands,
+  ...homeassistantCommands,
+  ...bridgeCommands,
+  ...backupCommands,
+]

@@ -1,0 +1,3 @@
+import type { CommandSpec } from '../spec'
+
+export const bridgeCommands: CommandSpec[] = []

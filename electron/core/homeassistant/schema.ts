@@ -1,0 +1,3 @@
+import type { Migration } from '../vault/migrations'
+
+export const homeassistantMigrations: Migration[] = []

@@ -1,0 +1,20 @@
+/**
+ * Every column in the vault that holds a sealed blob, across features. Key rotation re-seals them
+ * all in one transaction and backups open and re-seal them, so a feature that adds a sealed
+ * column must register it here (its row id column is what the AAD binds to).
+ */
+export interface SealedColumn {
+  table: string
+  idColumn: string
+  column: string
+}
+
+export const SEALED_COLUMNS: SealedColumn[] = [{ table: 'credentials', idColumn: 'id', column: 'secrets' }]
+
+/** The AAD location of one sealed column of one row: field is the column name. */
+export function sealLocation(
+  col: SealedColumn,
+  rowId: string | number,
+): { table: string; rowId: string; field: string } {
+  return { table: col.table, rowId: String(rowId), field: col.column }
+}

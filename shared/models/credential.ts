@@ -1,0 +1,40 @@
+import { z } from 'zod'
+
+export const CredentialStatus = z.enum(['active', 'invalid', 'expired', 'revoked', 'unvalidated'])
+export type CredentialStatus = z.infer<typeof CredentialStatus>
+
+/** A name unique per service: letters, digits, space, dot, dash, underscore. */
+export const CredentialName = z
+  .string()
+  .trim()
+  .min(1, 'Give the account a name.')
+  .max(64, 'Keep the name under 64 characters.')
+  .regex(/^[\p{L}\p{N} ._-]+$/u, 'Use letters, digits, spaces, dots, dashes or underscores.')
+
+/** Everything about a stored credential except its secrets: safe to list and send to the renderer. */
+export const CredentialSummary = z.object({
+  id: z.string(),
+  service: z.string(),
+  name: z.string(),
+  account: z.string().nullable(),
+  /** Non-secret fields (site URL, email, org, ...). */
+  fields: z.record(z.string(), z.string()),
+  /** Which secret fields are set (names only). */
+  secretFields: z.array(z.string()),
+  status: CredentialStatus,
+  isPrimary: z.boolean(),
+  lastValidatedAt: z.number().nullable(),
+  validationError: z.string().nullable(),
+  lastUsedAt: z.number().nullable(),
+  useCount: z.number().int(),
+  expiresAt: z.number().nullable(),
+  metadata: z.record(z.string(), z.string()),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+})
+export type CredentialSummary = z.infer<typeof CredentialSummary>
+
+/** `service/name`, how the CLI, the bridge and upstream env templates refer to a credential. */
+export function credentialRef(c: { service: string; name: string }): string {
+  return `${c.service}/${c.name}`
+}
