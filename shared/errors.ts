@@ -54,5 +54,31 @@ export function isAppError(e: unknown): e is AppError {
 /** Turns anything thrown into the `{ code, message }` that may cross a boundary: no stack, no internals. */
 export function toErrorShape(e: unknown): ErrorShape {
   if (isAppError(e)) return e.toJSON()
+  const io = storageFailure(e)
+  if (io) return { code: 'IO_ERROR', message: io }
   return { code: 'INTERNAL', message: 'Something went wrong inside Keybridge. Nothing was changed.' }
+}
+
+/**
+ * A readable sentence for a storage failure (disk full, read-only or failing disk) thrown by SQLite
+ * (better-sqlite3's SqliteError carries a `SQLITE_*` code) or the file system (errno code), or null for
+ * anything else. Matched by shape, so shared/ needs no native import.
+ */
+export function storageFailure(e: unknown): string | null {
+  const code = (e as { code?: unknown } | null)?.code
+  if (typeof code !== 'string') return null
+  const what = code.startsWith('SQLITE_') ? 'the vault file' : 'a file'
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') {
+    return `The disk is full, so ${what} could not be written and the change was not saved. Free some space and try again; nothing saved before was lost.`
+  }
+  if (code.startsWith('SQLITE_READONLY') || code === 'EROFS') {
+    return `${what === 'a file' ? 'A file' : 'The vault file'} is on a read-only disk or folder, so the change was not saved.`
+  }
+  if (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN') || code === 'EFBIG' || code === 'EIO') {
+    return `Writing ${what} failed (a disk or file-size error), so the change was not saved. Check the disk and try again.`
+  }
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return 'The vault file is busy (another Keybridge process is writing to it). Try again in a moment.'
+  }
+  return null
 }

@@ -8,6 +8,7 @@ import { homeassistantChannels, homeassistantEvents } from './ipc/homeassistant'
 import { bridgeChannels, bridgeEvents } from './ipc/bridge'
 import { backupChannels, backupEvents } from './ipc/backup'
 import { settingsChannels, settingsEvents } from './ipc/settings'
+import { importConfigChannels } from './ipc/importConfig'
 
 /**
  * The whole IPC contract: channel → { input, output } zod schemas. The main process registers
@@ -23,6 +24,7 @@ export const channels = {
   ...bridgeChannels,
   ...backupChannels,
   ...settingsChannels,
+  ...importConfigChannels,
 } satisfies Record<string, ChannelDef>
 
 /** Main → renderer notifications: event name → payload schema. */

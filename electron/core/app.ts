@@ -29,6 +29,7 @@ import { createBridgeFeature } from './bridge/feature'
 import { backupMigrations } from './backup/schema'
 import { createBackupFeature } from './backup/feature'
 import { createSettingsFeature } from './settings/feature'
+import { createImportConfigFeature } from './import-config/feature'
 import type { Migration } from './vault/migrations'
 
 /** Each feature's tables, migrated independently (see vault/migrations.ts). */
@@ -73,6 +74,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     audit,
     osProtector: options.osProtector,
     kdf: options.kdf ?? DEFAULT_ARGON2,
+    clock,
+    runtime: options.runtime,
   })
   const ctx: CoreContext = {
     options,
@@ -94,8 +97,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const providersFeature = createProvidersFeature(ctx)
   const homeAssistantFeature = createHomeAssistantFeature(ctx)
   const bridgeFeature = createBridgeFeature(ctx)
-  const backupFeature = createBackupFeature(ctx)
+  const backupFeature = createBackupFeature(ctx, MIGRATIONS)
   const settingsFeature = createSettingsFeature(ctx)
+  const importConfigFeature = createImportConfigFeature(ctx)
   const features: Feature<unknown>[] = [
     vaultFeature,
     credentialsFeature,
@@ -104,6 +108,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     bridgeFeature,
     backupFeature,
     settingsFeature,
+    importConfigFeature,
   ]
 
   const handlers: Handlers = {
@@ -121,6 +126,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...bridgeFeature.handlers,
     ...backupFeature.handlers,
     ...settingsFeature.handlers,
+    ...importConfigFeature.handlers,
   }
 
   for (const f of features) await f.start?.()
@@ -129,11 +135,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   return {
     ctx,
     handlers,
-    invoke: (channel, input, call = { actor: 'ui' }) =>
-      dispatch(handlers, channel, input, call, (ch, e) => {
+    invoke: (channel, input, call = { actor: 'ui' }) => {
+      // UI activity postpones auto-lock.
+      if (call.actor === 'ui') vault.touch(channel)
+      return dispatch(handlers, channel, input, call, (ch, e) => {
         // Internal errors are logged by channel and error class only: a message could carry input.
         console.error(`[keybridge] ${ch} failed: ${(e as Error)?.name ?? 'error'}`)
-      }),
+      })
+    },
     async close() {
       if (closed) return
       closed = true

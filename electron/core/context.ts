@@ -28,9 +28,13 @@ export interface CoreOptions {
   notify?: (n: { title: string; body: string; kind: 'approval' | 'credential' | 'bridge' }) => void
 }
 
+/**
+ * The system clipboard. Electron 44+ only has an asynchronous one, so the core awaits every call; an
+ * in-memory clipboard may still answer synchronously (`await` takes both).
+ */
 export interface Clipboard {
-  writeText(text: string): void
-  readText(): string
+  writeText(text: string): Promise<void> | void
+  readText(): Promise<string> | string
 }
 
 /** What every feature of the core is built from. Created once by createCore. */

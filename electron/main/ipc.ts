@@ -1,7 +1,12 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron'
-import { IPC_INVOKE, IPC_EVENT, events, type EventName } from '../../shared/ipc'
+import { IPC_INVOKE, IPC_EVENT, events, type EventName, type IpcResult } from '../../shared/ipc'
 import type { Core } from '../core/app'
-import { isAppUrl } from './security-config'
+import { isTrustedSender } from './security-config'
+
+const FORBIDDEN: IpcResult = {
+  ok: false,
+  error: { code: 'FORBIDDEN_SENDER', message: 'This window may not talk to Keybridge.' },
+}
 
 /**
  * One invoke channel carries the whole contract; core's dispatch checks the channel name and parses
@@ -15,19 +20,15 @@ export function registerIpc(
   ipcMain.handle(IPC_INVOKE, async (event: IpcMainInvokeEvent, channel: unknown, input: unknown) => {
     const contents = getWindowContents()
     const frame = event.senderFrame
-    if (
-      !contents ||
-      event.sender !== contents ||
-      !frame ||
-      frame !== contents.mainFrame ||
-      !isAppUrl(frame.url, devServerUrl)
-    ) {
-      return {
-        ok: false,
-        error: { code: 'FORBIDDEN_SENDER', message: 'This window may not talk to Keybridge.' },
-      }
-    }
-    return core.invoke(channel, input, { actor: 'ui' })
+    const trusted = isTrustedSender(
+      {
+        fromAppWindow: !!contents && event.sender === contents,
+        isMainFrame: !!frame && !!contents && frame === contents.mainFrame,
+        frameUrl: frame?.url ?? null,
+      },
+      devServerUrl,
+    )
+    return trusted ? core.invoke(channel, input, { actor: 'ui' }) : FORBIDDEN
   })
   const off = core.ctx.events.subscribe((name: EventName, payload) => {
     const parsed = events[name].safeParse(payload)

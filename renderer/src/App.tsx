@@ -1,43 +1,77 @@
-import { useEffect, useState } from 'react'
-import { Badge, Card, Flex, Heading, Text, Theme } from '@radix-ui/themes'
-import { call, errorMessage } from './api'
-import type { ChannelOutput } from '../../shared/ipc'
+import { useEffect, useSyncExternalStore } from 'react'
+import { Button, Callout, Flex, Spinner, Theme } from '@radix-ui/themes'
+import { useSettings, watchSettings, type ThemeChoice } from './features/settings/store'
+import { useVault, watchVault } from './features/vault/store'
+import { Onboarding } from './features/vault/Onboarding'
+import { LockScreen } from './features/vault/LockScreen'
+import { Shell } from './features/shell/Shell'
+import { Toasts } from './features/shell/Toasts'
+import { describeError } from './lib/notify'
+import { useT } from './i18n'
+
+const darkQuery = () => window.matchMedia('(prefers-color-scheme: dark)')
+
+function useAppearance(choice: ThemeChoice): 'light' | 'dark' {
+  const systemDark = useSyncExternalStore(
+    (cb) => {
+      const q = darkQuery()
+      q.addEventListener('change', cb)
+      return () => q.removeEventListener('change', cb)
+    },
+    () => darkQuery().matches,
+  )
+  return choice === 'system' ? (systemDark ? 'dark' : 'light') : choice
+}
 
 export function App() {
-  const [info, setInfo] = useState<ChannelOutput<'app.info'> | null>(null)
-  const [vault, setVault] = useState<ChannelOutput<'vault.status'> | null>(null)
-  const [error, setError] = useState<string | null>(null)
-
+  const theme = useSettings((s) => s.theme)
+  const language = useSettings((s) => s.language)
+  const appearance = useAppearance(theme)
   useEffect(() => {
-    Promise.all([call('app.info'), call('vault.status')])
-      .then(([i, v]) => {
-        setInfo(i)
-        setVault(v)
-      })
-      .catch((e) => setError(errorMessage(e)))
-  }, [])
-
+    document.documentElement.lang = language
+    document.documentElement.style.colorScheme = appearance
+  }, [language, appearance])
   return (
-    <Theme appearance="light" accentColor="indigo">
-      <Flex direction="column" gap="4" p="6">
-        <Heading size="7">Keybridge</Heading>
-        {error && <Text color="red">{error}</Text>}
-        {info && (
-          <Card>
-            <Text as="p" data-testid="app-version">
-              Version {info.version} on {info.platform}
-            </Text>
-            <Text as="p" color="gray">
-              Data folder: {info.dataDir}
-            </Text>
-          </Card>
-        )}
-        {vault && (
-          <Badge data-testid="vault-state" color={vault.locked ? 'amber' : 'green'}>
-            {!vault.initialized ? 'No vault yet' : vault.locked ? 'Locked' : 'Unlocked'}
-          </Badge>
-        )}
-      </Flex>
+    <Theme appearance={appearance} accentColor="indigo" grayColor="slate" radius="medium">
+      <Root />
+      <Toasts />
     </Theme>
   )
+}
+
+/** First run → onboarding; locked → lock screen; otherwise the app. */
+function Root() {
+  const t = useT()
+  const status = useVault((s) => s.status)
+  const loadError = useVault((s) => s.loadError)
+  useEffect(() => {
+    void useVault.getState().refresh()
+    void useSettings.getState().load()
+    const offSettings = watchSettings()
+    const offVault = watchVault()
+    return () => {
+      offSettings()
+      offVault()
+    }
+  }, [])
+
+  if (!status) {
+    return (
+      <Flex align="center" justify="center" height="100vh" direction="column" gap="3">
+        {loadError ? (
+          <>
+            <Callout.Root color="red" role="alert">
+              <Callout.Text>{describeError(loadError)}</Callout.Text>
+            </Callout.Root>
+            <Button onClick={() => void useVault.getState().refresh()}>{t('common.retry')}</Button>
+          </>
+        ) : (
+          <Spinner size="3" aria-label={t('common.loading')} />
+        )}
+      </Flex>
+    )
+  }
+  if (!status.initialized) return <Onboarding status={status} />
+  if (status.locked) return <LockScreen status={status} />
+  return <Shell />
 }

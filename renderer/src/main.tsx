@@ -1,6 +1,7 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import '@radix-ui/themes/styles.css'
+import './styles.css'
 import { App } from './App'
 
 createRoot(document.getElementById('root')!).render(

@@ -1,6 +1,220 @@
-import type { z } from 'zod'
-import type { ChannelDef } from './define'
+import { z } from 'zod'
+import { channel, NoInput, Ok, type ChannelDef } from './define'
 
-export const bridgeChannels = {} satisfies Record<string, ChannelDef>
+/** off < read < write < execute: a tool may be called when its level is at least what it requires. */
+export const PermissionLevel = z.enum(['off', 'read', 'write', 'execute'])
+export type PermissionLevel = z.infer<typeof PermissionLevel>
+export const RequiredLevel = z.enum(['read', 'write', 'execute'])
+export type RequiredLevel = z.infer<typeof RequiredLevel>
 
-export const bridgeEvents = {} satisfies Record<string, z.ZodType>
+export const ClientKind = z.enum(['lmstudio', 'cursor', 'claude', 'vscode'])
+export type ClientKind = z.infer<typeof ClientKind>
+
+export const ApprovalDecision = z.enum(['allow_once', 'always_allow', 'deny'])
+export type ApprovalDecision = z.infer<typeof ApprovalDecision>
+
+/** A tool pattern: `*` matches any run of characters (dots included), `?` one character. */
+export const ToolPattern = z
+  .string()
+  .trim()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_.*?/-]+$/, 'Use tool names with * or ? wildcards, e.g. homeassistant.*')
+
+export const TokenName = z
+  .string()
+  .trim()
+  .min(1, 'Give the client a name.')
+  .max(64, 'Keep the name under 64 characters.')
+  .regex(/^[\p{L}\p{N} ._-]+$/u, 'Use letters, digits, spaces, dots, dashes or underscores.')
+
+export const BridgeConfig = z.object({
+  host: z.string().min(1).max(255),
+  port: z.number().int().min(0).max(65535),
+  /** Requests per minute per client token. */
+  rateLimitPerMinute: z.number().int().min(1).max(1_000_000),
+  /** How long a tool call waits for an approval before it is denied. */
+  approvalTimeoutSeconds: z.number().int().min(1).max(3600),
+  /** Desktop: start the bridge with the app. */
+  enabled: z.boolean(),
+})
+export type BridgeConfig = z.infer<typeof BridgeConfig>
+
+export const BridgeStatus = z.object({
+  running: z.boolean(),
+  url: z.string().nullable(),
+  host: z.string(),
+  port: z.number().int(),
+  startedAt: z.number().nullable(),
+  sessions: z.number().int(),
+  tools: z.number().int(),
+  pendingApprovals: z.number().int(),
+  approvalMode: z.enum(['ask', 'deny', 'approve_all']),
+})
+export type BridgeStatus = z.infer<typeof BridgeStatus>
+
+export const TokenSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** `kb_AbCd…wxyz`: enough to recognise it, never enough to use it. */
+  display: z.string(),
+  scopes: z.array(z.string()),
+  createdAt: z.number(),
+  expiresAt: z.number().nullable(),
+  revokedAt: z.number().nullable(),
+  lastUsedAt: z.number().nullable(),
+  useCount: z.number().int(),
+  status: z.enum(['active', 'expired', 'revoked']),
+})
+export type TokenSummary = z.infer<typeof TokenSummary>
+
+/** Returned once, at creation: the only time the token value leaves Keybridge. */
+export const CreatedToken = z.object({ token: z.string(), summary: TokenSummary })
+export type CreatedToken = z.infer<typeof CreatedToken>
+
+export const ToolInfo = z.object({
+  name: z.string(),
+  title: z.string().nullable(),
+  description: z.string(),
+  source: z.string(),
+  requiredLevel: RequiredLevel,
+  level: PermissionLevel,
+  ask: z.boolean(),
+  /** True while no explicit choice was stored (defaults follow the tool's annotations). */
+  isDefault: z.boolean(),
+  /** False for a known tool whose source is not running right now (e.g. a stopped upstream). */
+  available: z.boolean(),
+})
+export type ToolInfo = z.infer<typeof ToolInfo>
+
+export const EnvEntry = z.object({
+  key: z.string(),
+  /** `reference` values show the `{{credential:...}}` text; `literal` values are never shown. */
+  kind: z.enum(['reference', 'literal']),
+  reference: z.string().nullable(),
+})
+
+export const UpstreamState = z.enum(['stopped', 'starting', 'running', 'backoff', 'broken'])
+export const UpstreamSummary = z.object({
+  id: z.string(),
+  name: z.string(),
+  command: z.string(),
+  args: z.array(z.string()),
+  env: z.array(EnvEntry),
+  enabled: z.boolean(),
+  state: UpstreamState,
+  pid: z.number().int().nullable(),
+  restarts: z.number().int(),
+  toolCount: z.number().int(),
+  lastError: z.string().nullable(),
+  createdAt: z.number(),
+})
+export type UpstreamSummary = z.infer<typeof UpstreamSummary>
+
+export const UpstreamName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .regex(
+    /^[a-z0-9][a-z0-9_-]*$/,
+    'Use lower-case letters, digits, dashes or underscores (it prefixes tool names).',
+  )
+
+export const UpstreamInput = z.object({
+  name: UpstreamName,
+  command: z.string().min(1).max(1024),
+  args: z.array(z.string().max(4096)).max(64).default([]),
+  /** KEY → value; a value may be `{{credential:service/name.field}}`, resolved from the vault at start. */
+  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string().max(8192)).default({}),
+  enabled: z.boolean().default(true),
+})
+
+export const ApprovalRequest = z.object({
+  id: z.string(),
+  client: z.string(),
+  tool: z.string(),
+  requiredLevel: RequiredLevel,
+  /** The call's arguments with every stored secret value and secret-looking key redacted. */
+  arguments: z.record(z.string(), z.unknown()),
+  createdAt: z.number(),
+  expiresAt: z.number(),
+})
+export type ApprovalRequest = z.infer<typeof ApprovalRequest>
+
+export const ActivityEntry = z.object({
+  at: z.number(),
+  client: z.string(),
+  tool: z.string(),
+  outcome: z.enum(['ok', 'denied', 'error']),
+  durationMs: z.number(),
+  /** Why a call was denied or failed: a readable sentence without secrets. */
+  reason: z.string().nullable(),
+})
+export type ActivityEntry = z.infer<typeof ActivityEntry>
+
+const ByName = z.object({ name: z.string().min(1) })
+
+export const bridgeChannels = {
+  'bridge.status': channel(NoInput, BridgeStatus),
+  'bridge.start': channel(NoInput, BridgeStatus),
+  'bridge.stop': channel(NoInput, BridgeStatus),
+  'bridge.config.get': channel(NoInput, BridgeConfig),
+  'bridge.config.set': channel(BridgeConfig.partial(), BridgeConfig),
+  'bridge.tokens.create': channel(
+    z.object({
+      name: TokenName,
+      scopes: z.array(ToolPattern).max(64).default([]),
+      /** Days until it expires; omitted or null for never. */
+      expiresInDays: z.number().int().min(1).max(3650).nullable().optional(),
+    }),
+    CreatedToken,
+  ),
+  'bridge.tokens.list': channel(NoInput, z.array(TokenSummary)),
+  'bridge.tokens.revoke': channel(ByName, TokenSummary),
+  'bridge.tools.list': channel(NoInput, z.array(ToolInfo)),
+  'bridge.tools.set': channel(
+    z.object({ tool: z.string().min(1), level: PermissionLevel, ask: z.boolean().optional() }),
+    ToolInfo,
+  ),
+  'bridge.tools.setBulk': channel(
+    z.object({ source: z.string().min(1), level: PermissionLevel, ask: z.boolean().optional() }),
+    z.array(ToolInfo),
+  ),
+  'bridge.upstream.add': channel(UpstreamInput, UpstreamSummary),
+  'bridge.upstream.list': channel(NoInput, z.array(UpstreamSummary)),
+  'bridge.upstream.remove': channel(ByName, Ok),
+  'bridge.upstream.restart': channel(ByName, UpstreamSummary),
+  'bridge.upstream.status': channel(ByName, UpstreamSummary),
+  'bridge.approvals.pending': channel(NoInput, z.array(ApprovalRequest)),
+  'bridge.approve': channel(z.object({ id: z.string().min(1), decision: ApprovalDecision }), Ok),
+  'bridge.clientConfig': channel(
+    z.object({
+      client: ClientKind,
+      tokenName: TokenName,
+      /** The token shown at creation; without it a fresh token is minted for tokenName. */
+      token: z.string().optional(),
+    }),
+    z.object({
+      client: ClientKind,
+      /** The config file text to paste (JSON). */
+      snippet: z.string(),
+      /** Where that app keeps it, for the help text. */
+      fileHint: z.string(),
+      /** True when a fresh token value was minted (the previous value for that name stops working). */
+      minted: z.boolean(),
+      summary: TokenSummary,
+    }),
+  ),
+} satisfies Record<string, ChannelDef>
+
+export const bridgeEvents = {
+  'bridge.statusChanged': BridgeStatus,
+  'bridge.approvalRequested': ApprovalRequest,
+  'bridge.approvalResolved': z.object({
+    id: z.string(),
+    decision: z.enum(['allow_once', 'always_allow', 'deny', 'timeout']),
+  }),
+  'bridge.activity': ActivityEntry,
+  'bridge.toolsChanged': z.object({ at: z.number() }),
+} satisfies Record<string, z.ZodType>

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { AuditExportFormat, AuditFilter, AuditPage, AuditRetentionDays } from '../models/audit'
 import { channel, NoInput } from './define'
 
 export const AUTO_LOCK_CHOICES = [1, 5, 15, 30, 60, 240] as const
@@ -6,16 +7,22 @@ export const AUTO_LOCK_CHOICES = [1, 5, 15, 30, 60, 240] as const
 export const AutoLockMinutes = z
   .union([z.literal(1), z.literal(5), z.literal(15), z.literal(30), z.literal(60), z.literal(240)])
   .nullable()
+export type AutoLockMinutes = z.infer<typeof AutoLockMinutes>
 
 export const VaultMode = z.enum(['keychain', 'keychain+password', 'password'])
 export type VaultMode = z.infer<typeof VaultMode>
+
+export const KeyslotKind = z.enum(['os', 'password'])
+export type KeyslotKind = z.infer<typeof KeyslotKind>
 
 export const VaultStatus = z.object({
   initialized: z.boolean(),
   locked: z.boolean(),
   /** Which keyslots protect the vault key. */
-  protectors: z.array(z.enum(['os', 'password'])),
+  protectors: z.array(KeyslotKind),
   hasPassword: z.boolean(),
+  /** Unlocking now needs the master password (no os slot, or keychain+password after a lock). */
+  passwordRequired: z.boolean(),
   osKeychain: z.object({ available: z.boolean(), label: z.string(), reason: z.string().nullable() }),
   autoLockMinutes: AutoLockMinutes,
 })
@@ -35,8 +42,39 @@ export const vaultChannels = {
   ),
   'vault.unlock': channel(z.object({ password: Password.optional() }).default({}), VaultStatus),
   'vault.lock': channel(NoInput, VaultStatus),
+  'vault.setAutoLock': channel(z.object({ minutes: AutoLockMinutes }), VaultStatus),
+  /** Adds a master password, or changes it (then `current` is required). */
+  'vault.setPassword': channel(z.object({ current: Password.optional(), next: Password }), VaultStatus),
+  /** Only when the OS keychain also protects the vault. */
+  'vault.removePassword': channel(z.object({ current: Password }), VaultStatus),
+  'vault.addKeychain': channel(NoInput, VaultStatus),
+  /** Only when a master password also protects the vault. */
+  'vault.removeKeychain': channel(NoInput, VaultStatus),
+  /** New vault key, every sealed column re-sealed; needs the master password when the vault has one. */
+  'vault.rotateKey': channel(
+    z.object({ password: Password.optional() }).default({}),
+    z.object({ keyVersion: z.number().int(), resealed: z.number().int(), durationMs: z.number() }),
+  ),
+  'audit.list': channel(
+    AuditFilter.extend({
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(1000).default(100),
+    }).default({ offset: 0, limit: 100 }),
+    AuditPage,
+  ),
+  /** The file content for the UI to save; `filename` is a suggestion. */
+  'audit.export': channel(
+    AuditFilter.extend({ format: AuditExportFormat }),
+    z.object({ content: z.string(), filename: z.string(), count: z.number().int() }),
+  ),
+  'audit.getRetention': channel(NoInput, z.object({ days: AuditRetentionDays })),
+  'audit.setRetention': channel(
+    z.object({ days: AuditRetentionDays }),
+    z.object({ days: AuditRetentionDays, removed: z.number().int() }),
+  ),
 }
 
 export const vaultEvents = {
   'vault.changed': VaultStatus,
+  'vault.rotateProgress': z.object({ done: z.number().int(), total: z.number().int() }),
 }

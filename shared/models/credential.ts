@@ -34,6 +34,17 @@ export const CredentialSummary = z.object({
 })
 export type CredentialSummary = z.infer<typeof CredentialSummary>
 
+/** Counts for the dashboard; `expiringSoon` lists credentials whose expiresAt falls within 7 days. */
+export const CredentialStats = z.object({
+  total: z.number().int(),
+  byStatus: z.record(CredentialStatus, z.number().int()),
+  byService: z.array(z.object({ service: z.string(), count: z.number().int() })),
+  expiringSoon: z.array(
+    z.object({ id: z.string(), service: z.string(), name: z.string(), expiresAt: z.number() }),
+  ),
+})
+export type CredentialStats = z.infer<typeof CredentialStats>
+
 /** `service/name`, how the CLI, the bridge and upstream env templates refer to a credential. */
 export function credentialRef(c: { service: string; name: string }): string {
   return `${c.service}/${c.name}`

@@ -1,7 +1,68 @@
 import type { bridgeChannels } from '../../../shared/ipc/bridge'
 import type { CoreContext, Feature } from '../context'
 import type { HandlerMap } from '../ipc/handlers'
+import { BridgeService } from './service'
 
-export function createBridgeFeature(_ctx: CoreContext): Feature<HandlerMap<typeof bridgeChannels>> {
-  return { handlers: {} }
+const services = new WeakMap<CoreContext, BridgeService>()
+
+/** The bridge of a core, for the headless `serve` command and tests (the UI goes through IPC). */
+export function getBridge(ctx: CoreContext): BridgeService {
+  const s = services.get(ctx)
+  if (!s) throw new Error('The bridge feature is not part of this core.')
+  return s
+}
+
+export function createBridgeFeature(ctx: CoreContext): Feature<HandlerMap<typeof bridgeChannels>> {
+  const bridge = new BridgeService(ctx)
+  services.set(ctx, bridge)
+  return {
+    handlers: {
+      'bridge.status': () => bridge.statusWithTools(),
+      'bridge.start': async () => {
+        await bridge.start({ approvalMode: 'ask' })
+        return bridge.statusWithTools()
+      },
+      'bridge.stop': async () => {
+        await bridge.stop()
+        return bridge.statusWithTools()
+      },
+      'bridge.config.get': () => bridge.config(),
+      'bridge.config.set': (patch) => bridge.setConfig(patch),
+      'bridge.tokens.create': (input) => bridge.tokens.create(input),
+      'bridge.tokens.list': () => bridge.tokens.list(),
+      'bridge.tokens.revoke': ({ name }) => bridge.revokeToken(name),
+      'bridge.tools.list': () => bridge.toolInfos(),
+      'bridge.tools.set': ({ tool, level, ask }) => bridge.setTool(tool, level, ask),
+      'bridge.tools.setBulk': ({ source, level, ask }) => bridge.setBulk(source, level, ask),
+      'bridge.upstream.add': (input) => {
+        const s = bridge.upstreams.add(input)
+        bridge.redactor.refresh()
+        return s
+      },
+      'bridge.upstream.list': () => bridge.upstreams.list(),
+      'bridge.upstream.remove': async ({ name }) => {
+        await bridge.upstreams.remove(name)
+        return { ok: true as const }
+      },
+      'bridge.upstream.restart': ({ name }) => bridge.upstreams.restart(name),
+      'bridge.upstream.status': ({ name }) => bridge.upstreams.status(name),
+      'bridge.approvals.pending': () => bridge.approvals.list(),
+      'bridge.approve': ({ id, decision }) => {
+        bridge.decide(id, decision)
+        return { ok: true as const }
+      },
+      'bridge.clientConfig': ({ client, tokenName, token }) => bridge.clientConfig(client, tokenName, token),
+    },
+    async start() {
+      // Only the desktop app starts the bridge by itself: a CLI command opening the same vault must not.
+      if (ctx.options.runtime === 'electron' && bridge.config().enabled) {
+        await bridge.start({ approvalMode: 'ask' }).catch((e) => {
+          console.error(`[keybridge] the bridge did not start: ${(e as Error)?.name ?? 'error'}`)
+        })
+      }
+    },
+    async stop() {
+      await bridge.stop()
+    },
+  }
 }

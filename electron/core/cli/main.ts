@@ -3,7 +3,7 @@ import { AppError, toErrorShape } from '../../../shared/errors'
 import { createCore, type Core } from '../app'
 import { APP_VERSION } from '../version'
 import { defaultDataDir } from './data-dir'
-import { readSecretFile } from './io'
+import { createProgressBar, readSecretFile } from './io'
 import { commands } from './registry'
 import { UsageError, type CliContext, type CliIO, type CommandSpec, type OptionSpec } from './spec'
 
@@ -15,6 +15,18 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   json: { type: 'boolean', description: 'machine-readable output on stdout' },
   'password-file': { type: 'string', description: 'read the master password from this file' },
   help: { type: 'boolean', short: 'h', description: 'show help' },
+}
+
+/** Options of every command that declares `passphrase: true`. */
+export const PASSPHRASE_OPTIONS: Record<string, OptionSpec> = {
+  'passphrase-file': {
+    type: 'string',
+    description: 'read the backup passphrase from this file (else KEYBRIDGE_BACKUP_PASSPHRASE or a prompt)',
+  },
+}
+
+function commandOptions(cmd: CommandSpec): Record<string, OptionSpec> {
+  return { ...(cmd.options ?? {}), ...(cmd.passphrase ? PASSPHRASE_OPTIONS : {}), ...GLOBAL_OPTIONS }
 }
 
 function optionLines(opts: Record<string, OptionSpec>): string[] {
@@ -32,7 +44,7 @@ export function usage(cmd?: CommandSpec): string {
       cmd.summary,
       '',
       'Options:',
-      ...optionLines({ ...(cmd.options ?? {}), ...GLOBAL_OPTIONS }),
+      ...optionLines(commandOptions(cmd)),
     ].join('\n')
   }
   const width = Math.max(...commands.map((c) => c.name.length)) + 2
@@ -121,9 +133,7 @@ export async function runCli(argv: string[], opts: RunOptions): Promise<number> 
   try {
     parsed = parseArgs({
       args: rest,
-      options: { ...(cmd.options ?? {}), ...GLOBAL_OPTIONS } as Parameters<
-        typeof parseArgs
-      >[0] extends infer P
+      options: commandOptions(cmd) as Parameters<typeof parseArgs>[0] extends infer P
         ? P extends { options?: infer O }
           ? O
           : never
@@ -146,7 +156,13 @@ export async function runCli(argv: string[], opts: RunOptions): Promise<number> 
 
   const dataDir = (values['data-dir'] as string | undefined) || defaultDataDir(env)
   const opened: Core[] = []
-  const secretFrom = async (envName: string, fileOpt: string, question: string, what: string) => {
+  const secretFrom = async (
+    envName: string,
+    fileOpt: string,
+    question: string,
+    what: string,
+    confirm = false,
+  ) => {
     if (env[envName]) return env[envName]!
     const file = values[fileOpt] as string | undefined
     if (file) {
@@ -163,6 +179,9 @@ export async function runCli(argv: string[], opts: RunOptions): Promise<number> 
         `A ${what} is needed: set ${envName}, pass --${fileOpt}, or run in a terminal.`,
       )
     }
+    if (confirm && (await io.promptSecret('Repeat it: ')) !== typed) {
+      throw new AppError('INVALID_INPUT', `The two ${what}s differ. Nothing was done.`)
+    }
     return typed
   }
   const ctx: CliContext = {
@@ -177,8 +196,21 @@ export async function runCli(argv: string[], opts: RunOptions): Promise<number> 
     },
     masterPassword: (q = 'Master password: ') =>
       secretFrom('KEYBRIDGE_PASSWORD', 'password-file', q, 'master password'),
-    backupPassphrase: (q = 'Backup passphrase: ') =>
-      secretFrom('KEYBRIDGE_BACKUP_PASSPHRASE', 'passphrase-file', q, 'backup passphrase'),
+    backupPassphrase: (q = 'Backup passphrase: ', o = {}) =>
+      secretFrom('KEYBRIDGE_BACKUP_PASSPHRASE', 'passphrase-file', q, 'backup passphrase', o.confirm),
+    progress: (label) => createProgressBar(io, label),
+    choice(option, choices, fallback) {
+      const v = values[option]
+      if (v === undefined) return fallback
+      const found = choices.find((c) => c === v)
+      if (!found) throw new UsageError(`--${option} must be one of ${choices.join(', ')}`)
+      return found
+    },
+    async call(core, channel, input) {
+      const res = await core.invoke(channel, input, { actor: 'cli' })
+      if (!res.ok) throw new AppError(res.error.code, res.error.message)
+      return res.data as never
+    },
     async openCore(o = {}) {
       const core = await createCore({ dataDir, runtime: 'node', env, kdf: opts.kdf })
       opened.push(core)

@@ -2,6 +2,7 @@ import { backupCommands } from './commands/backup'
 import { bridgeCommands } from './commands/bridge'
 import { credentialsCommands } from './commands/credentials'
 import { homeassistantCommands } from './commands/homeassistant'
+import { importConfigCommands } from './commands/import-config'
 import { servicesCommands } from './commands/services'
 import { vaultCommands } from './commands/vault'
 import type { CommandSpec } from './spec'
@@ -14,4 +15,5 @@ export const commands: CommandSpec[] = [
   ...homeassistantCommands,
   ...bridgeCommands,
   ...backupCommands,
+  ...importConfigCommands,
 ]

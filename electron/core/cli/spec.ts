@@ -1,3 +1,4 @@
+import type { ChannelInput, ChannelName, ChannelOutput } from '../../../shared/ipc'
 import type { Core } from '../app'
 
 export type OptionSpec = {
@@ -21,6 +22,15 @@ export interface CliIO {
   /** Ask for a secret on the terminal without echo; undefined when there is no terminal. */
   promptSecret(question: string): Promise<string | undefined>
   isTTY: boolean
+  /** Raw writes to stderr for a live status line; present only when stderr is a terminal. */
+  status?(text: string): void
+}
+
+/** A progress bar on stderr when it is a terminal; does nothing when piped. */
+export interface ProgressBar {
+  update(done: number, total: number, detail?: string): void
+  /** Clears the bar (call once, also on failure). */
+  done(): void
 }
 
 export interface CliContext {
@@ -36,8 +46,17 @@ export interface CliContext {
   print(human: string, json: unknown): void
   /** Reads the master password: KEYBRIDGE_PASSWORD, --password-file, else a prompt. */
   masterPassword(question?: string): Promise<string>
-  /** Reads the backup passphrase: KEYBRIDGE_BACKUP_PASSPHRASE, --passphrase-file, else a prompt. */
-  backupPassphrase(question?: string): Promise<string>
+  /**
+   * Reads the backup passphrase: KEYBRIDGE_BACKUP_PASSPHRASE, --passphrase-file (declare
+   * `passphrase: true` on the command), else a prompt; `confirm` asks twice when prompting.
+   */
+  backupPassphrase(question?: string, opts?: { confirm?: boolean }): Promise<string>
+  /** A progress bar on stderr (terminal only). */
+  progress(label: string): ProgressBar
+  /** A string option restricted to `choices` (a usage error, exit 2, otherwise). */
+  choice<T extends string>(option: string, choices: readonly T[], fallback: T): T
+  /** Calls one IPC channel as the CLI actor; a failure is thrown as an AppError (exit 1). */
+  call<C extends ChannelName>(core: Core, channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>>
 }
 
 export interface CommandSpec {
@@ -49,5 +68,7 @@ export interface CommandSpec {
   options?: Record<string, OptionSpec>
   /** How many positionals it takes (min, max). */
   positionals?: [number, number]
+  /** Takes a backup passphrase: adds the --passphrase-file option. */
+  passphrase?: boolean
   run(ctx: CliContext): Promise<number | void>
 }

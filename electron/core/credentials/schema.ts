@@ -31,4 +31,15 @@ export const credentialMigrations: Migration[] = [
       `)
     },
   },
+  {
+    version: 2,
+    name: 'listing order index',
+    up(db) {
+      // The list's own order, so listing 10,000 rows needs no sort; lookups by name use the UNIQUE index.
+      db.exec(`
+        DROP INDEX credentials_service;
+        CREATE INDEX credentials_listing ON credentials (service, is_primary DESC, name COLLATE NOCASE);
+      `)
+    },
+  },
 ]

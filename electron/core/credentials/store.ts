@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto'
+import type { Statement } from 'better-sqlite3'
 import { AppError } from '../../../shared/errors'
 import {
+  CredentialStatus as CredentialStatusSchema,
   credentialRef,
+  type CredentialStats,
   type CredentialStatus,
   type CredentialSummary,
 } from '../../../shared/models/credential'
@@ -11,6 +14,7 @@ import type { EventBus } from '../events'
 import type { AuditLog } from '../vault/audit'
 import type { Db } from '../vault/database'
 import type { Keyring } from '../vault/keyring'
+import { ChangeStamp } from './change-stamp'
 import { SEALED_COLUMNS, sealLocation } from '../vault/sealed-columns'
 
 export interface NewCredential {
@@ -52,48 +56,60 @@ export interface SecretUse {
   action: string
 }
 
-interface Row {
-  id: string
-  service: string
-  name: string
-  account: string | null
-  fields: string
-  secret_fields: string
-  secrets: Buffer
-  status: CredentialStatus
-  is_primary: number
-  last_validated_at: number | null
-  validation_error: string | null
-  last_used_at: number | null
-  use_count: number
-  expires_at: number | null
-  metadata: string
-  created_at: number
-  updated_at: number
-}
-
 const COL = SEALED_COLUMNS.find((c) => c.table === 'credentials')!
 const SUMMARY_COLUMNS = `id, service, name, account, fields, secret_fields, status, is_primary, last_validated_at,
   validation_error, last_used_at, use_count, expires_at, metadata, created_at, updated_at`
 
-function toSummary(r: Omit<Row, 'secrets'>): CredentialSummary {
+/** Most rows have empty objects; skipping the parser for them is a measurable win at 10,000 rows. */
+function parseJson<T>(s: string): T {
+  return (s === '{}' ? {} : s === '[]' ? [] : JSON.parse(s)) as T
+}
+
+function deepFreeze(c: CredentialSummary): CredentialSummary {
+  Object.freeze(c.fields)
+  Object.freeze(c.secretFields)
+  Object.freeze(c.metadata)
+  return Object.freeze(c)
+}
+
+/** A row read in raw mode (an array in SUMMARY_COLUMNS order): much faster than named-column objects. */
+type RawRow = [
+  string,
+  string,
+  string,
+  string | null,
+  string,
+  string,
+  CredentialStatus,
+  number,
+  number | null,
+  string | null,
+  number | null,
+  number,
+  number | null,
+  string,
+  number,
+  number,
+]
+
+function toSummary(r: RawRow): CredentialSummary {
   return {
-    id: r.id,
-    service: r.service,
-    name: r.name,
-    account: r.account,
-    fields: JSON.parse(r.fields) as Record<string, string>,
-    secretFields: JSON.parse(r.secret_fields) as string[],
-    status: r.status,
-    isPrimary: r.is_primary === 1,
-    lastValidatedAt: r.last_validated_at,
-    validationError: r.validation_error,
-    lastUsedAt: r.last_used_at,
-    useCount: r.use_count,
-    expiresAt: r.expires_at,
-    metadata: JSON.parse(r.metadata) as Record<string, string>,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
+    id: r[0],
+    service: r[1],
+    name: r[2],
+    account: r[3],
+    fields: parseJson(r[4]),
+    secretFields: parseJson(r[5]),
+    status: r[6],
+    isPrimary: r[7] === 1,
+    lastValidatedAt: r[8],
+    validationError: r[9],
+    lastUsedAt: r[10],
+    useCount: r[11],
+    expiresAt: r[12],
+    metadata: parseJson(r[13]),
+    createdAt: r[14],
+    updatedAt: r[15],
   }
 }
 
@@ -109,27 +125,60 @@ export class CredentialStore {
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     private readonly events: EventBus,
-  ) {}
+  ) {
+    this.stamp = new ChangeStamp(db, 'credentials')
+  }
+
+  private readonly stamp: ChangeStamp
+  private listCache: { stamp: string; rows: readonly CredentialSummary[] } | null = null
+  private statements = new Map<string, Statement>()
+  /** Prepared once per SQL text: preparing costs more than running these small queries. */
+  private stmt(sql: string): Statement {
+    let st = this.statements.get(sql)
+    if (!st) {
+      st = this.db.prepare(sql)
+      this.statements.set(sql, st)
+    }
+    return st
+  }
+
+  /** Summary rows: `SELECT <SUMMARY_COLUMNS> FROM credentials <rest>` in raw (array) mode. */
+  private summaries(rest: string): Statement {
+    const sql = `SELECT ${SUMMARY_COLUMNS} FROM credentials ${rest}`
+    let st = this.statements.get(sql)
+    if (!st) {
+      st = this.db.prepare(sql).raw(true)
+      this.statements.set(sql, st)
+    }
+    return st
+  }
 
   list(filter: { service?: string; status?: CredentialStatus } = {}): CredentialSummary[] {
-    const where: string[] = []
-    const args: unknown[] = []
-    if (filter.service) {
-      where.push('service = ?')
-      args.push(filter.service)
-    }
-    if (filter.status) {
-      where.push('status = ?')
-      args.push(filter.status)
-    }
-    const sql = `SELECT ${SUMMARY_COLUMNS} FROM credentials ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-      ORDER BY service, is_primary DESC, name COLLATE NOCASE`
-    return (this.db.prepare(sql).all(...args) as Row[]).map(toSummary)
+    const all = this.listAll()
+    if (!filter.service && !filter.status) return all.slice()
+    return all.filter(
+      (c) =>
+        (!filter.service || c.service === filter.service) && (!filter.status || c.status === filter.status),
+    )
+  }
+
+  /**
+   * Every summary, in list order. Cached until the table changes (see ChangeStamp): the UI lists
+   * often and writes rarely, and building 10,000 summaries costs tens of milliseconds. The cached
+   * objects are frozen so no caller can alter what the next one sees.
+   */
+  private listAll(): readonly CredentialSummary[] {
+    const stamp = this.stamp.current()
+    if (this.listCache?.stamp === stamp) return this.listCache.rows
+    const rows = (
+      this.summaries('ORDER BY service, is_primary DESC, name COLLATE NOCASE').all() as RawRow[]
+    ).map((r) => deepFreeze(toSummary(r)))
+    this.listCache = { stamp, rows }
+    return rows
   }
 
   get(id: string): CredentialSummary {
-    const row = this.db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM credentials WHERE id = ?`).get(id) as
-      Row | undefined
+    const row = this.summaries('WHERE id = ?').get(id) as RawRow | undefined
     if (!row) throw new AppError('NOT_FOUND', 'That credential does not exist (it may have been deleted).')
     return toSummary(row)
   }
@@ -141,67 +190,58 @@ export class CredentialStore {
     const name = slash < 0 ? null : ref.slice(slash + 1)
     const row = (
       name === null
-        ? this.db
-            .prepare(`SELECT ${SUMMARY_COLUMNS} FROM credentials WHERE service = ? AND is_primary = 1`)
-            .get(service)
-        : this.db
-            .prepare(
-              `SELECT ${SUMMARY_COLUMNS} FROM credentials WHERE service = ? AND name = ? COLLATE NOCASE`,
-            )
-            .get(service, name)
-    ) as Row | undefined
+        ? this.summaries('WHERE service = ? AND is_primary = 1').get(service)
+        : this.summaries('WHERE service = ? AND name = ? COLLATE NOCASE').get(service, name)
+    ) as RawRow | undefined
     if (!row)
       throw new AppError('NOT_FOUND', `No credential "${ref}". List them with "keybridge credential list".`)
     return toSummary(row)
   }
 
   primaryFor(service: string): CredentialSummary | undefined {
-    const row = this.db
-      .prepare(`SELECT ${SUMMARY_COLUMNS} FROM credentials WHERE service = ? AND is_primary = 1`)
-      .get(service) as Row | undefined
+    const row = this.summaries('WHERE service = ? AND is_primary = 1').get(service) as RawRow | undefined
     return row ? toSummary(row) : undefined
   }
 
   create(input: NewCredential, actor: AuditActor): CredentialSummary {
     const id = randomUUID()
     const now = this.clock.now()
-    const sealed = this.sealSecrets(id, input.secrets)
+    // One transaction (one fsync): the row, its sealed secrets and its audit entry land together.
     this.db.transaction(() => {
       this.assertNameFree(input.service, input.name)
-      const hasPrimary = this.primaryFor(input.service) !== undefined
-      this.db
-        .prepare(
-          `INSERT INTO credentials (id, service, name, account, fields, secret_fields, secrets, status, is_primary,
-            last_validated_at, validation_error, expires_at, metadata, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          id,
-          input.service,
-          input.name,
-          input.account,
-          JSON.stringify(input.fields),
-          JSON.stringify(Object.keys(input.secrets).sort()),
-          sealed,
-          input.status,
-          hasPrimary ? 0 : 1,
-          input.lastValidatedAt,
-          input.validationError,
-          input.expiresAt,
-          JSON.stringify(input.metadata),
-          now,
-          now,
-        )
+      const hasPrimary = this.stmt('SELECT 1 FROM credentials WHERE service = ? AND is_primary = 1').get(
+        input.service,
+      )
+      this.stmt(
+        `INSERT INTO credentials (id, service, name, account, fields, secret_fields, secrets, status, is_primary,
+          last_validated_at, validation_error, expires_at, metadata, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        id,
+        input.service,
+        input.name,
+        input.account,
+        JSON.stringify(input.fields),
+        JSON.stringify(Object.keys(input.secrets).sort()),
+        this.sealSecrets(id, input.secrets),
+        input.status,
+        hasPrimary ? 0 : 1,
+        input.lastValidatedAt,
+        input.validationError,
+        input.expiresAt,
+        JSON.stringify(input.metadata),
+        now,
+        now,
+      )
+      this.audit.record({
+        actor,
+        action: 'created',
+        target: credentialRef(input),
+        detail: { status: input.status },
+      })
     })()
-    const created = this.get(id)
-    this.audit.record({
-      actor,
-      action: 'created',
-      target: credentialRef(created),
-      detail: { status: created.status },
-    })
     this.changed()
-    return created
+    return this.get(id)
   }
 
   update(id: string, patch: CredentialPatch, actor: AuditActor): CredentialSummary {
@@ -228,37 +268,39 @@ export class CredentialStore {
         set('secret_fields', JSON.stringify(Object.keys(merged).sort()))
       }
       args.push(id)
-      this.db.prepare(`UPDATE credentials SET ${sets.join(', ')} WHERE id = ?`).run(...args)
+      this.stmt(`UPDATE credentials SET ${sets.join(', ')} WHERE id = ?`).run(...args)
+      const renamed = patch.name !== undefined && patch.name !== before.name
+      this.audit.record({
+        actor,
+        action: renamed ? 'renamed' : 'updated',
+        target: credentialRef({ service: before.service, name: patch.name ?? before.name }),
+        // Names of what changed only, never values.
+        detail: {
+          fields: Object.keys(patch).filter((k) => k !== 'secrets'),
+          secretsChanged: patch.secrets ? Object.keys(patch.secrets).sort() : [],
+          ...(renamed ? { from: before.name } : {}),
+        },
+      })
     })()
-    const after = this.get(id)
-    const changed = Object.keys(patch).filter((k) => k !== 'secrets')
-    this.audit.record({
-      actor,
-      action: patch.name && patch.name !== before.name ? 'renamed' : 'updated',
-      target: credentialRef(after),
-      detail: { fields: changed, secretsChanged: patch.secrets ? Object.keys(patch.secrets).sort() : [] },
-    })
     this.changed()
-    return after
+    return this.get(id)
   }
 
   setValidation(id: string, v: ValidationUpdate, actor: AuditActor): CredentialSummary {
     const before = this.get(id)
-    this.db
-      .prepare(
-        `UPDATE credentials SET status = ?, last_validated_at = ?, validation_error = ?, account = ?, metadata = ?,
-           expires_at = ?, updated_at = ? WHERE id = ?`,
-      )
-      .run(
-        v.status,
-        v.lastValidatedAt,
-        v.validationError,
-        v.account === undefined ? before.account : v.account,
-        JSON.stringify(v.metadata ?? before.metadata),
-        v.expiresAt === undefined ? before.expiresAt : v.expiresAt,
-        this.clock.now(),
-        id,
-      )
+    this.stmt(
+      `UPDATE credentials SET status = ?, last_validated_at = ?, validation_error = ?, account = ?, metadata = ?,
+         expires_at = ?, updated_at = ? WHERE id = ?`,
+    ).run(
+      v.status,
+      v.lastValidatedAt,
+      v.validationError,
+      v.account === undefined ? before.account : v.account,
+      JSON.stringify(v.metadata ?? before.metadata),
+      v.expiresAt === undefined ? before.expiresAt : v.expiresAt,
+      this.clock.now(),
+      id,
+    )
     const after = this.get(id)
     this.audit.record({
       actor,
@@ -273,37 +315,46 @@ export class CredentialStore {
 
   /** Makes `id` the primary of its service; the old primary is demoted in the same transaction. */
   setPrimary(id: string, actor: AuditActor): CredentialSummary {
+    this.keyring.require()
     const c = this.get(id)
     this.db.transaction(() => {
-      this.db
-        .prepare('UPDATE credentials SET is_primary = 0 WHERE service = ? AND is_primary = 1')
-        .run(c.service)
-      this.db
-        .prepare('UPDATE credentials SET is_primary = 1, updated_at = ? WHERE id = ?')
-        .run(this.clock.now(), id)
+      this.stmt('UPDATE credentials SET is_primary = 0 WHERE service = ? AND is_primary = 1').run(c.service)
+      this.stmt('UPDATE credentials SET is_primary = 1, updated_at = ? WHERE id = ?').run(
+        this.clock.now(),
+        id,
+      )
+      this.audit.record({ actor, action: 'set_primary', target: credentialRef(c) })
     })()
-    this.audit.record({ actor, action: 'set_primary', target: credentialRef(c) })
     this.changed()
     return this.get(id)
   }
 
-  /** Deletes; when it was the primary, the oldest remaining account of the service is promoted. */
+  /**
+   * Deletes (the vault must be unlocked: a locked vault is read-only); when it was the primary, the
+   * oldest remaining account of the service is promoted in the same transaction.
+   */
   delete(id: string, actor: AuditActor): { promoted: CredentialSummary | null } {
+    this.keyring.require()
     const c = this.get(id)
     let promotedId: string | null = null
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM credentials WHERE id = ?').run(id)
+      this.stmt('DELETE FROM credentials WHERE id = ?').run(id)
       if (c.isPrimary) {
-        const next = this.db
-          .prepare('SELECT id FROM credentials WHERE service = ? ORDER BY created_at, name LIMIT 1')
-          .get(c.service) as { id: string } | undefined
+        const next = this.stmt(
+          'SELECT id FROM credentials WHERE service = ? ORDER BY created_at, name LIMIT 1',
+        ).get(c.service) as { id: string } | undefined
         if (next) {
-          this.db.prepare('UPDATE credentials SET is_primary = 1 WHERE id = ?').run(next.id)
+          this.stmt('UPDATE credentials SET is_primary = 1 WHERE id = ?').run(next.id)
           promotedId = next.id
         }
       }
+      this.audit.record({
+        actor,
+        action: 'deleted',
+        target: credentialRef(c),
+        detail: promotedId ? { promoted: promotedId } : null,
+      })
     })()
-    this.audit.record({ actor, action: 'deleted', target: credentialRef(c) })
     this.changed()
     return { promoted: promotedId ? this.get(promotedId) : null }
   }
@@ -315,30 +366,75 @@ export class CredentialStore {
   readSecrets(id: string, use: SecretUse): Record<string, string> {
     const c = this.get(id)
     const secrets = this.openSecrets(id)
-    if (use.action === 'used') {
-      this.db
-        .prepare('UPDATE credentials SET last_used_at = ?, use_count = use_count + 1 WHERE id = ?')
-        .run(this.clock.now(), id)
+    this.db.transaction(() => {
+      if (use.action === 'used') {
+        this.stmt('UPDATE credentials SET last_used_at = ?, use_count = use_count + 1 WHERE id = ?').run(
+          this.clock.now(),
+          id,
+        )
+      }
+      this.audit.record({
+        actor: use.actor,
+        actorName: use.actorName ?? null,
+        action: use.action,
+        target: credentialRef(c),
+      })
+    })()
+    return secrets
+  }
+
+  /** One secret field (reveal, copy), audited with the field's name. */
+  readSecretField(id: string, field: string, use: SecretUse): string {
+    const c = this.get(id)
+    const secrets = this.openSecrets(id)
+    const value = Object.prototype.hasOwnProperty.call(secrets, field) ? secrets[field] : undefined
+    if (value === undefined) {
+      throw new AppError('NOT_FOUND', `${credentialRef(c)} has no secret field "${field}".`)
     }
     this.audit.record({
       actor: use.actor,
       actorName: use.actorName ?? null,
       action: use.action,
       target: credentialRef(c),
+      detail: { field },
     })
-    return secrets
+    return value
+  }
+
+  /** Dashboard counts; `soonMs` is the "expiring soon" window (7 days by default). */
+  stats(now = this.clock.now(), soonMs = 7 * 86_400_000): CredentialStats {
+    const byStatus = Object.fromEntries(CredentialStatusSchema.options.map((s) => [s, 0])) as Record<
+      CredentialStatus,
+      number
+    >
+    let total = 0
+    for (const r of this.stmt('SELECT status, COUNT(*) AS n FROM credentials GROUP BY status').all() as {
+      status: CredentialStatus
+      n: number
+    }[]) {
+      byStatus[r.status] = r.n
+      total += r.n
+    }
+    const byService = this.stmt(
+      'SELECT service, COUNT(*) AS count FROM credentials GROUP BY service ORDER BY service',
+    ).all() as { service: string; count: number }[]
+    const expiringSoon = this.stmt(
+      `SELECT id, service, name, expires_at AS expiresAt FROM credentials
+       WHERE expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at`,
+    ).all(now + soonMs) as CredentialStats['expiringSoon']
+    return { total, byStatus, byService, expiringSoon }
   }
 
   /** Decrypts without auditing: for internal re-sealing (rotation, backup) only. */
   openSecrets(id: string): Record<string, string> {
-    const row = this.db.prepare('SELECT secrets FROM credentials WHERE id = ?').get(id) as
+    const row = this.stmt('SELECT secrets FROM credentials WHERE id = ?').get(id) as
       { secrets: Buffer } | undefined
     if (!row) throw new AppError('NOT_FOUND', 'That credential does not exist (it may have been deleted).')
     return JSON.parse(this.keyring.openString(sealLocation(COL, id), row.secrets)) as Record<string, string>
   }
 
   count(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM credentials').get() as { n: number }).n
+    return (this.stmt('SELECT COUNT(*) AS n FROM credentials').get() as { n: number }).n
   }
 
   private sealSecrets(id: string, secrets: Record<string, string>): Buffer {
@@ -346,9 +442,10 @@ export class CredentialStore {
   }
 
   private assertNameFree(service: string, name: string): void {
-    const clash = this.db
-      .prepare('SELECT 1 FROM credentials WHERE service = ? AND name = ? COLLATE NOCASE')
-      .get(service, name)
+    const clash = this.stmt('SELECT 1 FROM credentials WHERE service = ? AND name = ? COLLATE NOCASE').get(
+      service,
+      name,
+    )
     if (clash) {
       throw new AppError(
         'CONFLICT',

@@ -9,38 +9,55 @@ export interface AuditRecord {
   target?: string | null
   outcome?: AuditOutcome
   durationMs?: number | null
-  /** Never a secret: callers pass identifiers, counts and error codes only. */
+  /** Never a secret: callers pass identifiers, field names, counts and error codes only. */
   detail?: Record<string, unknown> | null
 }
 
 export type AuditListener = (entry: AuditEntry) => void
 
-/** Append-only audit trail of every operation. */
+export interface AuditRow {
+  id: number
+  at: number
+  actor: string
+  actor_name: string | null
+  action: string
+  target: string | null
+  outcome: string
+  duration_ms: number | null
+  detail: string | null
+}
+
+/** Append-only audit trail of every operation; old rows are removed by retention only. */
 export class AuditLog {
   private listeners = new Set<AuditListener>()
+  private readonly insert
+  private readonly purge
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.insert = db.prepare(
+      `INSERT INTO audit_log (at, actor, actor_name, action, target, outcome, duration_ms, detail)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    this.purge = db.prepare('DELETE FROM audit_log WHERE at < ?')
+  }
 
+  /** Synchronous, so callers can record inside the transaction of the change it describes. */
   record(r: AuditRecord): AuditEntry {
     const at = this.clock.now()
     const detail = r.detail ? JSON.stringify(r.detail) : null
-    const info = this.db
-      .prepare(
-        `INSERT INTO audit_log (at, actor, actor_name, action, target, outcome, duration_ms, detail)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        at,
-        r.actor,
-        r.actorName ?? null,
-        r.action,
-        r.target ?? null,
-        r.outcome ?? 'ok',
-        r.durationMs ?? null,
-        detail,
-      )
+    const info = this.insert.run(
+      at,
+      r.actor,
+      r.actorName ?? null,
+      r.action,
+      r.target ?? null,
+      r.outcome ?? 'ok',
+      r.durationMs ?? null,
+      detail,
+    )
     const entry: AuditEntry = {
       id: Number(info.lastInsertRowid),
       at,
@@ -52,8 +69,19 @@ export class AuditLog {
       durationMs: r.durationMs ?? null,
       detail: r.detail ?? null,
     }
-    for (const l of this.listeners) l(entry)
+    for (const l of this.listeners) {
+      try {
+        l(entry)
+      } catch {
+        // A listener must not undo the operation being audited.
+      }
+    }
     return entry
+  }
+
+  /** Deletes rows older than `cutoff` (epoch ms); returns how many. */
+  deleteBefore(cutoff: number): number {
+    return this.purge.run(cutoff).changes
   }
 
   onRecord(listener: AuditListener): () => void {
@@ -62,17 +90,7 @@ export class AuditLog {
   }
 }
 
-export function rowToAuditEntry(row: {
-  id: number
-  at: number
-  actor: string
-  actor_name: string | null
-  action: string
-  target: string | null
-  outcome: string
-  duration_ms: number | null
-  detail: string | null
-}): AuditEntry {
+export function rowToAuditEntry(row: AuditRow): AuditEntry {
   return {
     id: row.id,
     at: row.at,

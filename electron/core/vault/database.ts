@@ -22,5 +22,7 @@ export function openDatabase(file: string): Db {
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
   db.pragma('secure_delete = ON')
+  // Sorts and temp tables stay in memory: nothing derived from the vault lands in stray temp files.
+  db.pragma('temp_store = MEMORY')
   return db
 }

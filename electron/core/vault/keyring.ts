@@ -1,5 +1,5 @@
 import { AppError } from '../../../shared/errors'
-import { open, seal, type SealLocation } from './crypto'
+import { open, seal, sealedKeyVersion, type SealLocation } from './crypto'
 
 export type LockListener = (unlocked: boolean) => void
 
@@ -11,6 +11,8 @@ export class Keyring {
   private key: Buffer | null = null
   private version = 0
   private listeners = new Set<LockListener>()
+  /** Reads the vault's key version from disk, to notice a rotation done by another process. */
+  private storedVersion: (() => number) | null = null
 
   get unlocked(): boolean {
     return this.key !== null
@@ -27,6 +29,7 @@ export class Keyring {
     this.notify()
   }
 
+  /** Zeroes the key buffer; the seal/open helpers only ever borrow it. */
   lock(): void {
     if (!this.key) return
     this.key.fill(0)
@@ -39,23 +42,40 @@ export class Keyring {
     return () => this.listeners.delete(listener)
   }
 
+  setStoredVersion(read: () => number): void {
+    this.storedVersion = read
+  }
+
   require(): { key: Buffer; version: number } {
     if (!this.key) throw new AppError('VAULT_LOCKED', 'The vault is locked. Unlock it to use stored secrets.')
     return { key: this.key, version: this.version }
   }
 
+  /** Seal under the current key. Refuses (and locks) if another process rotated the key meanwhile. */
   seal(loc: SealLocation, plaintext: string | Buffer): Buffer {
     const { key, version } = this.require()
+    if (this.storedVersion && this.storedVersion() !== version) this.rotatedElsewhere()
     return seal(key, version, loc, plaintext)
   }
 
   open(loc: SealLocation, blob: Buffer): Buffer {
     const { key, version } = this.require()
+    if (sealedKeyVersion(blob) > version && this.storedVersion && this.storedVersion() > version) {
+      this.rotatedElsewhere()
+    }
     return open(key, version, loc, blob)
   }
 
   openString(loc: SealLocation, blob: Buffer): string {
     return this.open(loc, blob).toString('utf8')
+  }
+
+  private rotatedElsewhere(): never {
+    this.lock()
+    throw new AppError(
+      'VAULT_LOCKED',
+      'The vault key was rotated by another Keybridge process. Unlock the vault again.',
+    )
   }
 
   private notify(): void {

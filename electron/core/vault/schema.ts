@@ -30,4 +30,14 @@ export const vaultMigrations: Migration[] = [
       `)
     },
   },
+  {
+    version: 2,
+    name: 'audit filters',
+    up(db) {
+      db.exec(`
+        CREATE INDEX audit_log_target ON audit_log (target, at);
+        CREATE INDEX audit_log_action ON audit_log (action, at);
+      `)
+    },
+  },
 ]

@@ -9,7 +9,12 @@ export interface SealedColumn {
   column: string
 }
 
-export const SEALED_COLUMNS: SealedColumn[] = [{ table: 'credentials', idColumn: 'id', column: 'secrets' }]
+export const SEALED_COLUMNS: SealedColumn[] = [
+  { table: 'credentials', idColumn: 'id', column: 'secrets' },
+  { table: 'bridge_upstreams', idColumn: 'id', column: 'env' },
+  { table: 'ha_instances', idColumn: 'id', column: 'token' },
+  { table: 'backup_schedule', idColumn: 'id', column: 'backup_key' },
+]
 
 /** The AAD location of one sealed column of one row: field is the column name. */
 export function sealLocation(

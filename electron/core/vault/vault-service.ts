@@ -1,9 +1,12 @@
-import { randomUUID } from 'node:crypto'
-import { z } from 'zod'
+import { randomUUID, timingSafeEqual } from 'node:crypto'
 import { AppError } from '../../../shared/errors'
-import { AutoLockMinutes, type VaultMode, type VaultStatus } from '../../../shared/ipc/vault'
+import type { AutoLockMinutes, VaultMode, VaultStatus } from '../../../shared/ipc/vault'
+import { AutoLockMinutes as AutoLockSchema } from '../../../shared/ipc/vault'
 import type { AuditActor } from '../../../shared/models/audit'
+import type { Clock } from '../clock'
+import { systemClock } from '../clock'
 import type { AuditLog } from './audit'
+import { AutoLock } from './auto-lock'
 import { randomKey } from './crypto'
 import type { Db } from './database'
 import {
@@ -13,17 +16,11 @@ import {
   wrapWithPassword,
   type Argon2Params,
   type OsKeyProtector,
-  type PasswordSlotParams,
 } from './key-protector'
 import type { Keyring } from './keyring'
+import { Keyslots, passwordParams, type SlotRow } from './keyslots'
+import { resealAll } from './rotation'
 import type { Settings } from './settings'
-
-type SlotKind = 'os' | 'password'
-interface SlotRow {
-  kind: SlotKind
-  params: string
-  wrapped: Buffer
-}
 
 export interface VaultServiceOptions {
   db: Db
@@ -33,31 +30,86 @@ export interface VaultServiceOptions {
   /** Absent headless: then a master password is required. */
   osProtector?: OsKeyProtector
   kdf: Argon2Params
+  clock?: Clock
+  /** Auto-lock runs in the desktop app and the browser harness; headless (`node`) nobody could unlock it. */
+  runtime?: 'electron' | 'node' | 'browser-harness'
 }
 
-/** Creation, unlock and lock of the vault key through its keyslots (any one slot unlocks). */
+export interface RotationResult {
+  keyVersion: number
+  resealed: number
+  durationMs: number
+}
+
+const AUTO_LOCK_KEY = 'vault.autoLockMinutes'
+
+/**
+ * The vault key's life: creation, the keyslots that wrap it, unlock, lock, auto-lock and rotation.
+ * Keyslots are alternatives (any one unwraps the key). With both an os and a password slot the
+ * keychain opens the vault once per launch; after a lock the master password is asked.
+ */
 export class VaultService {
-  constructor(private readonly o: VaultServiceOptions) {}
+  readonly autoLock: AutoLock
+  private readonly slotsTable: Keyslots
+  private readonly clock: Clock
+  /** keychain+password: the keychain may unlock until the first lock of this process. */
+  private osUnlockAllowed = true
+  private readonly keyVersionStmt
+  private readonly setMetaStmt
+
+  constructor(private readonly o: VaultServiceOptions) {
+    this.clock = o.clock ?? systemClock
+    this.slotsTable = new Keyslots(o.db)
+    this.keyVersionStmt = o.db.prepare("SELECT value FROM vault_meta WHERE key = 'key_version'")
+    this.setMetaStmt = o.db.prepare(
+      'INSERT INTO vault_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    )
+    o.keyring.setStoredVersion(() => this.keyVersion())
+    this.autoLock = new AutoLock(this.clock, this.autoLockMinutes(), () => this.lock('system', 'idle'))
+    o.keyring.onChange((unlocked) => {
+      if (unlocked) {
+        if (o.runtime !== 'node') this.autoLock.start()
+      } else {
+        this.autoLock.stop()
+        if (this.slotsTable.get('password')) this.osUnlockAllowed = false
+      }
+    })
+  }
 
   get initialized(): boolean {
-    return this.slots().length > 0
+    return this.slotsTable.list().length > 0
   }
 
   status(): VaultStatus {
-    const slots = this.slots().map((s) => s.kind)
+    const slots = this.slotsTable.kinds()
     const os = this.osAvailability()
+    const hasPassword = slots.includes('password')
+    const osCanUnlock = slots.includes('os') && os.available && (this.osUnlockAllowed || !hasPassword)
     return {
       initialized: slots.length > 0,
       locked: !this.o.keyring.unlocked,
       protectors: slots,
-      hasPassword: slots.includes('password'),
+      hasPassword,
+      passwordRequired: slots.length > 0 && !osCanUnlock,
       osKeychain: { available: os.available, label: this.o.osProtector?.label ?? 'none', reason: os.reason },
       autoLockMinutes: this.autoLockMinutes(),
     }
   }
 
-  autoLockMinutes(): z.infer<typeof AutoLockMinutes> {
-    return this.o.settings.get('vault.autoLockMinutes', AutoLockMinutes, 15)
+  autoLockMinutes(): AutoLockMinutes {
+    return this.o.settings.get(AUTO_LOCK_KEY, AutoLockSchema, 15)
+  }
+
+  setAutoLock(minutes: AutoLockMinutes, actor: AuditActor): VaultStatus {
+    this.o.settings.set(AUTO_LOCK_KEY, minutes)
+    this.autoLock.setMinutes(minutes)
+    this.o.audit.record({ actor, action: 'settings_changed', detail: { autoLockMinutes: minutes } })
+    return this.status()
+  }
+
+  /** User activity (any UI call except status polling) postpones auto-lock. */
+  touch(channel?: unknown): void {
+    if (channel !== 'vault.status') this.autoLock.touch()
   }
 
   osAvailability(): { available: boolean; reason: string | null } {
@@ -69,22 +121,14 @@ export class VaultService {
   }
 
   async create(
-    input: { mode: VaultMode; password?: string; autoLockMinutes: z.infer<typeof AutoLockMinutes> },
+    input: { mode: VaultMode; password?: string; autoLockMinutes: AutoLockMinutes },
     actor: AuditActor,
   ): Promise<VaultStatus> {
     if (this.initialized)
       throw new AppError('VAULT_ALREADY_INITIALIZED', 'A vault already exists in this data folder.')
     const wantsOs = input.mode !== 'password'
     const wantsPassword = input.mode !== 'keychain'
-    if (wantsOs) {
-      const os = this.osAvailability()
-      if (!os.available) {
-        throw new AppError(
-          'PROTECTOR_UNAVAILABLE',
-          `The OS keychain cannot protect the vault: ${os.reason} Choose a master password instead.`,
-        )
-      }
-    }
+    if (wantsOs) this.requireOs('protect the vault')
     if (wantsPassword) {
       if (!input.password) throw new AppError('INVALID_INPUT', 'Choose a master password.')
       validateNewPassword(input.password)
@@ -92,58 +136,48 @@ export class VaultService {
     const key = randomKey()
     try {
       const rows: SlotRow[] = []
-      if (wantsOs) rows.push({ kind: 'os', params: '{}', wrapped: await this.o.osProtector!.wrap(key) })
-      if (wantsPassword) {
-        const params = newPasswordParams(this.o.kdf)
-        rows.push({
-          kind: 'password',
-          params: JSON.stringify(params),
-          wrapped: await wrapWithPassword(key, input.password!, params),
-        })
-      }
+      if (wantsOs) rows.push(await this.osSlot(key))
+      if (wantsPassword) rows.push(await this.passwordSlot(key, input.password!))
       const { db } = this.o
       db.transaction(() => {
-        if (this.slots().length > 0) {
+        if (this.initialized) {
           throw new AppError('VAULT_ALREADY_INITIALIZED', 'A vault already exists in this data folder.')
         }
-        const ins = db.prepare('INSERT INTO keyslots (kind, params, wrapped, created_at) VALUES (?, ?, ?, ?)')
-        for (const r of rows) ins.run(r.kind, r.params, r.wrapped, Date.now())
-        const meta = db.prepare('INSERT OR REPLACE INTO vault_meta (key, value) VALUES (?, ?)')
-        meta.run('vault_id', randomUUID())
-        meta.run('key_version', '1')
-        meta.run('created_at', String(Date.now()))
+        for (const r of rows) this.slotsTable.put(r, this.clock.now())
+        this.setMetaStmt.run('vault_id', randomUUID())
+        this.setMetaStmt.run('key_version', '1')
+        this.setMetaStmt.run('created_at', String(this.clock.now()))
+        this.o.settings.set(AUTO_LOCK_KEY, input.autoLockMinutes)
+        this.o.audit.record({ actor, action: 'vault_created', detail: { mode: input.mode } })
       })()
-      this.o.settings.set('vault.autoLockMinutes', input.autoLockMinutes)
+      this.autoLock.setMinutes(input.autoLockMinutes)
       this.o.keyring.unlock(key, 1)
     } finally {
       key.fill(0)
     }
-    this.o.audit.record({ actor, action: 'vault_created', detail: { mode: input.mode } })
     return this.status()
   }
 
-  /** With a password: the password slot. Without: the OS keychain slot. */
+  /** With a password: the password slot. Without: the OS keychain slot (see the class comment). */
   async unlock(input: { password?: string }, actor: AuditActor): Promise<VaultStatus> {
     if (!this.initialized)
       throw new AppError('VAULT_NOT_INITIALIZED', 'There is no vault yet. Create one first.')
     if (this.o.keyring.unlocked) return this.status()
+    const via = input.password !== undefined ? 'password' : 'os'
     const key =
       input.password !== undefined
-        ? await this.unlockWithPassword(input.password, actor)
-        : await this.unlockWithOs()
+        ? await this.unwrapPasswordSlot(input.password, actor, 'unlocked')
+        : await this.unwrapOsSlot()
     try {
       this.o.keyring.unlock(key, this.keyVersion())
     } finally {
       key.fill(0)
     }
-    this.o.audit.record({
-      actor,
-      action: 'unlocked',
-      detail: { with: input.password !== undefined ? 'password' : 'os' },
-    })
+    this.o.audit.record({ actor, action: 'unlocked', detail: { with: via } })
     return this.status()
   }
 
+  /** Zeroes the key. `reason`: manual, idle, suspend, screen-lock, ... (shown in the audit trail). */
   lock(actor: AuditActor, reason = 'manual'): VaultStatus {
     if (this.o.keyring.unlocked) {
       this.o.keyring.lock()
@@ -152,49 +186,216 @@ export class VaultService {
     return this.status()
   }
 
+  /** Adds a master password, or changes it (`current` required then). */
+  async setPassword(input: { current?: string; next: string }, actor: AuditActor): Promise<VaultStatus> {
+    const existing = this.slotsTable.get('password')
+    validateNewPassword(input.next)
+    if (existing) {
+      if (input.current === undefined)
+        throw new AppError('BAD_PASSWORD', 'Enter the current master password to change it.')
+      await this.verifyPassword(input.current, actor, 'password_changed')
+    }
+    const slot = await this.withKey((key) => this.passwordSlot(key, input.next))
+    this.o.db.transaction(() => {
+      this.slotsTable.put(slot, this.clock.now())
+      this.o.audit.record({ actor, action: existing ? 'password_changed' : 'password_added' })
+    })()
+    return this.status()
+  }
+
+  async removePassword(input: { current: string }, actor: AuditActor): Promise<VaultStatus> {
+    const os = this.slotsTable.get('os')
+    if (!os)
+      throw new AppError(
+        'INVALID_INPUT',
+        'The master password is the only protection of this vault; add the OS keychain before removing it.',
+      )
+    if (!this.slotsTable.get('password'))
+      throw new AppError('NOT_FOUND', 'This vault has no master password.')
+    this.requireOs('keep the vault open without a password')
+    await this.verifyPassword(input.current, actor, 'password_removed')
+    // Make sure the remaining slot really opens this key before dropping the other one.
+    const fromOs = await this.o.osProtector!.unwrap(os.wrapped)
+    try {
+      await this.withKey(async (key) => {
+        if (!sameKey(fromOs, key))
+          throw new AppError(
+            'PROTECTOR_UNAVAILABLE',
+            'The OS keychain does not open this vault; keeping the password.',
+          )
+      })
+    } finally {
+      fromOs.fill(0)
+    }
+    this.o.db.transaction(() => {
+      this.slotsTable.remove('password')
+      this.o.audit.record({ actor, action: 'password_removed' })
+    })()
+    this.osUnlockAllowed = true
+    return this.status()
+  }
+
+  async addKeychain(actor: AuditActor): Promise<VaultStatus> {
+    if (this.slotsTable.get('os'))
+      throw new AppError('CONFLICT', 'The OS keychain already protects this vault.')
+    this.requireOs('protect the vault')
+    const slot = await this.withKey((key) => this.osSlot(key))
+    this.o.db.transaction(() => {
+      this.slotsTable.put(slot, this.clock.now())
+      this.o.audit.record({ actor, action: 'keychain_added' })
+    })()
+    return this.status()
+  }
+
+  removeKeychain(actor: AuditActor): VaultStatus {
+    this.o.keyring.require()
+    if (!this.slotsTable.get('os'))
+      throw new AppError('NOT_FOUND', 'The OS keychain does not protect this vault.')
+    if (!this.slotsTable.get('password'))
+      throw new AppError(
+        'INVALID_INPUT',
+        'The OS keychain is the only protection of this vault; add a master password before removing it.',
+      )
+    this.o.db.transaction(() => {
+      this.slotsTable.remove('os')
+      this.o.audit.record({ actor, action: 'keychain_removed' })
+    })()
+    return this.status()
+  }
+
+  /**
+   * A new random vault key: every registered sealed column re-sealed, every keyslot re-wrapped and
+   * key_version bumped in one transaction, so a crash leaves the vault whole under one key.
+   * The password slot can only be re-wrapped with the password, so it is asked for when present.
+   */
+  async rotateKey(
+    input: { password?: string },
+    actor: AuditActor,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<RotationResult> {
+    const started = performance.now()
+    const current = this.o.keyring.require()
+    const slots = this.slotsTable.list()
+    const hasPassword = slots.some((s) => s.kind === 'password')
+    if (hasPassword) {
+      if (input.password === undefined)
+        throw new AppError('BAD_PASSWORD', 'Enter the master password to rotate the vault key.')
+      await this.verifyPassword(input.password, actor, 'key_rotated')
+    }
+    if (slots.some((s) => s.kind === 'os'))
+      this.requireOs('re-protect the new key (rotate from the desktop app)')
+    const oldKey = Buffer.from(current.key)
+    const oldVersion = current.version
+    const newKey = randomKey()
+    const newVersion = oldVersion + 1
+    try {
+      const newSlots: SlotRow[] = []
+      for (const s of slots) {
+        newSlots.push(
+          s.kind === 'os' ? await this.osSlot(newKey) : await this.passwordSlot(newKey, input.password!),
+        )
+      }
+      let resealed = 0
+      this.o.db.transaction(() => {
+        if (this.keyVersion() !== oldVersion)
+          throw new AppError(
+            'CONFLICT',
+            'The vault key was changed by another Keybridge process. Unlock again.',
+          )
+        resealed = resealAll(this.o.db, { oldKey, oldVersion, newKey, newVersion }, onProgress)
+        for (const s of newSlots) this.slotsTable.put(s, this.clock.now())
+        this.setMetaStmt.run('key_version', String(newVersion))
+        this.o.audit.record({
+          actor,
+          action: 'key_rotated',
+          detail: { keyVersion: newVersion, resealed },
+        })
+      })()
+      this.o.keyring.unlock(newKey, newVersion)
+      return { keyVersion: newVersion, resealed, durationMs: performance.now() - started }
+    } finally {
+      oldKey.fill(0)
+      newKey.fill(0)
+    }
+  }
+
   keyVersion(): number {
-    const row = this.o.db.prepare("SELECT value FROM vault_meta WHERE key = 'key_version'").get() as
-      { value: string } | undefined
+    const row = this.keyVersionStmt.get() as { value: string } | undefined
     return row ? Number(row.value) : 1
   }
 
   slots(): SlotRow[] {
-    return this.o.db.prepare('SELECT kind, params, wrapped FROM keyslots ORDER BY kind').all() as SlotRow[]
+    return this.slotsTable.list()
   }
 
-  private slot(kind: SlotKind): SlotRow | undefined {
-    return this.slots().find((s) => s.kind === kind)
+  private requireOs(purpose: string): void {
+    const os = this.osAvailability()
+    if (!os.available || !this.o.osProtector) {
+      throw new AppError('PROTECTOR_UNAVAILABLE', `The OS keychain cannot ${purpose}: ${os.reason}`)
+    }
   }
 
-  private async unlockWithPassword(password: string, actor: AuditActor): Promise<Buffer> {
-    const slot = this.slot('password')
+  /** Runs `fn` with a copy of the vault key, zeroed afterwards. */
+  private async withKey<T>(fn: (key: Buffer) => Promise<T>): Promise<T> {
+    const key = Buffer.from(this.o.keyring.require().key)
+    try {
+      return await fn(key)
+    } finally {
+      key.fill(0)
+    }
+  }
+
+  private async osSlot(key: Buffer): Promise<SlotRow> {
+    return { kind: 'os', params: '{}', wrapped: await this.o.osProtector!.wrap(key) }
+  }
+
+  private async passwordSlot(key: Buffer, password: string): Promise<SlotRow> {
+    const params = newPasswordParams(this.o.kdf)
+    return {
+      kind: 'password',
+      params: JSON.stringify(params),
+      wrapped: await wrapWithPassword(key, password, params),
+    }
+  }
+
+  /** Checks a password against the password slot (BAD_PASSWORD if wrong, audited as denied). */
+  private async verifyPassword(password: string, actor: AuditActor, action: string): Promise<void> {
+    const key = await this.unwrapPasswordSlot(password, actor, action)
+    key.fill(0)
+  }
+
+  private async unwrapPasswordSlot(password: string, actor: AuditActor, action: string): Promise<Buffer> {
+    const slot = this.slotsTable.get('password')
     if (!slot)
       throw new AppError('INVALID_INPUT', 'This vault has no master password; it opens with the OS keychain.')
     try {
-      return await unwrapWithPassword(slot.wrapped, password, JSON.parse(slot.params) as PasswordSlotParams)
+      return await unwrapWithPassword(slot.wrapped, password, passwordParams(slot))
     } catch (e) {
       if (e instanceof AppError && e.code === 'BAD_PASSWORD') {
-        this.o.audit.record({
-          actor,
-          action: 'unlocked',
-          outcome: 'denied',
-          detail: { reason: 'bad_password' },
-        })
+        this.o.audit.record({ actor, action, outcome: 'denied', detail: { reason: 'bad_password' } })
       }
       throw e
     }
   }
 
-  private async unlockWithOs(): Promise<Buffer> {
-    const slot = this.slot('os')
+  private async unwrapOsSlot(): Promise<Buffer> {
+    const slot = this.slotsTable.get('os')
     if (!slot) throw new AppError('BAD_PASSWORD', 'Enter the master password to unlock the vault.')
+    if (!this.osUnlockAllowed && this.slotsTable.get('password'))
+      throw new AppError('BAD_PASSWORD', 'The vault was locked: enter the master password to unlock it.')
     const os = this.osAvailability()
     if (!os.available || !this.o.osProtector) {
       throw new AppError(
         'PROTECTOR_UNAVAILABLE',
-        `This vault opens with the OS keychain, which is not available here (${os.reason}). Set a master password from the desktop app to use it headless.`,
+        this.slotsTable.get('password')
+          ? `The OS keychain is not available here (${os.reason}) Enter the master password instead.`
+          : `This vault opens only with the OS keychain, which is not available here (${os.reason}) Add a master password from the desktop app to use it headless.`,
       )
     }
     return this.o.osProtector.unwrap(slot.wrapped)
   }
+}
+
+function sameKey(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b)
 }

@@ -10,8 +10,20 @@ import { serveStatic } from './static-server'
 /** Cheap Argon2 for tests; the real default is exercised in unit tests and the bench. */
 export const TEST_KDF = { memoryCost: 1024, timeCost: 1, parallelism: 1 }
 
+/** The main process's clipboard, in memory: credentials.copy writes here and clears it after 30 s. */
+export class MemoryClipboard {
+  text = ''
+  writeText(text: string): void {
+    this.text = text
+  }
+  readText(): string {
+    return this.text
+  }
+}
+
 export interface Harness {
   core: Core
+  clipboard: MemoryClipboard
   page: Page
   dataDir: string
   /** Reload the app page (the core keeps running, like the main process does). */
@@ -27,26 +39,37 @@ export async function openApp(
   opts: { env?: Record<string, string | undefined>; colorScheme?: 'light' | 'dark' } = {},
 ): Promise<Harness & { close(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kb-e2e-'))
+  const clipboard = new MemoryClipboard()
   const core = await createCore({
+    clipboard,
     dataDir,
     runtime: 'browser-harness',
     osProtector: new FileKeychain(join(dataDir, 'test-keychain.bin')),
     kdf: TEST_KDF,
-    env: { ...process.env, ...opts.env },
+    // English unless a test asks otherwise, whatever the machine's locale.
+    env: { ...process.env, KEYBRIDGE_LOCALE: 'en_US.UTF-8', ...opts.env },
   })
   const server = await serveStatic(join(__dirname, '../../../out/renderer'))
-  const context = await browser.newContext({ colorScheme: opts.colorScheme ?? 'light' })
+  const context = await browser.newContext({
+    colorScheme: opts.colorScheme ?? 'light',
+    permissions: ['clipboard-read', 'clipboard-write'],
+  })
   const page = await context.newPage()
-  await page.exposeFunction('__kbInvoke', (channel: unknown, input: unknown) =>
-    core.invoke(channel, input, { actor: 'ui' }),
+  // Results cross CDP as one JSON string: Playwright's per-value serializer takes seconds on a
+  // 10,000-credential list, where Electron's structured clone takes milliseconds.
+  await page.exposeFunction('__kbInvoke', async (channel: unknown, input: unknown) =>
+    JSON.stringify(await core.invoke(channel, input, { actor: 'ui' })),
   )
+  // tsx/esbuild (the bench runner) wraps named functions in __name(); functions serialized into the
+  // page need it defined there too.
+  await page.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f)' })
   await page.addInitScript(() => {
     const listeners = new Map<string, Set<(p: unknown) => void>>()
     const w = window as unknown as Record<string, unknown>
     w['__kbEmit'] = (name: string, payload: unknown) => listeners.get(name)?.forEach((l) => l(payload))
     w['keybridge'] = Object.freeze({
-      invoke: (channel: string, input?: unknown) =>
-        (w['__kbInvoke'] as (c: string, i: unknown) => Promise<unknown>)(channel, input),
+      invoke: async (channel: string, input?: unknown) =>
+        JSON.parse(await (w['__kbInvoke'] as (c: string, i: unknown) => Promise<string>)(channel, input)),
       on: (name: string, listener: (p: unknown) => void) => {
         if (!listeners.has(name)) listeners.set(name, new Set())
         listeners.get(name)!.add(listener)
@@ -65,6 +88,7 @@ export async function openApp(
   await page.goto(server.url)
   return {
     core,
+    clipboard,
     page,
     dataDir,
     reload: async () => {

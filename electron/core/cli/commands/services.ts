@@ -1,3 +1,112 @@
-import type { CommandSpec } from '../spec'
+import { AppError } from '../../../../shared/errors'
+import type { ChannelName } from '../../../../shared/ipc'
+import { credentialRef, type CredentialSummary } from '../../../../shared/models/credential'
+import type { ValidationResult } from '../../../../shared/models/service'
+import type { Core } from '../../app'
+import { getServiceDescriptor, listServiceDescriptors } from '../../providers/catalog'
+import { UsageError, type CliContext, type CommandSpec } from '../spec'
 
-export const servicesCommands: CommandSpec[] = []
+async function call<T>(core: Core, channel: ChannelName, input: unknown): Promise<T> {
+  const res = await core.invoke(channel, input, { actor: 'cli' })
+  if (!res.ok) throw new AppError(res.error.code, res.error.message)
+  return res.data as T
+}
+
+/** `--field key=value` pairs; an empty secret value is asked for on the terminal (no echo). */
+async function fieldValues(ctx: CliContext, service: string): Promise<Record<string, string>> {
+  const descriptor = getServiceDescriptor(service)
+  if (!descriptor) throw new UsageError(`unknown service "${service}" (see "keybridge services")`)
+  const out: Record<string, string> = {}
+  for (const pair of (ctx.values['field'] as string[] | undefined) ?? []) {
+    const eq = pair.indexOf('=')
+    if (eq <= 0) throw new UsageError(`--field takes key=value (got "${pair.split('=')[0]}")`)
+    const key = pair.slice(0, eq)
+    let value = pair.slice(eq + 1)
+    if (value === '' && descriptor.fields.find((f) => f.key === key)?.secret) {
+      value = (await ctx.io.promptSecret(`${key}: `)) ?? ''
+    }
+    out[key] = value
+  }
+  return out
+}
+
+function validationLine(ref: string, status: string, v: ValidationResult): string {
+  return `${ref}: ${status}. ${v.message}`
+}
+
+export const servicesCommands: CommandSpec[] = [
+  {
+    name: 'services',
+    summary: 'the provider catalog: id, name, auth kind, fields',
+    async run(ctx) {
+      const all = listServiceDescriptors()
+      const width = Math.max(...all.map((s) => s.id.length)) + 2
+      const human = [
+        'Services (fields marked * are secret, ? optional):',
+        ...all.map(
+          (s) =>
+            `  ${s.id.padEnd(width)}${s.name} [${s.authKind}${s.oauth.supported ? ', OAuth' : ''}] ` +
+            s.fields.map((f) => `${f.key}${f.secret ? '*' : ''}${f.optional ? '?' : ''}`).join(' '),
+        ),
+      ].join('\n')
+      ctx.print(human, all)
+    },
+  },
+  {
+    name: 'credential add',
+    summary: 'validate (unless --no-validate) then store a credential; refused validation stores nothing',
+    usage: '--service S --name N --field key=value ... [--no-validate]',
+    options: {
+      service: { type: 'string', description: 'catalog service id (see "keybridge services")' },
+      name: { type: 'string', description: 'a name for this account, unique per service' },
+      field: {
+        type: 'string',
+        multiple: true,
+        description: 'a field as key=value; leave a secret empty (key=) to be asked for it',
+      },
+      'no-validate': { type: 'boolean', description: 'store without contacting the service (unvalidated)' },
+    },
+    async run(ctx) {
+      const service = ctx.values['service'] as string | undefined
+      const name = ctx.values['name'] as string | undefined
+      if (!service || !name) throw new UsageError('credential add needs --service and --name')
+      const fields = await fieldValues(ctx, service)
+      const core = await ctx.openCore({ unlock: true })
+      const saved = await call<{ credential: CredentialSummary; validation: ValidationResult | null }>(
+        core,
+        'credentials.create',
+        { service, name, fields, validate: !ctx.values['no-validate'] },
+      )
+      const c = saved.credential
+      ctx.print(
+        `Saved ${credentialRef(c)}${c.account ? ` (${c.account})` : ''}, status ${c.status}.` +
+          (saved.validation ? ` ${saved.validation.message}` : ''),
+        saved,
+      )
+    },
+  },
+  {
+    name: 'credential validate',
+    summary: 'revalidate one credential (service/name) or all of them (--all); exit 1 unless all are valid',
+    usage: '<service/name> | --all',
+    positionals: [0, 1],
+    options: { all: { type: 'boolean', description: 'revalidate every stored credential' } },
+    async run(ctx) {
+      const ref = ctx.positionals[0]
+      const all = Boolean(ctx.values['all'])
+      if (Boolean(ref) === all) throw new UsageError('give either <service/name> or --all')
+      const core = await ctx.openCore({ unlock: true })
+      const input = all ? { all: true } : { id: core.ctx.credentials.findByRef(ref!).id }
+      const { results } = await call<{
+        results: { id: string; ref: string; status: string; validation: ValidationResult }[]
+      }>(core, 'credentials.revalidate', input)
+      ctx.print(
+        results.length
+          ? results.map((r) => validationLine(r.ref, r.status, r.validation)).join('\n')
+          : 'No credentials.',
+        { results },
+      )
+      return results.every((r) => r.validation.outcome === 'valid') ? 0 : 1
+    },
+  },
+]

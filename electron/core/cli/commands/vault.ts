@@ -1,5 +1,25 @@
 import { AppError } from '../../../../shared/errors'
-import type { CommandSpec } from '../spec'
+import type { AuditEntry } from '../../../../shared/models/audit'
+import { allAudit, auditToCsv } from '../../vault/audit-query'
+import { UsageError, type CommandSpec } from '../spec'
+
+const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 }
+
+/** `7d`, `12h`, `30m`, `2w` before now, or an ISO date/time. */
+export function parseSince(raw: string, now: number): number {
+  const rel = /^(\d+)([mhdw])$/.exec(raw.trim())
+  if (rel) return now - Number(rel[1]) * UNITS[rel[2]]
+  const t = Date.parse(raw)
+  if (Number.isNaN(t))
+    throw new UsageError(`--since: "${raw}" is neither a date (2026-01-31) nor a span (7d)`)
+  return t
+}
+
+function auditLine(e: AuditEntry): string {
+  const who = e.actorName && e.actorName !== e.actor ? `${e.actor}:${e.actorName}` : e.actor
+  const detail = e.detail ? ' ' + JSON.stringify(e.detail) : ''
+  return `${new Date(e.at).toISOString()}  ${who.padEnd(10)} ${e.action.padEnd(16)} ${e.outcome.padEnd(6)} ${e.target ?? '-'}${detail}`
+}
 
 export const vaultCommands: CommandSpec[] = [
   {
@@ -48,6 +68,54 @@ export const vaultCommands: CommandSpec[] = [
             `Headless: ${s.hasPassword ? 'opens with the master password' : 'cannot open (no master password)'}`,
           ].join('\n')
       ctx.print(human, { dataDir: ctx.dataDir, ...s, locked: true })
+    },
+  },
+  {
+    name: 'rotate-key',
+    summary: 're-encrypt every secret under a new vault key',
+    async run(ctx) {
+      const password = await ctx.masterPassword()
+      const core = await ctx.openCore()
+      if (!core.ctx.vault.initialized) {
+        throw new AppError(
+          'VAULT_NOT_INITIALIZED',
+          `There is no vault in ${ctx.dataDir}. Run "keybridge init" first.`,
+        )
+      }
+      await core.ctx.vault.unlock({ password }, 'cli')
+      const res = await core.invoke('vault.rotateKey', { password }, { actor: 'cli' })
+      if (!res.ok) throw new AppError(res.error.code, res.error.message)
+      const r = res.data as { keyVersion: number; resealed: number; durationMs: number }
+      ctx.print(
+        `Rotated the vault key (now version ${r.keyVersion}): ${r.resealed} secret(s) re-encrypted in ${Math.round(r.durationMs)} ms.`,
+        r,
+      )
+    },
+  },
+  {
+    name: 'audit',
+    summary: 'the audit trail (oldest first)',
+    usage: '[--since 7d|2026-01-31] [--csv]',
+    options: {
+      since: {
+        type: 'string',
+        description: 'only entries since an ISO date or a span ago (30m, 12h, 7d, 2w)',
+      },
+      csv: { type: 'boolean', description: 'print CSV instead of text' },
+      action: { type: 'string', description: 'only this action (created, used, unlocked, ...)' },
+      service: { type: 'string', description: 'only entries about this service' },
+    },
+    async run(ctx) {
+      if (ctx.json && ctx.values['csv']) throw new UsageError('choose one of --json and --csv')
+      const core = await ctx.openCore()
+      const since = ctx.values['since'] as string | undefined
+      const entries = allAudit(core.ctx.db, {
+        since: since ? parseSince(since, Date.now()) : undefined,
+        action: ctx.values['action'] as string | undefined,
+        service: ctx.values['service'] as string | undefined,
+      })
+      if (ctx.values['csv']) ctx.io.out(auditToCsv(entries).replace(/\r\n$/, ''))
+      else ctx.print(entries.length ? entries.map(auditLine).join('\n') : 'No audit entries.', entries)
     },
   },
 ]

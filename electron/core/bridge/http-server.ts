@@ -1,0 +1,312 @@
+import { randomUUID } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js'
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js'
+import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js'
+import { AppError } from '../../../shared/errors'
+import { bearerToken, hostAllowed, originAllowed, readBody, sendJson, sendJsonRpcError } from './http-guard'
+import type { RateLimiter } from './rate-limit'
+import type { TokenCheck, TokenIdentity } from './tokens'
+
+/** POST bodies above this are refused with 413 before parsing. */
+export const MAX_BODY_BYTES = 1024 * 1024
+const MAX_SESSIONS = 512
+const MAX_SESSIONS_PER_TOKEN = 64
+const SESSION_IDLE_MS = 30 * 60_000
+
+interface Session {
+  id: string
+  tokenId: string
+  transport: StreamableHTTPServerTransport
+  server: Server
+  lastSeen: number
+}
+
+export interface HttpDeps {
+  version: string
+  verify(token: string | undefined): TokenCheck
+  rateLimiter: RateLimiter
+  newServer(): Server
+}
+
+const AUTH_REASON: Record<Exclude<TokenCheck, { ok: true }>['reason'], string> = {
+  missing: 'Send Authorization: Bearer <token> with a Keybridge client token.',
+  invalid: 'The client token is not valid.',
+  expired: 'The client token has expired.',
+  revoked: 'The client token has been revoked.',
+}
+
+/**
+ * The bridge's HTTP endpoint: `/mcp` (Streamable HTTP through the SDK's transport, one session per
+ * initialize) and `/health`. Every request passes Host and Origin checks, then `/mcp` needs a client
+ * token and a free slot in its rate limit. Nothing a client sends can throw out of here.
+ */
+export class BridgeHttpServer {
+  private http: HttpServer | null = null
+  private sessions = new Map<string, Session>()
+  private sweeper: NodeJS.Timeout | null = null
+  port = 0
+  host = '127.0.0.1'
+
+  constructor(private readonly deps: HttpDeps) {}
+
+  get url(): string {
+    const h = this.host.includes(':') ? `[${this.host}]` : this.host
+    const shown = h === '0.0.0.0' || h === '[::]' ? '127.0.0.1' : h
+    return `http://${shown}:${this.port}/mcp`
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size
+  }
+
+  async listen(host: string, port: number): Promise<void> {
+    const http = createServer((req, res) => {
+      this.handle(req, res).catch(() => {
+        try {
+          sendJsonRpcError(res, 500, -32603, 'Internal error')
+        } catch {
+          res.destroy()
+        }
+      })
+    })
+    http.on('clientError', (_err, socket) => {
+      if (socket.writable)
+        socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+      else socket.destroy()
+    })
+    http.headersTimeout = 10_000
+    http.requestTimeout = 60_000
+    await new Promise<void>((resolve, reject) => {
+      const onError = (e: NodeJS.ErrnoException) => {
+        reject(
+          new AppError(
+            'IO_ERROR',
+            e.code === 'EADDRINUSE'
+              ? `Port ${port} on ${host} is already in use. Choose another port for the bridge.`
+              : `The bridge could not listen on ${host}:${port} (${e.code ?? 'error'}).`,
+          ),
+        )
+      }
+      http.once('error', onError)
+      http.listen(port, host, () => {
+        http.off('error', onError)
+        resolve()
+      })
+    })
+    this.http = http
+    this.host = host
+    this.port = (http.address() as AddressInfo).port
+    this.sweeper = setInterval(() => this.sweepIdle(), 60_000)
+    this.sweeper.unref()
+  }
+
+  async close(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper)
+    this.sweeper = null
+    const all = [...this.sessions.values()]
+    this.sessions.clear()
+    await Promise.all(all.map((s) => this.closeSession(s)))
+    const http = this.http
+    this.http = null
+    if (!http) return
+    await new Promise<void>((resolve) => {
+      http.close(() => resolve())
+      http.closeAllConnections()
+    })
+  }
+
+  /** Tells every connected client that tools/list changed (on their GET stream). */
+  notifyToolsChanged(): void {
+    for (const s of this.sessions.values()) s.server.sendToolListChanged().catch(() => {})
+  }
+
+  /** Ends the sessions of a token (after revocation). */
+  dropToken(tokenId: string): void {
+    for (const s of [...this.sessions.values()]) if (s.tokenId === tokenId) this.removeSession(s)
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!hostAllowed(req.headers.host, this.port, this.host)) {
+      return sendJsonRpcError(
+        res,
+        403,
+        -32000,
+        'Forbidden: the Host header does not name this Keybridge bridge.',
+      )
+    }
+    if (!originAllowed(req.headers.origin)) {
+      return sendJsonRpcError(res, 403, -32000, 'Forbidden: requests from this Origin are not allowed.')
+    }
+    const path = (req.url ?? '/').split('?')[0]
+    if (path === '/health') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.writeHead(405, { Allow: 'GET, HEAD' }).end()
+        return
+      }
+      return sendJson(res, 200, { status: 'ok', version: this.deps.version })
+    }
+    if (path !== '/mcp') return sendJson(res, 404, { error: 'Not found. The MCP endpoint is /mcp.' })
+
+    const check = this.deps.verify(bearerToken(req))
+    if (!check.ok) {
+      const challenge =
+        check.reason === 'missing'
+          ? 'Bearer realm="keybridge"'
+          : `Bearer realm="keybridge", error="invalid_token", error_description="${AUTH_REASON[check.reason]}"`
+      req.resume()
+      return sendJsonRpcError(res, 401, -32001, `Unauthorized: ${AUTH_REASON[check.reason]}`, {
+        'WWW-Authenticate': challenge,
+      })
+    }
+    const identity = check.identity
+    const limit = this.deps.rateLimiter.take(identity.id)
+    if (!limit.ok) {
+      req.resume()
+      return sendJsonRpcError(
+        res,
+        429,
+        -32000,
+        'Too many requests: this client token is over its rate limit.',
+        {
+          'Retry-After': String(limit.retryAfterSeconds),
+        },
+      )
+    }
+    const auth: AuthInfo = {
+      token: identity.id,
+      clientId: identity.name,
+      scopes: identity.scopes,
+      ...(identity.expiresAt ? { expiresAt: Math.floor(identity.expiresAt / 1000) } : {}),
+      extra: { identity },
+    }
+    ;(req as IncomingMessage & { auth?: AuthInfo }).auth = auth
+
+    const method = req.method ?? ''
+    if (method === 'POST') return this.handlePost(req, res, identity)
+    if (method === 'GET' || method === 'DELETE') {
+      const session = this.sessionFor(req, res, identity)
+      if (session) await session.transport.handleRequest(req, res)
+      return
+    }
+    req.resume()
+    res.writeHead(405, { Allow: 'GET, POST, DELETE' }).end()
+  }
+
+  private async handlePost(
+    req: IncomingMessage,
+    res: ServerResponse,
+    identity: TokenIdentity,
+  ): Promise<void> {
+    const body = await readBody(req, MAX_BODY_BYTES)
+    if (!body.ok) {
+      if (body.tooLarge) {
+        return sendJsonRpcError(
+          res,
+          413,
+          -32000,
+          `Request body too large (the limit is ${MAX_BODY_BYTES} bytes).`,
+          {
+            Connection: 'close',
+          },
+        )
+      }
+      return
+    }
+    let message: unknown
+    try {
+      message = JSON.parse(body.text)
+    } catch {
+      return sendJsonRpcError(res, 400, -32700, 'Parse error: Invalid JSON')
+    }
+    if (req.headers['mcp-session-id'] !== undefined) {
+      const session = this.sessionFor(req, res, identity)
+      if (session) await session.transport.handleRequest(req, res, message)
+      return
+    }
+    if (!isInitializeRequest(message)) {
+      return sendJsonRpcError(
+        res,
+        400,
+        -32000,
+        'Bad Request: Mcp-Session-Id header is required (initialize first).',
+      )
+    }
+    await this.startSession(req, res, identity, message)
+  }
+
+  private async startSession(
+    req: IncomingMessage,
+    res: ServerResponse,
+    identity: TokenIdentity,
+    message: unknown,
+  ): Promise<void> {
+    this.makeRoom(identity.id)
+    const server = this.deps.newServer()
+    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(),
+      onsessioninitialized: (id) => {
+        this.sessions.set(id, { id, tokenId: identity.id, transport, server, lastSeen: Date.now() })
+      },
+      onsessionclosed: (id) => {
+        this.sessions.delete(id)
+      },
+    })
+    transport.onclose = () => {
+      if (transport.sessionId) this.sessions.delete(transport.sessionId)
+    }
+    await server.connect(transport)
+    await transport.handleRequest(req, res, message)
+    // Refused before a session existed (bad Accept, bad Content-Type): nothing to keep.
+    if (!transport.sessionId || !this.sessions.has(transport.sessionId)) await server.close().catch(() => {})
+  }
+
+  /** The request's session, or an error response: 400 without the header, 404 unknown or someone else's. */
+  private sessionFor(
+    req: IncomingMessage,
+    res: ServerResponse,
+    identity: TokenIdentity,
+  ): Session | undefined {
+    const id = req.headers['mcp-session-id']
+    if (typeof id !== 'string' || id.length === 0) {
+      req.resume()
+      sendJsonRpcError(res, 400, -32000, 'Bad Request: Mcp-Session-Id header is required.')
+      return undefined
+    }
+    const s = this.sessions.get(id)
+    // A session is bound to the token that opened it; another token gets the same answer as a stranger.
+    if (!s || s.tokenId !== identity.id) {
+      req.resume()
+      sendJsonRpcError(res, 404, -32001, 'Session not found')
+      return undefined
+    }
+    s.lastSeen = Date.now()
+    return s
+  }
+
+  private makeRoom(tokenId: string): void {
+    const mine = [...this.sessions.values()].filter((s) => s.tokenId === tokenId)
+    if (mine.length >= MAX_SESSIONS_PER_TOKEN)
+      this.removeSession(mine.sort((a, b) => a.lastSeen - b.lastSeen)[0])
+    if (this.sessions.size >= MAX_SESSIONS) {
+      const oldest = [...this.sessions.values()].sort((a, b) => a.lastSeen - b.lastSeen)[0]
+      if (oldest) this.removeSession(oldest)
+    }
+  }
+
+  private sweepIdle(): void {
+    const cutoff = Date.now() - SESSION_IDLE_MS
+    for (const s of [...this.sessions.values()]) if (s.lastSeen < cutoff) this.removeSession(s)
+  }
+
+  private removeSession(s: Session): void {
+    this.sessions.delete(s.id)
+    void this.closeSession(s)
+  }
+
+  private async closeSession(s: Session): Promise<void> {
+    await s.server.close().catch(() => {})
+  }
+}

@@ -1,0 +1,191 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import { AppError } from '../../../shared/errors'
+import type { TokenSummary } from '../../../shared/ipc/bridge'
+import type { Clock } from '../clock'
+import type { Db } from '../vault/database'
+
+/** What a verified request carries: never the token value. */
+export interface TokenIdentity {
+  id: string
+  name: string
+  scopes: string[]
+  expiresAt: number | null
+}
+
+export type TokenCheck =
+  { ok: true; identity: TokenIdentity } | { ok: false; reason: 'missing' | 'invalid' | 'expired' | 'revoked' }
+
+interface Row {
+  id: string
+  name: string
+  display: string
+  scopes: string
+  created_at: number
+  expires_at: number | null
+  revoked_at: number | null
+  last_used_at: number | null
+  use_count: number
+}
+
+const TOKEN_RE = /^kb_[A-Za-z0-9_-]{43}$/
+const COLUMNS = 'id, name, display, scopes, created_at, expires_at, revoked_at, last_used_at, use_count'
+
+export function hashToken(token: string): Buffer {
+  return createHash('sha256').update(token, 'utf8').digest()
+}
+
+/** `kb_` + base64url of 32 random bytes (43 characters). */
+export function mintTokenValue(): string {
+  return 'kb_' + randomBytes(32).toString('base64url')
+}
+
+function display(token: string): string {
+  return `${token.slice(0, 7)}…${token.slice(-4)}`
+}
+
+/**
+ * Bridge client tokens. Only the SHA-256 of a token is stored; a request's token is hashed and looked
+ * up by that hash, so comparison never touches the value byte by byte. Use (last used, count) is
+ * counted in memory and written in batches, off the request path.
+ */
+export class TokenStore {
+  private pendingUse = new Map<string, { at: number; count: number }>()
+  private readonly byHash
+  private readonly touchStmt
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {
+    this.byHash = db.prepare(`SELECT ${COLUMNS} FROM bridge_tokens WHERE hash = ?`)
+    this.touchStmt = db.prepare(
+      'UPDATE bridge_tokens SET last_used_at = MAX(COALESCE(last_used_at, 0), ?), use_count = use_count + ? WHERE id = ?',
+    )
+  }
+
+  create(input: { name: string; scopes: string[]; expiresInDays?: number | null }): {
+    token: string
+    summary: TokenSummary
+  } {
+    if (this.findRow(input.name)) {
+      throw new AppError(
+        'CONFLICT',
+        `There is already a client token named "${input.name}". Pick another name.`,
+      )
+    }
+    const token = mintTokenValue()
+    const id = randomUUID()
+    const now = this.clock.now()
+    const expiresAt = input.expiresInDays ? now + input.expiresInDays * 86_400_000 : null
+    this.db
+      .prepare(
+        `INSERT INTO bridge_tokens (id, name, hash, display, scopes, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(id, input.name, hashToken(token), display(token), JSON.stringify(input.scopes), now, expiresAt)
+    return { token, summary: this.get(id) }
+  }
+
+  /** A fresh value for an existing token (same name, scopes, expiry): the previous value stops working. */
+  rotate(name: string): { token: string; summary: TokenSummary } {
+    const row = this.require(name)
+    if (row.revoked_at !== null) throw new AppError('CONFLICT', `The client token "${row.name}" is revoked.`)
+    const token = mintTokenValue()
+    this.db
+      .prepare('UPDATE bridge_tokens SET hash = ?, display = ? WHERE id = ?')
+      .run(hashToken(token), display(token), row.id)
+    return { token, summary: this.get(row.id) }
+  }
+
+  list(): TokenSummary[] {
+    this.flushUse()
+    const rows = this.db.prepare(`SELECT ${COLUMNS} FROM bridge_tokens ORDER BY name`).all() as Row[]
+    return rows.map((r) => this.toSummary(r))
+  }
+
+  get(id: string): TokenSummary {
+    const row = this.db.prepare(`SELECT ${COLUMNS} FROM bridge_tokens WHERE id = ?`).get(id) as
+      Row | undefined
+    if (!row) throw new AppError('NOT_FOUND', 'That client token does not exist.')
+    return this.toSummary(row)
+  }
+
+  byName(name: string): TokenSummary {
+    this.flushUse()
+    return this.toSummary(this.require(name))
+  }
+
+  revoke(name: string): TokenSummary {
+    const row = this.require(name)
+    if (row.revoked_at === null) {
+      this.db.prepare('UPDATE bridge_tokens SET revoked_at = ? WHERE id = ?').run(this.clock.now(), row.id)
+    }
+    return this.get(row.id)
+  }
+
+  /** Checks the value of an `Authorization: Bearer` header. Counts a use when it passes. */
+  verify(token: string | undefined): TokenCheck {
+    if (!token) return { ok: false, reason: 'missing' }
+    if (!TOKEN_RE.test(token)) return { ok: false, reason: 'invalid' }
+    const row = this.byHash.get(hashToken(token)) as Row | undefined
+    if (!row) return { ok: false, reason: 'invalid' }
+    if (row.revoked_at !== null) return { ok: false, reason: 'revoked' }
+    const now = this.clock.now()
+    if (row.expires_at !== null && row.expires_at <= now) return { ok: false, reason: 'expired' }
+    const use = this.pendingUse.get(row.id)
+    if (use) {
+      use.at = now
+      use.count++
+    } else this.pendingUse.set(row.id, { at: now, count: 1 })
+    return {
+      ok: true,
+      identity: {
+        id: row.id,
+        name: row.name,
+        scopes: JSON.parse(row.scopes) as string[],
+        expiresAt: row.expires_at,
+      },
+    }
+  }
+
+  /** Writes the counted uses in one transaction. */
+  flushUse(): void {
+    if (this.pendingUse.size === 0) return
+    const batch = [...this.pendingUse]
+    this.pendingUse.clear()
+    this.db.transaction(() => {
+      for (const [id, u] of batch) this.touchStmt.run(u.at, u.count, id)
+    })()
+  }
+
+  private findRow(name: string): Row | undefined {
+    return this.db.prepare(`SELECT ${COLUMNS} FROM bridge_tokens WHERE name = ?`).get(name) as Row | undefined
+  }
+
+  private require(name: string): Row {
+    const row = this.findRow(name)
+    if (!row)
+      throw new AppError(
+        'NOT_FOUND',
+        `No client token named "${name}". List them with "keybridge token list".`,
+      )
+    return row
+  }
+
+  private toSummary(r: Row): TokenSummary {
+    const now = this.clock.now()
+    const status =
+      r.revoked_at !== null ? 'revoked' : r.expires_at !== null && r.expires_at <= now ? 'expired' : 'active'
+    return {
+      id: r.id,
+      name: r.name,
+      display: r.display,
+      scopes: JSON.parse(r.scopes) as string[],
+      createdAt: r.created_at,
+      expiresAt: r.expires_at,
+      revokedAt: r.revoked_at,
+      lastUsedAt: r.last_used_at,
+      useCount: r.use_count,
+      status,
+    }
+  }
+}

@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto'
+import { z } from 'zod'
+import { AppError } from '../../../../shared/errors'
+import type { UpstreamInput } from '../../../../shared/ipc/bridge'
+import type { Clock } from '../../clock'
+import type { Db } from '../../vault/database'
+import type { Keyring } from '../../vault/keyring'
+import { SEALED_COLUMNS, sealLocation } from '../../vault/sealed-columns'
+import { wholeReference } from './env-template'
+
+const COL = SEALED_COLUMNS.find((c) => c.table === 'bridge_upstreams')!
+
+export const CachedTool = z.object({
+  name: z.string(),
+  title: z.string().optional(),
+  description: z.string(),
+  inputSchema: z.record(z.string(), z.unknown()),
+  annotations: z.record(z.string(), z.unknown()),
+})
+export type CachedTool = z.infer<typeof CachedTool>
+
+export interface EnvKey {
+  key: string
+  kind: 'reference' | 'literal'
+  reference: string | null
+}
+
+export interface UpstreamConfig {
+  id: string
+  name: string
+  command: string
+  args: string[]
+  envKeys: EnvKey[]
+  enabled: boolean
+  toolsCache: CachedTool[]
+  createdAt: number
+}
+
+interface Row {
+  id: string
+  name: string
+  command: string
+  args: string
+  env_keys: string
+  enabled: number
+  tools_cache: string
+  created_at: number
+}
+
+const COLUMNS = 'id, name, command, args, env_keys, enabled, tools_cache, created_at'
+
+function toConfig(r: Row): UpstreamConfig {
+  const cache = z.array(CachedTool).safeParse(JSON.parse(r.tools_cache))
+  return {
+    id: r.id,
+    name: r.name,
+    command: r.command,
+    args: JSON.parse(r.args) as string[],
+    envKeys: JSON.parse(r.env_keys) as EnvKey[],
+    enabled: r.enabled === 1,
+    toolsCache: cache.success ? cache.data : [],
+    createdAt: r.created_at,
+  }
+}
+
+/**
+ * Upstream MCP server definitions. The environment map is sealed as a whole (a literal value may be a
+ * secret, and nothing says which); only key names and `{{credential:...}}` references are stored in
+ * the clear, for lists.
+ */
+export class UpstreamStore {
+  constructor(
+    private readonly db: Db,
+    private readonly keyring: Keyring,
+    private readonly clock: Clock,
+  ) {}
+
+  add(input: z.output<typeof UpstreamInput>): UpstreamConfig {
+    if (this.find(input.name)) {
+      throw new AppError('CONFLICT', `There is already an upstream server named "${input.name}".`)
+    }
+    const id = randomUUID()
+    const now = this.clock.now()
+    const envKeys: EnvKey[] = Object.entries(input.env).map(([key, value]) => {
+      const reference = wholeReference(value)
+      return { key, kind: reference ? 'reference' : 'literal', reference }
+    })
+    const sealed = this.keyring.seal(sealLocation(COL, id), JSON.stringify(input.env))
+    this.db
+      .prepare(
+        `INSERT INTO bridge_upstreams (id, name, command, args, env_keys, env, enabled, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        id,
+        input.name,
+        input.command,
+        JSON.stringify(input.args),
+        JSON.stringify(envKeys),
+        sealed,
+        input.enabled ? 1 : 0,
+        now,
+        now,
+      )
+    return this.require(input.name)
+  }
+
+  list(): UpstreamConfig[] {
+    return (this.db.prepare(`SELECT ${COLUMNS} FROM bridge_upstreams ORDER BY name`).all() as Row[]).map(
+      toConfig,
+    )
+  }
+
+  find(name: string): UpstreamConfig | undefined {
+    const row = this.db.prepare(`SELECT ${COLUMNS} FROM bridge_upstreams WHERE name = ?`).get(name) as
+      Row | undefined
+    return row ? toConfig(row) : undefined
+  }
+
+  require(name: string): UpstreamConfig {
+    const c = this.find(name)
+    if (!c)
+      throw new AppError(
+        'NOT_FOUND',
+        `No upstream server named "${name}". List them with "keybridge upstream list".`,
+      )
+    return c
+  }
+
+  remove(name: string): UpstreamConfig {
+    const c = this.require(name)
+    this.db.prepare('DELETE FROM bridge_upstreams WHERE id = ?').run(c.id)
+    this.db
+      .prepare("DELETE FROM bridge_tool_permissions WHERE tool LIKE ? ESCAPE '\\'")
+      .run(c.name.replace(/[\\%_]/g, (m) => '\\' + m) + '.%')
+    return c
+  }
+
+  /** The environment with its templates still unresolved (needs the vault unlocked). */
+  openEnv(id: string): Record<string, string> {
+    const row = this.db.prepare('SELECT env FROM bridge_upstreams WHERE id = ?').get(id) as
+      { env: Buffer } | undefined
+    if (!row) throw new AppError('NOT_FOUND', 'That upstream server no longer exists.')
+    return JSON.parse(this.keyring.openString(sealLocation(COL, id), row.env)) as Record<string, string>
+  }
+
+  saveToolsCache(id: string, tools: CachedTool[]): void {
+    this.db
+      .prepare('UPDATE bridge_upstreams SET tools_cache = ?, updated_at = ? WHERE id = ?')
+      .run(JSON.stringify(tools), this.clock.now(), id)
+  }
+}

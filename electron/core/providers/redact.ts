@@ -1,0 +1,11 @@
+/** Replaces any secret value (and its Basic-auth and URL-encoded forms) found in text. */
+export function redact(text: string, secrets: Iterable<string>): string {
+  let out = text
+  for (const s of secrets) {
+    if (!s || s.length < 4) continue
+    for (const form of new Set([s, encodeURIComponent(s), Buffer.from(s).toString('base64')])) {
+      out = out.split(form).join('[redacted]')
+    }
+  }
+  return out
+}

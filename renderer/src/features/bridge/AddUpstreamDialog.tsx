@@ -1,0 +1,153 @@
+import { useEffect, useState, type FormEvent } from 'react'
+import { Button, Callout, Dialog, Flex, IconButton, Select, Text, TextArea, TextField } from '@radix-ui/themes'
+import { credentialRef } from '../../../../shared/models/credential'
+import { useT } from '../../i18n'
+import { describeError, notifySuccess } from '../../lib/notify'
+import { useCredentials } from '../credentials/store'
+import { call } from '../../api'
+import { useBridge } from './store'
+
+interface EnvRow {
+  key: string
+  /** `{{credential:service/name.field}}` picked from the vault, or literal text. */
+  value: string
+  source: 'credential' | 'literal'
+}
+
+const LITERAL = '__literal'
+
+/** Name, command, arguments and environment; env values are usually picked from stored credentials. */
+export function AddUpstreamDialog({ onClose }: { onClose(): void }) {
+  const t = useT()
+  const credentials = useCredentials((s) => s.items)
+  const [name, setName] = useState('')
+  const [command, setCommand] = useState('')
+  const [args, setArgs] = useState('')
+  const [env, setEnv] = useState<EnvRow[]>([])
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  useEffect(() => {
+    if (!credentials) void useCredentials.getState().load()
+  }, [credentials])
+
+  const refs = (credentials ?? []).flatMap((c) =>
+    c.secretFields.map((field) => `{{credential:${credentialRef(c)}.${field}}}`),
+  )
+  const patch = (i: number, p: Partial<EnvRow>) => setEnv(env.map((r, j) => (i === j ? { ...r, ...p } : r)))
+
+  async function submit(e: FormEvent) {
+    e.preventDefault()
+    setBusy(true)
+    setError(null)
+    try {
+      await call('bridge.upstream.add', {
+        name,
+        command,
+        args: args.split('\n').map((a) => a.trim()).filter(Boolean),
+        env: Object.fromEntries(env.filter((r) => r.key).map((r) => [r.key, r.value])),
+      })
+      await useBridge.getState().loadUpstreams()
+      notifySuccess(t('upstream.added', { name }))
+      onClose()
+    } catch (err) {
+      setError(describeError(err))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <Dialog.Root open onOpenChange={(o) => !o && onClose()}>
+      <Dialog.Content maxWidth="620px">
+        <Dialog.Title>{t('upstream.add')}</Dialog.Title>
+        <Dialog.Description size="2" color="gray">
+          {t('upstream.help')}
+        </Dialog.Description>
+        <form onSubmit={(e) => void submit(e)}>
+          <Flex direction="column" gap="3" mt="3">
+            <label>
+              <Text as="div" size="2" weight="bold" mb="1">
+                {t('upstream.name')}
+              </Text>
+              <TextField.Root value={name} placeholder="github" onChange={(e) => setName(e.target.value)} />
+            </label>
+            <label>
+              <Text as="div" size="2" weight="bold" mb="1">
+                {t('upstream.command')}
+              </Text>
+              <TextField.Root value={command} placeholder="npx" onChange={(e) => setCommand(e.target.value)} />
+            </label>
+            <label>
+              <Text as="div" size="2" weight="bold" mb="1">
+                {t('upstream.args')}
+              </Text>
+              <TextArea value={args} rows={3} onChange={(e) => setArgs(e.target.value)} />
+            </label>
+            <Text size="2" weight="bold">
+              {t('upstream.env')}
+            </Text>
+            {env.map((row, i) => (
+              <Flex gap="2" key={i} align="center">
+                <TextField.Root
+                  placeholder="GITHUB_TOKEN"
+                  aria-label={t('upstream.envKey')}
+                  value={row.key}
+                  onChange={(e) => patch(i, { key: e.target.value })}
+                  style={{ width: 170 }}
+                />
+                <Select.Root
+                  value={row.source === 'literal' ? LITERAL : row.value || undefined}
+                  onValueChange={(v) =>
+                    patch(i, v === LITERAL ? { source: 'literal', value: '' } : { source: 'credential', value: v })
+                  }
+                >
+                  <Select.Trigger placeholder={t('upstream.pickCredential')} aria-label={t('upstream.envValue')} style={{ flex: 1 }} />
+                  <Select.Content>
+                    {refs.map((r) => (
+                      <Select.Item key={r} value={r}>
+                        {r.slice('{{credential:'.length, -2)}
+                      </Select.Item>
+                    ))}
+                    <Select.Separator />
+                    <Select.Item value={LITERAL}>{t('upstream.literal')}</Select.Item>
+                  </Select.Content>
+                </Select.Root>
+                {row.source === 'literal' && (
+                  <TextField.Root
+                    type="password"
+                    aria-label={t('upstream.envValue')}
+                    value={row.value}
+                    onChange={(e) => patch(i, { value: e.target.value })}
+                  />
+                )}
+                <IconButton type="button" variant="ghost" color="red" aria-label={t('common.delete')} onClick={() => setEnv(env.filter((_, j) => j !== i))}>
+                  ×
+                </IconButton>
+              </Flex>
+            ))}
+            <Flex>
+              <Button type="button" size="1" variant="soft" onClick={() => setEnv([...env, { key: '', value: '', source: 'credential' }])}>
+                + {t('upstream.addEnv')}
+              </Button>
+            </Flex>
+            {error && (
+              <Callout.Root color="red" role="alert">
+                <Callout.Text>{error}</Callout.Text>
+              </Callout.Root>
+            )}
+            <Flex justify="end" gap="3">
+              <Dialog.Close>
+                <Button type="button" variant="soft" color="gray">
+                  {t('common.cancel')}
+                </Button>
+              </Dialog.Close>
+              <Button type="submit" loading={busy}>
+                {t('common.add')}
+              </Button>
+            </Flex>
+          </Flex>
+        </form>
+      </Dialog.Content>
+    </Dialog.Root>
+  )
+}

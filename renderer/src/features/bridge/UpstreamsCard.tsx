@@ -1,0 +1,114 @@
+import { useState } from 'react'
+import { Badge, Button, Card, Code, Flex, Heading, Table, Text } from '@radix-ui/themes'
+import { call } from '../../api'
+import { useT } from '../../i18n'
+import { attempt, notifySuccess } from '../../lib/notify'
+import { ConfirmDialog } from '../../components/ConfirmDialog'
+import { AddUpstreamDialog } from './AddUpstreamDialog'
+import { useBridge, type Upstream } from './store'
+
+const STATE_COLOR = { stopped: 'gray', starting: 'blue', running: 'green', backoff: 'amber', broken: 'red' } as const
+
+/** MCP servers Keybridge starts itself, with secrets injected from the vault into their environment. */
+export function UpstreamsCard() {
+  const t = useT()
+  const upstreams = useBridge((s) => s.upstreams)
+  const [adding, setAdding] = useState(false)
+  const [removing, setRemoving] = useState<Upstream | null>(null)
+  const reload = () => useBridge.getState().loadUpstreams()
+  return (
+    <Card size="3">
+      <Flex direction="column" gap="3">
+        <Flex justify="between" align="center">
+          <Heading as="h2" size="4">
+            {t('upstream.title')}
+          </Heading>
+          <Button variant="soft" onClick={() => setAdding(true)} data-testid="upstream-add">
+            + {t('upstream.add')}
+          </Button>
+        </Flex>
+        {upstreams?.length === 0 ? (
+          <Text color="gray" size="2">
+            {t('upstream.empty')}
+          </Text>
+        ) : (
+          <Table.Root size="1" variant="surface">
+            <Table.Header>
+              <Table.Row>
+                <Table.ColumnHeaderCell>{t('upstream.name')}</Table.ColumnHeaderCell>
+                <Table.ColumnHeaderCell>{t('upstream.command')}</Table.ColumnHeaderCell>
+                <Table.ColumnHeaderCell>{t('upstream.state')}</Table.ColumnHeaderCell>
+                <Table.ColumnHeaderCell>{t('upstream.tools')}</Table.ColumnHeaderCell>
+                <Table.ColumnHeaderCell />
+              </Table.Row>
+            </Table.Header>
+            <Table.Body>
+              {upstreams?.map((u) => (
+                <Table.Row key={u.id} data-testid="upstream-row">
+                  <Table.RowHeaderCell>{u.name}</Table.RowHeaderCell>
+                  <Table.Cell>
+                    <Code size="1">{[u.command, ...u.args].join(' ')}</Code>
+                    {u.env.length > 0 && (
+                      <Text as="div" size="1" color="gray">
+                        {u.env.map((e) => (e.kind === 'reference' ? `${e.key}=${e.reference}` : `${e.key}=•••`)).join('  ')}
+                      </Text>
+                    )}
+                    {u.lastError && (
+                      <Text as="div" size="1" color="red">
+                        {u.lastError}
+                      </Text>
+                    )}
+                  </Table.Cell>
+                  <Table.Cell>
+                    <Badge color={STATE_COLOR[u.state]}>{t(`upstream.state.${u.state}`)}</Badge>
+                    {u.restarts > 0 && (
+                      <Text as="div" size="1" color="gray">
+                        {t('upstream.restarts', { n: u.restarts })}
+                      </Text>
+                    )}
+                  </Table.Cell>
+                  <Table.Cell>{u.toolCount}</Table.Cell>
+                  <Table.Cell>
+                    <Flex gap="2">
+                      <Button
+                        size="1"
+                        variant="soft"
+                        onClick={() =>
+                          void attempt(async () => {
+                            await call('bridge.upstream.restart', { name: u.name })
+                            await reload()
+                          })
+                        }
+                      >
+                        {t('upstream.restart')}
+                      </Button>
+                      <Button size="1" variant="soft" color="red" onClick={() => setRemoving(u)}>
+                        {t('common.delete')}
+                      </Button>
+                    </Flex>
+                  </Table.Cell>
+                </Table.Row>
+              ))}
+            </Table.Body>
+          </Table.Root>
+        )}
+      </Flex>
+      {adding && <AddUpstreamDialog onClose={() => setAdding(false)} />}
+      {removing && (
+        <ConfirmDialog
+          title={t('upstream.removeTitle', { name: removing.name })}
+          description={t('upstream.removeBody')}
+          confirmLabel={t('common.delete')}
+          onConfirm={() =>
+            attempt(async () => {
+              await call('bridge.upstream.remove', { name: removing.name })
+              await reload()
+              notifySuccess(t('upstream.removed', { name: removing.name }))
+            })
+          }
+          onClose={() => setRemoving(null)}
+        />
+      )}
+    </Card>
+  )
+}

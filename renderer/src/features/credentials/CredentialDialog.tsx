@@ -1,0 +1,223 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react'
+import { Badge, Button, Callout, Dialog, Flex, Select, Spinner, Text, TextField } from '@radix-ui/themes'
+import { ApiError, call } from '../../api'
+import { useT } from '../../i18n'
+import { describeError, notifySuccess } from '../../lib/notify'
+import { OAuthConnect } from './OAuthConnect'
+import { useCredentials, type Credential, type Service, type Validation } from './store'
+
+const TEST_DELAY_MS = 700
+
+/**
+ * Add or edit a credential. The form is generated from the service's catalog fields; once every
+ * required field is filled it is checked against the service (debounced), and saving validates
+ * again: a failure shows the service's exact error and offers "Save anyway".
+ */
+export function CredentialDialog(props: { service?: string; credential?: Credential; onClose(): void }) {
+  const t = useT()
+  const catalog = useCredentials((s) => s.catalog) ?? []
+  const editing = props.credential
+  const [serviceId, setServiceId] = useState(editing?.service ?? props.service ?? '')
+  const service = catalog.find((s) => s.id === serviceId)
+  const [name, setName] = useState(editing?.name ?? '')
+  const [values, setValues] = useState<Record<string, string>>(editing?.fields ?? {})
+  const [check, setCheck] = useState<{ busy: boolean; result: Validation | null }>({ busy: false, result: null })
+  const [saving, setSaving] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const [canForce, setCanForce] = useState(false)
+  const seq = useRef(0)
+
+  const complete =
+    !!service &&
+    service.fields.every((f) => f.optional || (values[f.key] ?? '').trim() !== '' || (editing && f.secret))
+  const secretsGiven = !!service && service.fields.filter((f) => f.secret && !f.optional).every((f) => values[f.key])
+  const canTest = complete && secretsGiven
+
+  // Live validation: test the values once the user pauses typing; a newer test wins.
+  useEffect(() => {
+    if (!canTest || !service) return
+    const mine = ++seq.current
+    const timer = setTimeout(async () => {
+      setCheck({ busy: true, result: null })
+      try {
+        const result = await call('credentials.test', { service: service.id, fields: values })
+        if (seq.current === mine) setCheck({ busy: false, result })
+      } catch (e) {
+        if (seq.current === mine) {
+          setCheck({ busy: false, result: null })
+          setError(describeError(e))
+        }
+      }
+    }, TEST_DELAY_MS)
+    return () => clearTimeout(timer)
+  }, [canTest, service, values])
+
+  function setField(key: string, value: string) {
+    setValues((v) => ({ ...v, [key]: value }))
+    setError(null)
+    setCanForce(false)
+    seq.current++
+    setCheck({ busy: false, result: null })
+  }
+
+  async function save(e: FormEvent | null, saveAnyway = false) {
+    e?.preventDefault()
+    if (!service) return
+    setSaving(true)
+    setError(null)
+    try {
+      // Secret fields left empty while editing keep their stored value.
+      const fields = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== ''))
+      const r = editing
+        ? await call('credentials.update', { id: editing.id, name, fields, saveAnyway })
+        : await call('credentials.create', { service: service.id, name, fields, saveAnyway })
+      await useCredentials.getState().load()
+      notifySuccess(
+        r.credential.account
+          ? t('credentials.savedAs', { name: r.credential.name, account: r.credential.account })
+          : t('credentials.saved', { name: r.credential.name }),
+      )
+      props.onClose()
+    } catch (err) {
+      setError(describeError(err))
+      setCanForce(err instanceof ApiError && err.code === 'VALIDATION_FAILED')
+    } finally {
+      setSaving(false)
+    }
+  }
+
+  const oauthOnly = service?.authKind === 'oauth2' && service.fields.length === 0
+  return (
+    <Dialog.Root open onOpenChange={(o) => !o && props.onClose()}>
+      <Dialog.Content maxWidth="560px" data-testid="credential-dialog">
+        <Dialog.Title>
+          {editing ? t('credentials.editTitle', { name: editing.name }) : t('credentials.addTitle')}
+        </Dialog.Title>
+        <Dialog.Description size="2" color="gray">
+          {t('credentials.formHelp')}
+        </Dialog.Description>
+        <form onSubmit={(e) => void save(e)}>
+          <Flex direction="column" gap="3" mt="3">
+            <label>
+              <Text as="div" size="2" weight="bold" mb="1">
+                {t('credentials.col.service')}
+              </Text>
+              <Select.Root
+                value={serviceId || undefined}
+                disabled={!!editing}
+                onValueChange={(v) => {
+                  setServiceId(v)
+                  setValues({})
+                  setCheck({ busy: false, result: null })
+                }}
+              >
+                <Select.Trigger placeholder={t('credentials.pickService')} style={{ width: '100%' }} data-testid="service-select" />
+                <Select.Content>
+                  {catalog.map((s) => (
+                    <Select.Item key={s.id} value={s.id}>
+                      {s.name}
+                    </Select.Item>
+                  ))}
+                </Select.Content>
+              </Select.Root>
+            </label>
+            {service && (
+              <>
+                <label>
+                  <Text as="div" size="2" weight="bold" mb="1">
+                    {t('credentials.accountName')}
+                  </Text>
+                  <TextField.Root
+                    value={name}
+                    placeholder={t('credentials.accountNamePlaceholder')}
+                    onChange={(e) => setName(e.target.value)}
+                    data-testid="credential-name"
+                  />
+                </label>
+                {service.fields.map((f) => (
+                  <label key={f.key}>
+                    <Text as="div" size="2" weight="bold" mb="1">
+                      {f.label}
+                      {f.optional && (
+                        <Text weight="regular" color="gray">
+                          {' '}
+                          ({t('credentials.optional')})
+                        </Text>
+                      )}
+                    </Text>
+                    <TextField.Root
+                      type={f.secret ? 'password' : f.kind === 'email' ? 'email' : f.kind === 'url' ? 'url' : 'text'}
+                      autoComplete="off"
+                      spellCheck={false}
+                      value={values[f.key] ?? ''}
+                      placeholder={editing && f.secret ? t('credentials.secretKeep') : (f.placeholder ?? '')}
+                      onChange={(e) => setField(f.key, e.target.value)}
+                      data-testid={`field-${f.key}`}
+                    />
+                    {f.hint && (
+                      <Text as="div" size="1" color="gray" mt="1">
+                        {f.hint}
+                      </Text>
+                    )}
+                  </label>
+                ))}
+                {service.oauth.supported && !editing && <OAuthConnect service={service as Service} name={name} onDone={props.onClose} />}
+                <ValidationLine busy={check.busy} result={check.result} />
+              </>
+            )}
+            {error && (
+              <Callout.Root color="red" role="alert" data-testid="credential-error">
+                <Callout.Text>{error}</Callout.Text>
+              </Callout.Root>
+            )}
+            <Flex gap="3" justify="end" mt="2">
+              <Dialog.Close>
+                <Button type="button" variant="soft" color="gray">
+                  {t('common.cancel')}
+                </Button>
+              </Dialog.Close>
+              {canForce && (
+                <Button type="button" color="amber" variant="soft" onClick={() => void save(null, true)} data-testid="save-anyway">
+                  {t('common.saveAnyway')}
+                </Button>
+              )}
+              {!oauthOnly && (
+                <Button type="submit" loading={saving} disabled={!complete || !name.trim()} data-testid="credential-save">
+                  {t('common.save')}
+                </Button>
+              )}
+            </Flex>
+          </Flex>
+        </form>
+      </Dialog.Content>
+    </Dialog.Root>
+  )
+}
+
+function ValidationLine({ busy, result }: { busy: boolean; result: Validation | null }) {
+  const t = useT()
+  if (busy)
+    return (
+      <Flex gap="2" align="center" data-testid="validation-busy">
+        <Spinner />
+        <Text size="2" color="gray">
+          {t('credentials.checking')}
+        </Text>
+      </Flex>
+    )
+  if (!result) return null
+  const ok = result.outcome === 'valid'
+  return (
+    <Callout.Root color={ok ? 'green' : result.outcome === 'invalid' ? 'red' : 'amber'} size="1" data-testid="validation-result">
+      <Callout.Text>
+        {ok && result.account ? (
+          <>
+            {t('credentials.validFor')} <Badge data-testid="validation-account">{result.account}</Badge>
+          </>
+        ) : (
+          result.message
+        )}
+      </Callout.Text>
+    </Callout.Root>
+  )
+}

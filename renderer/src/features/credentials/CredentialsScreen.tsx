@@ -1,0 +1,167 @@
+import { useEffect, useMemo, useState } from 'react'
+import { Button, Callout, Flex, Select, Spinner, Text, TextField } from '@radix-ui/themes'
+import { CredentialStatus } from '../../../../shared/models/credential'
+import { useT } from '../../i18n'
+import { attempt, describeError, notifySuccess } from '../../lib/notify'
+import { ConfirmDialog } from '../../components/ConfirmDialog'
+import { CredentialDialog } from './CredentialDialog'
+import { CopyCountdown } from './CopyCountdown'
+import { CredentialList } from './CredentialList'
+import { RevealDialog } from './RevealDialog'
+import { RowMenu, type RowAction } from './RowMenu'
+import { ServiceGrid, worstStatus, type ServiceTile } from './ServiceGrid'
+import { useShell } from '../shell/store'
+import { applyFilter, useCredentials, watchCredentials, type Credential } from './store'
+
+const ALL = '__all'
+
+export function CredentialsScreen() {
+  const t = useT()
+  const { items, catalog, loadError, filter, setFilter } = useCredentials()
+  const [dialog, setDialog] = useState<RowAction | { kind: 'add'; service?: string } | null>(null)
+  useEffect(() => {
+    void useCredentials.getState().load()
+    void attempt(() => useCredentials.getState().loadCatalog())
+    return watchCredentials()
+  }, [])
+
+  const names = useMemo(() => new Map((catalog ?? []).map((s) => [s.id, s.name])), [catalog])
+  const serviceName = (id: string) => names.get(id) ?? id
+  // Every catalog service, connected ones first (most accounts first), then the rest by name.
+  const tiles = useMemo<ServiceTile[]>(() => {
+    const byService = new Map<string, Credential[]>()
+    for (const c of items ?? []) {
+      const list = byService.get(c.service)
+      if (list) list.push(c)
+      else byService.set(c.service, [c])
+    }
+    const ids = new Set([...(catalog ?? []).map((s) => s.id), ...byService.keys()])
+    return [...ids]
+      .map((id) => {
+        const list = byService.get(id) ?? []
+        return { id, name: names.get(id) ?? id, count: list.length, worst: worstStatus(list.map((c) => c.status)) }
+      })
+      .sort((a, b) => Number(b.count > 0) - Number(a.count > 0) || a.name.localeCompare(b.name))
+  }, [items, catalog, names])
+  const visible = useMemo(() => (items ? applyFilter(items, filter) : []), [items, filter])
+
+  function onAction(a: RowAction) {
+    if (a.kind === 'primary') {
+      void attempt(async () => {
+        await useCredentials.getState().setPrimary(a.credential.id)
+        notifySuccess(t('credentials.primarySet', { name: a.credential.name }))
+      })
+    } else if (a.kind === 'copy') {
+      void attempt(() => useCredentials.getState().copy(a.credential, a.field))
+    } else if (a.kind === 'revalidate') {
+      void attempt(async () => {
+        const [r] = await useCredentials.getState().revalidate(a.credential.id)
+        if (r) useShell.getState().toast(r.validation.outcome === 'valid' ? 'success' : 'error', r.validation.message)
+      })
+    } else setDialog(a)
+  }
+
+  if (loadError) {
+    return (
+      <Callout.Root color="red" role="alert">
+        <Callout.Text>{describeError(loadError)}</Callout.Text>
+      </Callout.Root>
+    )
+  }
+  if (!items) return <Spinner aria-label={t('common.loading')} />
+
+  return (
+    <Flex direction="column" gap="4" className="kb-screen-fill">
+      <Flex justify="between" align="center">
+        <Text color="gray" size="2">
+          {t('credentials.intro')}
+        </Text>
+        <Button onClick={() => setDialog({ kind: 'add' })} data-testid="credential-add">
+          + {t('credentials.add')}
+        </Button>
+      </Flex>
+      {items.length === 0 && (
+        <Callout.Root data-testid="credentials-empty">
+          <Callout.Text>{t('credentials.empty')}</Callout.Text>
+        </Callout.Root>
+      )}
+      <ServiceGrid
+        tiles={tiles}
+        selected={filter.service}
+        onSelect={(service) => setFilter({ service })}
+        onAdd={(service) => setDialog({ kind: 'add', service })}
+      />
+      <Flex gap="3" align="center" wrap="wrap">
+        <TextField.Root
+          placeholder={t('credentials.search')}
+          aria-label={t('credentials.search')}
+          value={filter.search}
+          onChange={(e) => setFilter({ search: e.target.value })}
+          style={{ minWidth: 260 }}
+          data-testid="credential-search"
+        />
+        <Select.Root value={filter.service ?? ALL} onValueChange={(v) => setFilter({ service: v === ALL ? null : v })}>
+          <Select.Trigger aria-label={t('credentials.filterService')} />
+          <Select.Content>
+            <Select.Item value={ALL}>{t('credentials.allServices')}</Select.Item>
+            {tiles.filter((s) => s.count > 0).map((s) => (
+              <Select.Item key={s.id} value={s.id}>
+                {s.name}
+              </Select.Item>
+            ))}
+          </Select.Content>
+        </Select.Root>
+        <Select.Root
+          value={filter.status ?? ALL}
+          onValueChange={(v) => setFilter({ status: v === ALL ? null : CredentialStatus.parse(v) })}
+        >
+          <Select.Trigger aria-label={t('credentials.filterStatus')} data-testid="status-filter" />
+          <Select.Content>
+            <Select.Item value={ALL}>{t('credentials.allStatuses')}</Select.Item>
+            {CredentialStatus.options.map((s) => (
+              <Select.Item key={s} value={s}>
+                {t(`status.${s}`)}
+              </Select.Item>
+            ))}
+          </Select.Content>
+        </Select.Root>
+        <Text size="2" color="gray" data-testid="credential-count">
+          {t('credentials.showing', { shown: visible.length, total: items.length })}
+        </Text>
+      </Flex>
+      <CopyCountdown />
+      {items.length > 0 && visible.length === 0 ? (
+        <Text color="gray">{t('credentials.noMatch')}</Text>
+      ) : (
+        items.length > 0 && (
+          <CredentialList
+            items={visible}
+            serviceName={serviceName}
+            actions={(c) => <RowMenu c={c} onAction={onAction} canEdit />}
+          />
+        )
+      )}
+      {dialog?.kind === 'add' && <CredentialDialog service={dialog.service} onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'edit' && <CredentialDialog credential={dialog.credential} onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'reveal' && (
+        <RevealDialog credential={dialog.credential} field={dialog.field} onClose={() => setDialog(null)} />
+      )}
+      {dialog?.kind === 'delete' && (
+        <ConfirmDialog
+          title={t('credentials.deleteTitle', { name: dialog.credential.name })}
+          description={
+            dialog.credential.isPrimary ? t('credentials.deletePrimaryBody') : t('credentials.deleteBody')
+          }
+          confirmLabel={t('common.delete')}
+          onConfirm={() =>
+            attempt(async () => {
+              await useCredentials.getState().remove(dialog.credential.id)
+              notifySuccess(t('credentials.deleted', { name: dialog.credential.name }))
+            })
+          }
+          onClose={() => setDialog(null)}
+        />
+      )}
+    </Flex>
+  )
+}

@@ -1,0 +1,64 @@
+import { Badge, Flex, Grid, Text } from '@radix-ui/themes'
+import { useT } from '../../i18n'
+import type { CredentialStatus } from '../../../../shared/models/credential'
+import { STATUS_COLORS } from './StatusBadge'
+
+export interface ServiceTile {
+  id: string
+  name: string
+  count: number
+  /** The status that most needs attention among its accounts. */
+  worst: CredentialStatus | null
+}
+
+/** One tile per service, connected ones first; pressing a tile filters the list to it. */
+export function ServiceGrid(props: {
+  tiles: ServiceTile[]
+  selected: string | null
+  onSelect(id: string | null): void
+  onAdd?(id: string): void
+}) {
+  const t = useT()
+  return (
+    <Grid columns="repeat(auto-fill, minmax(170px, 1fr))" gap="2" role="list" aria-label={t('credentials.services')}>
+      {props.tiles.map((s) => (
+        <div role="listitem" key={s.id}>
+          <button
+            type="button"
+            className="kb-service-tile"
+            style={{ width: '100%' }}
+            aria-pressed={props.selected === s.id}
+            data-testid={`service-${s.id}`}
+            onClick={() =>
+              s.count === 0 && props.onAdd ? props.onAdd(s.id) : props.onSelect(props.selected === s.id ? null : s.id)
+            }
+          >
+            <Flex justify="between" align="center" gap="2">
+              <Text weight="medium" truncate>
+                {s.name}
+              </Text>
+              {s.count > 0 ? (
+                <Badge color={s.worst ? STATUS_COLORS[s.worst] : 'gray'}>{s.count}</Badge>
+              ) : (
+                <Text size="1" color="gray">
+                  + {t('common.add')}
+                </Text>
+              )}
+            </Flex>
+          </button>
+        </div>
+      ))}
+    </Grid>
+  )
+}
+
+const SEVERITY: CredentialStatus[] = ['invalid', 'expired', 'revoked', 'unvalidated', 'active']
+
+export function worstStatus(statuses: Iterable<CredentialStatus>): CredentialStatus | null {
+  let best: number | null = null
+  for (const s of statuses) {
+    const i = SEVERITY.indexOf(s)
+    if (best === null || i < best) best = i
+  }
+  return best === null ? null : SEVERITY[best]
+}

@@ -1,0 +1,103 @@
+import { create } from 'zustand'
+import { call, onEvent } from '../../api'
+import type { ChannelOutput } from '../../../../shared/ipc'
+import type { CredentialStatus } from '../../../../shared/models/credential'
+
+export type Credential = ChannelOutput<'credentials.list'>[number]
+export type Service = ChannelOutput<'services.list'>[number]
+export type Validation = ChannelOutput<'credentials.test'>
+
+export interface CredentialFilter {
+  search: string
+  service: string | null
+  status: CredentialStatus | null
+}
+
+interface CredentialsState {
+  items: Credential[] | null
+  /** The service catalog the forms are generated from. */
+  catalog: Service[] | null
+  loadError: unknown
+  filter: CredentialFilter
+  /** The last copy: which credential, and when the main process clears the clipboard. Never the value. */
+  copied: { label: string; clearsAt: number } | null
+  load(): Promise<void>
+  loadCatalog(): Promise<void>
+  setPrimary(id: string): Promise<void>
+  revalidate(id: string): Promise<ChannelOutput<'credentials.revalidate'>['results']>
+  remove(id: string): Promise<ChannelOutput<'credentials.delete'>>
+  copy(c: Credential, field: string): Promise<void>
+  setFilter(patch: Partial<CredentialFilter>): void
+}
+
+/** Every stored credential's metadata (never a secret) and the screen's filter. */
+export const useCredentials = create<CredentialsState>((set, get) => ({
+  items: null,
+  catalog: null,
+  loadError: null,
+  filter: { search: '', service: null, status: null },
+  copied: null,
+  async load() {
+    try {
+      set({ items: await call('credentials.list', {}), loadError: null })
+    } catch (e) {
+      set({ loadError: e })
+    }
+  },
+  async loadCatalog() {
+    if (!get().catalog) set({ catalog: await call('services.list') })
+  },
+  async revalidate(id) {
+    const { results } = await call('credentials.revalidate', { id })
+    await get().load()
+    return results
+  },
+  async setPrimary(id) {
+    await call('credentials.setPrimary', { id })
+    await get().load()
+  },
+  async remove(id) {
+    const r = await call('credentials.delete', { id })
+    await get().load()
+    return r
+  },
+  async copy(c, field) {
+    const { clearsAt } = await call('credentials.copy', { id: c.id, field })
+    set({ copied: { label: c.name, clearsAt } })
+  },
+  setFilter: (patch) => set((s) => ({ filter: { ...s.filter, ...patch } })),
+}))
+
+export function watchCredentials(): () => void {
+  return onEvent('credentials.changed', () => void useCredentials.getState().load())
+}
+
+/** The rows the filter lets through; computed, never stored. */
+export function applyFilter(items: Credential[], f: CredentialFilter): Credential[] {
+  const q = f.search.trim().toLowerCase()
+  return items.filter(
+    (c) =>
+      (!f.service || c.service === f.service) &&
+      (!f.status || c.status === f.status) &&
+      (!q ||
+        c.name.toLowerCase().includes(q) ||
+        c.service.toLowerCase().includes(q) ||
+        (c.account ?? '').toLowerCase().includes(q)),
+  )
+}
+
+const SOON_MS = 7 * 86_400_000
+
+/** Invalid, expired, revoked or expiring within a week: what the dashboard asks the user to look at. */
+export function needsAttention(c: Credential, now: number): boolean {
+  return (
+    c.status === 'invalid' ||
+    c.status === 'expired' ||
+    c.status === 'revoked' ||
+    (c.expiresAt !== null && c.expiresAt - now < SOON_MS)
+  )
+}
+
+export function expiringSoon(c: Credential, now: number): boolean {
+  return c.status === 'active' && c.expiresAt !== null && c.expiresAt > now && c.expiresAt - now < SOON_MS
+}

@@ -1,0 +1,34 @@
+import { create } from 'zustand'
+
+export const SCREENS = ['dashboard', 'credentials', 'homeassistant', 'bridge', 'activity', 'settings'] as const
+export type Screen = (typeof SCREENS)[number]
+
+export interface Toast {
+  id: number
+  kind: 'error' | 'success' | 'info'
+  message: string
+}
+
+interface ShellState {
+  screen: Screen
+  toasts: Toast[]
+  go(screen: Screen): void
+  toast(kind: Toast['kind'], message: string): void
+  dismiss(id: number): void
+}
+
+let nextId = 1
+const TOAST_MS = { error: 8000, success: 4000, info: 4000 }
+
+/** Which screen is shown and the toasts on top of it. */
+export const useShell = create<ShellState>((set, get) => ({
+  screen: 'dashboard',
+  toasts: [],
+  go: (screen) => set({ screen }),
+  toast(kind, message) {
+    const id = nextId++
+    set({ toasts: [...get().toasts.slice(-3), { id, kind, message }] })
+    setTimeout(() => get().dismiss(id), TOAST_MS[kind])
+  },
+  dismiss: (id) => set({ toasts: get().toasts.filter((t) => t.id !== id) }),
+}))

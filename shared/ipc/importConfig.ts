@@ -1,0 +1,172 @@
+import { z } from 'zod'
+import { AbsolutePath } from './backup'
+import { TokenName, TokenSummary, UpstreamName } from './bridge'
+import { channel, type ChannelDef } from './define'
+
+/** Which file was read: the app is recognised from the file's shape and name. */
+export const ImportFormat = z.enum([
+  'claude',
+  'cursor',
+  'lmstudio',
+  'mcp-json',
+  'vscode',
+  'vscode-settings',
+  'dotenv',
+])
+export type ImportFormat = z.infer<typeof ImportFormat>
+
+/** Where a secret was found: an env value, a header, a command-line argument or a .env line. */
+export const SecretSource = z.object({
+  server: z.string().nullable(),
+  location: z.enum(['env', 'header', 'arg', 'dotenv']),
+  key: z.string(),
+})
+export type SecretSource = z.infer<typeof SecretSource>
+
+/** A credential name that can appear in `{{credential:service/name.field}}` (so no spaces). */
+export const ImportCredentialName = z
+  .string()
+  .trim()
+  .min(1, 'Give the credential a name.')
+  .max(64, 'Keep the name under 64 characters.')
+  .regex(
+    /^[\p{L}\p{N}._-]+$/u,
+    'Use letters, digits, dots, dashes or underscores (no spaces: the name is used in references).',
+  )
+
+/** One secret found in the file, proposed as a vault credential. Never carries the value, only a mask. */
+export const PlannedCredential = z.object({
+  /** Stable while the file does not change: `<server>:<location>:<key>` of its first occurrence. */
+  id: z.string(),
+  service: z.string(),
+  serviceName: z.string(),
+  field: z.string(),
+  name: z.string(),
+  include: z.boolean(),
+  /** `ghp_…abcd`: enough to recognise it, never enough to use it. */
+  masked: z.string(),
+  /** Why it was taken for a secret (key name, token shape). */
+  reason: z.string(),
+  /** Every place the same value appears (one credential for all of them). */
+  sources: z.array(SecretSource),
+  /** Set when `service/name` is already taken (in the vault or by another item of this plan). */
+  conflict: z.string().nullable(),
+  suggestedName: z.string().nullable(),
+})
+export type PlannedCredential = z.infer<typeof PlannedCredential>
+
+export const PlannedEnv = z.object({
+  key: z.string(),
+  /** `reference`: `{{credential:...}}`; `literal`: a value that did not look secret (shown as is). */
+  kind: z.enum(['reference', 'literal']),
+  value: z.string(),
+})
+
+/** One server of the app's config and what happens to it. */
+export const PlannedServer = z.object({
+  /** Its name in the app's config. */
+  id: z.string(),
+  transport: z.enum(['stdio', 'http', 'sse']),
+  /**
+   * upstream: becomes an upstream stdio server of the bridge; remote: a URL server, reported (its
+   * header secrets are imported); keep: left in the app as it is (see notes); keybridge: the bridge's
+   * own entry.
+   */
+  action: z.enum(['upstream', 'remote', 'keep', 'keybridge']),
+  include: z.boolean(),
+  upstreamName: z.string().nullable(),
+  command: z.string().nullable(),
+  /** Secrets in arguments are masked. */
+  args: z.array(z.string()),
+  url: z.string().nullable(),
+  env: z.array(PlannedEnv),
+  /** Header names (values are never shown). */
+  headers: z.array(z.string()),
+  credentials: z.array(z.string()),
+  conflict: z.string().nullable(),
+  suggestedName: z.string().nullable(),
+  notes: z.array(z.string()),
+})
+export type PlannedServer = z.infer<typeof PlannedServer>
+
+export const RewritePreview = z.object({
+  possible: z.boolean(),
+  /** Why the file cannot be rewritten (a .env file, a read-only file, ...). */
+  reason: z.string().nullable(),
+  /** Unified diff of the rewrite, secrets masked; the client token is minted at apply time. */
+  diff: z.string().nullable(),
+  /** Servers taken out of the app's config (now served through the bridge, or their secret moved). */
+  removes: z.array(z.string()),
+  /** Servers left in the app's config. */
+  keeps: z.array(z.string()),
+})
+
+export const ImportPlan = z.object({
+  path: z.string(),
+  file: z.string(),
+  format: ImportFormat,
+  /** Claude Desktop, Cursor, LM Studio, VS Code, .env file. */
+  app: z.string(),
+  /** Changes when the file changes: apply refuses a plan made from another version of the file. */
+  fingerprint: z.string(),
+  credentials: z.array(PlannedCredential),
+  servers: z.array(PlannedServer),
+  warnings: z.array(z.string()),
+  rewrite: RewritePreview,
+})
+export type ImportPlan = z.infer<typeof ImportPlan>
+
+export const ImportEdits = z.object({
+  credentials: z
+    .array(
+      z.object({
+        id: z.string().min(1),
+        name: ImportCredentialName.optional(),
+        include: z.boolean().optional(),
+      }),
+    )
+    .max(500)
+    .default([]),
+  servers: z
+    .array(
+      z.object({ id: z.string().min(1), name: UpstreamName.optional(), include: z.boolean().optional() }),
+    )
+    .max(500)
+    .default([]),
+})
+export type ImportEdits = z.infer<typeof ImportEdits>
+
+export const ImportApplyInput = z.object({
+  path: AbsolutePath,
+  /** The preview's fingerprint: apply refuses when the file changed since. */
+  fingerprint: z.string().optional(),
+  edits: ImportEdits.default({ credentials: [], servers: [] }),
+  /** Rewrite the app's config to use the bridge (backup kept beside it). */
+  rewrite: z.boolean().default(false),
+  /** Name of the client token minted for the rewritten config (default: derived from the app). */
+  tokenName: TokenName.optional(),
+})
+export type ImportApplyInput = z.input<typeof ImportApplyInput>
+
+export const ImportResult = z.object({
+  credentials: z.array(z.object({ id: z.string(), service: z.string(), name: z.string() })),
+  upstreams: z.array(z.object({ name: z.string(), from: z.string() })),
+  /** The client token written into the rewritten config (its value is only in that file). */
+  token: TokenSummary.nullable(),
+  rewrite: z
+    .object({
+      path: z.string(),
+      backupPath: z.string(),
+      diff: z.string(),
+    })
+    .nullable(),
+  warnings: z.array(z.string()),
+})
+export type ImportResult = z.infer<typeof ImportResult>
+
+export const importConfigChannels = {
+  /** Reads the file and proposes what to import; writes nothing. */
+  'importConfig.preview': channel(z.object({ path: AbsolutePath }), ImportPlan),
+  /** Applies the (edited) proposal: credentials sealed, upstreams added, optionally the config rewritten. */
+  'importConfig.apply': channel(ImportApplyInput, ImportResult),
+} satisfies Record<string, ChannelDef>

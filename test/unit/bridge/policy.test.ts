@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest'
+import { ManualClock } from '../../../electron/core/clock'
+import { hostAllowed, originAllowed, parseHostHeader } from '../../../electron/core/bridge/http-guard'
+import { defaultPermission, levelAllows, requiredLevel } from '../../../electron/core/bridge/permissions'
+import { RateLimiter } from '../../../electron/core/bridge/rate-limit'
+import { Redactor } from '../../../electron/core/bridge/redact'
+import { scopeMatcher } from '../../../electron/core/bridge/scope'
+import {
+  parseReference,
+  resolveTemplate,
+  wholeReference,
+} from '../../../electron/core/bridge/upstream/env-template'
+import { clientConfigSnippet } from '../../../electron/core/bridge/client-config'
+import { parseExpiry } from '../../../electron/core/cli/commands/bridge'
+
+describe('bridge policy pieces', () => {
+  it('derives the required level from MCP annotations (destructiveHint defaults to true)', () => {
+    expect(requiredLevel({ readOnlyHint: true })).toBe('read')
+    expect(requiredLevel({ readOnlyHint: true, destructiveHint: true })).toBe('read')
+    expect(requiredLevel({ destructiveHint: false })).toBe('write')
+    expect(requiredLevel({ destructiveHint: true })).toBe('execute')
+    expect(requiredLevel({})).toBe('execute')
+    expect(defaultPermission('read')).toMatchObject({ level: 'read', ask: false })
+    expect(defaultPermission('write')).toMatchObject({ level: 'write', ask: true })
+    expect(levelAllows('execute', 'write')).toBe(true)
+    expect(levelAllows('read', 'write')).toBe(false)
+    expect(levelAllows('off', 'read')).toBe(false)
+  })
+
+  it('matches scope globs across dots and nothing else', () => {
+    const m = scopeMatcher(['homeassistant.*', 'github.api_read'])
+    expect(m('homeassistant.home.call_service')).toBe(true)
+    expect(m('github.api_read')).toBe(true)
+    expect(m('github.api_request')).toBe(false)
+    expect(m('xhomeassistant.a')).toBe(false)
+    expect(scopeMatcher(['a?c'])('abc')).toBe(true)
+    expect(scopeMatcher(['a.c'])('abc')).toBe(false)
+    expect(scopeMatcher([])('anything')).toBe(true)
+  })
+
+  it('rate-limits with a refilling bucket and a Retry-After that works', () => {
+    const clock = new ManualClock()
+    const rl = new RateLimiter(60, () => clock.now())
+    for (let i = 0; i < 60; i++) expect(rl.take('a').ok).toBe(true)
+    const no = rl.take('a')
+    expect(no).toEqual({ ok: false, retryAfterSeconds: 1 })
+    expect(rl.take('b').ok).toBe(true)
+    clock.advance(1000)
+    expect(rl.take('a').ok).toBe(true)
+  })
+
+  it('checks Host and Origin for DNS rebinding', () => {
+    expect(parseHostHeader('[::1]:3003')).toEqual({ name: '[::1]', port: 3003 })
+    expect(hostAllowed('127.0.0.1:3003', 3003, '127.0.0.1')).toBe(true)
+    expect(hostAllowed('localhost:3003', 3003, '127.0.0.1')).toBe(true)
+    expect(hostAllowed('localhost', 3003, '127.0.0.1')).toBe(false)
+    expect(hostAllowed('attacker.example:3003', 3003, '127.0.0.1')).toBe(false)
+    expect(hostAllowed('192.168.1.5:3003', 3003, '192.168.1.5')).toBe(true)
+    expect(hostAllowed('192.168.1.5:3003', 3003, '0.0.0.0')).toBe(false)
+    expect(hostAllowed(undefined, 3003, '127.0.0.1')).toBe(false)
+    expect(originAllowed(undefined)).toBe(true)
+    expect(originAllowed('http://localhost:6274')).toBe(true)
+    expect(originAllowed('https://127.0.0.1')).toBe(true)
+    expect(originAllowed('null')).toBe(false)
+    expect(originAllowed('http://localhost.evil.example')).toBe(false)
+  })
+
+  it('redacts stored secret values everywhere and masks secret-looking keys in arguments', () => {
+    const r = new Redactor(() => ['s3cr3t-value', 'x'])
+    r.refresh()
+    expect(r.text('token s3cr3t-value here')).toBe('token [redacted] here')
+    expect(r.text('short x stays')).toBe('short x stays')
+    expect(r.args({ q: 'find s3cr3t-value', password: 'anything', nested: [{ apiKey: 'k', n: 1 }] })).toEqual(
+      {
+        q: 'find [redacted]',
+        password: '[redacted]',
+        nested: [{ apiKey: '[redacted]', n: 1 }],
+      },
+    )
+    expect(r.value({ next_token: 'abc' })).toEqual({ next_token: 'abc' })
+  })
+
+  it('parses credential references in upstream env values', () => {
+    expect(parseReference('github/personal.token')).toEqual({ ref: 'github/personal', field: 'token' })
+    expect(parseReference('jira/my.site.apiToken')).toEqual({ ref: 'jira/my.site', field: 'apiToken' })
+    expect(() => parseReference('github')).toThrow()
+    expect(wholeReference('{{credential:github/personal.token}}')).not.toBeNull()
+    expect(wholeReference('Bearer {{credential:github/personal.token}}')).toBeNull()
+    expect(resolveTemplate('Bearer {{credential:a/b.c}}', (r) => `<${r.ref}:${r.field}>`)).toBe(
+      'Bearer <a/b:c>',
+    )
+  })
+
+  it('writes client snippets in each app format and parses --expires', () => {
+    const lm = JSON.parse(clientConfigSnippet('lmstudio', 'http://127.0.0.1:3003/mcp', 'kb_x').snippet)
+    expect(lm).toEqual({
+      mcpServers: {
+        keybridge: { url: 'http://127.0.0.1:3003/mcp', headers: { Authorization: 'Bearer kb_x' } },
+      },
+    })
+    expect(parseExpiry('30d')).toBe(30)
+    expect(parseExpiry('2w')).toBe(14)
+    expect(parseExpiry('never')).toBeNull()
+    expect(() => parseExpiry('tomorrow')).toThrow()
+  })
+})
