@@ -25,6 +25,7 @@ export const ErrorCode = z.enum([
   'BAD_PASSPHRASE',
   'IO_ERROR',
   'CANCELLED',
+  'UNSUPPORTED',
 ])
 export type ErrorCode = z.infer<typeof ErrorCode>
 
@@ -74,7 +75,12 @@ export function storageFailure(e: unknown): string | null {
   if (code.startsWith('SQLITE_READONLY') || code === 'EROFS') {
     return `${what === 'a file' ? 'A file' : 'The vault file'} is on a read-only disk or folder, so the change was not saved.`
   }
-  if (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN') || code === 'EFBIG' || code === 'EIO') {
+  if (
+    code.startsWith('SQLITE_IOERR') ||
+    code.startsWith('SQLITE_CANTOPEN') ||
+    code === 'EFBIG' ||
+    code === 'EIO'
+  ) {
     return `Writing ${what} failed (a disk or file-size error), so the change was not saved. Check the disk and try again.`
   }
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {

@@ -30,6 +30,7 @@ import { backupMigrations } from './backup/schema'
 import { createBackupFeature } from './backup/feature'
 import { createSettingsFeature } from './settings/feature'
 import { createImportConfigFeature } from './import-config/feature'
+import { createDialogsFeature } from './dialogs/feature'
 import type { Migration } from './vault/migrations'
 
 /** Each feature's tables, migrated independently (see vault/migrations.ts). */
@@ -100,6 +101,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const backupFeature = createBackupFeature(ctx, MIGRATIONS)
   const settingsFeature = createSettingsFeature(ctx)
   const importConfigFeature = createImportConfigFeature(ctx)
+  const dialogsFeature = createDialogsFeature(ctx)
   const features: Feature<unknown>[] = [
     vaultFeature,
     credentialsFeature,
@@ -109,6 +111,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     backupFeature,
     settingsFeature,
     importConfigFeature,
+    dialogsFeature,
   ]
 
   const handlers: Handlers = {
@@ -127,6 +130,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...backupFeature.handlers,
     ...settingsFeature.handlers,
     ...importConfigFeature.handlers,
+    ...dialogsFeature.handlers,
   }
 
   for (const f of features) await f.start?.()

@@ -1,4 +1,5 @@
 import type { Clock } from './clock'
+import type { FileDialogs } from './dialogs/types'
 import type { CredentialStore } from './credentials/store'
 import type { EventBus } from './events'
 import type { AuditLog } from './vault/audit'
@@ -26,6 +27,8 @@ export interface CoreOptions {
   clipboard?: Clipboard
   /** Desktop notifications (Electron's Notification in the app). Absent headless. */
   notify?: (n: { title: string; body: string; kind: 'approval' | 'credential' | 'bridge' }) => void
+  /** Native open/save/folder dialogs (Electron's in the app). Absent headless: app.pickPath refuses. */
+  dialogs?: FileDialogs
 }
 
 /**

@@ -7,7 +7,8 @@ import { systemClock } from '../core/clock'
 import { APP_ID, resourcePaths } from './app-config'
 import { wireAutoLock } from './auto-lock'
 import { makePrivateDir } from './data-dir'
-import { syncClipboard } from './clipboard'
+import { systemClipboard } from './clipboard'
+import { nativeDialogs } from './dialogs'
 import { registerIpc } from './ipc'
 import { once, quitsWhenAllClosed, shouldHideOnClose, startsHidden } from './lifecycle'
 import { applyOpenAtLogin } from './login-item'
@@ -65,8 +66,12 @@ async function start(): Promise<void> {
     osProtector: safeStorageProtector,
     version: app.getVersion(),
     env: { ...process.env, KEYBRIDGE_LOCALE: app.getLocale() },
-    clipboard: syncClipboard(clipboard, () => console.error('[keybridge] clipboard access failed')),
+    clipboard: systemClipboard(clipboard),
     notify,
+    dialogs: nativeDialogs<BrowserWindow>(dialog, () => win, {
+      documents: () => app.getPath('documents'),
+      home: () => app.getPath('home'),
+    }),
   })
   const prefs = await core.invoke('settings.get', undefined)
   if (!prefs.ok) throw new Error('desktop preferences unreadable')

@@ -93,7 +93,8 @@ export default async function memoryBench(): Promise<BenchFigure[]> {
         unit: 'MB',
         samples: rss(after),
         baseline: { name: 'idle with 10,000 credentials', samples: rss(idle) },
-        notes: 'operations: 30 % filtered lists and 2 % full lists through IPC, 40 % secret reads, 30 % updates',
+        notes:
+          'operations: 30 % filtered lists and 2 % full lists through IPC, 40 % secret reads, 30 % updates',
       },
       {
         name: `core memory: V8 heap used after ${OPERATIONS.toLocaleString('en-US')} operations`,

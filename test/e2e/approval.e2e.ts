@@ -3,7 +3,9 @@ import { go, onboard } from './support/flows'
 import { mcpClient, startFakes } from './support/services'
 import { FAKE_TOKEN } from '../fakes/homeassistant/server'
 
-test('approval dialog: a tool marked "ask me" waits for Allow once, Always allow or Deny', async ({ kbBrowser }) => {
+test('approval dialog: a tool marked "ask me" waits for Allow once, Always allow or Deny', async ({
+  kbBrowser,
+}) => {
   test.setTimeout(60_000)
   const fakes = await startFakes()
   const app = await openApp(kbBrowser, { env: fakes.env })
@@ -58,7 +60,9 @@ test('approval dialog: a tool marked "ask me" waits for Allow once, Always allow
       const always = client.callTool({ name: tool, arguments: { entity_id: 'light.kitchen' } })
       await dialog.getByTestId('approval-always').click()
       expect((await always).isError).toBeFalsy()
-      expect((await client.callTool({ name: tool, arguments: { entity_id: 'light.kitchen' } })).isError).toBeFalsy()
+      expect(
+        (await client.callTool({ name: tool, arguments: { entity_id: 'light.kitchen' } })).isError,
+      ).toBeFalsy()
       await expect(row.getByTestId('tool-ask')).toHaveAttribute('data-state', 'unchecked')
 
       // Both outcomes are in the audit log.

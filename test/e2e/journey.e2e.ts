@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test'
 import { test, expect, openApp } from './support/harness'
-import { go, onboard, unlockWithPassword } from './support/flows'
+import { go, onboard, unlockWithPassword, rowAction } from './support/flows'
 import { GITHUB_PAT, mcpClient, startFakes } from './support/services'
 import { FAKE_TOKEN } from '../fakes/homeassistant/server'
 
@@ -46,16 +46,26 @@ test('full journey: credential, Home Assistant, client token, bridge call in Act
     await expect(old).toBeVisible()
 
     // Set primary: the marker moves.
-    await old.getByTestId('row-menu').click()
-    await page.getByTestId('action-primary').click()
+    await rowAction(page, old, 'primary')
     await expect(old.getByTestId('primary-marker')).toBeVisible()
     await expect(work.getByTestId('primary-marker')).toHaveCount(0)
 
+    // Edit: a corrected token revalidates and finds the account.
+    await rowAction(page, old, 'edit')
+    await page.getByTestId('field-token').fill(GITHUB_PAT)
+    await expect(page.getByTestId('validation-account')).toHaveText('octocat')
+    await page.getByTestId('credential-save').click()
+    await expect(old.getByTestId('status-badge')).toHaveText('Active')
+    await expect(old.getByTestId('credential-account')).toHaveText('octocat')
+
     // Copy the secret: the main process's clipboard holds it, the renderer shows a countdown only.
-    await work.getByTestId('row-menu').click()
-    await page.getByTestId('action-copy').click()
+    await rowAction(page, work, 'copy')
     await expect(page.getByTestId('copy-countdown')).toContainText(/clears in (30|29|28) s/)
     expect(app.clipboard.text).toBe(GITHUB_PAT)
+
+    // Check again on demand: the service's verdict comes back as a toast.
+    await rowAction(page, work, 'revalidate')
+    await expect(page.getByTestId('toast-success').last()).toBeVisible()
 
     // Home Assistant against the fake: test shows the version, then save.
     await go(page, 'homeassistant', 'Home Assistant')
@@ -70,6 +80,12 @@ test('full journey: credential, Home Assistant, client token, bridge call in Act
     await expect(page.getByTestId('ha-instance').getByTestId('ha-version')).toHaveText(
       `Home Assistant ${fakes.ha.version}`,
     )
+
+    // Allowed domains picker: limit the instance to lights.
+    await page.getByTestId('ha-instance').getByRole('button', { name: 'Edit' }).click()
+    await page.getByRole('checkbox', { name: /^light/ }).click()
+    await page.getByTestId('ha-save').click()
+    await expect(page.getByTestId('ha-instance')).toContainText('Allowed domains: light')
 
     // Bridge on a free port, then a client token and its LM Studio snippet.
     await go(page, 'bridge', 'Bridge')

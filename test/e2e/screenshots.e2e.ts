@@ -51,7 +51,10 @@ test('screenshots of every main screen, light and dark, for the README', async (
       await expect(page.locator('#root > .radix-themes')).toHaveClass(new RegExp(`\\b${theme}\\b`))
       for (const [screen, title] of SCREENS) {
         await go(page, screen, title)
-        if (screen === 'dashboard') await expect(page.getByTestId('calls-chart').locator('.recharts-bar-rectangle').first()).toBeVisible()
+        if (screen === 'dashboard')
+          await expect(
+            page.getByTestId('calls-chart').locator('.recharts-bar-rectangle').first(),
+          ).toBeVisible()
         if (screen === 'credentials') await expect(page.getByTestId('credential-row').first()).toBeVisible()
         if (screen === 'homeassistant') await expect(page.getByTestId('ha-version')).toBeVisible()
         if (screen === 'bridge') await expect(page.getByTestId('token-row').first()).toBeVisible()

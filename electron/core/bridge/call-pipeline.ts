@@ -72,7 +72,10 @@ export async function callTool(
     deps.activity({ at: deps.now(), client: identity.name, tool: name, outcome, durationMs, reason })
   }
 
-  const tool = await deps.registry.get(name)
+  // No await when the tool list is built: fewer turns before the answer is ready, which lets the SDK's
+  // transport send it in one piece.
+  const found = deps.registry.get(name)
+  const tool = found instanceof Promise ? await found : found
   if (!tool) {
     finish('denied', 'unknown tool')
     throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name.slice(0, 128)}`)

@@ -16,7 +16,9 @@ export function readConfig(settings: Settings): BridgeConfig {
 }
 
 export function writeConfig(settings: Settings, patch: Partial<BridgeConfig>): BridgeConfig {
-  const next = BridgeConfig.parse({ ...readConfig(settings), ...patch })
+  // A key sent as undefined (IPC keeps such keys) means "unchanged", not "erase".
+  const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined))
+  const next = BridgeConfig.parse({ ...readConfig(settings), ...given })
   settings.set(KEY, next)
   return next
 }

@@ -79,6 +79,18 @@ export function sendJson(res: ServerResponse, status: number, value: unknown): v
   res.end(body)
 }
 
+/**
+ * Holds a response's socket writes until the current turn of the event loop is over. The SDK's transport
+ * answers a POST as an SSE stream and flushes its headers as soon as the first event is not ready
+ * within a few microtasks, so a call that finishes in the same turn still costs two socket writes
+ * (headers, then event and end); corked, it costs one. A call that takes longer is not delayed: the
+ * headers go out at the end of this turn, the event when it is ready.
+ */
+export function coalesceWrites(res: ServerResponse): void {
+  res.cork()
+  setImmediate(() => res.uncork())
+}
+
 export type BodyResult =
   { ok: true; text: string } | { ok: false; tooLarge: true } | { ok: false; tooLarge: false }
 

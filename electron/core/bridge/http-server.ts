@@ -6,7 +6,15 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js'
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js'
 import { AppError } from '../../../shared/errors'
-import { bearerToken, hostAllowed, originAllowed, readBody, sendJson, sendJsonRpcError } from './http-guard'
+import {
+  bearerToken,
+  coalesceWrites,
+  hostAllowed,
+  originAllowed,
+  readBody,
+  sendJson,
+  sendJsonRpcError,
+} from './http-guard'
 import type { RateLimiter } from './rate-limit'
 import type { TokenCheck, TokenIdentity } from './tokens'
 
@@ -223,7 +231,10 @@ export class BridgeHttpServer {
     }
     if (req.headers['mcp-session-id'] !== undefined) {
       const session = this.sessionFor(req, res, identity)
-      if (session) await session.transport.handleRequest(req, res, message)
+      if (session) {
+        coalesceWrites(res)
+        await session.transport.handleRequest(req, res, message)
+      }
       return
     }
     if (!isInitializeRequest(message)) {
@@ -247,6 +258,10 @@ export class BridgeHttpServer {
     const server = this.deps.newServer()
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
+      // A POST is answered as a short SSE stream, the SDK's default. Its JSON-response mode would save a
+      // little per call, but in SDK 1.x it never releases a session's per-POST stream mapping (each keeps
+      // the Response alive: ~18 KB per call, unbounded for a long session; typescript-sdk issue #2559),
+      // found by the 60 s load run. Server-sent notifications still go out on the GET stream.
       onsessioninitialized: (id) => {
         this.sessions.set(id, { id, tokenId: identity.id, transport, server, lastSeen: Date.now() })
       },

@@ -45,7 +45,8 @@ export function createSessionServer(deps: PipelineDeps, info: { name: string; ve
       if (visibleTo(deps, identity, t)) tools.push(describe(t))
     return { tools }
   })
-  server.setRequestHandler(CallToolRequestSchema, async (req, extra) =>
+  // Not async: the promise of callTool is handed to the SDK as is, without another turn to adopt it.
+  server.setRequestHandler(CallToolRequestSchema, (req, extra) =>
     callTool(deps, identityOf(extra.authInfo), req.params.name, req.params.arguments, extra.signal),
   )
   return server

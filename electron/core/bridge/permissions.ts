@@ -2,6 +2,7 @@ import { AppError } from '../../../shared/errors'
 import type { PermissionLevel, RequiredLevel } from '../../../shared/ipc/bridge'
 import type { Clock } from '../clock'
 import type { Db } from '../vault/database'
+import { ChangeStamp } from './change-stamp'
 import type { ToolAnnotations } from './tool-source'
 
 const RANK: Record<PermissionLevel, number> = { off: 0, read: 1, write: 2, execute: 3 }
@@ -37,12 +38,16 @@ interface Row {
 }
 
 /**
- * The user's per-tool choices. Read from SQLite on each check (a prepared lookup by primary key), so
- * a change made by the CLI while `serve` runs applies to the next call.
+ * The user's per-tool choices. Checks read a per-tool cache that is emptied whenever the vault changes
+ * (any write through this connection, or a commit by another one such as the CLI while `serve` runs),
+ * so a change applies to the next call without a SQLite lookup on every call.
  */
 export class PermissionStore {
   private readonly one
   private readonly upsert
+  private readonly stamp: ChangeStamp
+  private cache = new Map<string, Row | null>()
+  private cacheGen = -1
 
   constructor(
     private readonly db: Db,
@@ -53,10 +58,24 @@ export class PermissionStore {
       `INSERT INTO bridge_tool_permissions (tool, level, ask, updated_at) VALUES (?, ?, ?, ?)
        ON CONFLICT(tool) DO UPDATE SET level = excluded.level, ask = excluded.ask, updated_at = excluded.updated_at`,
     )
+    this.stamp = ChangeStamp.of(db)
   }
 
   get(tool: string, required: RequiredLevel): ToolPermission {
-    const row = this.one.get(tool) as Row | undefined
+    // The request's token check has just read the vault's change stamp; a caller outside a request
+    // reads it again when that reading is older than 50 ms.
+    const gen = this.stamp.recent(50)
+    if (gen !== this.cacheGen) {
+      this.cache.clear()
+      this.cacheGen = gen
+    }
+    let row = this.cache.get(tool)
+    if (row === undefined) {
+      row = (this.one.get(tool) as Row | undefined) ?? null
+      // Keys are names of registered tools (unknown tools are refused before), so this stays small.
+      if (this.cache.size >= 4096) this.cache.clear()
+      this.cache.set(tool, row)
+    }
     return row ? { level: row.level, ask: row.ask === 1, isDefault: false } : defaultPermission(required)
   }
 

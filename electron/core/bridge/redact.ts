@@ -6,15 +6,21 @@ const SECRET_KEY = /pass(word)?|secret|token|api[-_]?key|authorization|bearer|co
 /**
  * Replaces every known secret value (stored credentials, upstream env secrets, values the bridge
  * itself injected) in strings, objects and arrays. Short values are ignored: redacting "1" would
- * wreck the text without protecting anything.
+ * wreck the text without protecting anything. The set is rebuilt lazily, on first use after a
+ * change: a burst of credential changes costs one rebuild, at the next tool call.
  */
 export class Redactor {
-  private values: string[] = []
+  private values: string[] | null = null
 
   constructor(private readonly load: () => Iterable<string>) {}
 
-  /** Re-reads the secret values (after credentials change or the vault unlocks). */
+  /** Marks the secret values stale (credentials changed, the vault locked or unlocked) and drops them. */
   refresh(): void {
+    this.values = null
+  }
+
+  private current(): string[] {
+    if (this.values) return this.values
     const set = new Set<string>()
     for (const v of this.load()) {
       if (typeof v !== 'string' || v.length < 6) continue
@@ -24,12 +30,13 @@ export class Redactor {
     }
     // Longest first, so a secret containing another is replaced whole.
     this.values = [...set].sort((a, b) => b.length - a.length)
+    return this.values
   }
 
   text(s: string, extra: readonly string[] = []): string {
     let out = s
     for (const v of extra) if (v.length >= 6 && out.includes(v)) out = out.split(v).join(REDACTED)
-    for (const v of this.values) if (out.includes(v)) out = out.split(v).join(REDACTED)
+    for (const v of this.current()) if (out.includes(v)) out = out.split(v).join(REDACTED)
     return out
   }
 

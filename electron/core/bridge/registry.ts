@@ -10,6 +10,8 @@ const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/
 export class ToolRegistry {
   private sources = new Map<string, { source: ToolSource; unsubscribe?: () => void }>()
   private cache: Promise<Map<string, BridgeTool>> | null = null
+  /** The cache once built: lets a call find its tool without waiting on a promise. */
+  private built: Map<string, BridgeTool> | null = null
   private listeners = new Set<() => void>()
 
   add(source: ToolSource): void {
@@ -33,6 +35,7 @@ export class ToolRegistry {
 
   invalidate(): void {
     this.cache = null
+    this.built = null
     for (const l of this.listeners) l()
   }
 
@@ -45,16 +48,23 @@ export class ToolRegistry {
     if (!this.cache) {
       const building = this.build()
       this.cache = building
-      // A failed build must not stick.
-      building.catch(() => {
-        if (this.cache === building) this.cache = null
-      })
+      building.then(
+        (map) => {
+          if (this.cache === building) this.built = map
+        },
+        // A failed build must not stick.
+        () => {
+          if (this.cache === building) this.cache = null
+        },
+      )
     }
     return this.cache
   }
 
-  async get(name: string): Promise<BridgeTool | undefined> {
-    return (await this.tools()).get(name)
+  /** The tool named so. Synchronous when the list is built (every call but the first after a change). */
+  get(name: string): BridgeTool | undefined | Promise<BridgeTool | undefined> {
+    if (this.built) return this.built.get(name)
+    return this.tools().then((m) => m.get(name))
   }
 
   private async build(): Promise<Map<string, BridgeTool>> {

@@ -1,4 +1,5 @@
 import { AppError } from '../../../shared/errors'
+import { SecretValueIndex } from '../credentials/secret-values'
 import type {
   ApprovalDecision,
   BridgeConfig,
@@ -52,6 +53,7 @@ export class BridgeService {
   private readonly limiter: RateLimiter
   private readonly auditWriter: AuditWriter
   private readonly ha: HaInstanceStore
+  private readonly credentialSecrets: SecretValueIndex
   private http: BridgeHttpServer | null = null
   private startedAt: number | null = null
   private mode: ApprovalMode = 'ask'
@@ -73,6 +75,7 @@ export class BridgeService {
       ctx.keyring,
       opts.breaker ?? DEFAULT_BREAKER,
     )
+    this.credentialSecrets = new SecretValueIndex(ctx.credentials, ctx.keyring)
     this.redactor = new Redactor(() => this.secretValues())
     this.approvals = new ApprovalQueue(ctx.clock, () => this.config().approvalTimeoutSeconds * 1000, {
       requested: (r) => {
@@ -149,6 +152,7 @@ export class BridgeService {
         if (name === 'credentials.changed' || name === 'homeassistant.changed') this.redactor.refresh()
       }),
       this.ctx.keyring.onChange((unlocked) => {
+        if (!unlocked) this.credentialSecrets.clear()
         this.redactor.refresh()
         // Locked means no secret in use: upstream children hold secrets in their environment.
         if (unlocked) void this.upstreams.startAll()
@@ -170,6 +174,9 @@ export class BridgeService {
     await this.upstreams.stopAll()
     this.auditWriter.flush()
     this.tokens.flushUse()
+    // No call is left to redact: drop the decrypted values (start rebuilds them on first use).
+    this.credentialSecrets.clear()
+    this.redactor.refresh()
     this.statusChanged()
     return this.status()
   }
@@ -293,13 +300,8 @@ export class BridgeService {
 
   private *secretValues(): Iterable<string> {
     if (!this.ctx.keyring.unlocked) return
-    for (const c of this.ctx.credentials.list()) {
-      try {
-        yield* Object.values(this.ctx.credentials.openSecrets(c.id))
-      } catch {
-        // Unreadable rows have nothing to redact.
-      }
-    }
+    // Only rows changed since the last rebuild are decrypted.
+    yield* this.credentialSecrets.values()
     for (const inst of this.ha.list()) {
       try {
         yield this.ha.readToken(inst.id)

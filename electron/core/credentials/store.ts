@@ -433,6 +433,19 @@ export class CredentialStore {
     return JSON.parse(this.keyring.openString(sealLocation(COL, id), row.secrets)) as Record<string, string>
   }
 
+  /** Every row's sealed secrets, undecrypted: lets a cache tell which rows changed (see SecretValueIndex). */
+  sealedRows(): { id: string; sealed: Buffer }[] {
+    return this.stmt('SELECT id, secrets AS sealed FROM credentials').all() as {
+      id: string
+      sealed: Buffer
+    }[]
+  }
+
+  /** Decrypts one row's sealed secrets as read by sealedRows (not audited, like openSecrets). */
+  openSealed(id: string, sealed: Buffer): Record<string, string> {
+    return JSON.parse(this.keyring.openString(sealLocation(COL, id), sealed)) as Record<string, string>
+  }
+
   count(): number {
     return (this.stmt('SELECT COUNT(*) AS n FROM credentials').get() as { n: number }).n
   }

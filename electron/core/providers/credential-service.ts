@@ -184,12 +184,15 @@ export class CredentialService {
     return { credential: this.apply(this.ctx.credentials.get(id), v, actor), validation: v }
   }
 
+  /** Revalidates every credential in turn; `cancelled` is asked between two (the scheduler stopping). */
   async revalidateAll(
     actor: AuditActor,
+    cancelled: () => boolean = () => false,
   ): Promise<{ credential: CredentialSummary; validation: Validation }[]> {
     this.ctx.keyring.require()
     const out: { credential: CredentialSummary; validation: Validation }[] = []
     for (const c of this.ctx.credentials.list()) {
+      if (cancelled()) break
       try {
         out.push(await this.revalidate(c.id, actor, 'result'))
       } catch (e) {

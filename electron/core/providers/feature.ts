@@ -80,10 +80,13 @@ export function createProvidersFeature(ctx: CoreContext): Feature<HandlerMap<typ
       scheduler.start()
     },
     async stop() {
+      // Timers first, so nothing new starts; then let work under way store its result while the
+      // vault is still open (a rotated refresh token must not be lost), and only then return.
       scheduler.stop()
       refresher.stop()
       flows.stopAll()
       await http.close()
+      await Promise.all([scheduler.idle(), refresher.idle()])
     },
   }
 }

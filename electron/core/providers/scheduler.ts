@@ -16,6 +16,8 @@ export class ProvidersScheduler {
   private cancel: () => void = () => {}
   /** `id:expiresAt` already warned about, so one expiry is announced once per run of the app. */
   private warned = new Set<string>()
+  /** Set by stop(): a run under way ends after the credential it is checking, and nothing new starts. */
+  private stopped = false
   running: Promise<void> = Promise.resolve()
 
   constructor(
@@ -24,8 +26,10 @@ export class ProvidersScheduler {
   ) {}
 
   start(): void {
+    this.stopped = false
     this.checkExpiry()
     const tick = () => {
+      if (this.stopped) return
       this.running = this.daily()
       this.cancel = this.ctx.clock.setTimer(DAY_MS, tick)
     }
@@ -33,18 +37,25 @@ export class ProvidersScheduler {
   }
 
   stop(): void {
+    this.stopped = true
     this.cancel()
+    this.cancel = () => {}
+  }
+
+  /** Resolves when a daily run under way has finished (the feature awaits it before the vault closes). */
+  async idle(): Promise<void> {
+    await this.running.catch(() => {})
   }
 
   async daily(): Promise<void> {
     if (this.ctx.keyring.unlocked) {
       try {
-        await this.service.revalidateAll('scheduler')
+        await this.service.revalidateAll('scheduler', () => this.stopped)
       } catch {
         // Locked mid-run or a store error: the next day tries again; each result is already recorded.
       }
     }
-    this.checkExpiry()
+    if (!this.stopped) this.checkExpiry()
   }
 
   /** Expiry warnings for credentials that cannot renew themselves (no refresh token). */

@@ -29,7 +29,11 @@ export function relativeTime(at: number | null, lang: Language, now: number, nev
 }
 
 export function dateTime(at: number, lang: Language): string {
-  return cached(dates, lang, () => new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'medium' })).format(at)
+  return cached(
+    dates,
+    lang,
+    () => new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'medium' }),
+  ).format(at)
 }
 
 export function formatNumber(n: number, lang: Language): string {

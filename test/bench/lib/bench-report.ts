@@ -14,7 +14,8 @@ export function validateFigures(value: unknown): BenchFigure[] {
     if (!UNITS.has(f.unit as BenchFigure['unit'])) throw new Error(`${where} has an unknown unit`)
     const ok = (s: unknown) => Array.isArray(s) && s.length > 0 && s.every((x) => Number.isFinite(x))
     if (!ok(f.samples)) throw new Error(`${where} has no finite samples`)
-    if (f.baseline && !ok(f.baseline.samples)) throw new Error(`${where} has a baseline without finite samples`)
+    if (f.baseline && !ok(f.baseline.samples))
+      throw new Error(`${where} has a baseline without finite samples`)
   })
   return value as BenchFigure[]
 }
@@ -112,7 +113,11 @@ export function renderModuleSection(
 }
 
 /** Reads the tables back (kept sections included) for the summary at the top of the doc. */
-export function countTargets(sections: Map<string, string>): { met: number; missed: string[]; failed: string[] } {
+export function countTargets(sections: Map<string, string>): {
+  met: number
+  missed: string[]
+  failed: string[]
+} {
   let met = 0
   const missed: string[] = []
   const failed: string[] = []

@@ -15,13 +15,17 @@ async function main(): Promise<void> {
   try {
     const mod = (await import(pathToFileURL(modulePath).href)) as { default?: unknown }
     // tsx may hand back the CommonJS namespace, where the export sits one level deeper.
-    const fn = typeof mod.default === 'function' ? mod.default : (mod.default as { default?: unknown })?.default
+    const fn =
+      typeof mod.default === 'function' ? mod.default : (mod.default as { default?: unknown })?.default
     if (typeof fn !== 'function') throw new Error(`${modulePath} does not default-export a function`)
     const value: unknown = await fn()
     writeFileSync(resultFile, JSON.stringify({ ok: true, value, durationMs: performance.now() - t0 }))
   } catch (e) {
     console.error(e)
-    writeFileSync(resultFile, JSON.stringify({ ok: false, error: firstLine(e), durationMs: performance.now() - t0 }))
+    writeFileSync(
+      resultFile,
+      JSON.stringify({ ok: false, error: firstLine(e), durationMs: performance.now() - t0 }),
+    )
   }
 }
 

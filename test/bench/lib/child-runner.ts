@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 export type ChildResult =
-  | { ok: true; value: unknown; durationMs: number }
-  | { ok: false; error: string; durationMs: number }
+  { ok: true; value: unknown; durationMs: number } | { ok: false; error: string; durationMs: number }
 
 const ENTRY = join(__dirname, 'child-entry.ts')
 
@@ -54,7 +53,11 @@ export function runInChild(name: string, modulePath: string, timeoutMs: number):
           resolve({ ...(JSON.parse(readFileSync(resultFile, 'utf8')) as ChildResult), durationMs })
         } else {
           const how = signal ? `killed by ${signal}` : `exited with code ${code}`
-          resolve({ ok: false, error: `process ${how}${lastErr ? `: ${lastErr.slice(0, 300)}` : ''}`, durationMs })
+          resolve({
+            ok: false,
+            error: `process ${how}${lastErr ? `: ${lastErr.slice(0, 300)}` : ''}`,
+            durationMs,
+          })
         }
       } finally {
         rmSync(work, { recursive: true, force: true })

@@ -87,7 +87,11 @@ export const BOUNDARY_STRINGS: readonly string[] = [
 ]
 
 /** Big strings are built once and shared: the point is their size, not their bytes. */
-export const HUGE_STRINGS: readonly string[] = ['y'.repeat(MB), '\u{1F511}'.repeat(MB / 4), 'z'.repeat(8 * MB)]
+export const HUGE_STRINGS: readonly string[] = [
+  'y'.repeat(MB),
+  '\u{1F511}'.repeat(MB / 4),
+  'z'.repeat(8 * MB),
+]
 
 export const BOUNDARY_NUMBERS: readonly number[] = [
   0,
@@ -192,9 +196,16 @@ export function randomValue(rng: Rng, depth = 0): unknown {
       const o: Record<string, unknown> = {}
       const n = rng.int(5)
       for (let i = 0; i < n; i++) {
-        const key = rng.chance(0.15) ? rng.pick(['__proto__', 'constructor', 'prototype']) : randomString(rng, 1 + rng.int(8))
+        const key = rng.chance(0.15)
+          ? rng.pick(['__proto__', 'constructor', 'prototype'])
+          : randomString(rng, 1 + rng.int(8))
         // Define, not assign: `o.__proto__ = x` would change o's prototype instead of adding a key.
-        Object.defineProperty(o, key, { value: randomValue(rng, depth + 1), enumerable: true, writable: true, configurable: true })
+        Object.defineProperty(o, key, {
+          value: randomValue(rng, depth + 1),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        })
       }
       return o
     }
@@ -235,28 +246,46 @@ export interface JsonSchema {
   default?: unknown
 }
 
+/** Strings seen in earlier answers, by the key they were under (id, name, service, ...). */
+export type KnownValues = ReadonlyMap<string, readonly string[]>
+
+function knownFor(known: KnownValues, key: string, rng: Rng): string | undefined {
+  const same = known.get(key)
+  if (same?.length && rng.chance(0.7)) return rng.pick(same)
+  const all = [...known.values()]
+  if (!all.length) return undefined
+  const list = rng.pick(all)
+  return list.length ? rng.pick(list) : undefined
+}
+
 /**
  * A payload that should pass the schema most of the time: right types and bounds, strings drawn from
  * the boundary pool and from `known` (ids and names harvested from earlier answers) when they fit.
  */
-export function fromSchema(schema: JsonSchema, rng: Rng, known: readonly string[], depth = 0): unknown {
+export function fromSchema(schema: JsonSchema, rng: Rng, known: KnownValues, depth = 0, key = ''): unknown {
   if (depth > 8) return null
   if (schema.const !== undefined) return schema.const
   if (schema.enum) return rng.pick(schema.enum)
   const alts = schema.anyOf ?? schema.oneOf
-  if (alts?.length) return fromSchema(rng.pick(alts), rng, known, depth + 1)
-  if (schema.allOf?.length) return fromSchema(schema.allOf[0], rng, known, depth + 1)
+  if (alts?.length) return fromSchema(rng.pick(alts), rng, known, depth + 1, key)
+  if (schema.allOf?.length) return fromSchema(schema.allOf[0], rng, known, depth + 1, key)
   const type = Array.isArray(schema.type) ? rng.pick(schema.type) : schema.type
   switch (type) {
     case 'object': {
       const o: Record<string, unknown> = {}
       for (const [k, sub] of Object.entries(schema.properties ?? {})) {
-        if (schema.required?.includes(k) || rng.chance(0.6)) o[k] = fromSchema(sub, rng, known, depth + 1)
+        if (schema.required?.includes(k) || rng.chance(0.6)) o[k] = fromSchema(sub, rng, known, depth + 1, k)
       }
       if (typeof schema.additionalProperties === 'object') {
         for (let i = rng.int(3); i > 0; i--) {
-          const key = schema.propertyNames ? String(fromSchema(schema.propertyNames, rng, known, depth + 1)) : randomString(rng, 6)
-          o[key] = fromSchema(schema.additionalProperties, rng, known, depth + 1)
+          // Record keys: mostly names seen as `key` in answers (catalog field keys), else anything.
+          const seen = rng.chance(0.7) ? knownFor(known, 'key', rng) : undefined
+          const key =
+            seen ??
+            (schema.propertyNames
+              ? String(fromSchema(schema.propertyNames, rng, known, depth + 1))
+              : randomString(rng, 6))
+          o[key] = fromSchema(schema.additionalProperties, rng, known, depth + 1, key)
         }
       }
       return o
@@ -265,15 +294,17 @@ export function fromSchema(schema: JsonSchema, rng: Rng, known: readonly string[
       const min = schema.minItems ?? 0
       const max = Math.min(schema.maxItems ?? 4, min + 4)
       return Array.from({ length: rng.range(min, Math.max(min, max)) }, () =>
-        schema.items ? fromSchema(schema.items, rng, known, depth + 1) : randomValue(rng, depth + 1),
+        schema.items ? fromSchema(schema.items, rng, known, depth + 1, key) : randomValue(rng, depth + 1),
       )
     }
     case 'string':
-      return stringFor(schema, rng, known)
+      return stringFor(schema, rng, known, key)
     case 'integer':
     case 'number': {
-      const lo = schema.minimum ?? (schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + 1 : -1000)
-      const hi = schema.maximum ?? (schema.exclusiveMaximum !== undefined ? schema.exclusiveMaximum - 1 : 100_000)
+      const lo =
+        schema.minimum ?? (schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + 1 : -1000)
+      const hi =
+        schema.maximum ?? (schema.exclusiveMaximum !== undefined ? schema.exclusiveMaximum - 1 : 100_000)
       const pick = rng.int(4)
       const v = pick === 0 ? lo : pick === 1 ? hi : lo + rng.next() * Math.min(hi - lo, 1e9)
       return type === 'integer' ? Math.round(v) : v
@@ -287,7 +318,26 @@ export function fromSchema(schema: JsonSchema, rng: Rng, known: readonly string[
   }
 }
 
-function stringFor(schema: JsonSchema, rng: Rng, known: readonly string[]): string {
+/** Plausible values for well-known field names, so payloads get past format checks into handlers. */
+const BY_KEY: [RegExp, readonly string[]][] = [
+  [
+    /url|uri|base/i,
+    [
+      'http://127.0.0.1:9/',
+      'https://ha.example.test:8123',
+      'http://[::1]:1/api',
+      'http://homeassistant.local:8123/',
+    ],
+  ],
+  [
+    /path|file|dir|folder|out/i,
+    ['/tmp/kb/backup.kbk', '/tmp/kb/claude_desktop_config.json', '/tmp/kb/.env', 'C:\\Users\\me\\backup.kbk'],
+  ],
+  [/pass/i, ['correct horse battery staple', 'a much longer backup passphrase', 'short']],
+  [/domain/i, ['light', 'switch', 'sensor', 'climate']],
+]
+
+function stringFor(schema: JsonSchema, rng: Rng, known: KnownValues, key = ''): string {
   const min = schema.minLength ?? 0
   const max = schema.maxLength ?? 200
   let re: RegExp | undefined
@@ -297,9 +347,14 @@ function stringFor(schema: JsonSchema, rng: Rng, known: readonly string[]): stri
     re = undefined
   }
   const fits = (s: string) => s.length >= min && s.length <= max && (!re || re.test(s))
-  if (known.length && rng.chance(0.5)) {
-    const k = rng.pick(known)
-    if (fits(k)) return k
+  const byKey = BY_KEY.find(([k]) => k.test(key))
+  if (byKey && rng.chance(0.7)) {
+    const v = rng.pick(byKey[1])
+    if (fits(v)) return v
+  }
+  if (rng.chance(0.5)) {
+    const k = knownFor(known, key, rng)
+    if (k !== undefined && fits(k)) return k
   }
   if (rng.chance(0.4)) {
     const b = rng.pick(BOUNDARY_STRINGS)
@@ -356,7 +411,10 @@ export function shapeOf(v: unknown, depth = 0): string {
   if (v === null) return 'null'
   if (Array.isArray(v)) {
     if (depth > 2) return `array(${v.length})`
-    return `[${v.slice(0, 3).map((x) => shapeOf(x, depth + 1)).join(',')}${v.length > 3 ? `,…${v.length}` : ''}]`
+    return `[${v
+      .slice(0, 3)
+      .map((x) => shapeOf(x, depth + 1))
+      .join(',')}${v.length > 3 ? `,…${v.length}` : ''}]`
   }
   if (typeof v === 'string') return `string(${v.length})`
   if (typeof v === 'number') return Number.isFinite(v) ? 'number' : String(v)
@@ -366,7 +424,10 @@ export function shapeOf(v: unknown, depth = 0): string {
   }
   if (depth > 2) return 'object'
   const entries = Object.entries(v as Record<string, unknown>)
-  return `{${entries.slice(0, 6).map(([k, x]) => `${k}:${shapeOf(x, depth + 1)}`).join(',')}${entries.length > 6 ? ',…' : ''}}`
+  return `{${entries
+    .slice(0, 6)
+    .map(([k, x]) => `${k}:${shapeOf(x, depth + 1)}`)
+    .join(',')}${entries.length > 6 ? ',…' : ''}}`
 }
 
 /** The seed of record for every fuzz run (tests and `npm run bench`); FUZZ_SEED overrides it to explore. */

@@ -69,7 +69,11 @@ const INIT = (id: number | string) => ({
   jsonrpc: '2.0',
   id,
   method: 'initialize',
-  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'kb-fuzz', version: '1.0.0' } },
+  params: {
+    protocolVersion: '2025-06-18',
+    capabilities: {},
+    clientInfo: { name: 'kb-fuzz', version: '1.0.0' },
+  },
 })
 
 /** JSON text for any generated value (BigInt and friends become strings rather than throwing). */
@@ -121,7 +125,10 @@ class CaseMaker {
   private get host(): [string, string] {
     return ['Host', `${this.o.host}:${this.o.port}`]
   }
-  private headers(extra: [string, string][] = [], o: { auth?: boolean; session?: boolean } = {}): [string, string][] {
+  private headers(
+    extra: [string, string][] = [],
+    o: { auth?: boolean; session?: boolean } = {},
+  ): [string, string][] {
     const h: [string, string][] = [
       this.host,
       ['Content-Type', 'application/json'],
@@ -134,7 +141,11 @@ class CaseMaker {
     }
     return [...h, ...extra]
   }
-  private post(body: Buffer | string, extra: [string, string][] = [], o: { auth?: boolean; session?: boolean } = {}) {
+  private post(
+    body: Buffer | string,
+    extra: [string, string][] = [],
+    o: { auth?: boolean; session?: boolean } = {},
+  ) {
     const b = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8')
     return httpRequest('POST', '/mcp', [...this.headers(extra, o), ['Content-Length', String(b.length)]], b)
   }
@@ -158,7 +169,10 @@ class CaseMaker {
           ['NUL bytes', Buffer.alloc(64)],
           ['random bytes', Buffer.from(Array.from({ length: 1 + r.int(400) }, () => r.int(256)))],
           ['random text', randomString(r, 1 + r.int(200))],
-          ['two documents', '{"jsonrpc":"2.0","id":1,"method":"ping"}{"jsonrpc":"2.0","id":2,"method":"ping"}'],
+          [
+            'two documents',
+            '{"jsonrpc":"2.0","id":1,"method":"ping"}{"jsonrpc":"2.0","id":2,"method":"ping"}',
+          ],
         ]
         const [what, body] = r.pick(bodies)
         return this.one(category, what, [this.post(body, [], { session: r.chance(0.5) })])
@@ -180,29 +194,73 @@ class CaseMaker {
           ['unknown method', { jsonrpc: '2.0', id: 1, method: randomString(r, 12) }],
           ['response without request', { jsonrpc: '2.0', id: 99, result: {} }],
           ['error object', { jsonrpc: '2.0', id: 1, error: { code: 'x', message: 5 } }],
-          ['initialize with junk params', { jsonrpc: '2.0', id: 1, method: 'initialize', params: randomValue(r) }],
+          [
+            'initialize with junk params',
+            { jsonrpc: '2.0', id: 1, method: 'initialize', params: randomValue(r) },
+          ],
           ['initialize without params', { jsonrpc: '2.0', id: 1, method: 'initialize' }],
-          ['prototype keys', JSON.parse('{"jsonrpc":"2.0","id":1,"method":"ping","__proto__":{"x":1},"constructor":{}}')],
+          [
+            'prototype keys',
+            JSON.parse('{"jsonrpc":"2.0","id":1,"method":"ping","__proto__":{"x":1},"constructor":{}}'),
+          ],
           ['random value', randomValue(r)],
         ]
         const [what, msg] = r.pick(msgs)
         return this.one(category, what, [this.post(json(msg), [], { session: r.chance(0.6) })])
       }
       case 'in-session': {
-        const tool = r.pick(['no.such.tool', '', 'x'.repeat(5000), '../../etc', '__proto__', randomString(r, 10)])
+        const tool = r.pick([
+          'no.such.tool',
+          '',
+          'x'.repeat(5000),
+          '../../etc',
+          '__proto__',
+          randomString(r, 10),
+        ])
         const msgs: [string, unknown][] = [
           ['tools/list', { jsonrpc: '2.0', id: r.int(1e6), method: 'tools/list' }],
-          ['tools/list bad cursor', { jsonrpc: '2.0', id: 1, method: 'tools/list', params: { cursor: randomValue(r) } }],
-          ['tools/call unknown tool', { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: tool, arguments: {} } }],
-          ['tools/call junk arguments', { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: tool, arguments: randomValue(r) } }],
+          [
+            'tools/list bad cursor',
+            { jsonrpc: '2.0', id: 1, method: 'tools/list', params: { cursor: randomValue(r) } },
+          ],
+          [
+            'tools/call unknown tool',
+            { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: tool, arguments: {} } },
+          ],
+          [
+            'tools/call junk arguments',
+            {
+              jsonrpc: '2.0',
+              id: 1,
+              method: 'tools/call',
+              params: { name: tool, arguments: randomValue(r) },
+            },
+          ],
           ['tools/call no name', { jsonrpc: '2.0', id: 1, method: 'tools/call', params: {} }],
-          ['resources/read', { jsonrpc: '2.0', id: 1, method: 'resources/read', params: { uri: 'file:///etc/passwd' } }],
+          [
+            'resources/read',
+            { jsonrpc: '2.0', id: 1, method: 'resources/read', params: { uri: 'file:///etc/passwd' } },
+          ],
           ['prompts/get', { jsonrpc: '2.0', id: 1, method: 'prompts/get', params: { name: 'x' } }],
-          ['logging/setLevel junk', { jsonrpc: '2.0', id: 1, method: 'logging/setLevel', params: { level: 'loud' } }],
+          [
+            'logging/setLevel junk',
+            { jsonrpc: '2.0', id: 1, method: 'logging/setLevel', params: { level: 'loud' } },
+          ],
           ['initialize again', INIT(r.int(100))],
           ['ping', { jsonrpc: '2.0', id: 'p', method: 'ping' }],
-          ['cancel unknown request', { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 12345 } }],
-          ['huge arguments', { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: tool, arguments: { a: HUGE_STRINGS[0].slice(0, 900_000) } } }],
+          [
+            'cancel unknown request',
+            { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 12345 } },
+          ],
+          [
+            'huge arguments',
+            {
+              jsonrpc: '2.0',
+              id: 1,
+              method: 'tools/call',
+              params: { name: tool, arguments: { a: HUGE_STRINGS[0].slice(0, 900_000) } },
+            },
+          ],
         ]
         const [what, msg] = r.pick(msgs)
         const variant = r.int(10)
@@ -214,7 +272,9 @@ class CaseMaker {
         }
         if (variant === 1) {
           const bad = r.pick(['', ' ', 'x'.repeat(8000), '../../', '\u00ff\u00fe', 'null'])
-          return this.one(category, `${what}, malformed session id`, [this.post(json(msg), [['Mcp-Session-Id', bad]])])
+          return this.one(category, `${what}, malformed session id`, [
+            this.post(json(msg), [['Mcp-Session-Id', bad]]),
+          ])
         }
         if (variant === 2) {
           const m = r.pick(['GET', 'DELETE'])
@@ -228,7 +288,13 @@ class CaseMaker {
         const body = JSON.stringify(INIT(1))
         const len: [string, string] = ['Content-Length', String(Buffer.byteLength(body))]
         const base = (auth: string | null, more: [string, string][] = []) => {
-          const h: [string, string][] = [this.host, ['Content-Type', 'application/json'], ['Accept', 'application/json, text/event-stream'], ['Connection', 'close'], len]
+          const h: [string, string][] = [
+            this.host,
+            ['Content-Type', 'application/json'],
+            ['Accept', 'application/json, text/event-stream'],
+            ['Connection', 'close'],
+            len,
+          ]
           if (auth !== null) h.push(['Authorization', auth])
           return [...h, ...more]
         }
@@ -242,18 +308,47 @@ class CaseMaker {
           ['two tokens', () => base(`${bearer} ${bearer}`)],
           ['huge Authorization', () => base(`Bearer ${'A'.repeat(60_000)}`)],
           ['lowercase bearer', () => base(`bearer ${this.o.token}`)],
-          ['foreign Host', () => base(bearer).map(([k, v]) => (k === 'Host' ? [k, 'evil.example:80'] : [k, v]) as [string, string])],
-          ['Host with wrong port', () => base(bearer).map(([k, v]) => (k === 'Host' ? [k, '127.0.0.1:1'] : [k, v]) as [string, string])],
+          [
+            'foreign Host',
+            () =>
+              base(bearer).map(
+                ([k, v]) => (k === 'Host' ? [k, 'evil.example:80'] : [k, v]) as [string, string],
+              ),
+          ],
+          [
+            'Host with wrong port',
+            () =>
+              base(bearer).map(([k, v]) => (k === 'Host' ? [k, '127.0.0.1:1'] : [k, v]) as [string, string]),
+          ],
           ['no Host', () => base(bearer).filter(([k]) => k !== 'Host')],
           ['two Hosts', () => [...base(bearer), ['Host', 'evil.example']]],
           ['foreign Origin', () => base(bearer, [['Origin', 'https://evil.example']])],
           ['Origin null', () => base(bearer, [['Origin', 'null']])],
           ['Origin garbage', () => base(bearer, [['Origin', randomString(r, 20)]])],
-          ['text/plain body', () => base(bearer).map(([k, v]) => (k === 'Content-Type' ? [k, 'text/plain'] : [k, v]) as [string, string])],
+          [
+            'text/plain body',
+            () =>
+              base(bearer).map(
+                ([k, v]) => (k === 'Content-Type' ? [k, 'text/plain'] : [k, v]) as [string, string],
+              ),
+          ],
           ['no Accept', () => base(bearer).filter(([k]) => k !== 'Accept')],
-          ['Accept text/html', () => base(bearer).map(([k, v]) => (k === 'Accept' ? [k, 'text/html'] : [k, v]) as [string, string])],
-          ['bad protocol version', () => base(bearer, [['MCP-Protocol-Version', r.pick(['1999-01-01', 'x', ''])]])],
-          ['2,000 headers', () => [...base(bearer), ...Array.from({ length: 2000 }, (_, i) => [`X-H${i}`, 'v'] as [string, string])]],
+          [
+            'Accept text/html',
+            () =>
+              base(bearer).map(([k, v]) => (k === 'Accept' ? [k, 'text/html'] : [k, v]) as [string, string]),
+          ],
+          [
+            'bad protocol version',
+            () => base(bearer, [['MCP-Protocol-Version', r.pick(['1999-01-01', 'x', ''])]]),
+          ],
+          [
+            '2,000 headers',
+            () => [
+              ...base(bearer),
+              ...Array.from({ length: 2000 }, (_, i) => [`X-H${i}`, 'v'] as [string, string]),
+            ],
+          ],
           ['header with obs-fold', () => [...base(bearer), ['X-Fold', 'a\r\n b']]],
           ['unicode header value', () => [...base(bearer), ['X-Name', 'é🔑']]],
         ]
@@ -263,19 +358,65 @@ class CaseMaker {
       case 'bad-http': {
         const h = this.headers()
         const cases: [string, () => Buffer][] = [
-          ['unknown method', () => httpRequest(r.pick(['FOO', 'PATCH', 'PUT', 'OPTIONS', 'TRACE', 'CONNECT']), '/mcp', h)],
-          ['odd path', () => httpRequest('POST', r.pick(['/mcp/../health', '//mcp', '/MCP', '/mcp%00', '/%2e%2e/mcp', '*', '/mcp?' + 'q'.repeat(4000)]), [...h, ['Content-Length', '2']], '{}')],
+          [
+            'unknown method',
+            () => httpRequest(r.pick(['FOO', 'PATCH', 'PUT', 'OPTIONS', 'TRACE', 'CONNECT']), '/mcp', h),
+          ],
+          [
+            'odd path',
+            () =>
+              httpRequest(
+                'POST',
+                r.pick([
+                  '/mcp/../health',
+                  '//mcp',
+                  '/MCP',
+                  '/mcp%00',
+                  '/%2e%2e/mcp',
+                  '*',
+                  '/mcp?' + 'q'.repeat(4000),
+                ]),
+                [...h, ['Content-Length', '2']],
+                '{}',
+              ),
+          ],
           ['HTTP/1.0', () => httpRequest('POST', '/mcp', [...h, ['Content-Length', '2']], '{}', 'HTTP/1.0')],
           ['HTTP/9.9', () => httpRequest('POST', '/mcp', h, undefined, 'HTTP/9.9')],
           ['HTTP/2 preface', () => Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n')],
           ['not HTTP', () => Buffer.from(randomString(r, 1 + r.int(300)) + '\r\n\r\n')],
           ['binary junk', () => Buffer.from(Array.from({ length: 1 + r.int(500) }, () => r.int(256)))],
-          ['CL and TE both', () => httpRequest('POST', '/mcp', [...h, ['Content-Length', '4'], ['Transfer-Encoding', 'chunked']], '0\r\n\r\n')],
-          ['bad chunk size', () => httpRequest('POST', '/mcp', [...h, ['Transfer-Encoding', 'chunked']], 'zz\r\nabc\r\n0\r\n\r\n')],
-          ['negative Content-Length', () => httpRequest('POST', '/mcp', [...h, ['Content-Length', '-5']], '{}')],
-          ['two Content-Lengths', () => httpRequest('POST', '/mcp', [...h, ['Content-Length', '2'], ['Content-Length', '3']], '{}')],
-          ['Content-Length too short', () => httpRequest('POST', '/mcp', [...h, ['Content-Length', '3']], JSON.stringify(INIT(1)))],
-          ['bare LF line ends', () => Buffer.from(`POST /mcp HTTP/1.1\nHost: ${this.o.host}:${this.o.port}\nContent-Length: 2\n\n{}`)],
+          [
+            'CL and TE both',
+            () =>
+              httpRequest(
+                'POST',
+                '/mcp',
+                [...h, ['Content-Length', '4'], ['Transfer-Encoding', 'chunked']],
+                '0\r\n\r\n',
+              ),
+          ],
+          [
+            'bad chunk size',
+            () =>
+              httpRequest('POST', '/mcp', [...h, ['Transfer-Encoding', 'chunked']], 'zz\r\nabc\r\n0\r\n\r\n'),
+          ],
+          [
+            'negative Content-Length',
+            () => httpRequest('POST', '/mcp', [...h, ['Content-Length', '-5']], '{}'),
+          ],
+          [
+            'two Content-Lengths',
+            () => httpRequest('POST', '/mcp', [...h, ['Content-Length', '2'], ['Content-Length', '3']], '{}'),
+          ],
+          [
+            'Content-Length too short',
+            () => httpRequest('POST', '/mcp', [...h, ['Content-Length', '3']], JSON.stringify(INIT(1))),
+          ],
+          [
+            'bare LF line ends',
+            () =>
+              Buffer.from(`POST /mcp HTTP/1.1\nHost: ${this.o.host}:${this.o.port}\nContent-Length: 2\n\n{}`),
+          ],
           ['huge request line', () => httpRequest('GET', '/' + 'a'.repeat(70_000), h)],
         ]
         const [what, make] = r.pick(cases)
@@ -283,17 +424,48 @@ class CaseMaker {
       }
       case 'huge-body': {
         const cases: [string, () => Case][] = [
-          ['1.5 MB JSON string', () => this.one(category, '1.5 MB JSON string', [this.post(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping', params: { s: 'x'.repeat(1_500_000) } }))])],
-          ['declared 1.2 MB, sends it all', () => {
-            const body = Buffer.alloc(1_200_000, 0x20)
-            const head = httpRequest('POST', '/mcp', [...this.headers(), ['Content-Length', String(body.length)]])
-            return this.one(category, 'declared 1.2 MB, sends it all', [head, body])
-          }],
-          ['20 MB chunked stream', () => {
-            const head = httpRequest('POST', '/mcp', [...this.headers(), ['Transfer-Encoding', 'chunked']])
-            const chunk = Buffer.concat([Buffer.from('100000\r\n'), Buffer.alloc(0x100000, 0x20), Buffer.from('\r\n')])
-            return this.one(category, '20 MB chunked stream', [head, ...Array.from({ length: 20 }, () => chunk), Buffer.from('0\r\n\r\n')], { deadlineMs: 15_000 })
-          }],
+          [
+            '1.5 MB JSON string',
+            () =>
+              this.one(category, '1.5 MB JSON string', [
+                this.post(
+                  JSON.stringify({
+                    jsonrpc: '2.0',
+                    id: 1,
+                    method: 'ping',
+                    params: { s: 'x'.repeat(1_500_000) },
+                  }),
+                ),
+              ]),
+          ],
+          [
+            'declared 1.2 MB, sends it all',
+            () => {
+              const body = Buffer.alloc(1_200_000, 0x20)
+              const head = httpRequest('POST', '/mcp', [
+                ...this.headers(),
+                ['Content-Length', String(body.length)],
+              ])
+              return this.one(category, 'declared 1.2 MB, sends it all', [head, body])
+            },
+          ],
+          [
+            '20 MB chunked stream',
+            () => {
+              const head = httpRequest('POST', '/mcp', [...this.headers(), ['Transfer-Encoding', 'chunked']])
+              const chunk = Buffer.concat([
+                Buffer.from('100000\r\n'),
+                Buffer.alloc(0x100000, 0x20),
+                Buffer.from('\r\n'),
+              ])
+              return this.one(
+                category,
+                '20 MB chunked stream',
+                [head, ...Array.from({ length: 20 }, () => chunk), Buffer.from('0\r\n\r\n')],
+                { deadlineMs: 15_000 },
+              )
+            },
+          ],
         ]
         return r.pick(cases)[1]()
       }
@@ -329,7 +501,9 @@ class CaseMaker {
  * must keep answering everyone else.
  */
 function stalledRequest(o: HttpFuzzOptions, i: number, holdMs: number): RawRequest {
-  const partialHeaders = Buffer.from(`POST /mcp HTTP/1.1\r\nHost: ${o.host}:${o.port}\r\nAuthorization: Bearer ${o.token}\r\n`)
+  const partialHeaders = Buffer.from(
+    `POST /mcp HTTP/1.1\r\nHost: ${o.host}:${o.port}\r\nAuthorization: Bearer ${o.token}\r\n`,
+  )
   const bodyHead = httpRequest('POST', '/mcp', [
     ['Host', `${o.host}:${o.port}`],
     ['Authorization', `Bearer ${o.token}`],
@@ -343,7 +517,11 @@ function stalledRequest(o: HttpFuzzOptions, i: number, holdMs: number): RawReque
     ['Content-Type', 'application/json'],
     ['Content-Length', String(10 * 2 ** 30)],
   ])
-  const parts = [[partialHeaders], [bodyHead, Buffer.from('{"jsonrpc":"2.0",')], [hugeHead, Buffer.alloc(1_000_000, 0x20)]][i % 3]
+  const parts = [
+    [partialHeaders],
+    [bodyHead, Buffer.from('{"jsonrpc":"2.0",')],
+    [hugeHead, Buffer.alloc(1_000_000, 0x20)],
+  ][i % 3]
   return { parts, deadlineMs: holdMs }
 }
 
@@ -360,7 +538,8 @@ export async function fuzzHttp(o: HttpFuzzOptions): Promise<HttpFuzzReport> {
   const maker = new CaseMaker(o.seed, o, sessions)
   const weightTotal = Object.values(WEIGHTS).reduce((a, b) => a + b, 0)
   const plan: Category[] = []
-  for (const c of CATEGORIES) for (let i = 0; i < Math.round((o.total * WEIGHTS[c]) / weightTotal); i++) plan.push(c)
+  for (const c of CATEGORIES)
+    for (let i = 0; i < Math.round((o.total * WEIGHTS[c]) / weightTotal); i++) plan.push(c)
   while (plan.length < o.total) plan.push('bad-headers')
   plan.length = o.total
   // Interleave categories deterministically so slow and heavy cases overlap with the rest.
@@ -385,12 +564,19 @@ export async function fuzzHttp(o: HttpFuzzOptions): Promise<HttpFuzzReport> {
   const stallMs = o.stallMs ?? 3_000
   const stalledCount = o.stalledClients ?? 0
   const stalled = Promise.all(
-    Array.from({ length: stalledCount }, (_, i) => rawExchange(o.host, o.port, stalledRequest(o, i, stallMs))),
+    Array.from({ length: stalledCount }, (_, i) =>
+      rawExchange(o.host, o.port, stalledRequest(o, i, stallMs)),
+    ),
   )
 
   const checkHealth = async () => {
     const r = await rawExchange(o.host, o.port, {
-      parts: [httpRequest('GET', '/health', [['Host', `${o.host}:${o.port}`], ['Connection', 'close']])],
+      parts: [
+        httpRequest('GET', '/health', [
+          ['Host', `${o.host}:${o.port}`],
+          ['Connection', 'close'],
+        ]),
+      ],
       deadlineMs: 5_000,
     })
     health.checks++
@@ -413,7 +599,8 @@ export async function fuzzHttp(o: HttpFuzzOptions): Promise<HttpFuzzReport> {
       // Closing on an oversized request (after or instead of a 413) or on bytes that are not HTTP is a refusal too.
       const bytes = c.req.parts.reduce((n, p) => n + p.length, 0)
       const deliberateClose = l === 'closed' && (bytes > 1024 * 1024 || c.category === 'bad-http')
-      if (!isHttpError && !deliberateClose && findings.length < 200) findings.push({ category: c.category, what: c.what, outcome: l })
+      if (!isHttpError && !deliberateClose && findings.length < 200)
+        findings.push({ category: c.category, what: c.what, outcome: l })
       if (i % 500 === 499) {
         await checkHealth()
         log(`http fuzz: ${i + 1}/${plan.length}`)
@@ -446,5 +633,23 @@ export async function fuzzHttp(o: HttpFuzzOptions): Promise<HttpFuzzReport> {
     health,
     rss,
     alive: o.pid ? isAlive(o.pid) : true,
+  }
+}
+
+/** Peak RSS allowed during a fuzz round, and growth allowed from one round's end to the next's. */
+export const MEMORY_LIMITS = { peakMb: 1024, secondRoundGrowthMb: 64 }
+
+/**
+ * Memory is bounded when no round peaks above the limit and a second round over the same server ends
+ * no more than a few tens of MB above the first (allocations level off instead of piling up).
+ */
+export function memoryBounded(first: HttpFuzzReport, second: HttpFuzzReport): { ok: boolean; text: string } {
+  if (!first.rss || !second.rss) return { ok: true, text: 'not measured (no server pid)' }
+  const peak = Math.max(first.rss.peakMb, second.rss.peakMb)
+  const growth = second.rss.afterMb - first.rss.afterMb
+  const ok = peak < MEMORY_LIMITS.peakMb && growth < MEMORY_LIMITS.secondRoundGrowthMb
+  return {
+    ok,
+    text: `peak ${peak.toFixed(0)} MB (limit ${MEMORY_LIMITS.peakMb}); after round 1 ${first.rss.afterMb.toFixed(0)} MB, after round 2 ${second.rss.afterMb.toFixed(0)} MB (${growth >= 0 ? '+' : ''}${growth.toFixed(0)} MB, limit +${MEMORY_LIMITS.secondRoundGrowthMb})`,
   }
 }

@@ -1,4 +1,6 @@
 import { join } from 'node:path'
+import type { Core } from '../../../electron/core/app'
+import { isChannelName } from '../../../shared/ipc'
 
 /**
  * What the IPC fuzz does NOT send as generated, and why. Everything else in `channels` is fuzzed as is;
@@ -7,8 +9,8 @@ import { join } from 'node:path'
  */
 export const SANDBOX_RULES: readonly { what: string; why: string }[] = [
   {
-    what: 'every http(s)/ws(s) URL in a payload is pointed at a loopback server that resets each connection',
-    why: 'fuzz inputs must never reach the network; the reset server also exercises the "connection closed" path',
+    what: 'every http(s)/ws(s) URL in a payload is pointed at a loopback server that resets every other connection and answers the rest with a bare 404',
+    why: 'fuzz inputs must never reach the network; the server also exercises the "connection closed" and "unexpected answer" paths',
   },
   {
     what: "every absolute path (POSIX, C:\\, \\\\server) is re-rooted inside the fuzz run's temp dir",
@@ -21,6 +23,10 @@ export const SANDBOX_RULES: readonly { what: string; why: string }[] = [
   {
     what: 'a `port` field is 0 and a non-loopback `host` becomes 127.0.0.1',
     why: 'starting the bridge must not take a fixed port other tests use, nor listen beyond loopback',
+  },
+  {
+    what: 'each fuzzed core has its bridge configured on port 0 before the first payload',
+    why: 'bridge.start on the default port 3003 would take a port the app and other tests use',
   },
   {
     what: 'the core gets an in-memory clipboard, a file keychain in its temp data dir, provider base URLs on the reset server',
@@ -75,9 +81,18 @@ export function sandboxPayload(payload: unknown, sb: Sandbox): unknown {
     for (const k of Object.keys(v)) {
       const rec = v as Record<string, unknown>
       const next = visit(rec[k], k, depth + 1)
-      if (next !== rec[k]) Object.defineProperty(rec, k, { value: next, enumerable: true, writable: true, configurable: true })
+      if (next !== rec[k])
+        Object.defineProperty(rec, k, { value: next, enumerable: true, writable: true, configurable: true })
     }
     return v
   }
   return visit(payload, '', 0)
+}
+
+/** Settings applied to every fuzzed core before its first payload (see SANDBOX_RULES). */
+export async function prepareCore(core: Core): Promise<void> {
+  if (isChannelName('bridge.config.set')) {
+    const r = await core.invoke('bridge.config.set', { port: 0, host: '127.0.0.1' })
+    if (!r.ok) throw new Error(`could not move the fuzzed bridge to port 0: ${r.error.message}`)
+  }
 }

@@ -46,8 +46,12 @@ export function rawExchange(host: string, port: number, req: RawRequest): Promis
       if (m) finish({ kind: 'status', status: Number(m[1]), ms: ms() })
       else if (head.length > 32 && !head.startsWith('HTTP/')) finish({ kind: 'status', status: 0, ms: ms() })
     })
-    socket.on('error', (e: NodeJS.ErrnoException) => finish({ kind: 'error', code: e.code ?? 'error', ms: ms() }))
-    socket.on('close', () => finish(head ? { kind: 'status', status: 0, ms: ms() } : { kind: 'closed', ms: ms() }))
+    socket.on('error', (e: NodeJS.ErrnoException) =>
+      finish({ kind: 'error', code: e.code ?? 'error', ms: ms() }),
+    )
+    socket.on('close', () =>
+      finish(head ? { kind: 'status', status: 0, ms: ms() } : { kind: 'closed', ms: ms() }),
+    )
     socket.on('connect', () => {
       let i = 0
       const writeNext = () => {

@@ -10,7 +10,9 @@ export interface ReliabilityResult {
 
 export function isReliabilityResult(v: unknown): v is ReliabilityResult {
   const r = v as ReliabilityResult
-  return !!r && typeof r.markdown === 'string' && typeof r.passed === 'boolean' && typeof r.summary === 'string'
+  return (
+    !!r && typeof r.markdown === 'string' && typeof r.passed === 'boolean' && typeof r.summary === 'string'
+  )
 }
 
 /** A markdown table from a header and rows. */

@@ -1,6 +1,17 @@
 import type { Core } from '../../../electron/core/app'
 
-const SERVICES = ['github', 'gitlab', 'notion', 'jira', 'slack', 'linear', 'openai', 'sentry', 'todoist', 'mistral']
+const SERVICES = [
+  'github',
+  'gitlab',
+  'notion',
+  'jira',
+  'slack',
+  'linear',
+  'openai',
+  'sentry',
+  'todoist',
+  'mistral',
+]
 
 /**
  * Stores `n` credentials spread over ten services in one transaction (a bench is about reading them,

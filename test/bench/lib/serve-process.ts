@@ -15,7 +15,9 @@ function cli(args: string[], env: Record<string, string>): { stdout: string; std
     timeout: 120_000,
   })
   if (r.status !== 0) {
-    throw new Error(`keybridge ${args[0]} ${args[1] ?? ''} exited ${r.status}: ${(r.stderr || r.stdout).trim().split('\n')[0]}`)
+    throw new Error(
+      `keybridge ${args[0]} ${args[1] ?? ''} exited ${r.status}: ${(r.stderr || r.stdout).trim().split('\n')[0]}`,
+    )
   }
   return { stdout: r.stdout, stderr: r.stderr }
 }
@@ -23,8 +25,10 @@ function cli(args: string[], env: Record<string, string>): { stdout: string; std
 export interface PreparedVault {
   dataDir: string
   password: string
-  /** The client token, as `keybridge token create` printed it once. */
+  /** The (first) client token, as `keybridge token create` printed it once. */
   token: string
+  /** Every token created (`tokens` of them). */
+  tokens: string[]
   cleanup(): void
 }
 
@@ -37,6 +41,8 @@ export async function prepareVault(o: {
   /** Extra setup on the unlocked core (instances, tool permissions). */
   setup?: (core: Core) => Promise<void>
   tokenName?: string
+  /** How many client tokens to create (load spreads its clients over them). */
+  tokens?: number
 }): Promise<PreparedVault> {
   const t = tempDir('kb-serve-')
   const env = { KEYBRIDGE_PASSWORD: SERVE_PASSWORD }
@@ -47,17 +53,26 @@ export async function prepareVault(o: {
       const unlocked = await core.invoke('vault.unlock', { password: SERVE_PASSWORD }, { actor: 'cli' })
       if (!unlocked.ok) throw new Error(`unlock failed: ${unlocked.error.message}`)
       if (o.rateLimitPerMinute) {
-        const r = await core.invoke('bridge.config.set', { rateLimitPerMinute: o.rateLimitPerMinute }, { actor: 'cli' })
+        const r = await core.invoke(
+          'bridge.config.set',
+          { rateLimitPerMinute: o.rateLimitPerMinute },
+          { actor: 'cli' },
+        )
         if (!r.ok) throw new Error(`bridge.config.set failed: ${r.error.message}`)
       }
       await o.setup?.(core)
     } finally {
       await core.close()
     }
-    const created = cli(['token', 'create', '--name', o.tokenName ?? 'bench', '--data-dir', t.dir, '--json'], env)
-    const token = (JSON.parse(created.stdout) as { token?: string }).token
-    if (!token?.startsWith('kb_')) throw new Error('token create printed no kb_ token')
-    return { dataDir: t.dir, password: SERVE_PASSWORD, token, cleanup: t.cleanup }
+    const tokens: string[] = []
+    for (let i = 0; i < (o.tokens ?? 1); i++) {
+      const name = `${o.tokenName ?? 'bench'}${i ? `-${i + 1}` : ''}`
+      const created = cli(['token', 'create', '--name', name, '--data-dir', t.dir, '--json'], env)
+      const token = (JSON.parse(created.stdout) as { token?: string }).token
+      if (!token?.startsWith('kb_')) throw new Error('token create printed no kb_ token')
+      tokens.push(token)
+    }
+    return { dataDir: t.dir, password: SERVE_PASSWORD, token: tokens[0], tokens, cleanup: t.cleanup }
   } catch (e) {
     t.cleanup()
     throw e
@@ -78,12 +93,20 @@ export interface ServeProcess {
 }
 
 /** `keybridge serve --port 0` as a child process; resolves once it printed its URL. */
-export function startServe(v: PreparedVault, args: string[] = [], env: Record<string, string> = {}): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [KEYBRIDGE_BIN, 'serve', '--data-dir', v.dataDir, '--port', '0', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, KEYBRIDGE_PASSWORD: v.password, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+export function startServe(
+  v: PreparedVault,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<ServeProcess> {
+  const child = spawn(
+    process.execPath,
+    [KEYBRIDGE_BIN, 'serve', '--data-dir', v.dataDir, '--port', '0', ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, KEYBRIDGE_PASSWORD: v.password, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
   let out = ''
   let exited: { code: number | null; signal: NodeJS.Signals | null } | null = null
   const exitP = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
@@ -127,7 +150,11 @@ export function startServe(v: PreparedVault, args: string[] = [], env: Record<st
     child.stderr!.on('data', (d: Buffer) => (out += d.toString('utf8')))
     child.on('exit', (code) => {
       clearTimeout(timer)
-      reject(new Error(`keybridge serve exited with code ${code} before printing its URL: ${out.trim().slice(-300)}`))
+      reject(
+        new Error(
+          `keybridge serve exited with code ${code} before printing its URL: ${out.trim().slice(-300)}`,
+        ),
+      )
     })
   })
 }

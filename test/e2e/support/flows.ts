@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test'
+import { expect, type Locator, type Page } from '@playwright/test'
 
 export const PASSWORD = 'correct horse battery staple'
 
@@ -24,4 +24,15 @@ export async function unlockWithPassword(page: Page, password = PASSWORD) {
 export async function go(page: Page, screen: string, title: string) {
   await page.getByTestId(`nav-${screen}`).click()
   await expect(page.getByTestId('screen-title')).toHaveText(title)
+}
+
+/**
+ * Opens a credential row's menu and picks an action. The list re-sorts when credentials change
+ * (a background refresh follows each change), which can close a menu opened at that instant: retry.
+ */
+export async function rowAction(page: Page, row: Locator, action: string) {
+  await expect(async () => {
+    if (!(await page.getByTestId(`action-${action}`).isVisible())) await row.getByTestId('row-menu').click()
+    await page.getByTestId(`action-${action}`).click({ timeout: 1000 })
+  }).toPass({ timeout: 10_000 })
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { createCore, type Core } from '../../../electron/core/app'
 import { FileKeychain } from '../../../electron/core/vault/file-keychain'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium'
+import { StandInDialogs } from './dialogs'
 import { serveStatic } from './static-server'
 
 /** Cheap Argon2 for tests; the real default is exercised in unit tests and the bench. */
@@ -24,6 +25,8 @@ export class MemoryClipboard {
 export interface Harness {
   core: Core
   clipboard: MemoryClipboard
+  /** The native file dialogs' stand-in: answers inside `<dataDir>/picked`, or what the test queues. */
+  dialogs: StandInDialogs
   page: Page
   dataDir: string
   /** Reload the app page (the core keeps running, like the main process does). */
@@ -40,8 +43,10 @@ export async function openApp(
 ): Promise<Harness & { close(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kb-e2e-'))
   const clipboard = new MemoryClipboard()
+  const dialogs = new StandInDialogs(join(dataDir, 'picked'))
   const core = await createCore({
     clipboard,
+    dialogs,
     dataDir,
     runtime: 'browser-harness',
     osProtector: new FileKeychain(join(dataDir, 'test-keychain.bin')),
@@ -89,6 +94,7 @@ export async function openApp(
   return {
     core,
     clipboard,
+    dialogs,
     page,
     dataDir,
     reload: async () => {

@@ -22,7 +22,15 @@ export function seedCredentials(core: Core, count: number, now = Date.now()): vo
 
 function insertCredentials(core: Core, count: number, now: number): void {
   const services = ['github', 'notion', 'linear', 'openai', 'slack', 'todoist', 'sentry', 'anthropic']
-  const statuses: CredentialStatus[] = ['active', 'active', 'active', 'active', 'invalid', 'expired', 'unvalidated']
+  const statuses: CredentialStatus[] = [
+    'active',
+    'active',
+    'active',
+    'active',
+    'invalid',
+    'expired',
+    'unvalidated',
+  ]
   const insert = core.ctx.db.transaction(() => {
     for (let i = 0; i < count; i++) {
       const service = services[i % services.length]

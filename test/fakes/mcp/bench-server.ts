@@ -1,8 +1,14 @@
 // A server process for the bridge benchmark. `keybridge`: a real core (temp SQLite vault, unlocked)
 // with the bridge on a free port, a trivial tool and the env-reporter upstream. `bare`: the SDK's own
 // stateful Streamable HTTP pattern with the same trivial tool, without auth, permissions or audit.
-// Prints one JSON line {url, token?} when ready; exits on SIGTERM.
+// Prints one JSON line {url, token?} when ready; answers each stdin line with {cpuMicros}; exits on SIGTERM.
+// KB_BENCH_BARE_JSON=1 makes the bare server answer POSTs with application/json (enableJsonResponse)
+// instead of SSE streams, for experiments: SDK 1.x leaks a stream mapping per POST in that mode.
+// With KB_BENCH_CPU_PROFILE=<file>, SIGUSR2 starts the V8 CPU profiler and a second SIGUSR2 writes the
+// profile there: only the steady state under load is profiled, not start-up.
 import { randomUUID } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
@@ -14,8 +20,8 @@ import {
   ListToolsRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js'
 import { getBridge } from '../../../electron/core/bridge/feature'
+import type { ToolSource } from '../../../electron/core/bridge/tool-source'
 import { makeCore } from '../../helpers/core'
-import { testToolSource } from './test-tools'
 
 const TRIVIAL = {
   name: 'test.read_thing',
@@ -24,26 +30,42 @@ const TRIVIAL = {
   annotations: { readOnlyHint: true },
 }
 
+const answer = (args: Record<string, unknown> | undefined) => ({
+  content: [{ type: 'text' as const, text: `read_thing:${String(args?.['text'] ?? '')}` }],
+})
+
+/** The same trivial tool for Keybridge (unlike testToolSource, it keeps no record of its calls). */
+const trivialSource: ToolSource = {
+  id: 'test',
+  async listTools() {
+    return [{ ...TRIVIAL, source: 'test', call: async (args) => answer(args) }]
+  },
+}
+
 async function bare(): Promise<{ url: string; close(): Promise<void> }> {
   const sessions = new Map<string, StreamableHTTPServerTransport>()
   const http = createServer(async (req, res) => {
+    // Like the SDK's Express examples (express.json() before the transport), and like Keybridge: a POST
+    // body is read and parsed here and handed to the transport, which then skips building a web Request.
+    let body: unknown
+    if (req.method === 'POST') {
+      const chunks: Buffer[] = []
+      for await (const c of req) chunks.push(c as Buffer)
+      body = JSON.parse(Buffer.concat(chunks).toString() || 'null') as unknown
+    }
     const sid = req.headers['mcp-session-id']
-    if (typeof sid === 'string' && sessions.has(sid)) return sessions.get(sid)!.handleRequest(req, res)
-    // Like the SDK examples: read the body to see whether it is an initialize.
-    const chunks: Buffer[] = []
-    for await (const c of req) chunks.push(c as Buffer)
-    const body = JSON.parse(Buffer.concat(chunks).toString() || 'null') as unknown
+    if (typeof sid === 'string' && sessions.has(sid)) return sessions.get(sid)!.handleRequest(req, res, body)
     if (!isInitializeRequest(body)) {
       res.writeHead(400).end()
       return
     }
     const server = new Server({ name: 'bare', version: '1' }, { capabilities: { tools: {} } })
     server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: [TRIVIAL] }))
-    server.setRequestHandler(CallToolRequestSchema, async (r) => ({
-      content: [{ type: 'text', text: `read_thing:${String(r.params.arguments?.['text'] ?? '')}` }],
-    }))
+    server.setRequestHandler(CallToolRequestSchema, async (r) => answer(r.params.arguments))
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
+      // Keybridge answers POSTs with SSE streams, the SDK's default (see http-server.ts); so does this.
+      enableJsonResponse: process.env.KB_BENCH_BARE_JSON === '1',
       onsessioninitialized: (id) => void sessions.set(id, transport),
     })
     await server.connect(transport)
@@ -62,7 +84,7 @@ async function bare(): Promise<{ url: string; close(): Promise<void> }> {
 async function keybridge(): Promise<{ url: string; token: string; close(): Promise<void> }> {
   const core = await makeCore({ unlocked: true })
   const bridge = getBridge(core.ctx)
-  bridge.registry.add(testToolSource())
+  bridge.registry.add(trivialSource)
   bridge.setConfig({ rateLimitPerMinute: 1_000_000 })
   bridge.upstreams.add({
     name: 'reporter',
@@ -76,8 +98,35 @@ async function keybridge(): Promise<{ url: string; token: string; close(): Promi
   return { url: bridge.url!, token, close: () => core.dispose() }
 }
 
+function profileOnSignal(file: string): void {
+  const inspector = new Session()
+  inspector.connect()
+  let on = false
+  process.on('SIGUSR2', () => {
+    if (!on) {
+      on = true
+      inspector.post('Profiler.enable', () => inspector.post('Profiler.start'))
+      return
+    }
+    on = false
+    inspector.post('Profiler.stop', (err, r) => {
+      if (!err) writeFileSync(file, JSON.stringify(r.profile))
+    })
+  })
+}
+
 const mode = process.argv[2]
+if (process.env.KB_BENCH_CPU_PROFILE) profileOnSignal(process.env.KB_BENCH_CPU_PROFILE)
 void (mode === 'bare' ? bare() : keybridge()).then((s) => {
   process.stdout.write(JSON.stringify({ url: s.url, token: 'token' in s ? s.token : null }) + '\n')
+  // Each line on stdin asks for the CPU time this process has used so far (user + system, µs), so the
+  // bench can charge the server, and only the server, for the calls in a window.
+  process.stdin.setEncoding('utf8')
+  process.stdin.on('data', (chunk: string) => {
+    for (const _ of chunk.matchAll(/\n/g)) {
+      const { user, system } = process.cpuUsage()
+      process.stdout.write(JSON.stringify({ cpuMicros: user + system }) + '\n')
+    }
+  })
   process.once('SIGTERM', () => void s.close().then(() => process.exit(0)))
 })

@@ -36,10 +36,14 @@ function runWriter(dataDir: string, o: { fileSizeLimitBytes?: number; fillFile?:
   const r =
     fileSizeLimitBytes === undefined
       ? spawnSync(node[0], node.slice(1), { encoding: 'utf8', timeout: 60_000 })
-      : spawnSync('/bin/sh', ['-c', `ulimit -f ${Math.ceil(fileSizeLimitBytes / 512)} && exec "$@"`, 'sh', ...node], {
-          encoding: 'utf8',
-          timeout: 60_000,
-        })
+      : spawnSync(
+          '/bin/sh',
+          ['-c', `ulimit -f ${Math.ceil(fileSizeLimitBytes / 512)} && exec "$@"`, 'sh', ...node],
+          {
+            encoding: 'utf8',
+            timeout: 60_000,
+          },
+        )
   expect(r.status, r.stderr).toBe(0)
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as WriterReport
 }
@@ -51,8 +55,8 @@ async function expectVaultIntact(dataDir: string, report: WriterReport): Promise
     expect(core.ctx.db.pragma('integrity_check', { simple: true })).toBe('ok')
     expect((await core.invoke('vault.unlock', { password: TEST_PASSWORD })).ok).toBe(true)
     const list = await core.invoke('credentials.list', {})
-    expect(list.ok).toBe(true)
-    const names = new Set((list.ok ? (list.data as { name: string }[]) : []).map((c) => c.name))
+    if (!list.ok) throw new Error(`list failed: ${list.error.message}`)
+    const names = new Set((list.data as { name: string }[]).map((c) => c.name))
     for (let i = 0; i < SEEDED; i++) expect(names.has(`seed ${i}`)).toBe(true)
     for (const n of report.acknowledged) expect(names.has(n)).toBe(true)
     const seed = (list.data as { id: string; name: string }[]).find((c) => c.name === 'seed 7')!
@@ -108,19 +112,23 @@ describe('disk full on the data dir', () => {
   if (tmpfsWorks) spawnSync('umount', [tmpfsProbe.dir])
   tmpfsProbe.cleanup()
 
-  it.runIf(tmpfsWorks)('on a tmpfs that fills up while the vault is open, writes fail with a clear IO error, the vault stays intact', async () => {
-    const t = tempDir('kb-tmpfs-')
-    cleanups.push(t.cleanup)
-    expect(mountTmpfs(t.dir, 8 * 1024 * 1024)).toBe(true)
-    cleanups.push(() => spawnSync('umount', ['-l', t.dir]))
-    const dataDir = join(t.dir, 'data')
-    mkdirSync(dataDir)
-    await seedVault(dataDir)
-    // The writer opens the vault, then fills what is left of the file system, then writes.
-    const filler = join(t.dir, 'filler.bin')
-    const report = runWriter(dataDir, { fillFile: filler })
-    expectClearIoError(report)
-    rmSync(filler)
-    await expectVaultIntact(dataDir, report)
-  }, 90_000)
+  it.runIf(tmpfsWorks)(
+    'on a tmpfs that fills up while the vault is open, writes fail with a clear IO error, the vault stays intact',
+    async () => {
+      const t = tempDir('kb-tmpfs-')
+      cleanups.push(t.cleanup)
+      expect(mountTmpfs(t.dir, 8 * 1024 * 1024)).toBe(true)
+      cleanups.push(() => spawnSync('umount', ['-l', t.dir]))
+      const dataDir = join(t.dir, 'data')
+      mkdirSync(dataDir)
+      await seedVault(dataDir)
+      // The writer opens the vault, then fills what is left of the file system, then writes.
+      const filler = join(t.dir, 'filler.bin')
+      const report = runWriter(dataDir, { fillFile: filler })
+      expectClearIoError(report)
+      rmSync(filler)
+      await expectVaultIntact(dataDir, report)
+    },
+    90_000,
+  )
 })

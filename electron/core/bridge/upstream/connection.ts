@@ -104,10 +104,21 @@ export class UpstreamConnection {
     if (!client || this.state !== 'running') {
       throw new AppError('UNREACHABLE', `The upstream server "${this.name}" is not running (${this.state}).`)
     }
-    return (await client.callTool({ name: tool, arguments: args }, undefined, {
-      signal,
-      timeout: this.deps.policy.callTimeoutMs,
-    })) as CallToolResult
+    try {
+      return (await client.callTool({ name: tool, arguments: args }, undefined, {
+        signal,
+        timeout: this.deps.policy.callTimeoutMs,
+      })) as CallToolResult
+    } catch (e) {
+      // The child died during the call (its close already ran): say which server, not "Connection closed".
+      if (this.client !== client && !signal.aborted) {
+        throw new AppError(
+          'UPSTREAM_ERROR',
+          `The upstream server "${this.name}" stopped during the call (${this.lastError ?? 'it exited'}); Keybridge restarts it.`,
+        )
+      }
+      throw e
+    }
   }
 
   private async connect(): Promise<void> {

@@ -12,17 +12,23 @@ export const REFRESH_AHEAD_MS = 5 * 60_000
 /** After a failure that is not the grant's fault (network), try again after this. */
 export const RETRY_MS = 5 * 60_000
 
+/** Credential changes are re-planned together after this pause: an import adds thousands at once. */
+export const REPLAN_DEBOUNCE_MS = 1_000
+
 /**
  * Keeps OAuth access tokens fresh: one timer per refreshable credential, due REFRESH_AHEAD_MS
  * before expiry, on the injected clock. Rotated refresh tokens replace the old one;
  * `invalid_grant` (revoked, or a Testing app's 7-day token) marks the credential expired and
- * tells the user.
+ * tells the user. A change re-plans (debounced) from metadata only and touches only the timers
+ * whose due time moved, so adding a credential never costs a pass over every secret.
  */
 export class TokenRefresher implements Refresher {
-  private timers = new Map<string, () => void>()
+  private timers = new Map<string, { due: number; cancel: () => void }>()
   private inflight = new Map<string, Promise<boolean>>()
   private notBefore = new Map<string, number>()
   private unsubscribe: (() => void)[] = []
+  private cancelReplan: (() => void) | null = null
+  private stopped = false
 
   constructor(
     private readonly ctx: CoreContext,
@@ -30,40 +36,69 @@ export class TokenRefresher implements Refresher {
   ) {}
 
   start(): void {
+    this.stopped = false
     this.unsubscribe.push(
       this.ctx.events.subscribe((name) => {
-        if (name === 'credentials.changed') this.schedule()
+        if (name === 'credentials.changed') this.replanSoon()
       }),
       this.ctx.keyring.onChange(() => this.schedule()),
     )
     this.schedule()
   }
 
+  /** Cancels every timer; nothing is planned or started afterwards (see idle for what is running). */
   stop(): void {
+    this.stopped = true
     for (const u of this.unsubscribe) u()
     this.unsubscribe = []
-    for (const cancel of this.timers.values()) cancel()
+    this.cancelReplan?.()
+    this.cancelReplan = null
+    for (const t of this.timers.values()) t.cancel()
     this.timers.clear()
   }
 
-  /** (Re)creates the timers from the stored credentials; cheap (metadata only). */
+  /** Resolves when refreshes already under way have stored their result. */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.inflight.values()])
+  }
+
+  private replanSoon(): void {
+    if (this.stopped || this.cancelReplan) return
+    this.cancelReplan = this.ctx.clock.setTimer(REPLAN_DEBOUNCE_MS, () => {
+      this.cancelReplan = null
+      this.schedule()
+    })
+  }
+
+  /** Brings the timers in line with the stored credentials; cheap (metadata only, cached list). */
   schedule(): void {
-    for (const cancel of this.timers.values()) cancel()
-    this.timers.clear()
-    if (!this.ctx.keyring.unlocked) return
+    this.cancelReplan?.()
+    this.cancelReplan = null
+    if (this.stopped || !this.ctx.keyring.unlocked) {
+      for (const t of this.timers.values()) t.cancel()
+      this.timers.clear()
+      return
+    }
     const now = this.ctx.clock.now()
+    const wanted = new Map<string, number>()
     for (const c of this.ctx.credentials.list()) {
       if (!c.secretFields.includes('refreshToken') || c.expiresAt === null || !isOAuthService(c.service))
         continue
       if (c.status === 'expired' || c.status === 'revoked') continue
-      const due = Math.max(c.expiresAt - REFRESH_AHEAD_MS, this.notBefore.get(c.id) ?? 0)
-      this.timers.set(
-        c.id,
-        this.ctx.clock.setTimer(Math.max(0, due - now), () => {
-          this.timers.delete(c.id)
-          void this.refresh(c.id, 'scheduler')
-        }),
-      )
+      wanted.set(c.id, Math.max(c.expiresAt - REFRESH_AHEAD_MS, this.notBefore.get(c.id) ?? 0))
+    }
+    for (const [id, t] of this.timers) {
+      if (wanted.get(id) === t.due) continue
+      t.cancel()
+      this.timers.delete(id)
+    }
+    for (const [id, due] of wanted) {
+      if (this.timers.has(id)) continue
+      const cancel = this.ctx.clock.setTimer(Math.max(0, due - now), () => {
+        this.timers.delete(id)
+        if (!this.stopped) void this.refresh(id, 'scheduler')
+      })
+      this.timers.set(id, { due, cancel })
     }
   }
 
@@ -71,6 +106,7 @@ export class TokenRefresher implements Refresher {
   refresh(id: string, actor: AuditActor): Promise<boolean> {
     const running = this.inflight.get(id)
     if (running) return running
+    if (this.stopped) return Promise.resolve(false)
     const p = this.run(id, actor).finally(() => this.inflight.delete(id))
     this.inflight.set(id, p)
     return p

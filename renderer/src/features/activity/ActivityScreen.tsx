@@ -29,7 +29,10 @@ export function ActivityScreen() {
   return (
     <Flex direction="column" gap="4">
       <Flex gap="3" wrap="wrap" align="center">
-        <Select.Root value={filter.range} onValueChange={(v) => setFilter({ range: v as (typeof RANGES)[number] })}>
+        <Select.Root
+          value={filter.range}
+          onValueChange={(v) => setFilter({ range: v as (typeof RANGES)[number] })}
+        >
           <Select.Trigger aria-label={t('activity.time')} />
           <Select.Content>
             {RANGES.map((r) => (
@@ -125,7 +128,12 @@ export function ActivityScreen() {
             <Button variant="soft" disabled={page === 0} onClick={() => setPage(page - 1)}>
               {t('activity.previous')}
             </Button>
-            <Button variant="soft" disabled={page + 1 >= pages} onClick={() => setPage(page + 1)} data-testid="next-page">
+            <Button
+              variant="soft"
+              disabled={page + 1 >= pages}
+              onClick={() => setPage(page + 1)}
+              data-testid="next-page"
+            >
               {t('activity.next')}
             </Button>
           </Flex>

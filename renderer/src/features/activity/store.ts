@@ -68,7 +68,11 @@ export const useActivity = create<ActivityState>((set, get) => ({
     set({ loading: true })
     try {
       const { filter, page } = get()
-      const data = await call('audit.list', { ...toQuery(filter), offset: page * PAGE_SIZE, limit: PAGE_SIZE })
+      const data = await call('audit.list', {
+        ...toQuery(filter),
+        offset: page * PAGE_SIZE,
+        limit: PAGE_SIZE,
+      })
       set({ data, loadError: null, loading: false })
     } catch (e) {
       set({ loadError: e, loading: false })

@@ -1,5 +1,15 @@
 import { useEffect, useState, type FormEvent } from 'react'
-import { Button, Callout, Dialog, Flex, IconButton, Select, Text, TextArea, TextField } from '@radix-ui/themes'
+import {
+  Button,
+  Callout,
+  Dialog,
+  Flex,
+  IconButton,
+  Select,
+  Text,
+  TextArea,
+  TextField,
+} from '@radix-ui/themes'
 import { credentialRef } from '../../../../shared/models/credential'
 import { useT } from '../../i18n'
 import { describeError, notifySuccess } from '../../lib/notify'
@@ -43,7 +53,10 @@ export function AddUpstreamDialog({ onClose }: { onClose(): void }) {
       await call('bridge.upstream.add', {
         name,
         command,
-        args: args.split('\n').map((a) => a.trim()).filter(Boolean),
+        args: args
+          .split('\n')
+          .map((a) => a.trim())
+          .filter(Boolean),
         env: Object.fromEntries(env.filter((r) => r.key).map((r) => [r.key, r.value])),
       })
       await useBridge.getState().loadUpstreams()
@@ -69,19 +82,34 @@ export function AddUpstreamDialog({ onClose }: { onClose(): void }) {
               <Text as="div" size="2" weight="bold" mb="1">
                 {t('upstream.name')}
               </Text>
-              <TextField.Root value={name} placeholder="github" onChange={(e) => setName(e.target.value)} />
+              <TextField.Root
+                value={name}
+                placeholder="github"
+                onChange={(e) => setName(e.target.value)}
+                data-testid="upstream-name"
+              />
             </label>
             <label>
               <Text as="div" size="2" weight="bold" mb="1">
                 {t('upstream.command')}
               </Text>
-              <TextField.Root value={command} placeholder="npx" onChange={(e) => setCommand(e.target.value)} />
+              <TextField.Root
+                value={command}
+                placeholder="npx"
+                onChange={(e) => setCommand(e.target.value)}
+                data-testid="upstream-command"
+              />
             </label>
             <label>
               <Text as="div" size="2" weight="bold" mb="1">
                 {t('upstream.args')}
               </Text>
-              <TextArea value={args} rows={3} onChange={(e) => setArgs(e.target.value)} />
+              <TextArea
+                value={args}
+                rows={3}
+                onChange={(e) => setArgs(e.target.value)}
+                data-testid="upstream-args"
+              />
             </label>
             <Text size="2" weight="bold">
               {t('upstream.env')}
@@ -91,6 +119,7 @@ export function AddUpstreamDialog({ onClose }: { onClose(): void }) {
                 <TextField.Root
                   placeholder="GITHUB_TOKEN"
                   aria-label={t('upstream.envKey')}
+                  data-testid="env-key"
                   value={row.key}
                   onChange={(e) => patch(i, { key: e.target.value })}
                   style={{ width: 170 }}
@@ -98,10 +127,18 @@ export function AddUpstreamDialog({ onClose }: { onClose(): void }) {
                 <Select.Root
                   value={row.source === 'literal' ? LITERAL : row.value || undefined}
                   onValueChange={(v) =>
-                    patch(i, v === LITERAL ? { source: 'literal', value: '' } : { source: 'credential', value: v })
+                    patch(
+                      i,
+                      v === LITERAL ? { source: 'literal', value: '' } : { source: 'credential', value: v },
+                    )
                   }
                 >
-                  <Select.Trigger placeholder={t('upstream.pickCredential')} aria-label={t('upstream.envValue')} style={{ flex: 1 }} />
+                  <Select.Trigger
+                    placeholder={t('upstream.pickCredential')}
+                    aria-label={t('upstream.envValue')}
+                    style={{ flex: 1 }}
+                    data-testid="env-value"
+                  />
                   <Select.Content>
                     {refs.map((r) => (
                       <Select.Item key={r} value={r}>
@@ -120,13 +157,25 @@ export function AddUpstreamDialog({ onClose }: { onClose(): void }) {
                     onChange={(e) => patch(i, { value: e.target.value })}
                   />
                 )}
-                <IconButton type="button" variant="ghost" color="red" aria-label={t('common.delete')} onClick={() => setEnv(env.filter((_, j) => j !== i))}>
+                <IconButton
+                  type="button"
+                  variant="ghost"
+                  color="red"
+                  aria-label={t('common.delete')}
+                  onClick={() => setEnv(env.filter((_, j) => j !== i))}
+                >
                   ×
                 </IconButton>
               </Flex>
             ))}
             <Flex>
-              <Button type="button" size="1" variant="soft" onClick={() => setEnv([...env, { key: '', value: '', source: 'credential' }])}>
+              <Button
+                type="button"
+                size="1"
+                variant="soft"
+                onClick={() => setEnv([...env, { key: '', value: '', source: 'credential' }])}
+                data-testid="env-add"
+              >
                 + {t('upstream.addEnv')}
               </Button>
             </Flex>
@@ -141,7 +190,7 @@ export function AddUpstreamDialog({ onClose }: { onClose(): void }) {
                   {t('common.cancel')}
                 </Button>
               </Dialog.Close>
-              <Button type="submit" loading={busy}>
+              <Button type="submit" loading={busy} data-testid="upstream-submit">
                 {t('common.add')}
               </Button>
             </Flex>

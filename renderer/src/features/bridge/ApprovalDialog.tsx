@@ -26,7 +26,11 @@ export function ApprovalDialog() {
   const seconds = Math.max(0, Math.ceil((current.expiresAt - now) / 1000))
   return (
     <AlertDialog.Root open>
-      <AlertDialog.Content maxWidth="560px" data-testid="approval-dialog" onEscapeKeyDown={(e) => e.preventDefault()}>
+      <AlertDialog.Content
+        maxWidth="560px"
+        data-testid="approval-dialog"
+        onEscapeKeyDown={(e) => e.preventDefault()}
+      >
         <AlertDialog.Title>{t('approval.title')}</AlertDialog.Title>
         <AlertDialog.Description size="2">
           {t('approval.body', { client: current.client, tool: current.tool })}
@@ -48,7 +52,11 @@ export function ApprovalDialog() {
           <DataList.Item>
             <DataList.Label>{t('approval.arguments')}</DataList.Label>
             <DataList.Value>
-              <pre className="kb-snippet" data-testid="approval-arguments" style={{ margin: 0, width: '100%' }}>
+              <pre
+                className="kb-snippet"
+                data-testid="approval-arguments"
+                style={{ margin: 0, width: '100%' }}
+              >
                 {JSON.stringify(current.arguments, null, 2)}
               </pre>
             </DataList.Value>
@@ -59,13 +67,28 @@ export function ApprovalDialog() {
           {approvals.length > 1 ? ` · ${t('approval.more', { n: approvals.length - 1 })}` : ''}
         </Text>
         <Flex gap="3" mt="4" justify="end">
-          <Button color="red" variant="soft" loading={busy === 'deny'} onClick={() => void decide('deny')} data-testid="approval-deny">
+          <Button
+            color="red"
+            variant="soft"
+            loading={busy === 'deny'}
+            onClick={() => void decide('deny')}
+            data-testid="approval-deny"
+          >
             {t('approval.deny')}
           </Button>
-          <Button variant="soft" loading={busy === 'always_allow'} onClick={() => void decide('always_allow')} data-testid="approval-always">
+          <Button
+            variant="soft"
+            loading={busy === 'always_allow'}
+            onClick={() => void decide('always_allow')}
+            data-testid="approval-always"
+          >
             {t('approval.always')}
           </Button>
-          <Button loading={busy === 'allow_once'} onClick={() => void decide('allow_once')} data-testid="approval-allow">
+          <Button
+            loading={busy === 'allow_once'}
+            onClick={() => void decide('allow_once')}
+            data-testid="approval-allow"
+          >
             {t('approval.once')}
           </Button>
         </Flex>

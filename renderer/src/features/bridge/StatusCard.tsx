@@ -50,7 +50,11 @@ export function StatusCard() {
         )}
         {status.running && (
           <Text size="2" color="gray">
-            {t('bridge.counts', { tools: status.tools, sessions: status.sessions, pending: status.pendingApprovals })}
+            {t('bridge.counts', {
+              tools: status.tools,
+              sessions: status.sessions,
+              pending: status.pendingApprovals,
+            })}
           </Text>
         )}
         <Flex gap="2" align="end">

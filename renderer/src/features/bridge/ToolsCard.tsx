@@ -96,7 +96,14 @@ export function ToolsCard() {
                             </Badge>
                           )}
                         </Text>
-                        <Text as="div" size="1" color="gray" truncate style={{ maxWidth: 420 }} title={tool.description}>
+                        <Text
+                          as="div"
+                          size="1"
+                          color="gray"
+                          truncate
+                          style={{ maxWidth: 420 }}
+                          title={tool.description}
+                        >
                           {tool.name} — {tool.description}
                         </Text>
                       </Table.RowHeaderCell>
@@ -108,7 +115,9 @@ export function ToolsCard() {
                           value={tool.level}
                           label={t('tools.levelFor', { tool: tool.name })}
                           onChange={(level) =>
-                            void attempt(() => useBridge.getState().setTool({ tool: tool.name, level, ask: tool.ask }))
+                            void attempt(() =>
+                              useBridge.getState().setTool({ tool: tool.name, level, ask: tool.ask }),
+                            )
                           }
                         />
                       </Table.Cell>
@@ -119,7 +128,9 @@ export function ToolsCard() {
                           data-testid="tool-ask"
                           onCheckedChange={(c) =>
                             void attempt(() =>
-                              useBridge.getState().setTool({ tool: tool.name, level: tool.level, ask: c === true }),
+                              useBridge
+                                .getState()
+                                .setTool({ tool: tool.name, level: tool.level, ask: c === true }),
                             )
                           }
                         />
@@ -139,7 +150,11 @@ export function ToolsCard() {
 function LevelSelect(props: { value: Level | typeof MIXED; label: string; onChange(level: Level): void }) {
   const t = useT()
   return (
-    <Select.Root size="1" value={props.value} onValueChange={(v) => v !== MIXED && props.onChange(PermissionLevel.parse(v))}>
+    <Select.Root
+      size="1"
+      value={props.value}
+      onValueChange={(v) => v !== MIXED && props.onChange(PermissionLevel.parse(v))}
+    >
       <Select.Trigger aria-label={props.label} data-testid="level-select" />
       <Select.Content>
         {props.value === MIXED && (

@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { Badge, Button, Card, Code, Flex, Heading, Table, Text } from '@radix-ui/themes'
 import { call } from '../../api'
 import { useT } from '../../i18n'
@@ -7,7 +7,13 @@ import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { AddUpstreamDialog } from './AddUpstreamDialog'
 import { useBridge, type Upstream } from './store'
 
-const STATE_COLOR = { stopped: 'gray', starting: 'blue', running: 'green', backoff: 'amber', broken: 'red' } as const
+const STATE_COLOR = {
+  stopped: 'gray',
+  starting: 'blue',
+  running: 'green',
+  backoff: 'amber',
+  broken: 'red',
+} as const
 
 /** MCP servers Keybridge starts itself, with secrets injected from the vault into their environment. */
 export function UpstreamsCard() {
@@ -16,6 +22,20 @@ export function UpstreamsCard() {
   const [adding, setAdding] = useState(false)
   const [removing, setRemoving] = useState<Upstream | null>(null)
   const reload = () => useBridge.getState().loadUpstreams()
+  // A server that is starting or retrying changes state on its own: follow it until it settles.
+  const settling = upstreams?.some((u) => u.state === 'starting' || u.state === 'backoff') ?? false
+  useEffect(() => {
+    if (!settling) return
+    const timer = setInterval(
+      () =>
+        void useBridge
+          .getState()
+          .loadUpstreams()
+          .catch(() => {}),
+      1000,
+    )
+    return () => clearInterval(timer)
+  }, [settling])
   return (
     <Card size="3">
       <Flex direction="column" gap="3">
@@ -50,7 +70,9 @@ export function UpstreamsCard() {
                     <Code size="1">{[u.command, ...u.args].join(' ')}</Code>
                     {u.env.length > 0 && (
                       <Text as="div" size="1" color="gray">
-                        {u.env.map((e) => (e.kind === 'reference' ? `${e.key}=${e.reference}` : `${e.key}=•••`)).join('  ')}
+                        {u.env
+                          .map((e) => (e.kind === 'reference' ? `${e.key}=${e.reference}` : `${e.key}=•••`))
+                          .join('  ')}
                       </Text>
                     )}
                     {u.lastError && (
@@ -60,7 +82,9 @@ export function UpstreamsCard() {
                     )}
                   </Table.Cell>
                   <Table.Cell>
-                    <Badge color={STATE_COLOR[u.state]}>{t(`upstream.state.${u.state}`)}</Badge>
+                    <Badge color={STATE_COLOR[u.state]} data-testid="upstream-state">
+                      {t(`upstream.state.${u.state}`)}
+                    </Badge>
                     {u.restarts > 0 && (
                       <Text as="div" size="1" color="gray">
                         {t('upstream.restarts', { n: u.restarts })}
@@ -77,6 +101,7 @@ export function UpstreamsCard() {
                           void attempt(async () => {
                             await call('bridge.upstream.restart', { name: u.name })
                             await reload()
+                            notifySuccess(t('upstream.restarted', { name: u.name }))
                           })
                         }
                       >

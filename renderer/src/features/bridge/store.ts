@@ -89,7 +89,9 @@ export function watchBridge(): () => void {
       useBridge.setState((s) => ({ approvals: s.approvals.filter((x) => x.id !== id) })),
     ),
     onEvent('bridge.toolsChanged', () => {
-      if (useBridge.getState().tools) void useBridge.getState().loadTools().catch(() => {})
+      const s = useBridge.getState()
+      if (s.tools) void s.loadTools().catch(() => {})
+      if (s.upstreams) void s.loadUpstreams().catch(() => {})
     }),
   ]
   return () => offs.forEach((off) => off())

@@ -21,7 +21,10 @@ export function CredentialDialog(props: { service?: string; credential?: Credent
   const service = catalog.find((s) => s.id === serviceId)
   const [name, setName] = useState(editing?.name ?? '')
   const [values, setValues] = useState<Record<string, string>>(editing?.fields ?? {})
-  const [check, setCheck] = useState<{ busy: boolean; result: Validation | null }>({ busy: false, result: null })
+  const [check, setCheck] = useState<{ busy: boolean; result: Validation | null }>({
+    busy: false,
+    result: null,
+  })
   const [saving, setSaving] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [canForce, setCanForce] = useState(false)
@@ -30,7 +33,8 @@ export function CredentialDialog(props: { service?: string; credential?: Credent
   const complete =
     !!service &&
     service.fields.every((f) => f.optional || (values[f.key] ?? '').trim() !== '' || (editing && f.secret))
-  const secretsGiven = !!service && service.fields.filter((f) => f.secret && !f.optional).every((f) => values[f.key])
+  const secretsGiven =
+    !!service && service.fields.filter((f) => f.secret && !f.optional).every((f) => values[f.key])
   const canTest = complete && secretsGiven
 
   // Live validation: test the values once the user pauses typing; a newer test wins.
@@ -111,7 +115,11 @@ export function CredentialDialog(props: { service?: string; credential?: Credent
                   setCheck({ busy: false, result: null })
                 }}
               >
-                <Select.Trigger placeholder={t('credentials.pickService')} style={{ width: '100%' }} data-testid="service-select" />
+                <Select.Trigger
+                  placeholder={t('credentials.pickService')}
+                  style={{ width: '100%' }}
+                  data-testid="service-select"
+                />
                 <Select.Content>
                   {catalog.map((s) => (
                     <Select.Item key={s.id} value={s.id}>
@@ -146,7 +154,15 @@ export function CredentialDialog(props: { service?: string; credential?: Credent
                       )}
                     </Text>
                     <TextField.Root
-                      type={f.secret ? 'password' : f.kind === 'email' ? 'email' : f.kind === 'url' ? 'url' : 'text'}
+                      type={
+                        f.secret
+                          ? 'password'
+                          : f.kind === 'email'
+                            ? 'email'
+                            : f.kind === 'url'
+                              ? 'url'
+                              : 'text'
+                      }
                       autoComplete="off"
                       spellCheck={false}
                       value={values[f.key] ?? ''}
@@ -161,7 +177,9 @@ export function CredentialDialog(props: { service?: string; credential?: Credent
                     )}
                   </label>
                 ))}
-                {service.oauth.supported && !editing && <OAuthConnect service={service as Service} name={name} onDone={props.onClose} />}
+                {service.oauth.supported && !editing && (
+                  <OAuthConnect service={service as Service} name={name} onDone={props.onClose} />
+                )}
                 <ValidationLine busy={check.busy} result={check.result} />
               </>
             )}
@@ -177,12 +195,23 @@ export function CredentialDialog(props: { service?: string; credential?: Credent
                 </Button>
               </Dialog.Close>
               {canForce && (
-                <Button type="button" color="amber" variant="soft" onClick={() => void save(null, true)} data-testid="save-anyway">
+                <Button
+                  type="button"
+                  color="amber"
+                  variant="soft"
+                  onClick={() => void save(null, true)}
+                  data-testid="save-anyway"
+                >
                   {t('common.saveAnyway')}
                 </Button>
               )}
               {!oauthOnly && (
-                <Button type="submit" loading={saving} disabled={!complete || !name.trim()} data-testid="credential-save">
+                <Button
+                  type="submit"
+                  loading={saving}
+                  disabled={!complete || !name.trim()}
+                  data-testid="credential-save"
+                >
                   {t('common.save')}
                 </Button>
               )}
@@ -208,7 +237,11 @@ function ValidationLine({ busy, result }: { busy: boolean; result: Validation | 
   if (!result) return null
   const ok = result.outcome === 'valid'
   return (
-    <Callout.Root color={ok ? 'green' : result.outcome === 'invalid' ? 'red' : 'amber'} size="1" data-testid="validation-result">
+    <Callout.Root
+      color={ok ? 'green' : result.outcome === 'invalid' ? 'red' : 'amber'}
+      size="1"
+      data-testid="validation-result"
+    >
       <Callout.Text>
         {ok && result.account ? (
           <>

@@ -39,7 +39,12 @@ export function CredentialsScreen() {
     return [...ids]
       .map((id) => {
         const list = byService.get(id) ?? []
-        return { id, name: names.get(id) ?? id, count: list.length, worst: worstStatus(list.map((c) => c.status)) }
+        return {
+          id,
+          name: names.get(id) ?? id,
+          count: list.length,
+          worst: worstStatus(list.map((c) => c.status)),
+        }
       })
       .sort((a, b) => Number(b.count > 0) - Number(a.count > 0) || a.name.localeCompare(b.name))
   }, [items, catalog, names])
@@ -56,7 +61,10 @@ export function CredentialsScreen() {
     } else if (a.kind === 'revalidate') {
       void attempt(async () => {
         const [r] = await useCredentials.getState().revalidate(a.credential.id)
-        if (r) useShell.getState().toast(r.validation.outcome === 'valid' ? 'success' : 'error', r.validation.message)
+        if (r)
+          useShell
+            .getState()
+            .toast(r.validation.outcome === 'valid' ? 'success' : 'error', r.validation.message)
       })
     } else setDialog(a)
   }
@@ -76,13 +84,28 @@ export function CredentialsScreen() {
         <Text color="gray" size="2">
           {t('credentials.intro')}
         </Text>
-        <Button onClick={() => setDialog({ kind: 'add' })} data-testid="credential-add">
-          + {t('credentials.add')}
-        </Button>
+        <Flex gap="2">
+          <Button variant="soft" onClick={() => useShell.getState().go('import')} data-testid="import-open">
+            {t('import.open')}
+          </Button>
+          <Button onClick={() => setDialog({ kind: 'add' })} data-testid="credential-add">
+            + {t('credentials.add')}
+          </Button>
+        </Flex>
       </Flex>
       {items.length === 0 && (
         <Callout.Root data-testid="credentials-empty">
           <Callout.Text>{t('credentials.empty')}</Callout.Text>
+          <Flex>
+            <Button
+              size="1"
+              variant="soft"
+              onClick={() => useShell.getState().go('import')}
+              data-testid="import-open-empty"
+            >
+              {t('import.openFromEmpty')}
+            </Button>
+          </Flex>
         </Callout.Root>
       )}
       <ServiceGrid
@@ -100,15 +123,20 @@ export function CredentialsScreen() {
           style={{ minWidth: 260 }}
           data-testid="credential-search"
         />
-        <Select.Root value={filter.service ?? ALL} onValueChange={(v) => setFilter({ service: v === ALL ? null : v })}>
+        <Select.Root
+          value={filter.service ?? ALL}
+          onValueChange={(v) => setFilter({ service: v === ALL ? null : v })}
+        >
           <Select.Trigger aria-label={t('credentials.filterService')} />
           <Select.Content>
             <Select.Item value={ALL}>{t('credentials.allServices')}</Select.Item>
-            {tiles.filter((s) => s.count > 0).map((s) => (
-              <Select.Item key={s.id} value={s.id}>
-                {s.name}
-              </Select.Item>
-            ))}
+            {tiles
+              .filter((s) => s.count > 0)
+              .map((s) => (
+                <Select.Item key={s.id} value={s.id}>
+                  {s.name}
+                </Select.Item>
+              ))}
           </Select.Content>
         </Select.Root>
         <Select.Root
@@ -141,8 +169,12 @@ export function CredentialsScreen() {
           />
         )
       )}
-      {dialog?.kind === 'add' && <CredentialDialog service={dialog.service} onClose={() => setDialog(null)} />}
-      {dialog?.kind === 'edit' && <CredentialDialog credential={dialog.credential} onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'add' && (
+        <CredentialDialog service={dialog.service} onClose={() => setDialog(null)} />
+      )}
+      {dialog?.kind === 'edit' && (
+        <CredentialDialog credential={dialog.credential} onClose={() => setDialog(null)} />
+      )}
       {dialog?.kind === 'reveal' && (
         <RevealDialog credential={dialog.credential} field={dialog.field} onClose={() => setDialog(null)} />
       )}

@@ -60,7 +60,12 @@ export function OAuthConnect(props: { service: Service; name: string; onDone(): 
       <Text size="2" weight="bold">
         {t('oauth.title', { service: props.service.name })}
       </Text>
-      <TextField.Root placeholder={t('oauth.clientId')} aria-label={t('oauth.clientId')} value={clientId} onChange={(e) => setClientId(e.target.value)} />
+      <TextField.Root
+        placeholder={t('oauth.clientId')}
+        aria-label={t('oauth.clientId')}
+        value={clientId}
+        onChange={(e) => setClientId(e.target.value)}
+      />
       {!device && (
         <TextField.Root
           type="password"
@@ -81,7 +86,9 @@ export function OAuthConnect(props: { service: Service; name: string; onDone(): 
                 size="1"
                 variant="ghost"
                 type="button"
-                onClick={() => void call('services.oauthCancel', { flowId: flow.id }).finally(() => setFlow(null))}
+                onClick={() =>
+                  void call('services.oauthCancel', { flowId: flow.id }).finally(() => setFlow(null))
+                }
               >
                 {t('common.cancel')}
               </Button>
@@ -90,7 +97,12 @@ export function OAuthConnect(props: { service: Service; name: string; onDone(): 
         </Callout.Root>
       ) : (
         <Flex>
-          <Button type="button" variant="soft" disabled={!clientId || !props.name.trim()} onClick={() => void start()}>
+          <Button
+            type="button"
+            variant="soft"
+            disabled={!clientId || !props.name.trim()}
+            onClick={() => void start()}
+          >
             {t('oauth.connect', { service: props.service.name })}
           </Button>
         </Flex>

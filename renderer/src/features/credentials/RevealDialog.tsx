@@ -32,7 +32,9 @@ export function RevealDialog(props: { credential: Credential; field: string; onC
     <AlertDialog.Root open onOpenChange={(o) => !o && props.onClose()}>
       <AlertDialog.Content maxWidth="520px">
         <AlertDialog.Title>{t('reveal.title', { name: props.credential.name })}</AlertDialog.Title>
-        <AlertDialog.Description size="2">{value === null ? t('reveal.confirm') : t('reveal.shown')}</AlertDialog.Description>
+        <AlertDialog.Description size="2">
+          {value === null ? t('reveal.confirm') : t('reveal.shown')}
+        </AlertDialog.Description>
         {value !== null && (
           <Flex mt="3">
             <Code size="3" data-testid="revealed-value" style={{ wordBreak: 'break-all' }}>

@@ -7,27 +7,48 @@ export type RowAction =
   | { kind: 'copy' | 'reveal'; credential: Credential; field: string }
 
 /** The per-credential menu; every entry is reachable with the keyboard. */
-export function RowMenu({ c, onAction, canEdit }: { c: Credential; onAction(a: RowAction): void; canEdit: boolean }) {
+export function RowMenu({
+  c,
+  onAction,
+  canEdit,
+}: {
+  c: Credential
+  onAction(a: RowAction): void
+  canEdit: boolean
+}) {
   const t = useT()
   return (
     <DropdownMenu.Root>
       <DropdownMenu.Trigger>
-        <IconButton variant="ghost" aria-label={t('credentials.actionsFor', { name: c.name })} data-testid="row-menu">
+        <IconButton
+          variant="ghost"
+          aria-label={t('credentials.actionsFor', { name: c.name })}
+          data-testid="row-menu"
+        >
           ⋯
         </IconButton>
       </DropdownMenu.Trigger>
       <DropdownMenu.Content>
         {!c.isPrimary && (
-          <DropdownMenu.Item onSelect={() => onAction({ kind: 'primary', credential: c })} data-testid="action-primary">
+          <DropdownMenu.Item
+            onSelect={() => onAction({ kind: 'primary', credential: c })}
+            data-testid="action-primary"
+          >
             {t('credentials.setPrimary')}
           </DropdownMenu.Item>
         )}
         {canEdit && (
           <>
-            <DropdownMenu.Item onSelect={() => onAction({ kind: 'revalidate', credential: c })} data-testid="action-revalidate">
+            <DropdownMenu.Item
+              onSelect={() => onAction({ kind: 'revalidate', credential: c })}
+              data-testid="action-revalidate"
+            >
               {t('credentials.revalidate')}
             </DropdownMenu.Item>
-            <DropdownMenu.Item onSelect={() => onAction({ kind: 'edit', credential: c })} data-testid="action-edit">
+            <DropdownMenu.Item
+              onSelect={() => onAction({ kind: 'edit', credential: c })}
+              data-testid="action-edit"
+            >
               {t('common.edit')}
             </DropdownMenu.Item>
           </>
@@ -52,7 +73,11 @@ export function RowMenu({ c, onAction, canEdit }: { c: Credential; onAction(a: R
           </DropdownMenu.Item>
         ))}
         <DropdownMenu.Separator />
-        <DropdownMenu.Item color="red" onSelect={() => onAction({ kind: 'delete', credential: c })} data-testid="action-delete">
+        <DropdownMenu.Item
+          color="red"
+          onSelect={() => onAction({ kind: 'delete', credential: c })}
+          data-testid="action-delete"
+        >
           {t('common.delete')}
         </DropdownMenu.Item>
       </DropdownMenu.Content>

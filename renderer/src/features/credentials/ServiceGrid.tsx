@@ -20,7 +20,12 @@ export function ServiceGrid(props: {
 }) {
   const t = useT()
   return (
-    <Grid columns="repeat(auto-fill, minmax(170px, 1fr))" gap="2" role="list" aria-label={t('credentials.services')}>
+    <Grid
+      columns="repeat(auto-fill, minmax(170px, 1fr))"
+      gap="2"
+      role="list"
+      aria-label={t('credentials.services')}
+    >
       {props.tiles.map((s) => (
         <div role="listitem" key={s.id}>
           <button
@@ -30,7 +35,9 @@ export function ServiceGrid(props: {
             aria-pressed={props.selected === s.id}
             data-testid={`service-${s.id}`}
             onClick={() =>
-              s.count === 0 && props.onAdd ? props.onAdd(s.id) : props.onSelect(props.selected === s.id ? null : s.id)
+              s.count === 0 && props.onAdd
+                ? props.onAdd(s.id)
+                : props.onSelect(props.selected === s.id ? null : s.id)
             }
           >
             <Flex justify="between" align="center" gap="2">

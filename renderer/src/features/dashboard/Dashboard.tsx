@@ -56,11 +56,34 @@ export function Dashboard() {
       )}
       <Grid columns={{ initial: '2', md: '4' }} gap="3">
         <Stat label={t('dashboard.total')} value={stats?.total ?? null} testId="stat-total" />
-        <Stat label={t('status.active')} value={s ? (s.active ?? 0) : null} testId="stat-active" color="var(--green-11)" />
-        <Stat label={t('status.invalid')} value={s ? (s.invalid ?? 0) : null} testId="stat-invalid" color="var(--red-11)" />
-        <Stat label={t('status.expired')} value={s ? (s.expired ?? 0) : null} testId="stat-expired" color="var(--orange-11)" />
-        <Stat label={t('dashboard.expiringSoon')} value={stats?.expiringSoon.length ?? null} testId="stat-expiring" />
-        <Stat label={t('dashboard.services')} value={stats?.byService.length ?? null} testId="stat-services" />
+        <Stat
+          label={t('status.active')}
+          value={s ? (s.active ?? 0) : null}
+          testId="stat-active"
+          color="var(--green-11)"
+        />
+        <Stat
+          label={t('status.invalid')}
+          value={s ? (s.invalid ?? 0) : null}
+          testId="stat-invalid"
+          color="var(--red-11)"
+        />
+        <Stat
+          label={t('status.expired')}
+          value={s ? (s.expired ?? 0) : null}
+          testId="stat-expired"
+          color="var(--orange-11)"
+        />
+        <Stat
+          label={t('dashboard.expiringSoon')}
+          value={stats?.expiringSoon.length ?? null}
+          testId="stat-expiring"
+        />
+        <Stat
+          label={t('dashboard.services')}
+          value={stats?.byService.length ?? null}
+          testId="stat-services"
+        />
         <Card>
           <Text as="div" size="2" color="gray">
             {t('dashboard.bridge')}
@@ -116,7 +139,9 @@ export function Dashboard() {
                   <Text size="2" truncate>
                     {c.service} / {c.name}
                   </Text>
-                  <Badge color="amber">{t('dashboard.expires', { when: relativeTime(c.expiresAt, lang, now) })}</Badge>
+                  <Badge color="amber">
+                    {t('dashboard.expires', { when: relativeTime(c.expiresAt, lang, now) })}
+                  </Badge>
                 </Flex>
               ))}
               <Flex>

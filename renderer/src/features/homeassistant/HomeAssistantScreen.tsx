@@ -93,7 +93,9 @@ export function HomeAssistantScreen() {
           </Card>
         ))}
       </Grid>
-      {editing && <InstanceDialog instance={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
+      {editing && (
+        <InstanceDialog instance={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />
+      )}
       {deleting && (
         <ConfirmDialog
           title={t('ha.deleteTitle', { name: deleting.name })}

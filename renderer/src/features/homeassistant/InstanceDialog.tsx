@@ -40,7 +40,14 @@ export function InstanceDialog(props: { instance: HaInstance | null; onClose(): 
     try {
       const store = useHomeAssistant.getState()
       const r = editing
-        ? await store.update({ id: editing.id, name, url, token: token || undefined, allowedDomains: domains, validate })
+        ? await store.update({
+            id: editing.id,
+            name,
+            url,
+            token: token || undefined,
+            allowedDomains: domains,
+            validate,
+          })
         : await store.add({ name, url, token, allowedDomains: domains, validate })
       if (r.probe) setProbe(r.probe)
       notifySuccess(t('ha.saved', { name: r.instance.name }))
@@ -92,7 +99,13 @@ export function InstanceDialog(props: { instance: HaInstance | null; onClose(): 
               />
             </label>
             <Flex align="center" gap="3">
-              <Button type="button" variant="soft" onClick={() => void test()} disabled={testing || !url} data-testid="ha-test">
+              <Button
+                type="button"
+                variant="soft"
+                onClick={() => void test()}
+                disabled={testing || !url}
+                data-testid="ha-test"
+              >
                 {t('ha.test')}
               </Button>
               {testing && <Spinner />}

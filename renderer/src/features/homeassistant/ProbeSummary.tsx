@@ -11,9 +11,15 @@ export function ProbeSummary({ probe }: { probe: HaProbe }) {
         <Badge color={probe.reachable ? 'green' : 'red'}>
           {probe.reachable ? t('ha.reachable') : t('ha.unreachable')}
         </Badge>
-        {probe.version && <Badge variant="outline" data-testid="ha-version">{t('ha.version', { v: probe.version })}</Badge>}
+        {probe.version && (
+          <Badge variant="outline" data-testid="ha-version">
+            {t('ha.version', { v: probe.version })}
+          </Badge>
+        )}
         {probe.latencyMs !== null && <Badge variant="outline">{Math.round(probe.latencyMs)} ms</Badge>}
-        {probe.entityCount !== null && <Badge variant="outline">{t('ha.entities', { n: probe.entityCount })}</Badge>}
+        {probe.entityCount !== null && (
+          <Badge variant="outline">{t('ha.entities', { n: probe.entityCount })}</Badge>
+        )}
         {probe.locationName && (
           <Text size="2" color="gray">
             {probe.locationName}

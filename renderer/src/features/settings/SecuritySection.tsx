@@ -4,6 +4,7 @@ import { call, onEvent } from '../../api'
 import { useT } from '../../i18n'
 import { attempt, describeError, notifySuccess } from '../../lib/notify'
 import { AutoLockSelect } from '../vault/AutoLockSelect'
+import { RetentionRow } from './RetentionRow'
 import { MIN_PASSWORD } from '../vault/Onboarding'
 import { useVault } from '../vault/store'
 
@@ -36,6 +37,7 @@ export function SecuritySection() {
         <PasswordForm hasPassword={status.hasPassword} />
         <KeychainRow />
         <RotateKey hasPassword={status.hasPassword} />
+        <RetentionRow />
       </Flex>
     </Card>
   )
@@ -48,6 +50,19 @@ function PasswordForm({ hasPassword }: { hasPassword: boolean }) {
   const [confirm, setConfirm] = useState('')
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
+
+  // Only when the keychain also protects the vault: it must keep one way to open.
+  const keychainSlot = useVault((s) => s.status?.protectors.includes('os') ?? false)
+  async function removePassword() {
+    setError(null)
+    try {
+      useVault.setState({ status: await call('vault.removePassword', { current }) })
+      setCurrent('')
+      notifySuccess(t('settings.passwordRemoved'))
+    } catch (err) {
+      setError(describeError(err))
+    }
+  }
 
   async function submit(e: FormEvent) {
     e.preventDefault()
@@ -113,10 +128,21 @@ function PasswordForm({ hasPassword }: { hasPassword: boolean }) {
             {error}
           </Text>
         )}
-        <Flex>
+        <Flex gap="2">
           <Button type="submit" variant="soft" loading={busy} data-testid="save-password">
             {hasPassword ? t('settings.changePassword') : t('settings.addPassword')}
           </Button>
+          {hasPassword && keychainSlot && (
+            <Button
+              type="button"
+              variant="ghost"
+              color="red"
+              disabled={!current}
+              onClick={() => void removePassword()}
+            >
+              {t('settings.removePassword')}
+            </Button>
+          )}
         </Flex>
       </Flex>
     </form>
@@ -192,7 +218,9 @@ function RotateKey({ hasPassword }: { hasPassword: boolean }) {
       </Flex>
       {busy && progress && (
         <Callout.Root size="1">
-          <Callout.Text>{t('settings.rotating', { done: progress.done, total: progress.total })}</Callout.Text>
+          <Callout.Text>
+            {t('settings.rotating', { done: progress.done, total: progress.total })}
+          </Callout.Text>
           <Progress value={progress.total ? (progress.done / progress.total) * 100 : 0} />
         </Callout.Root>
       )}

@@ -1,5 +1,6 @@
 import { Card, Flex, Heading, SegmentedControl, Select, Switch, Text } from '@radix-ui/themes'
 import { LANGUAGES, useT, type Language } from '../../i18n'
+import { BackupSection } from './BackupSection'
 import { SecuritySection } from './SecuritySection'
 import { useSettings, type ThemeChoice } from './store'
 
@@ -65,6 +66,7 @@ export function SettingsScreen() {
         </Flex>
       </Card>
       <SecuritySection />
+      <BackupSection />
     </Flex>
   )
 }

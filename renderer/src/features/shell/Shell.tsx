@@ -1,6 +1,7 @@
 import { useEffect, type ReactNode } from 'react'
 import { Box, Button, Flex, Heading, Kbd, Text } from '@radix-ui/themes'
 import { useT, type MessageKey } from '../../i18n'
+import { onEvent } from '../../api'
 import { attempt } from '../../lib/notify'
 import { useVault } from '../vault/store'
 import { Dashboard } from '../dashboard/Dashboard'
@@ -10,7 +11,8 @@ import { BridgeScreen } from '../bridge/BridgeScreen'
 import { ActivityScreen } from '../activity/ActivityScreen'
 import { SettingsScreen } from '../settings/SettingsScreen'
 import { ApprovalDialog } from '../bridge/ApprovalDialog'
-import { SCREENS, useShell, type Screen } from './store'
+import { ImportScreen } from '../import/ImportScreen'
+import { NAV_PARENT, SCREENS, useShell, type NavScreen, type Screen } from './store'
 
 const SCREEN_VIEWS: Record<Screen, () => ReactNode> = {
   dashboard: () => <Dashboard />,
@@ -19,6 +21,7 @@ const SCREEN_VIEWS: Record<Screen, () => ReactNode> = {
   bridge: () => <BridgeScreen />,
   activity: () => <ActivityScreen />,
   settings: () => <SettingsScreen />,
+  import: () => <ImportScreen />,
 }
 
 const isMac = navigator.platform.toLowerCase().includes('mac')
@@ -41,12 +44,24 @@ function useLockShortcut() {
   }, [])
 }
 
+/** A credential turned invalid, expired or is about to: say so wherever the user is. */
+function useAttentionToasts() {
+  useEffect(
+    () =>
+      onEvent('credentials.attention', (e) =>
+        useShell.getState().toast(e.kind === 'expiring' ? 'info' : 'error', e.message),
+      ),
+    [],
+  )
+}
+
 /** The unlocked app: sidebar navigation, a top bar with "Lock now", and the current screen. */
 export function Shell() {
   const t = useT()
   const screen = useShell((s) => s.screen)
   const go = useShell((s) => s.go)
   useLockShortcut()
+  useAttentionToasts()
   return (
     <Flex className="kb-shell">
       <Box asChild className="kb-sidebar">
@@ -60,7 +75,7 @@ export function Shell() {
                 key={s}
                 type="button"
                 className="kb-nav-item"
-                aria-current={s === screen ? 'page' : undefined}
+                aria-current={s === (NAV_PARENT[screen] ?? screen) ? 'page' : undefined}
                 onClick={() => go(s)}
                 data-testid={`nav-${s}`}
               >
@@ -96,7 +111,7 @@ export function Shell() {
   )
 }
 
-const NAV_ICONS: Record<Screen, string> = {
+const NAV_ICONS: Record<NavScreen, string> = {
   dashboard: '◧',
   credentials: '◆',
   homeassistant: '⌂',

@@ -1,7 +1,19 @@
 import { create } from 'zustand'
 
-export const SCREENS = ['dashboard', 'credentials', 'homeassistant', 'bridge', 'activity', 'settings'] as const
-export type Screen = (typeof SCREENS)[number]
+export const SCREENS = [
+  'dashboard',
+  'credentials',
+  'homeassistant',
+  'bridge',
+  'activity',
+  'settings',
+] as const
+/** The screens of the sidebar. */
+export type NavScreen = (typeof SCREENS)[number]
+/** Every screen: the sidebar's, and those reached from one of them (import, from Credentials). */
+export type Screen = NavScreen | 'import'
+/** The sidebar entry a sub-screen belongs to. */
+export const NAV_PARENT: Partial<Record<Screen, NavScreen>> = { import: 'credentials' }
 
 export interface Toast {
   id: number

@@ -39,7 +39,12 @@ async function main(): Promise<void> {
   const list = await core.invoke('credentials.list', {})
   await core.close().catch(() => {})
   process.stdout.write(
-    JSON.stringify({ acknowledged, failure, listOk: list.ok, listed: list.ok ? (list.data as unknown[]).length : 0 }) + '\n',
+    JSON.stringify({
+      acknowledged,
+      failure,
+      listOk: list.ok,
+      listed: list.ok ? (list.data as unknown[]).length : 0,
+    }) + '\n',
   )
 }
 

@@ -1,0 +1,160 @@
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Page } from '@playwright/test'
+import type { Core } from '../../electron/core/app'
+import { test, expect, openApp, type Harness } from './support/harness'
+import { go, onboard } from './support/flows'
+
+const FIXTURE = join(__dirname, '../fixtures/import-config/claude_desktop_config.json')
+const SHOTS = join(__dirname, '../../docs/screenshots')
+/** The fixture's secrets: none may reach the page, and none may stay in the rewritten file. */
+const SECRETS = [
+  'ghp_FAKEfixture0claude0desktop00000000001',
+  'xoxb-1111111111-2222222222-FAKEfixtureSlackBot',
+  'FAKEfixtureRemoteBearer0123456789abcdef',
+]
+
+/** The fixture copied into the test's temp dir (it gets rewritten), the open dialog primed with it. */
+function stageConfig(app: Harness): string {
+  const dir = join(app.dataDir, 'Claude')
+  mkdirSync(dir, { recursive: true })
+  const path = join(dir, 'claude_desktop_config.json')
+  copyFileSync(FIXTURE, path)
+  app.dialogs.willPick('open', path)
+  return path
+}
+
+/** Already in the vault: github/github, so the import's proposal clashes and suggests another name. */
+function existingGithub(core: Core) {
+  core.ctx.credentials.create(
+    {
+      service: 'github',
+      name: 'github',
+      account: null,
+      fields: {},
+      secrets: { token: 'ghp_alreadyInTheVault000000000000000000' },
+      status: 'unvalidated',
+      lastValidatedAt: null,
+      validationError: null,
+      expiresAt: null,
+      metadata: {},
+    },
+    'ui',
+  )
+}
+
+async function openPlan(page: Page) {
+  await page.getByTestId('import-config-path-choose').click()
+  await expect(page.getByTestId('import-app')).toHaveText('Claude Desktop')
+  await expect(page.getByTestId('import-secret-row')).toHaveCount(3)
+}
+
+test('import from an app: choose the file, rename, rewrite with the diff confirmed, then see everything', async ({
+  app,
+}) => {
+  test.setTimeout(60_000)
+  const { page, core, dialogs } = app
+  await onboard(page, 'keychain')
+  const config = stageConfig(app)
+  const original = readFileSync(config, 'utf8')
+
+  // Reached from the empty Credentials screen.
+  await go(page, 'credentials', 'Credentials')
+  await page.getByTestId('import-open-empty').click()
+  await expect(page.getByTestId('screen-title')).toHaveText('Import from an app')
+  existingGithub(core)
+
+  await openPlan(page)
+  expect(dialogs.asked[0]).toMatchObject({ kind: 'open', title: 'Choose an app config or .env file' })
+  await expect(page.getByTestId('import-config-path')).toHaveValue(config)
+  await expect(page.getByTestId('import-servers').getByTestId('import-server-row')).toHaveCount(4)
+  const github = page.locator(
+    '[data-testid="import-secret-row"][data-id="github:env:GITHUB_PERSONAL_ACCESS_TOKEN"]',
+  )
+  const slack = page.locator('[data-testid="import-secret-row"][data-id="slack:env:SLACK_BOT_TOKEN"]')
+  await expect(github.getByTestId('secret-masked')).toHaveText('ghp_…0001')
+  for (const s of SECRETS) expect(await page.content()).not.toContain(s)
+
+  // The clash with the vault blocks apply until resolved; the suggested name resolves it.
+  await expect(github).toContainText('There is already a GitHub credential named "github"')
+  await expect(page.getByTestId('import-config-apply')).toBeDisabled()
+  await github.getByTestId('use-suggested').click()
+  await expect(github.getByTestId('secret-name')).toHaveValue('github-2')
+  // A name with a space is refused on the spot (it is used in references).
+  await slack.getByTestId('secret-name').fill('slack bot')
+  await expect(slack.getByRole('alert')).toContainText('no spaces')
+  await slack.getByTestId('secret-name').fill('slack-bot')
+  const slackServer = page.locator('[data-testid="import-server-row"][data-id="slack"]')
+  await expect(slackServer).toContainText('SLACK_BOT_TOKEN={{credential:slack/slack-bot.token}}')
+  await expect(slackServer).toContainText('SLACK_TEAM_ID=T01234567')
+
+  // Rewrite: the diff (secrets masked) is shown before anything is confirmed.
+  await page.getByTestId('import-rewrite').click()
+  await expect(page.getByTestId('import-diff')).toContainText('"keybridge": {')
+  await expect(page.getByTestId('import-diff')).toContainText('ghp_…0001')
+  await page.getByTestId('import-config-apply').click()
+  await expect(page.getByRole('alertdialog')).toContainText('Rewrite claude_desktop_config.json?')
+  expect(readFileSync(config, 'utf8')).toBe(original)
+  await page.getByTestId('import-confirm').click()
+
+  // The result: what was created, and where the original went.
+  const result = page.getByTestId('import-result')
+  await expect(result).toContainText('Imported: 3 credentials, 4 upstream servers.')
+  await expect(result.getByTestId('result-credential')).toHaveText([
+    'github/github-2',
+    'slack/slack-bot',
+    'custom/remote-search',
+  ])
+  await expect(result.getByTestId('result-upstream')).toHaveCount(4)
+  const backupPath = (await result.getByTestId('import-backup-path').innerText()).trim()
+  expect(backupPath).toMatch(/claude_desktop_config\.json\.bak-\d{8}-\d{6}$/)
+
+  // On disk: the original kept byte for byte beside it, the new file without any secret.
+  const siblings = readdirSync(join(app.dataDir, 'Claude'))
+  expect(siblings.filter((f) => f.startsWith('claude_desktop_config.json.bak-'))).toHaveLength(1)
+  expect(readFileSync(backupPath, 'utf8')).toBe(original)
+  const rewritten = readFileSync(config, 'utf8')
+  for (const s of SECRETS) expect(rewritten).not.toContain(s)
+  expect(JSON.parse(rewritten).mcpServers.keybridge.env.AUTH).toMatch(/^Bearer kb_/)
+  expect(Object.keys(JSON.parse(rewritten).mcpServers)).toEqual(['keybridge'])
+
+  // The credentials are in the Credentials screen, sealed in the vault; the upstreams on the Bridge.
+  await page.getByTestId('import-see-credentials').click()
+  await expect(page.getByTestId('screen-title')).toHaveText('Credentials')
+  await expect(page.getByTestId('credential-row')).toHaveCount(4)
+  await expect(page.getByTestId('credential-row').filter({ hasText: 'slack-bot' })).toHaveCount(1)
+  await expect(page.getByTestId('credential-row').filter({ hasText: 'github-2' })).toHaveCount(1)
+  const stored = core.ctx.db.prepare('SELECT * FROM credentials').all()
+  for (const s of SECRETS) expect(JSON.stringify(stored)).not.toContain(s)
+  await go(page, 'bridge', 'Bridge')
+  for (const name of ['github', 'slack', 'remote-search', 'filesystem'])
+    await expect(page.getByTestId('upstream-row').filter({ hasText: name }).first()).toBeVisible()
+  await expect(page.getByTestId('upstream-row').filter({ hasText: 'github' })).toContainText(
+    '{{credential:github/github-2.token}}',
+  )
+})
+
+test('screenshots of the import screen, light and dark, for the README', async ({ kbBrowser }) => {
+  mkdirSync(SHOTS, { recursive: true })
+  const app = await openApp(kbBrowser)
+  try {
+    const { page, core } = app
+    await onboard(page, 'keychain')
+    existingGithub(core)
+    stageConfig(app)
+    await go(page, 'credentials', 'Credentials')
+    await page.getByTestId('import-open').click()
+    await openPlan(page)
+    await page.getByTestId('import-rewrite').click()
+    await expect(page.getByTestId('import-diff')).toBeVisible()
+    // The plan from its heading: what was found, the clash and its suggested name.
+    await page.getByTestId('import-plan').evaluate((el) => el.scrollIntoView({ block: 'start' }))
+    for (const theme of ['light', 'dark'] as const) {
+      await core.invoke('settings.update', { theme })
+      await expect(page.locator('#root > .radix-themes')).toHaveClass(new RegExp(`\\b${theme}\\b`))
+      await page.screenshot({ path: join(SHOTS, `import-${theme}.png`) })
+    }
+  } finally {
+    await app.close()
+  }
+})
