@@ -11,7 +11,7 @@ import type { BenchFigure } from './types'
 const SERVER = join(__dirname, '../fakes/mcp/bench-server.ts')
 const LOADGEN = join(__dirname, '../fakes/mcp/bench-load.ts')
 const TOOL = 'test.read_thing'
-const ROUNDS = 5
+const ROUNDS = 7
 const WARMUP = 200
 /** SDK Client (latency): calls per round. */
 const SDK_CALLS_1 = 1000
