@@ -18,7 +18,9 @@ const names = run(['--help'])
   .split('\n')
   .filter((l) => /^ {2}\S/.test(l) && !l.trimStart().startsWith('-'))
   .map((l) => l.trim().split(/\s{2,}/)[0])
-const sections = names.map((n) => `### keybridge ${n}\n\n\`\`\`\n${run([...n.split(' '), '--help']).trimEnd()}\n\`\`\`\n`)
+const sections = names.map(
+  (n) => `### keybridge ${n}\n\n\`\`\`\n${run([...n.split(' '), '--help']).trimEnd()}\n\`\`\`\n`,
+)
 writeFileSync(
   doc,
   `${contract}\n\n## Reference (generated)\n\nProduced by \`npm run docs:cli\` from each command's \`--help\`.\n\n\`\`\`\n${run(['--help']).trimEnd()}\n\`\`\`\n\n${sections.join('\n')}`,

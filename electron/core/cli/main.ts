@@ -3,6 +3,7 @@ import { AppError, toErrorShape } from '../../../shared/errors'
 import { createCore, type Core } from '../app'
 import { APP_VERSION } from '../version'
 import { defaultDataDir } from './data-dir'
+import { invokeAsCli } from './invoke'
 import { createProgressBar, readSecretFile } from './io'
 import { commands } from './registry'
 import { UsageError, type CliContext, type CliIO, type CommandSpec, type OptionSpec } from './spec'
@@ -206,11 +207,7 @@ export async function runCli(argv: string[], opts: RunOptions): Promise<number> 
       if (!found) throw new UsageError(`--${option} must be one of ${choices.join(', ')}`)
       return found
     },
-    async call(core, channel, input) {
-      const res = await core.invoke(channel, input, { actor: 'cli' })
-      if (!res.ok) throw new AppError(res.error.code, res.error.message)
-      return res.data as never
-    },
+    call: invokeAsCli,
     async openCore(o = {}) {
       const core = await createCore({ dataDir, runtime: 'node', env, kdf: opts.kdf })
       opened.push(core)

@@ -15,7 +15,15 @@ export function openDatabase(file: string): Db {
   try {
     db = new Database(file)
   } catch (e) {
-    throw new AppError('IO_ERROR', `The vault file could not be opened (${(e as Error).message}).`)
+    const message = (e as Error).message
+    // After `npm start` the SQLite module is built for Electron's ABI, not Node's.
+    if (/NODE_MODULE_VERSION|did not self-register|invalid ELF|wrong ELF/.test(message)) {
+      throw new AppError(
+        'IO_ERROR',
+        'The SQLite module is built for another runtime (Electron). Run "node electron/tools/ensure-native.mjs node" and try again.',
+      )
+    }
+    throw new AppError('IO_ERROR', `The vault file could not be opened (${message}).`)
   }
   db.pragma('journal_mode = WAL')
   db.pragma('synchronous = FULL')

@@ -1,22 +1,15 @@
-import { AppError } from '../../../../shared/errors'
-import type { ChannelName } from '../../../../shared/ipc'
 import {
   ClientKind,
   PermissionLevel,
-  type CreatedToken,
   type ToolInfo,
   type TokenSummary,
   type UpstreamSummary,
 } from '../../../../shared/ipc/bridge'
-import type { Core } from '../../app'
 import { getBridge } from '../../bridge/feature'
 import { UsageError, type CliContext, type CommandSpec } from '../spec'
+import { invokeAsCli } from '../invoke'
 
-async function call<T>(core: Core, channel: ChannelName, input?: unknown): Promise<T> {
-  const res = await core.invoke(channel, input, { actor: 'cli' })
-  if (!res.ok) throw new AppError(res.error.code, res.error.message)
-  return res.data as T
-}
+const call = invokeAsCli
 
 const date = (ms: number | null) => (ms === null ? '-' : new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z'))
 
@@ -116,7 +109,7 @@ export const bridgeCommands: CommandSpec[] = [
       const name = ctx.values['name'] as string | undefined
       if (!name) throw new UsageError('token create needs --name')
       const core = await ctx.openCore()
-      const created = await call<CreatedToken>(core, 'bridge.tokens.create', {
+      const created = await call(core, 'bridge.tokens.create', {
         name,
         scopes: strings(ctx.values['scope']),
         expiresInDays: parseExpiry(ctx.values['expires'] as string | undefined),
@@ -136,7 +129,7 @@ export const bridgeCommands: CommandSpec[] = [
     summary: 'client tokens: prefix and last 4, scopes, expiry, last use',
     async run(ctx) {
       const core = await ctx.openCore()
-      const tokens = await call<TokenSummary[]>(core, 'bridge.tokens.list')
+      const tokens = await call(core, 'bridge.tokens.list', undefined)
       ctx.print(tokenLines(tokens), tokens)
     },
   },
@@ -147,7 +140,7 @@ export const bridgeCommands: CommandSpec[] = [
     positionals: [1, 1],
     async run(ctx) {
       const core = await ctx.openCore()
-      const t = await call<TokenSummary>(core, 'bridge.tokens.revoke', { name: arg(ctx, 0) })
+      const t = await call(core, 'bridge.tokens.revoke', { name: arg(ctx, 0) })
       ctx.print(`Revoked "${t.name}" (${t.display}).`, t)
     },
   },
@@ -156,7 +149,7 @@ export const bridgeCommands: CommandSpec[] = [
     summary: 'bridge tools with the level they need, their permission and "ask"',
     async run(ctx) {
       const core = await ctx.openCore()
-      const tools = await call<ToolInfo[]>(core, 'bridge.tools.list')
+      const tools = await call(core, 'bridge.tools.list', undefined)
       ctx.print(toolLines(tools), tools)
     },
   },
@@ -176,7 +169,7 @@ export const bridgeCommands: CommandSpec[] = [
         throw new UsageError('--ask and --no-ask contradict each other')
       const ask = ctx.values['ask'] ? true : ctx.values['no-ask'] ? false : undefined
       const core = await ctx.openCore()
-      const t = await call<ToolInfo>(core, 'bridge.tools.set', { tool: arg(ctx, 0), level: level.data, ask })
+      const t = await call(core, 'bridge.tools.set', { tool: arg(ctx, 0), level: level.data, ask })
       ctx.print(`${t.name}: ${t.level}${t.ask ? ', ask first' : ''} (needs ${t.requiredLevel}).`, t)
     },
   },
@@ -201,7 +194,7 @@ export const bridgeCommands: CommandSpec[] = [
       }
       // The environment is sealed with the vault key, so the vault must be open.
       const core = await ctx.openCore({ unlock: true })
-      const u = await call<UpstreamSummary>(core, 'bridge.upstream.add', {
+      const u = await call(core, 'bridge.upstream.add', {
         name,
         command,
         args: strings(ctx.values['arg']),
@@ -215,7 +208,7 @@ export const bridgeCommands: CommandSpec[] = [
     summary: 'upstream MCP servers (environment values are never shown)',
     async run(ctx) {
       const core = await ctx.openCore()
-      const list = await call<UpstreamSummary[]>(core, 'bridge.upstream.list')
+      const list = await call(core, 'bridge.upstream.list', undefined)
       ctx.print(upstreamLines(list), list)
     },
   },
@@ -249,11 +242,11 @@ export const bridgeCommands: CommandSpec[] = [
       const tokenName = ctx.values['token-name'] as string | undefined
       if (!tokenName) throw new UsageError('client-config needs --token-name')
       const core = await ctx.openCore()
-      const r = await call<{ snippet: string; fileHint: string; minted: boolean; summary: TokenSummary }>(
-        core,
-        'bridge.clientConfig',
-        { client: client.data, tokenName, token: ctx.values['token'] as string | undefined },
-      )
+      const r = await call(core, 'bridge.clientConfig', {
+        client: client.data,
+        tokenName,
+        token: ctx.values['token'] as string | undefined,
+      })
       if (!ctx.json) {
         ctx.io.err(
           `${r.fileHint}.${r.minted ? ` A fresh token was minted for "${r.summary.name}"; any older value of it stops working.` : ''}`,

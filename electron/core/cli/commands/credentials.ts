@@ -1,7 +1,6 @@
-import { AppError } from '../../../../shared/errors'
 import { credentialRef, type CredentialSummary } from '../../../../shared/models/credential'
-import type { Core } from '../../app'
 import { UsageError, type CommandSpec } from '../spec'
+import { invokeAsCli } from '../invoke'
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString())
 
@@ -31,11 +30,7 @@ function table(rows: string[][]): string {
     .join('\n')
 }
 
-async function invoke<T>(core: Core, channel: string, input: unknown): Promise<T> {
-  const res = await core.invoke(channel, input, { actor: 'cli' })
-  if (!res.ok) throw new AppError(res.error.code, res.error.message)
-  return res.data as T
-}
+const invoke = invokeAsCli
 
 export const credentialsCommands: CommandSpec[] = [
   {
@@ -71,7 +66,7 @@ export const credentialsCommands: CommandSpec[] = [
     async run(ctx) {
       const core = await ctx.openCore({ unlock: true })
       const c = core.ctx.credentials.findByRef(ctx.positionals[0])
-      const after = await invoke<CredentialSummary>(core, 'credentials.setPrimary', { id: c.id })
+      const after = await invoke(core, 'credentials.setPrimary', { id: c.id })
       ctx.print(`${credentialRef(after)} is now the primary ${after.service} account.`, listed(after))
     },
   },
@@ -93,7 +88,7 @@ export const credentialsCommands: CommandSpec[] = [
         }
         field = c.secretFields[0]
       }
-      const r = await invoke<{ field: string; value: string }>(core, 'credentials.reveal', {
+      const r = await invoke(core, 'credentials.reveal', {
         id: c.id,
         field,
       })
@@ -108,13 +103,9 @@ export const credentialsCommands: CommandSpec[] = [
     async run(ctx) {
       const core = await ctx.openCore({ unlock: true })
       const c = core.ctx.credentials.findByRef(ctx.positionals[0])
-      const r = await invoke<{ deleted: string; promoted: CredentialSummary | null }>(
-        core,
-        'credentials.delete',
-        {
-          id: c.id,
-        },
-      )
+      const r = await invoke(core, 'credentials.delete', {
+        id: c.id,
+      })
       const promoted = r.promoted
         ? ` ${credentialRef(r.promoted)} is now the primary ${c.service} account.`
         : ''

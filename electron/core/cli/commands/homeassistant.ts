@@ -1,19 +1,12 @@
 import { AppError } from '../../../../shared/errors'
-import type { ChannelInput, ChannelName, ChannelOutput } from '../../../../shared/ipc'
+import type { ChannelOutput } from '../../../../shared/ipc'
 import type { HaInstance, HaProbeResult } from '../../../../shared/ipc/homeassistant'
 import type { Core } from '../../app'
 import { readSecretFile } from '../io'
 import { UsageError, type CliContext, type CommandSpec } from '../spec'
+import { invokeAsCli } from '../invoke'
 
-async function invoke<C extends ChannelName>(
-  core: Core,
-  channel: C,
-  input: ChannelInput<C>,
-): Promise<ChannelOutput<C>> {
-  const res = await core.invoke(channel, input, { actor: 'cli' })
-  if (!res.ok) throw new AppError(res.error.code, res.error.message)
-  return res.data as ChannelOutput<C>
-}
+const invoke = invokeAsCli
 
 async function byName(core: Core, name: string): Promise<HaInstance> {
   const all = await invoke(core, 'homeassistant.list', undefined)

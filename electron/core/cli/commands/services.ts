@@ -1,16 +1,10 @@
-import { AppError } from '../../../../shared/errors'
-import type { ChannelName } from '../../../../shared/ipc'
-import { credentialRef, type CredentialSummary } from '../../../../shared/models/credential'
+import { credentialRef } from '../../../../shared/models/credential'
 import type { ValidationResult } from '../../../../shared/models/service'
-import type { Core } from '../../app'
 import { getServiceDescriptor, listServiceDescriptors } from '../../providers/catalog'
 import { UsageError, type CliContext, type CommandSpec } from '../spec'
+import { invokeAsCli } from '../invoke'
 
-async function call<T>(core: Core, channel: ChannelName, input: unknown): Promise<T> {
-  const res = await core.invoke(channel, input, { actor: 'cli' })
-  if (!res.ok) throw new AppError(res.error.code, res.error.message)
-  return res.data as T
-}
+const call = invokeAsCli
 
 /** `--field key=value` pairs; an empty secret value is asked for on the terminal (no echo). */
 async function fieldValues(ctx: CliContext, service: string): Promise<Record<string, string>> {
@@ -72,11 +66,12 @@ export const servicesCommands: CommandSpec[] = [
       if (!service || !name) throw new UsageError('credential add needs --service and --name')
       const fields = await fieldValues(ctx, service)
       const core = await ctx.openCore({ unlock: true })
-      const saved = await call<{ credential: CredentialSummary; validation: ValidationResult | null }>(
-        core,
-        'credentials.create',
-        { service, name, fields, validate: !ctx.values['no-validate'] },
-      )
+      const saved = await call(core, 'credentials.create', {
+        service,
+        name,
+        fields,
+        validate: !ctx.values['no-validate'],
+      })
       const c = saved.credential
       ctx.print(
         `Saved ${credentialRef(c)}${c.account ? ` (${c.account})` : ''}, status ${c.status}.` +
@@ -96,10 +91,8 @@ export const servicesCommands: CommandSpec[] = [
       const all = Boolean(ctx.values['all'])
       if (Boolean(ref) === all) throw new UsageError('give either <service/name> or --all')
       const core = await ctx.openCore({ unlock: true })
-      const input = all ? { all: true } : { id: core.ctx.credentials.findByRef(ref!).id }
-      const { results } = await call<{
-        results: { id: string; ref: string; status: string; validation: ValidationResult }[]
-      }>(core, 'credentials.revalidate', input)
+      const input = all ? { all: true as const } : { id: core.ctx.credentials.findByRef(ref!).id }
+      const { results } = await call(core, 'credentials.revalidate', input)
       ctx.print(
         results.length
           ? results.map((r) => validationLine(r.ref, r.status, r.validation)).join('\n')
