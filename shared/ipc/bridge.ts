@@ -217,4 +217,6 @@ export const bridgeEvents = {
   }),
   'bridge.activity': ActivityEntry,
   'bridge.toolsChanged': z.object({ at: z.number() }),
+  /** A batch of tool-call audit rows is committed: views built on the audit log can reload now. */
+  'bridge.callsRecorded': z.object({ count: z.number().int() }),
 } satisfies Record<string, z.ZodType>

@@ -15,6 +15,8 @@ export class AuditWriter {
     private readonly audit: AuditLog,
     private readonly onFlush: () => void = () => {},
     private readonly delayMs = 200,
+    /** After the batch is committed (not inside the transaction): readers of the audit log see it. */
+    private readonly onCommitted: (count: number) => void = () => {},
   ) {}
 
   push(r: AuditRecord): void {
@@ -37,6 +39,7 @@ export class AuditWriter {
         for (const r of batch) this.audit.record(r)
         this.onFlush()
       })()
+      if (batch.length > 0) this.onCommitted(batch.length)
     } catch (e) {
       console.error(`[keybridge] bridge audit write failed: ${(e as Error)?.name ?? 'error'}`)
     }

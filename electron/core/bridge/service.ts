@@ -67,7 +67,13 @@ export class BridgeService {
     this.tokens = new TokenStore(ctx.db, ctx.clock)
     this.permissions = new PermissionStore(ctx.db, ctx.clock)
     this.limiter = new RateLimiter(this.config().rateLimitPerMinute, () => ctx.clock.now())
-    this.auditWriter = new AuditWriter(ctx.db, ctx.audit, () => this.tokens.flushUse())
+    this.auditWriter = new AuditWriter(
+      ctx.db,
+      ctx.audit,
+      () => this.tokens.flushUse(),
+      undefined,
+      (count) => ctx.events.emit('bridge.callsRecorded', { count }),
+    )
     this.ha = new HaInstanceStore(ctx)
     this.upstreams = new UpstreamManager(
       new UpstreamStore(ctx.db, ctx.keyring, ctx.clock),

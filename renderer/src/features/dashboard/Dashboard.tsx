@@ -34,7 +34,8 @@ export function Dashboard() {
     const offs = [
       onEvent('credentials.changed', load),
       onEvent('bridge.statusChanged', (bridge) => useDashboard.setState({ bridge })),
-      onEvent('bridge.activity', load),
+      // Not bridge.activity: that fires before the call's audit row is committed (rows are batched).
+      onEvent('bridge.callsRecorded', load),
     ]
     return () => offs.forEach((off) => off())
   }, [])
