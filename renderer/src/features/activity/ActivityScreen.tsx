@@ -1,7 +1,7 @@
 import { useEffect } from 'react'
 import { Badge, Button, Callout, Code, Flex, Select, Spinner, Table, Text, TextField } from '@radix-ui/themes'
 import { AuditActor, AuditOutcome } from '../../../../shared/models/audit'
-import { call } from '../../api'
+import { call, onEvent } from '../../api'
 import { useLanguage, useT } from '../../i18n'
 import { downloadText } from '../../lib/download'
 import { dateTime } from '../../lib/format'
@@ -16,7 +16,11 @@ export function ActivityScreen() {
   const t = useT()
   const lang = useLanguage()
   const { filter, page, data, loading, loadError, setFilter, setPage } = useActivity()
-  useEffect(() => void useActivity.getState().load(), [])
+  useEffect(() => {
+    void useActivity.getState().load()
+    // Bridge calls are audited in batches: reload the page once a batch is committed.
+    return onEvent('bridge.callsRecorded', () => void useActivity.getState().load())
+  }, [])
 
   async function exportAs(format: 'csv' | 'json') {
     const r = await attempt(() => call('audit.export', { ...toQuery(filter), format }))

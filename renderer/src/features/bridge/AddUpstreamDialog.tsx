@@ -1,21 +1,12 @@
 import { useEffect, useState, type FormEvent } from 'react'
-import {
-  Button,
-  Callout,
-  Dialog,
-  Flex,
-  IconButton,
-  Select,
-  Text,
-  TextArea,
-  TextField,
-} from '@radix-ui/themes'
+import { Button, Dialog, Flex, IconButton, Select, Text, TextArea, TextField } from '@radix-ui/themes'
 import { credentialRef } from '../../../../shared/models/credential'
 import { useT } from '../../i18n'
 import { describeError, notifySuccess } from '../../lib/notify'
 import { useCredentials } from '../credentials/store'
 import { call } from '../../api'
 import { useBridge } from './store'
+import { Field, ErrorCallout } from '../../components/Field'
 
 interface EnvRow {
   key: string
@@ -78,39 +69,30 @@ export function AddUpstreamDialog({ onClose }: { onClose(): void }) {
         </Dialog.Description>
         <form onSubmit={(e) => void submit(e)}>
           <Flex direction="column" gap="3" mt="3">
-            <label>
-              <Text as="div" size="2" weight="bold" mb="1">
-                {t('upstream.name')}
-              </Text>
+            <Field label={t('upstream.name')}>
               <TextField.Root
                 value={name}
                 placeholder="github"
                 onChange={(e) => setName(e.target.value)}
                 data-testid="upstream-name"
               />
-            </label>
-            <label>
-              <Text as="div" size="2" weight="bold" mb="1">
-                {t('upstream.command')}
-              </Text>
+            </Field>
+            <Field label={t('upstream.command')}>
               <TextField.Root
                 value={command}
                 placeholder="npx"
                 onChange={(e) => setCommand(e.target.value)}
                 data-testid="upstream-command"
               />
-            </label>
-            <label>
-              <Text as="div" size="2" weight="bold" mb="1">
-                {t('upstream.args')}
-              </Text>
+            </Field>
+            <Field label={t('upstream.args')}>
               <TextArea
                 value={args}
                 rows={3}
                 onChange={(e) => setArgs(e.target.value)}
                 data-testid="upstream-args"
               />
-            </label>
+            </Field>
             <Text size="2" weight="bold">
               {t('upstream.env')}
             </Text>
@@ -179,11 +161,7 @@ export function AddUpstreamDialog({ onClose }: { onClose(): void }) {
                 + {t('upstream.addEnv')}
               </Button>
             </Flex>
-            {error && (
-              <Callout.Root color="red" role="alert">
-                <Callout.Text>{error}</Callout.Text>
-              </Callout.Root>
-            )}
+            <ErrorCallout error={error} />
             <Flex justify="end" gap="3">
               <Dialog.Close>
                 <Button type="button" variant="soft" color="gray">

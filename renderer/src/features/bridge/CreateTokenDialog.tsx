@@ -7,6 +7,7 @@ import { useT } from '../../i18n'
 import { copyText } from '../../lib/clipboard'
 import { describeError, notifyError, notifySuccess } from '../../lib/notify'
 import { useBridge } from './store'
+import { Field, ErrorCallout } from '../../components/Field'
 
 type Snippet = ChannelOutput<'bridge.clientConfig'>
 type Kind = Snippet['client']
@@ -72,10 +73,7 @@ export function CreateTokenDialog({ onClose }: { onClose(): void }) {
               {t('tokens.createHelp')}
             </Dialog.Description>
             <Flex direction="column" gap="3" mt="3">
-              <label>
-                <Text as="div" size="2" weight="bold" mb="1">
-                  {t('tokens.name')}
-                </Text>
+              <Field label={t('tokens.name')}>
                 <TextField.Root
                   value={name}
                   placeholder="LM Studio"
@@ -83,7 +81,7 @@ export function CreateTokenDialog({ onClose }: { onClose(): void }) {
                   data-testid="token-name"
                   autoFocus
                 />
-              </label>
+              </Field>
               <Flex align="center" gap="3">
                 <Text size="2" id="expiry-label">
                   {t('tokens.expires')}
@@ -99,11 +97,7 @@ export function CreateTokenDialog({ onClose }: { onClose(): void }) {
                   </Select.Content>
                 </Select.Root>
               </Flex>
-              {error && (
-                <Callout.Root color="red" role="alert">
-                  <Callout.Text>{error}</Callout.Text>
-                </Callout.Root>
-              )}
+              <ErrorCallout error={error} />
               <Flex justify="end" gap="3">
                 <Dialog.Close>
                   <Button type="button" variant="soft" color="gray">

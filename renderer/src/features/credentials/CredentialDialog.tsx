@@ -5,6 +5,7 @@ import { useT } from '../../i18n'
 import { describeError, notifySuccess } from '../../lib/notify'
 import { OAuthConnect } from './OAuthConnect'
 import { useCredentials, type Credential, type Service, type Validation } from './store'
+import { Field } from '../../components/Field'
 
 const TEST_DELAY_MS = 700
 
@@ -102,10 +103,7 @@ export function CredentialDialog(props: { service?: string; credential?: Credent
         </Dialog.Description>
         <form onSubmit={(e) => void save(e)}>
           <Flex direction="column" gap="3" mt="3">
-            <label>
-              <Text as="div" size="2" weight="bold" mb="1">
-                {t('credentials.col.service')}
-              </Text>
+            <Field label={t('credentials.col.service')}>
               <Select.Root
                 value={serviceId || undefined}
                 disabled={!!editing}
@@ -128,20 +126,17 @@ export function CredentialDialog(props: { service?: string; credential?: Credent
                   ))}
                 </Select.Content>
               </Select.Root>
-            </label>
+            </Field>
             {service && (
               <>
-                <label>
-                  <Text as="div" size="2" weight="bold" mb="1">
-                    {t('credentials.accountName')}
-                  </Text>
+                <Field label={t('credentials.accountName')}>
                   <TextField.Root
                     value={name}
                     placeholder={t('credentials.accountNamePlaceholder')}
                     onChange={(e) => setName(e.target.value)}
                     data-testid="credential-name"
                   />
-                </label>
+                </Field>
                 {service.fields.map((f) => (
                   <label key={f.key}>
                     <Text as="div" size="2" weight="bold" mb="1">

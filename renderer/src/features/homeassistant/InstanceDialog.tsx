@@ -1,11 +1,12 @@
 import { useState, type FormEvent } from 'react'
-import { Button, Callout, Dialog, Flex, Spinner, Text, TextField } from '@radix-ui/themes'
+import { Button, Callout, Dialog, Flex, Spinner, TextField } from '@radix-ui/themes'
 import { call } from '../../api'
 import { useT } from '../../i18n'
 import { describeError, notifySuccess } from '../../lib/notify'
 import { DomainPicker } from './DomainPicker'
 import { ProbeSummary } from './ProbeSummary'
 import { useHomeAssistant, type HaInstance, type HaProbe } from './store'
+import { Field } from '../../components/Field'
 
 /** Add or edit an instance; "Test connection" probes before anything is saved. */
 export function InstanceDialog(props: { instance: HaInstance | null; onClose(): void }) {
@@ -68,27 +69,18 @@ export function InstanceDialog(props: { instance: HaInstance | null; onClose(): 
         </Dialog.Description>
         <form onSubmit={(e) => void save(e)}>
           <Flex direction="column" gap="3" mt="3">
-            <label>
-              <Text as="div" size="2" weight="bold" mb="1">
-                {t('ha.name')}
-              </Text>
+            <Field label={t('ha.name')}>
               <TextField.Root value={name} onChange={(e) => setName(e.target.value)} data-testid="ha-name" />
-            </label>
-            <label>
-              <Text as="div" size="2" weight="bold" mb="1">
-                {t('ha.url')}
-              </Text>
+            </Field>
+            <Field label={t('ha.url')}>
               <TextField.Root
                 value={url}
                 placeholder="http://homeassistant.local:8123"
                 onChange={(e) => setUrl(e.target.value)}
                 data-testid="ha-url"
               />
-            </label>
-            <label>
-              <Text as="div" size="2" weight="bold" mb="1">
-                {t('ha.token')}
-              </Text>
+            </Field>
+            <Field label={t('ha.token')}>
               <TextField.Root
                 type="password"
                 value={token}
@@ -97,7 +89,7 @@ export function InstanceDialog(props: { instance: HaInstance | null; onClose(): 
                 data-testid="ha-token"
                 autoComplete="off"
               />
-            </label>
+            </Field>
             <Flex align="center" gap="3">
               <Button
                 type="button"

@@ -1,11 +1,12 @@
 import { useState, type FormEvent } from 'react'
-import { Button, Callout, Card, Flex, Heading, RadioCards, Text, TextField } from '@radix-ui/themes'
+import { Button, Card, Flex, Heading, RadioCards, Text, TextField } from '@radix-ui/themes'
 import type { VaultMode } from '../../../../shared/ipc/vault'
 import { useT } from '../../i18n'
 import { describeError } from '../../lib/notify'
 import { LanguageThemeBar } from '../settings/LanguageThemeBar'
 import { AutoLockSelect, type AutoLock } from './AutoLockSelect'
 import { useVault, type VaultStatus } from './store'
+import { ErrorCallout } from '../../components/Field'
 
 export const MIN_PASSWORD = 8
 
@@ -137,11 +138,7 @@ export function Onboarding({ status }: { status: VaultStatus }) {
               <AutoLockSelect id="onboarding-autolock" value={autoLock} onChange={setAutoLock} />
             </Flex>
 
-            {error && (
-              <Callout.Root color="red" role="alert">
-                <Callout.Text>{error}</Callout.Text>
-              </Callout.Root>
-            )}
+            <ErrorCallout error={error} />
             <Button type="submit" size="3" loading={busy} data-testid="create-vault">
               {t('onboarding.create')}
             </Button>
