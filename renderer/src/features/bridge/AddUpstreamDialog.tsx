@@ -6,7 +6,7 @@ import { describeError, notifySuccess } from '../../lib/notify'
 import { useCredentials } from '../credentials/store'
 import { call } from '../../api'
 import { useBridge } from './store'
-import { Field, ErrorCallout } from '../../components/Field'
+import { DialogFooter, ErrorCallout, Field } from '../../components/Field'
 
 interface EnvRow {
   key: string
@@ -162,16 +162,11 @@ export function AddUpstreamDialog({ onClose }: { onClose(): void }) {
               </Button>
             </Flex>
             <ErrorCallout error={error} />
-            <Flex justify="end" gap="3">
-              <Dialog.Close>
-                <Button type="button" variant="soft" color="gray">
-                  {t('common.cancel')}
-                </Button>
-              </Dialog.Close>
+            <DialogFooter>
               <Button type="submit" loading={busy} data-testid="upstream-submit">
                 {t('common.add')}
               </Button>
-            </Flex>
+            </DialogFooter>
           </Flex>
         </form>
       </Dialog.Content>

@@ -7,7 +7,7 @@ import { useT } from '../../i18n'
 import { copyText } from '../../lib/clipboard'
 import { describeError, notifyError, notifySuccess } from '../../lib/notify'
 import { useBridge } from './store'
-import { Field, ErrorCallout } from '../../components/Field'
+import { DialogFooter, ErrorCallout, Field } from '../../components/Field'
 
 type Snippet = ChannelOutput<'bridge.clientConfig'>
 type Kind = Snippet['client']
@@ -98,16 +98,11 @@ export function CreateTokenDialog({ onClose }: { onClose(): void }) {
                 </Select.Root>
               </Flex>
               <ErrorCallout error={error} />
-              <Flex justify="end" gap="3">
-                <Dialog.Close>
-                  <Button type="button" variant="soft" color="gray">
-                    {t('common.cancel')}
-                  </Button>
-                </Dialog.Close>
+              <DialogFooter>
                 <Button type="submit" loading={busy} data-testid="token-submit">
                   {t('tokens.create')}
                 </Button>
-              </Flex>
+              </DialogFooter>
             </Flex>
           </form>
         ) : (

@@ -5,7 +5,7 @@ import { useT } from '../../i18n'
 import { describeError, notifySuccess } from '../../lib/notify'
 import { OAuthConnect } from './OAuthConnect'
 import { useCredentials, type Credential, type Service, type Validation } from './store'
-import { Field } from '../../components/Field'
+import { DialogFooter, ErrorCallout, Field } from '../../components/Field'
 
 const TEST_DELAY_MS = 700
 
@@ -178,17 +178,8 @@ export function CredentialDialog(props: { service?: string; credential?: Credent
                 <ValidationLine busy={check.busy} result={check.result} />
               </>
             )}
-            {error && (
-              <Callout.Root color="red" role="alert" data-testid="credential-error">
-                <Callout.Text>{error}</Callout.Text>
-              </Callout.Root>
-            )}
-            <Flex gap="3" justify="end" mt="2">
-              <Dialog.Close>
-                <Button type="button" variant="soft" color="gray">
-                  {t('common.cancel')}
-                </Button>
-              </Dialog.Close>
+            <ErrorCallout error={error} testId="credential-error" />
+            <DialogFooter>
               {canForce && (
                 <Button
                   type="button"
@@ -210,7 +201,7 @@ export function CredentialDialog(props: { service?: string; credential?: Credent
                   {t('common.save')}
                 </Button>
               )}
-            </Flex>
+            </DialogFooter>
           </Flex>
         </form>
       </Dialog.Content>

@@ -1,12 +1,12 @@
 import { useState, type FormEvent } from 'react'
-import { Button, Callout, Dialog, Flex, Spinner, TextField } from '@radix-ui/themes'
+import { Button, Dialog, Flex, Spinner, TextField } from '@radix-ui/themes'
 import { call } from '../../api'
 import { useT } from '../../i18n'
 import { describeError, notifySuccess } from '../../lib/notify'
 import { DomainPicker } from './DomainPicker'
 import { ProbeSummary } from './ProbeSummary'
 import { useHomeAssistant, type HaInstance, type HaProbe } from './store'
-import { Field } from '../../components/Field'
+import { DialogFooter, ErrorCallout, Field } from '../../components/Field'
 
 /** Add or edit an instance; "Test connection" probes before anything is saved. */
 export function InstanceDialog(props: { instance: HaInstance | null; onClose(): void }) {
@@ -104,17 +104,8 @@ export function InstanceDialog(props: { instance: HaInstance | null; onClose(): 
             </Flex>
             {probe && <ProbeSummary probe={probe} />}
             {editing && <DomainPicker instanceId={editing.id} value={domains} onChange={setDomains} />}
-            {error && (
-              <Callout.Root color="red" role="alert" data-testid="ha-error">
-                <Callout.Text>{error}</Callout.Text>
-              </Callout.Root>
-            )}
-            <Flex gap="3" justify="end" mt="2">
-              <Dialog.Close>
-                <Button type="button" variant="soft" color="gray">
-                  {t('common.cancel')}
-                </Button>
-              </Dialog.Close>
+            <ErrorCallout error={error} testId="ha-error" />
+            <DialogFooter>
               {error && (
                 <Button type="button" variant="soft" color="amber" onClick={(e) => void save(e, false)}>
                   {t('common.saveAnyway')}
@@ -123,7 +114,7 @@ export function InstanceDialog(props: { instance: HaInstance | null; onClose(): 
               <Button type="submit" loading={saving} data-testid="ha-save">
                 {t('common.save')}
               </Button>
-            </Flex>
+            </DialogFooter>
           </Flex>
         </form>
       </Dialog.Content>

@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react'
-import { Button, Callout, Card, Flex, Heading, Separator, Text, TextField } from '@radix-ui/themes'
+import { Button, Card, Flex, Heading, Separator, Text, TextField } from '@radix-ui/themes'
 import { useT } from '../../i18n'
 import { describeError } from '../../lib/notify'
 import { LanguageThemeBar } from '../settings/LanguageThemeBar'
 import { useVault, type VaultStatus } from './store'
+import { ErrorCallout } from '../../components/Field'
 
 /** Unlock with the master password, or with the OS keychain when it holds a keyslot. */
 export function LockScreen({ status }: { status: VaultStatus }) {
@@ -77,11 +78,7 @@ export function LockScreen({ status }: { status: VaultStatus }) {
               {t('lock.withKeychain', { keychain: status.osKeychain.label })}
             </Button>
           )}
-          {error && (
-            <Callout.Root color="red" role="alert" data-testid="unlock-error">
-              <Callout.Text>{error}</Callout.Text>
-            </Callout.Root>
-          )}
+          <ErrorCallout error={error} testId="unlock-error" />
         </Flex>
       </Card>
     </Flex>
