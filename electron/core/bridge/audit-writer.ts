@@ -17,6 +17,8 @@ export class AuditWriter {
     private readonly delayMs = 200,
     /** After the batch is committed (not inside the transaction): readers of the audit log see it. */
     private readonly onCommitted: (count: number) => void = () => {},
+    /** A failed batch (the rows are lost; the bridge keeps serving). */
+    private readonly onError: (e: unknown, rows: number) => void = () => {},
   ) {}
 
   push(r: AuditRecord): void {
@@ -41,7 +43,7 @@ export class AuditWriter {
       })()
       if (batch.length > 0) this.onCommitted(batch.length)
     } catch (e) {
-      console.error(`[keybridge] bridge audit write failed: ${(e as Error)?.name ?? 'error'}`)
+      this.onError(e, batch.length)
     }
   }
 }

@@ -1,8 +1,10 @@
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js'
+import type { Logger } from 'pino'
 import { isAppError } from '../../../shared/errors'
 import type { ActivityEntry, RequiredLevel } from '../../../shared/ipc/bridge'
 import type { ApprovalQueue } from './approvals'
 import type { AuditWriter } from './audit-writer'
+import type { BridgeMetrics, DenyReason } from './metrics'
 import { levelAllows, requiredLevel, type PermissionStore } from './permissions'
 import type { Redactor } from './redact'
 import type { ToolRegistry } from './registry'
@@ -24,6 +26,8 @@ export interface PipelineDeps {
   activity(e: ActivityEntry): void
   /** Told about approval requests (desktop notification). */
   notifyApproval?(client: string, tool: string): void
+  metrics?: Pick<BridgeMetrics, 'call' | 'deny'>
+  log?: Logger
 }
 
 /** What a client may see in tools/list: the tool is on, its level is allowed and the token's scope covers it. */
@@ -54,8 +58,17 @@ export async function callTool(
 ): Promise<CallToolResult> {
   const started = performance.now()
   const args = rawArgs ?? {}
-  const finish = (outcome: 'ok' | 'denied' | 'error', reason: string | null, required?: RequiredLevel) => {
+  let source = 'unknown'
+  const finish = (
+    outcome: 'ok' | 'denied' | 'error',
+    reason: string | null,
+    required?: RequiredLevel,
+    denial?: DenyReason,
+  ) => {
     const durationMs = Math.round((performance.now() - started) * 100) / 100
+    deps.metrics?.call(name, source, identity.name, outcome, durationMs)
+    if (denial) deps.metrics?.deny(name, identity.name, denial)
+    deps.log?.debug({ tool: name, source, client: identity.name, outcome, durationMs, denial }, 'tool call')
     deps.audit.push({
       actor: 'bridge',
       actorName: identity.name,
@@ -77,31 +90,32 @@ export async function callTool(
   const found = deps.registry.get(name)
   const tool = found instanceof Promise ? await found : found
   if (!tool) {
-    finish('denied', 'unknown tool')
+    finish('denied', 'unknown tool', undefined, 'unknown_tool')
     throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name.slice(0, 128)}`)
   }
+  source = tool.source
   const required = requiredLevel(tool.annotations)
   if (!scopeAllows(identity.scopes, name)) {
     const reason = `the client token "${identity.name}" is limited to ${identity.scopes.join(', ')} and does not cover ${name}.`
-    finish('denied', reason, required)
+    finish('denied', reason, required, 'scope')
     return denied(reason)
   }
   const perm = deps.permissions.get(name, required)
   if (perm.level === 'off') {
     const reason = `${name} is turned off in Keybridge.`
-    finish('denied', reason, required)
+    finish('denied', reason, required, 'off')
     return denied(reason)
   }
   if (!levelAllows(perm.level, required)) {
     const reason = `${name} needs ${required} permission and Keybridge allows it only ${perm.level}.`
-    finish('denied', reason, required)
+    finish('denied', reason, required, 'level')
     return denied(reason)
   }
   if (perm.ask) {
     const mode = deps.approvalMode()
     if (mode === 'deny') {
       const reason = `${name} needs the user's approval, and this bridge runs headless without --approve-all.`
-      finish('denied', reason, required)
+      finish('denied', reason, required, 'headless')
       return denied(reason)
     }
     if (mode === 'ask') {
@@ -116,7 +130,7 @@ export async function callTool(
           outcome === 'deny'
             ? 'the user denied it.'
             : `nobody approved it within ${deps.approvalTimeoutSeconds()} seconds.`
-        finish('denied', reason, required)
+        finish('denied', reason, required, outcome === 'deny' ? 'user_denied' : 'approval_timeout')
         return denied(reason)
       }
     }
@@ -125,13 +139,15 @@ export async function callTool(
   try {
     const result = await tool.call(args, { clientName: identity.name, signal })
     const clean = deps.redactor.value(result) as CallToolResult
+    if (clean.isError) deps.log?.info({ tool: name, source, client: identity.name }, 'the tool reported an error')
     finish(clean.isError ? 'error' : 'ok', clean.isError ? 'the tool reported an error' : null, required)
     return clean
   } catch (e) {
-    const message =
-      isAppError(e) || e instanceof McpError
-        ? deps.redactor.text(e.message)
-        : 'The tool failed inside Keybridge.'
+    const known = isAppError(e) || e instanceof McpError
+    const message = known ? deps.redactor.text(e.message) : 'The tool failed inside Keybridge.'
+    // The log gets the stack and code (scrubbed of stored secrets when written); the client only the message.
+    const code = isAppError(e) ? e.code : e instanceof McpError ? `MCP_${e.code}` : 'INTERNAL'
+    deps.log?.[known ? 'warn' : 'error']({ err: e, code, tool: name, source, client: identity.name }, 'tool call failed')
     finish('error', message, required)
     return { content: [{ type: 'text', text: message }], isError: true }
   }

@@ -32,11 +32,24 @@ interface Session {
   lastSeen: number
 }
 
+/** A POST refused before the SDK sees it (quotas): the status, headers and JSON body to answer. */
+export interface Refusal {
+  status: number
+  headers: Record<string, string>
+  body: unknown
+}
+
 export interface HttpDeps {
   version: string
   verify(token: string | undefined): TokenCheck
   rateLimiter: RateLimiter
   newServer(): Server
+  /** Admission of the JSON-RPC messages of one POST body (quotas); null lets them through. */
+  admit?(identity: TokenIdentity, message: unknown): Refusal | null
+  /** `/metrics`: the Prometheus exposition (absent: 404). */
+  metrics?(): Promise<{ text: string; contentType: string }>
+  /** Told about requests refused before MCP (metrics). */
+  refused?(reason: 'missing' | 'invalid' | 'expired' | 'revoked' | 'scope' | 'rate_limited', token?: string): void
 }
 
 const AUTH_REASON: Record<Exclude<TokenCheck, { ok: true }>['reason'], string> = {
@@ -156,22 +169,14 @@ export class BridgeHttpServer {
       }
       return sendJson(res, 200, { status: 'ok', version: this.deps.version })
     }
+    if (path === '/metrics' && this.deps.metrics) return this.handleMetrics(req, res)
     if (path !== '/mcp') return sendJson(res, 404, { error: 'Not found. The MCP endpoint is /mcp.' })
 
-    const check = this.deps.verify(bearerToken(req))
-    if (!check.ok) {
-      const challenge =
-        check.reason === 'missing'
-          ? 'Bearer realm="keybridge"'
-          : `Bearer realm="keybridge", error="invalid_token", error_description="${AUTH_REASON[check.reason]}"`
-      req.resume()
-      return sendJsonRpcError(res, 401, -32001, `Unauthorized: ${AUTH_REASON[check.reason]}`, {
-        'WWW-Authenticate': challenge,
-      })
-    }
-    const identity = check.identity
+    const identity = this.authenticate(req, res)
+    if (!identity) return
     const limit = this.deps.rateLimiter.take(identity.id)
     if (!limit.ok) {
+      this.deps.refused?.('rate_limited', identity.name)
       req.resume()
       return sendJsonRpcError(
         res,
@@ -203,6 +208,50 @@ export class BridgeHttpServer {
     res.writeHead(405, { Allow: 'GET, POST, DELETE' }).end()
   }
 
+  /** The request's client token, or a 401 with its WWW-Authenticate challenge (then undefined). */
+  private authenticate(req: IncomingMessage, res: ServerResponse): TokenIdentity | undefined {
+    const check = this.deps.verify(bearerToken(req))
+    if (check.ok) return check.identity
+    this.deps.refused?.(check.reason)
+    const challenge =
+      check.reason === 'missing'
+        ? 'Bearer realm="keybridge"'
+        : `Bearer realm="keybridge", error="invalid_token", error_description="${AUTH_REASON[check.reason]}"`
+    req.resume()
+    sendJsonRpcError(res, 401, -32001, `Unauthorized: ${AUTH_REASON[check.reason]}`, {
+      'WWW-Authenticate': challenge,
+    })
+    return undefined
+  }
+
+  /** `GET /metrics`: Prometheus text, for a client token whose scopes name `metrics`. */
+  private async handleMetrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      req.resume()
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end()
+      return
+    }
+    const identity = this.authenticate(req, res)
+    if (!identity) return
+    if (!identity.scopes.includes('metrics')) {
+      this.deps.refused?.('scope', identity.name)
+      return sendJsonRpcError(
+        res,
+        403,
+        -32001,
+        `Forbidden: the client token "${identity.name}" does not have the "metrics" scope.`,
+        { 'WWW-Authenticate': 'Bearer realm="keybridge", error="insufficient_scope", scope="metrics"' },
+      )
+    }
+    const { text, contentType } = await this.deps.metrics!()
+    res.writeHead(200, {
+      'Content-Type': contentType,
+      'Content-Length': Buffer.byteLength(text),
+      'Cache-Control': 'no-store',
+    })
+    res.end(req.method === 'HEAD' ? undefined : text)
+  }
+
   private async handlePost(
     req: IncomingMessage,
     res: ServerResponse,
@@ -228,6 +277,18 @@ export class BridgeHttpServer {
       message = JSON.parse(body.text)
     } catch {
       return sendJsonRpcError(res, 400, -32700, 'Parse error: Invalid JSON')
+    }
+    // Quotas are counted per JSON-RPC message here, before the SDK sees the body.
+    const refusal = this.deps.admit?.(identity, message)
+    if (refusal) {
+      const text = JSON.stringify(refusal.body)
+      res.writeHead(refusal.status, {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(text),
+        ...refusal.headers,
+      })
+      res.end(text)
+      return
     }
     if (req.headers['mcp-session-id'] !== undefined) {
       const session = this.sessionFor(req, res, identity)

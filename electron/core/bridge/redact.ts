@@ -25,8 +25,9 @@ export class Redactor {
     for (const v of this.load()) {
       if (typeof v !== 'string' || v.length < 6) continue
       set.add(v)
-      // A secret may travel base64-encoded (Basic auth) or URL-encoded.
+      // A secret may travel base64-encoded (Basic auth) or URL-encoded, or JSON-escaped (log lines).
       set.add(encodeURIComponent(v))
+      set.add(JSON.stringify(v).slice(1, -1))
     }
     // Longest first, so a secret containing another is replaced whole.
     this.values = [...set].sort((a, b) => b.length - a.length)
