@@ -15,6 +15,7 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   },
   json: { type: 'boolean', description: 'machine-readable output on stdout' },
   'password-file': { type: 'string', description: 'read the master password from this file' },
+  verbose: { type: 'boolean', description: 'write the structured log (debug level) to stderr' },
   help: { type: 'boolean', short: 'h', description: 'show help' },
 }
 
@@ -209,7 +210,14 @@ export async function runCli(argv: string[], opts: RunOptions): Promise<number> 
     },
     call: invokeAsCli,
     async openCore(o = {}) {
-      const core = await createCore({ dataDir, runtime: 'node', env, kdf: opts.kdf })
+      const verbose = Boolean(values['verbose'])
+      const core = await createCore({
+        dataDir,
+        runtime: 'node',
+        env,
+        kdf: opts.kdf,
+        logging: { file: o.logToFile, stderr: verbose, ...(verbose ? { level: 'debug' as const } : {}) },
+      })
       opened.push(core)
       if (o.unlock) {
         if (!core.ctx.vault.initialized) {

@@ -4,6 +4,7 @@ import { credentialsCommands } from './commands/credentials'
 import { homeassistantCommands } from './commands/homeassistant'
 import { importConfigCommands } from './commands/import-config'
 import { servicesCommands } from './commands/services'
+import { usageCommands } from './commands/usage'
 import { vaultCommands } from './commands/vault'
 import type { CommandSpec } from './spec'
 
@@ -14,6 +15,7 @@ export const commands: CommandSpec[] = [
   ...servicesCommands,
   ...homeassistantCommands,
   ...bridgeCommands,
+  ...usageCommands,
   ...backupCommands,
   ...importConfigCommands,
 ]

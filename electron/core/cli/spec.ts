@@ -40,8 +40,11 @@ export interface CliContext {
   io: CliIO
   values: Record<string, string | boolean | string[] | undefined>
   positionals: string[]
-  /** Opens the core on the data dir; with unlock, unlocks it with the master password. */
-  openCore(opts?: { unlock?: boolean }): Promise<Core>
+  /**
+   * Opens the core on the data dir; with unlock, unlocks it with the master password. The log goes to
+   * stderr with --verbose, and to `<data dir>/logs/` with logToFile (serve).
+   */
+  openCore(opts?: { unlock?: boolean; logToFile?: boolean }): Promise<Core>
   /** Human text on a terminal, one JSON document with --json. */
   print(human: string, json: unknown): void
   /** Reads the master password: KEYBRIDGE_PASSWORD, --password-file, else a prompt. */

@@ -29,8 +29,10 @@ type Sink = ReturnType<typeof pino.destination>
  * A pino destination writing JSON lines to `logs/keybridge-<local date>.log`, switching file at local
  * midnight and deleting files older than the retention. Written here rather than with pino-roll: pino-roll
  * takes its time from Date.now and setTimeout, so rotation could not follow the injected Clock (tests move
- * it across midnight and across 30 days). The checks cost one comparison per line; the writes themselves
- * go through pino's own SonicBoom (buffered, asynchronous), files 0600 in a 0700 folder.
+ * it across midnight and across 30 days). The checks cost one comparison per line; the writes go through
+ * pino's own SonicBoom, synchronously: at the default level a line is an event (start, stop, failure),
+ * not a call, and a synchronous write means the last lines before a crash are on disk. Files are 0600
+ * in a 0700 folder.
  */
 export class RotatingFile {
   private sink: Sink | null = null
@@ -90,7 +92,7 @@ export class RotatingFile {
     } catch {
       // A file system without modes (FAT): nothing to tighten.
     }
-    this.sink = pino.destination({ fd, sync: false })
+    this.sink = pino.destination({ fd, sync: true })
     this.prune()
   }
 

@@ -8,6 +8,7 @@ import {
 import { getBridge } from '../../bridge/feature'
 import { UsageError, type CliContext, type CommandSpec } from '../spec'
 import { invokeAsCli } from '../invoke'
+import { parseQuotas, QUOTA_OPTIONS } from './usage'
 
 const call = invokeAsCli
 
@@ -39,7 +40,7 @@ function table(rows: string[][]): string {
 function tokenLines(tokens: TokenSummary[]): string {
   if (tokens.length === 0) return 'No client tokens. Create one with "keybridge token create --name <app>".'
   return table([
-    ['NAME', 'TOKEN', 'STATUS', 'SCOPES', 'EXPIRES', 'LAST USED', 'USES'],
+    ['NAME', 'TOKEN', 'STATUS', 'SCOPES', 'EXPIRES', 'LAST USED', 'USES', 'QUOTA DAY/MONTH'],
     ...tokens.map((t) => [
       t.name,
       t.display,
@@ -48,6 +49,7 @@ function tokenLines(tokens: TokenSummary[]): string {
       date(t.expiresAt),
       date(t.lastUsedAt),
       String(t.useCount),
+      t.dailyQuota === null && t.monthlyQuota === null ? '-' : `${t.dailyQuota ?? '-'}/${t.monthlyQuota ?? '-'}`,
     ]),
   ])
 }
@@ -104,15 +106,18 @@ export const bridgeCommands: CommandSpec[] = [
         description: 'limit to tools matching a pattern, e.g. homeassistant.*',
       },
       expires: { type: 'string', description: 'lifetime: 30d, 12w, 1y or never (default never)' },
+      ...QUOTA_OPTIONS,
     },
     async run(ctx) {
       const name = ctx.values['name'] as string | undefined
       if (!name) throw new UsageError('token create needs --name')
+      const quotas = parseQuotas(ctx)
       const core = await ctx.openCore()
       const created = await call(core, 'bridge.tokens.create', {
         name,
         scopes: strings(ctx.values['scope']),
         expiresInDays: parseExpiry(ctx.values['expires'] as string | undefined),
+        ...quotas,
       })
       ctx.print(
         [
@@ -272,7 +277,7 @@ export const bridgeCommands: CommandSpec[] = [
       if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
         throw new UsageError('--port takes a number from 0 to 65535')
       }
-      const core = await ctx.openCore({ unlock: true })
+      const core = await ctx.openCore({ unlock: true, logToFile: true })
       const bridge = getBridge(core.ctx)
       const approvalMode = ctx.values['approve-all'] ? 'approve_all' : 'deny'
       const status = await bridge.start({
