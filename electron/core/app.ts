@@ -73,7 +73,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const logs = new AppLog({
     clock,
     level: options.logging?.level ?? logConfig.level,
-    file: options.logging?.file ? { dataDir: options.dataDir, retentionDays: logConfig.retentionDays } : undefined,
+    file: options.logging?.file
+      ? { dataDir: options.dataDir, retentionDays: logConfig.retentionDays }
+      : undefined,
     stderr: options.logging?.stderr,
   })
   const audit = new AuditLog(db, clock)
@@ -149,7 +151,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   }
 
   for (const f of features) await f.start?.()
-  ctx.log.info({ version: ctx.version, runtime: options.runtime, node: process.versions.node }, 'core started')
+  ctx.log.info(
+    { version: ctx.version, runtime: options.runtime, node: process.versions.node },
+    'core started',
+  )
 
   let closed = false
   return {

@@ -139,7 +139,8 @@ export async function callTool(
   try {
     const result = await tool.call(args, { clientName: identity.name, signal })
     const clean = deps.redactor.value(result) as CallToolResult
-    if (clean.isError) deps.log?.info({ tool: name, source, client: identity.name }, 'the tool reported an error')
+    if (clean.isError)
+      deps.log?.info({ tool: name, source, client: identity.name }, 'the tool reported an error')
     finish(clean.isError ? 'error' : 'ok', clean.isError ? 'the tool reported an error' : null, required)
     return clean
   } catch (e) {
@@ -147,7 +148,10 @@ export async function callTool(
     const message = known ? deps.redactor.text(e.message) : 'The tool failed inside Keybridge.'
     // The log gets the stack and code (scrubbed of stored secrets when written); the client only the message.
     const code = isAppError(e) ? e.code : e instanceof McpError ? `MCP_${e.code}` : 'INTERNAL'
-    deps.log?.[known ? 'warn' : 'error']({ err: e, code, tool: name, source, client: identity.name }, 'tool call failed')
+    deps.log?.[known ? 'warn' : 'error'](
+      { err: e, code, tool: name, source, client: identity.name },
+      'tool call failed',
+    )
     finish('error', message, required)
     return { content: [{ type: 'text', text: message }], isError: true }
   }

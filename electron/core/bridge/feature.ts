@@ -64,7 +64,10 @@ export function createBridgeFeature(
       // Only the desktop app starts the bridge by itself: a CLI command opening the same vault must not.
       if (ctx.options.runtime === 'electron' && bridge.config().enabled) {
         await bridge.start({ approvalMode: 'ask' }).catch((e) => {
-          ctx.log.error({ err: e, code: (e as { code?: string })?.code ?? 'INTERNAL' }, 'the bridge did not start')
+          ctx.log.error(
+            { err: e, code: (e as { code?: string })?.code ?? 'INTERNAL' },
+            'the bridge did not start',
+          )
         })
       }
     },

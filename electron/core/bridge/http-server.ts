@@ -49,7 +49,10 @@ export interface HttpDeps {
   /** `/metrics`: the Prometheus exposition (absent: 404). */
   metrics?(): Promise<{ text: string; contentType: string }>
   /** Told about requests refused before MCP (metrics). */
-  refused?(reason: 'missing' | 'invalid' | 'expired' | 'revoked' | 'scope' | 'rate_limited', token?: string): void
+  refused?(
+    reason: 'missing' | 'invalid' | 'expired' | 'revoked' | 'scope' | 'rate_limited',
+    token?: string,
+  ): void
 }
 
 const AUTH_REASON: Record<Exclude<TokenCheck, { ok: true }>['reason'], string> = {

@@ -37,7 +37,8 @@ export class QuotaCounter {
     const { dailyQuota, monthlyQuota } = identity
     if (calls <= 0 || (dailyQuota === null && monthlyQuota === null)) return null
     const now = this.clock.now()
-    const day = dailyQuota !== null ? this.count(this.days, identity.name, localDay(now), localDay(now)) : null
+    const day =
+      dailyQuota !== null ? this.count(this.days, identity.name, localDay(now), localDay(now)) : null
     const month =
       monthlyQuota !== null
         ? this.count(this.months, identity.name, localMonth(now), `${localMonth(now)}-01`)

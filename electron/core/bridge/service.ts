@@ -183,7 +183,11 @@ export class BridgeService {
     this.redactor.refresh()
     this.ctx.log.info({ url: http.url, approvalMode: this.mode }, 'bridge started')
     this.unsubscribe.push(
-      logUpstreamStates(() => this.upstreams.list(), (l) => this.upstreams.onChange(l), this.ctx.log),
+      logUpstreamStates(
+        () => this.upstreams.list(),
+        (l) => this.upstreams.onChange(l),
+        this.ctx.log,
+      ),
       this.ctx.events.subscribe((name) => {
         if (name === 'credentials.changed' || name === 'homeassistant.changed') this.redactor.refresh()
       }),
@@ -296,7 +300,11 @@ export class BridgeService {
       actor,
       action: 'token_updated',
       target: summary.name,
-      detail: { scopes: summary.scopes.length, dailyQuota: summary.dailyQuota, monthlyQuota: summary.monthlyQuota },
+      detail: {
+        scopes: summary.scopes.length,
+        dailyQuota: summary.dailyQuota,
+        monthlyQuota: summary.monthlyQuota,
+      },
     })
     return summary
   }
@@ -321,7 +329,12 @@ export class BridgeService {
     const refused = this.quota.admit(identity, calls.length)
     if (!refused) return null
     const text = quotaMessage(identity.name, refused)
-    const data = { quota: refused.quota, limit: refused.limit, used: refused.used, resetsAt: new Date(refused.resetsAt).toISOString() }
+    const data = {
+      quota: refused.quota,
+      limit: refused.limit,
+      used: refused.used,
+      resetsAt: new Date(refused.resetsAt).toISOString(),
+    }
     for (const c of calls) {
       const tool = typeof c.params?.name === 'string' ? c.params.name.slice(0, 128) : null
       this.auditWriter.push({

@@ -18,7 +18,13 @@ export function logUpstreamStates(
       const before = last.get(u.id)
       if (before === u.state) continue
       last.set(u.id, u.state)
-      const fields = { upstream: u.name, state: u.state, from: before ?? null, restarts: u.restarts, reason: u.lastError }
+      const fields = {
+        upstream: u.name,
+        state: u.state,
+        from: before ?? null,
+        restarts: u.restarts,
+        reason: u.lastError,
+      }
       if (u.state === 'backoff') log.warn(fields, 'upstream server crashed; restarting')
       else if (u.state === 'broken') log.error(fields, 'upstream server stopped for good')
       else if (u.state === 'running') log.info(fields, 'upstream server running')

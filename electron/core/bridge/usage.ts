@@ -8,14 +8,25 @@ import type { TokenSummary } from '../../../shared/ipc/bridge'
 export function tokenUsage(db: Db, token: TokenSummary, now: number, days: number): TokenUsage {
   const span = lastDays(now, days)
   const perDay = callsPerDay(db, span, token.name)
-  const sum = (k: 'calls' | 'ok' | 'error' | 'denied' | 'quotaRefused') => perDay.reduce((n, d) => n + d[k], 0)
+  const sum = (k: 'calls' | 'ok' | 'error' | 'denied' | 'quotaRefused') =>
+    perDay.reduce((n, d) => n + d[k], 0)
   return {
     token: token.name,
     days: perDay,
     topTools: topTools(db, span[0], 10, token.name),
-    totals: { calls: sum('calls'), ok: sum('ok'), errors: sum('error'), denied: sum('denied'), quotaRefused: sum('quotaRefused') },
+    totals: {
+      calls: sum('calls'),
+      ok: sum('ok'),
+      errors: sum('error'),
+      denied: sum('denied'),
+      quotaRefused: sum('quotaRefused'),
+    },
     quota: {
-      daily: { limit: token.dailyQuota, used: callsSince(db, token.name, localDay(now)), resetsAt: nextLocalMidnight(now) },
+      daily: {
+        limit: token.dailyQuota,
+        used: callsSince(db, token.name, localDay(now)),
+        resetsAt: nextLocalMidnight(now),
+      },
       monthly: {
         limit: token.monthlyQuota,
         used: callsSince(db, token.name, `${localMonth(now)}-01`),

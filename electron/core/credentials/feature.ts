@@ -8,7 +8,12 @@ export function createCredentialsFeature(ctx: CoreContext): Feature<HandlerMap<t
   // The clipboard's own error text could quote what it holds: the log keeps the class and stack only.
   const clipboard = new SecretClipboard(ctx.clock, ctx.options.clipboard, undefined, (e) =>
     ctx.log.error(
-      { err: { type: (e as Error)?.name ?? 'Error', stack: (e as Error)?.stack?.split('\n').slice(1).join('\n') } },
+      {
+        err: {
+          type: (e as Error)?.name ?? 'Error',
+          stack: (e as Error)?.stack?.split('\n').slice(1).join('\n'),
+        },
+      },
       'clipboard access failed',
     ),
   )

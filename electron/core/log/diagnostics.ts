@@ -34,7 +34,12 @@ export function diagnostics(ctx: CoreContext): Record<string, unknown> {
     system: { platform: platform(), arch: arch(), release: release(), runtime: ctx.options.runtime },
     vault: part(() => {
       const s = ctx.vault.status()
-      return { initialized: s.initialized, locked: s.locked, protectors: s.protectors, autoLockMinutes: s.autoLockMinutes }
+      return {
+        initialized: s.initialized,
+        locked: s.locked,
+        protectors: s.protectors,
+        autoLockMinutes: s.autoLockMinutes,
+      }
     }),
     settings: {
       bridge: part(() => readConfig(ctx.settings)),

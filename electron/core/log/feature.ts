@@ -23,7 +23,10 @@ export function createLogsFeature(ctx: CoreContext): Feature<HandlerMap<typeof l
         const open = ctx.options.openPath
         const dir = ctx.logs.dir
         if (!open || !dir) {
-          throw new AppError('UNSUPPORTED', 'Opening the logs folder needs the desktop app. Headless, run "keybridge logs".')
+          throw new AppError(
+            'UNSUPPORTED',
+            'Opening the logs folder needs the desktop app. Headless, run "keybridge logs".',
+          )
         }
         await open(dir)
         return { ok: true as const }

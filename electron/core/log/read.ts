@@ -97,7 +97,14 @@ export function followLogs(
   return () => clearInterval(timer)
 }
 
-const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' }
+const LEVEL_NAMES: Record<number, string> = {
+  10: 'TRACE',
+  20: 'DEBUG',
+  30: 'INFO',
+  40: 'WARN',
+  50: 'ERROR',
+  60: 'FATAL',
+}
 const SKIP = new Set(['time', 'level', 'levelName', 'msg', 'pid'])
 
 /** One readable line: `time LEVEL message key=value ...` (the stack on the lines after). */

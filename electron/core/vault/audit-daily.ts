@@ -26,7 +26,8 @@ export function nextDay(day: string): string {
 export function lastDays(now: number, days: number): string[] {
   const d = new Date(now)
   const out: string[] = []
-  for (let i = days - 1; i >= 0; i--) out.push(localDay(new Date(d.getFullYear(), d.getMonth(), d.getDate() - i).getTime()))
+  for (let i = days - 1; i >= 0; i--)
+    out.push(localDay(new Date(d.getFullYear(), d.getMonth(), d.getDate() - i).getTime()))
   return out
 }
 
@@ -73,7 +74,9 @@ export function countAudit(
       args.push(toDay)
     }
     const row = db
-      .prepare(`SELECT COALESCE(SUM(calls), 0) AS n FROM audit_daily ${sql.length ? 'WHERE ' + sql.join(' AND ') : ''}`)
+      .prepare(
+        `SELECT COALESCE(SUM(calls), 0) AS n FROM audit_daily ${sql.length ? 'WHERE ' + sql.join(' AND ') : ''}`,
+      )
       .get(...args) as { n: number }
     return row.n
   }

@@ -3,7 +3,14 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ToolSource } from '../../../electron/core/bridge/tool-source'
 import type { UpstreamSummary } from '../../../shared/ipc/bridge'
-import { addCredential, connectClient, reporterCommand, startBridge, textOf, waitFor } from '../bridge/support'
+import {
+  addCredential,
+  connectClient,
+  reporterCommand,
+  startBridge,
+  textOf,
+  waitFor,
+} from '../bridge/support'
 
 // Stored as a credential secret: the scrubber knows it and must keep it out of every log line.
 const CANARY = 'kb-canary-' + 'Zq9x7Lw3'.repeat(4)
@@ -80,7 +87,9 @@ describe('the structured log (logs/keybridge-<day>.log)', () => {
     })
     expect(r.isError).toBe(true)
     await client.close()
-    const line = await waitFor(() => lines().find((l) => l.msg === 'tool call failed' && l.code === 'UNREACHABLE'))
+    const line = await waitFor(() =>
+      lines().find((l) => l.msg === 'tool call failed' && l.code === 'UNREACHABLE'),
+    )
     expect(line.source).toBe('api')
     expect(line.client).toBe('Test App')
     expect(line.level).toBe(40)
@@ -93,7 +102,9 @@ describe('the structured log (logs/keybridge-<day>.log)', () => {
     const r = await client.callTool({ name: await toolNamed(client, 'obs_boom'), arguments: {} })
     expect(textOf(r)).toBe('The tool failed inside Keybridge.')
     await client.close()
-    const line = await waitFor(() => lines().find((l) => l.msg === 'tool call failed' && l.code === 'INTERNAL'))
+    const line = await waitFor(() =>
+      lines().find((l) => l.msg === 'tool call failed' && l.code === 'INTERNAL'),
+    )
     expect(line.level).toBe(50)
     expect(line.err?.message).toContain('cannot read the reply of [redacted]')
     expect(line.err?.stack).toMatch(/TypeError: cannot read the reply of \[redacted\]\n\s+at /)
@@ -117,7 +128,8 @@ describe('the structured log (logs/keybridge-<day>.log)', () => {
     const { command, args } = reporterCommand()
     await env.core.invoke('bridge.upstream.add', { name: 'reporter', command, args, env: { GH: CANARY } })
     const status = async () =>
-      ((await env.core.invoke('bridge.upstream.status', { name: 'reporter' })) as { data: UpstreamSummary }).data
+      ((await env.core.invoke('bridge.upstream.status', { name: 'reporter' })) as { data: UpstreamSummary })
+        .data
     await waitFor(async () => (await status()).state === 'running' || undefined)
     const client = await connectClient(env.url, env.token)
     await client.callTool({ name: await toolNamed(client, 'crash'), arguments: {} }).catch(() => {})

@@ -49,7 +49,9 @@ function tokenLines(tokens: TokenSummary[]): string {
       date(t.expiresAt),
       date(t.lastUsedAt),
       String(t.useCount),
-      t.dailyQuota === null && t.monthlyQuota === null ? '-' : `${t.dailyQuota ?? '-'}/${t.monthlyQuota ?? '-'}`,
+      t.dailyQuota === null && t.monthlyQuota === null
+        ? '-'
+        : `${t.dailyQuota ?? '-'}/${t.monthlyQuota ?? '-'}`,
     ]),
   ])
 }

@@ -9,7 +9,10 @@ import { parseSince } from './vault'
 
 export const QUOTA_OPTIONS: Record<string, OptionSpec> = {
   'daily-quota': { type: 'string', description: 'tool calls allowed per local day (a number, or "none")' },
-  'monthly-quota': { type: 'string', description: 'tool calls allowed per calendar month (a number, or "none")' },
+  'monthly-quota': {
+    type: 'string',
+    description: 'tool calls allowed per calendar month (a number, or "none")',
+  },
 }
 
 function quota(ctx: CliContext, option: string): number | null | undefined {
@@ -26,14 +29,19 @@ function quota(ctx: CliContext, option: string): number | null | undefined {
 export function parseQuotas(ctx: CliContext): { dailyQuota?: number | null; monthlyQuota?: number | null } {
   const daily = quota(ctx, 'daily-quota')
   const monthly = quota(ctx, 'monthly-quota')
-  return { ...(daily !== undefined ? { dailyQuota: daily } : {}), ...(monthly !== undefined ? { monthlyQuota: monthly } : {}) }
+  return {
+    ...(daily !== undefined ? { dailyQuota: daily } : {}),
+    ...(monthly !== undefined ? { monthlyQuota: monthly } : {}),
+  }
 }
 
 const when = (ms: number) => new Date(ms).toLocaleString('sv-SE').slice(0, 16)
 
 function usageText(u: TokenUsage): string {
   const q = (name: string, x: TokenUsage['quota']['daily']) =>
-    x.limit === null ? `${name}: ${x.used} calls (no quota)` : `${name}: ${x.used} of ${x.limit} calls, resets ${when(x.resetsAt)}`
+    x.limit === null
+      ? `${name}: ${x.used} calls (no quota)`
+      : `${name}: ${x.used} of ${x.limit} calls, resets ${when(x.resetsAt)}`
   const width = Math.max(4, ...u.days.map((d) => String(d.calls).length))
   const max = Math.max(1, ...u.days.map((d) => d.calls))
   return [
@@ -49,7 +57,8 @@ function usageText(u: TokenUsage): string {
     '',
     u.topTools.length ? 'TOP TOOLS' : 'No tool calls in this span.',
     ...u.topTools.map(
-      (t) => `  ${t.tool}  ${t.calls} calls, ${t.errors} errors, ${t.denied} denied${t.avgMs !== null ? `, ${t.avgMs} ms avg` : ''}`,
+      (t) =>
+        `  ${t.tool}  ${t.calls} calls, ${t.errors} errors, ${t.denied} denied${t.avgMs !== null ? `, ${t.avgMs} ms avg` : ''}`,
     ),
   ].join('\n')
 }
@@ -90,7 +99,8 @@ export const usageCommands: CommandSpec[] = [
     async run(ctx) {
       const raw = (ctx.values['days'] as string | undefined) ?? '30'
       const days = Number(raw)
-      if (!/^\d+$/.test(raw) || days < 1 || days > 366) throw new UsageError('--days takes a number from 1 to 366')
+      if (!/^\d+$/.test(raw) || days < 1 || days > 366)
+        throw new UsageError('--days takes a number from 1 to 366')
       const core = await ctx.openCore()
       const u = await call(core, 'usage.token', { name: ctx.positionals[0], days })
       ctx.print(usageText(u), u)
@@ -106,7 +116,8 @@ export const usageCommands: CommandSpec[] = [
       level: { type: 'string', description: `only this level and above: ${LogLevel.options.join(', ')}` },
     },
     async run(ctx) {
-      const level = ctx.values['level'] === undefined ? undefined : ctx.choice('level', LogLevel.options, 'info')
+      const level =
+        ctx.values['level'] === undefined ? undefined : ctx.choice('level', LogLevel.options, 'info')
       const since = ctx.values['since'] ? parseSince(ctx.values['since'] as string, Date.now()) : undefined
       const dir = join(ctx.dataDir, LOGS_DIR)
       const q = { since, level }
