@@ -37,8 +37,12 @@ describe('audit_daily: the audit log pre-aggregated per local day', () => {
     const raw = (f: AuditFilter) => {
       const where: string[] = []
       const args: unknown[] = []
-      if (f.since !== undefined) (where.push('at >= ?'), args.push(f.since))
-      if (f.until !== undefined) (where.push('at <= ?'), args.push(f.until))
+      const add = (clause: string, ...v: unknown[]) => {
+        where.push(clause)
+        args.push(...v)
+      }
+      if (f.since !== undefined) add('at >= ?', f.since)
+      if (f.until !== undefined) add('at <= ?', f.until)
       for (const [k, col] of [
         ['actor', 'actor'],
         ['actorName', 'actor_name'],
@@ -46,8 +50,8 @@ describe('audit_daily: the audit log pre-aggregated per local day', () => {
         ['target', 'target'],
         ['outcome', 'outcome'],
       ] as const)
-        if (f[k] !== undefined) (where.push(`${col} = ?`), args.push(f[k]))
-      if (f.service) (where.push('target >= ? AND target < ?'), args.push(`${f.service}/`, `${f.service}0`))
+        if (f[k] !== undefined) add(`${col} = ?`, f[k])
+      if (f.service) add('target >= ? AND target < ?', `${f.service}/`, `${f.service}0`)
       return (
         db()
           .prepare(
