@@ -1,4 +1,4 @@
-import { app, BrowserWindow, clipboard, dialog, powerMonitor } from 'electron'
+import { app, BrowserWindow, clipboard, dialog, powerMonitor, shell as electronShell } from 'electron'
 import { join } from 'node:path'
 import type { DesktopSettings } from '../../shared/ipc/settings'
 import { isAppError } from '../../shared/errors'
@@ -68,6 +68,11 @@ async function start(): Promise<void> {
     env: { ...process.env, KEYBRIDGE_LOCALE: app.getLocale() },
     clipboard: systemClipboard(clipboard),
     notify,
+    logging: { file: true },
+    openPath: async (path) => {
+      const failed = await electronShell.openPath(path)
+      if (failed) throw new Error(failed)
+    },
     dialogs: nativeDialogs<BrowserWindow>(dialog, () => win, {
       documents: () => app.getPath('documents'),
       home: () => app.getPath('home'),
