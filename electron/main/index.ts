@@ -89,18 +89,20 @@ async function start(): Promise<void> {
     report: (body) => notify({ title: 'Keybridge', body, kind: 'bridge' }),
   })
   shell = { core, prefs: prefs.data as DesktopSettings, tray }
+  const autostartFailed = (e: unknown) =>
+    core.ctx.log.error({ err: e, code: 'IO_ERROR' }, 'could not update the autostart entry')
   const disposers = [
     registerIpc(core, () => win?.webContents ?? null, devServerUrl),
     core.ctx.events.subscribe((name, payload) => {
       if (name === 'settings.changed' && shell) {
         shell.prefs = payload as DesktopSettings
-        applyOpenAtLogin(shell.prefs.openAtLogin)
+        applyOpenAtLogin(shell.prefs.openAtLogin, autostartFailed)
       }
       if (TRAY_EVENTS.has(name)) void tray.refresh()
     }),
     wireAutoLock(powerMonitor, core.ctx.vault, systemClock, () => !!win?.isFocused()),
   ]
-  applyOpenAtLogin(shell.prefs.openAtLogin)
+  applyOpenAtLogin(shell.prefs.openAtLogin, autostartFailed)
   const shutdown = once(async () => {
     for (const dispose of disposers) dispose()
     tray.destroy()

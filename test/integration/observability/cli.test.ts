@@ -114,6 +114,18 @@ describe('keybridge token update / token usage / logs / --verbose (the real CLI 
     expect(kb('logs', '--level', 'loud').code).toBe(2)
   }, 90_000)
 
+  it('logs config shows and changes the level and the retention', () => {
+    expect(JSON.parse(kb('logs', 'config', '--json').out)).toMatchObject({ level: 'info', retentionDays: 30 })
+    const set = kb('logs', 'config', '--log-level', 'debug', '--retention-days', '10', '--json')
+    expect(set.code).toBe(0)
+    expect(JSON.parse(kb('logs', 'config', '--json').out)).toMatchObject({
+      level: 'debug',
+      retentionDays: 10,
+    })
+    expect(kb('logs', 'config', '--retention-days', '0').code).toBe(2)
+    expect(kb('logs', 'config', '--log-level', 'chatty').code).toBe(2)
+  })
+
   it('--verbose writes the log to stderr; without it nothing is printed there', () => {
     const quiet = kb('token', 'list')
     expect(quiet.err).toBe('')

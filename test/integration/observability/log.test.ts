@@ -141,6 +141,29 @@ describe('the structured log (logs/keybridge-<day>.log)', () => {
     expect(logText()).not.toContain(CANARY)
   })
 
+  it('builds a diagnostics bundle without secrets; opening the folder needs the desktop', async () => {
+    const r = await env.core.invoke('logs.diagnostics', undefined)
+    if (!r.ok) throw new Error(r.error.message)
+    const text = (r.data as { text: string }).text
+    const d = JSON.parse(text) as {
+      versions: Record<string, unknown>
+      settings: { bridge: { port: number }; log: { retentionDays: number } }
+      bridge: { upstreams: { name: string; restarts: number }[] }
+      recentErrors: { msg: string; code?: string }[]
+    }
+    expect(d.versions).toMatchObject({ keybridge: env.core.ctx.version, node: process.versions.node })
+    expect(typeof d.versions['sqlite']).toBe('string')
+    expect(d.settings.log.retentionDays).toBe(30)
+    expect(d.bridge.upstreams[0]).toMatchObject({ name: 'reporter' })
+    expect(d.recentErrors.some((e) => e.msg === 'tool call failed' && e.code === 'INTERNAL')).toBe(true)
+    expect(text).not.toContain(CANARY)
+    expect(text).not.toContain(env.token)
+    expect(await env.core.invoke('logs.openFolder', undefined)).toMatchObject({
+      ok: false,
+      error: { code: 'UNSUPPORTED' },
+    })
+  })
+
   it('masks secret-shaped keys in logged objects', () => {
     env.core.ctx.log.warn({ password: 'hunter2-hunter2', nested: { apiKey: 'abc', count: 3 } }, 'shape test')
     const line = lines().find((l) => l.msg === 'shape test')

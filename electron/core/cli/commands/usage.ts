@@ -107,6 +107,34 @@ export const usageCommands: CommandSpec[] = [
     },
   },
   {
+    name: 'logs config',
+    summary: 'show, or change, the log level and how many days of log files are kept',
+    options: {
+      'log-level': { type: 'string', description: `the level written: ${LogLevel.options.join(', ')}` },
+      'retention-days': {
+        type: 'string',
+        description: 'days of daily log files kept, today included (default 30)',
+      },
+    },
+    async run(ctx) {
+      const raw = ctx.values['retention-days'] as string | undefined
+      const days = raw === undefined ? undefined : Number(raw)
+      if (days !== undefined && (!/^\d+$/.test(raw!) || days < 1 || days > 3650))
+        throw new UsageError('--retention-days takes a number from 1 to 3650')
+      const level =
+        ctx.values['log-level'] === undefined ? undefined : ctx.choice('log-level', LogLevel.options, 'info')
+      const core = await ctx.openCore()
+      const out =
+        level === undefined && days === undefined
+          ? await call(core, 'logs.config.get', undefined)
+          : await call(core, 'logs.config.set', { level, retentionDays: days })
+      ctx.print(
+        `Log level ${out.level}; ${out.retentionDays} days of log files kept in ${join(ctx.dataDir, LOGS_DIR)}.`,
+        out,
+      )
+    },
+  },
+  {
     name: 'logs',
     summary: 'the structured log (JSON lines in <data dir>/logs, one file per day)',
     usage: '[--follow] [--since 1h|2026-01-31] [--level warn]',
