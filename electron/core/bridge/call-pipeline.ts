@@ -59,6 +59,8 @@ export async function callTool(
   const started = performance.now()
   const args = rawArgs ?? {}
   let source = 'unknown'
+  // Metrics and log fields name only tools that exist: an unknown name is the client's free text.
+  let label = '(unknown)'
   const finish = (
     outcome: 'ok' | 'denied' | 'error',
     reason: string | null,
@@ -66,9 +68,9 @@ export async function callTool(
     denial?: DenyReason,
   ) => {
     const durationMs = Math.round((performance.now() - started) * 100) / 100
-    deps.metrics?.call(name, source, identity.name, outcome, durationMs)
-    if (denial) deps.metrics?.deny(name, identity.name, denial)
-    deps.log?.debug({ tool: name, source, client: identity.name, outcome, durationMs, denial }, 'tool call')
+    deps.metrics?.call(label, source, identity.name, outcome, durationMs)
+    if (denial) deps.metrics?.deny(label, identity.name, denial)
+    deps.log?.debug({ tool: label, source, client: identity.name, outcome, durationMs, denial }, 'tool call')
     deps.audit.push({
       actor: 'bridge',
       actorName: identity.name,
@@ -94,6 +96,7 @@ export async function callTool(
     throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name.slice(0, 128)}`)
   }
   source = tool.source
+  label = name
   const required = requiredLevel(tool.annotations)
   if (!scopeAllows(identity.scopes, name)) {
     const reason = `the client token "${identity.name}" is limited to ${identity.scopes.join(', ')} and does not cover ${name}.`

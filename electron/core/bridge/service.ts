@@ -92,8 +92,13 @@ export class BridgeService {
     )
     this.credentialSecrets = new SecretValueIndex(ctx.credentials, ctx.keyring)
     this.redactor = new Redactor(() => this.secretValues())
-    // Every log line is scrubbed of every stored secret value the bridge knows (it knows them all).
+    // Every log line is scrubbed of every stored secret value the bridge knows (it knows them all), so
+    // the redactor follows the vault whether or not the bridge runs.
     ctx.logs.useScrubber((line) => this.redactor.text(line))
+    ctx.events.subscribe((name) => {
+      if (name === 'credentials.changed' || name === 'homeassistant.changed') this.redactor.refresh()
+    })
+    ctx.keyring.onChange(() => this.redactor.refresh())
     this.metrics =
       ctx.options.metrics === false
         ? noMetrics()

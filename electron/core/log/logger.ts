@@ -82,8 +82,9 @@ export class AppLog {
       try {
         return fn(line)
       } catch {
-        // A redactor that cannot load its values (vault closing) must not lose the line.
-        return line
+        // The stored secrets could not be read (the vault is closing): the line may not go out unscrubbed.
+        const level = /"level":(\d+)/.exec(line)?.[1] ?? '50'
+        return `{"level":${level},"time":"${new Date(this.opts.clock.now()).toISOString()}","msg":"a log line was withheld: its secrets could not be checked"}\n`
       }
     }
   }

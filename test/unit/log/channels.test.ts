@@ -4,6 +4,43 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { localDay } from '../../../electron/core/local-day'
 import { makeCore } from '../../helpers/core'
 
+describe('the log scrubber', () => {
+  it('knows a credential stored while the bridge is stopped, and withholds a line it cannot check', async () => {
+    const c = await makeCore({ unlocked: true, logging: { file: true } })
+    const secret = 'scrub-me-' + 'Q7w'.repeat(8)
+    c.ctx.log.info('before any credential')
+    c.ctx.credentials.create(
+      {
+        service: 'github',
+        name: 'later',
+        account: null,
+        fields: {},
+        secrets: { token: secret },
+        status: 'active',
+        lastValidatedAt: null,
+        validationError: null,
+        expiresAt: null,
+        metadata: {},
+      },
+      'ui',
+    )
+    c.ctx.log.warn({ detail: `upstream said ${secret}` }, 'quoted a secret')
+    c.ctx.logs.flush()
+    const file = join(c.dataDir, 'logs', `keybridge-${localDay(Date.now())}.log`)
+    const text = readFileSync(file, 'utf8')
+    expect(text).toContain('upstream said [redacted]')
+    expect(text).not.toContain(secret)
+    c.ctx.events.emit('credentials.changed', { at: Date.now() }) // the scrubber must re-read them...
+    c.ctx.db.close() // ...and cannot
+    c.ctx.log.error(`after close ${secret}`)
+    c.ctx.logs.flush()
+    const after = readFileSync(file, 'utf8')
+    expect(after).not.toContain(secret)
+    expect(after).toContain('a log line was withheld')
+    c.ctx.logs.close()
+  })
+})
+
 describe('logs.* channels', () => {
   const opened: string[] = []
   let core: Awaited<ReturnType<typeof makeCore>>
