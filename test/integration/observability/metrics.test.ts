@@ -66,7 +66,9 @@ describe('GET /metrics (Prometheus text format 0.0.4, scope "metrics")', () => {
     const denied = after.byName.get('keybridge_tool_calls_denied_total')
     expect(denied?.type).toBe('COUNTER')
     expect(value(denied, { tool: exec, token: 'Test App', reason: 'headless' })).toBe(1)
-    expect(value(denied, { tool: 'no_such_tool', reason: 'unknown_tool' })).toBe(1)
+    // An unknown name is the client's free text: it never becomes a label.
+    expect(value(denied, { tool: '(unknown)', reason: 'unknown_tool' })).toBe(1)
+    expect(after.text).not.toContain('no_such_tool')
 
     const latency = after.byName.get('keybridge_tool_call_duration_seconds')
     expect(latency?.type).toBe('HISTOGRAM')
