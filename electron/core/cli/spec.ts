@@ -1,5 +1,6 @@
 import type { ChannelInput, ChannelName, ChannelOutput } from '../../../shared/ipc'
 import type { Core } from '../app'
+import type { VaultAccess } from './vault-access'
 
 export type OptionSpec = {
   type: 'string' | 'boolean'
@@ -42,8 +43,14 @@ export interface CliContext {
   io: CliIO
   values: Record<string, string | boolean | string[] | undefined>
   positionals: string[]
-  /** Opens the core on the data dir; with unlock, unlocks it with the master password. */
-  openCore(opts?: { unlock?: boolean }): Promise<Core>
+  /**
+   * Opens the core on the data dir. A folder without a vault is refused (only `access: 'create'`,
+   * for init, makes one); by default the master password is checked and the vault unlocked before
+   * anything else. `unlock` is accepted for older callers: the vault is always unlocked.
+   */
+  openCore(opts?: { access?: VaultAccess; unlock?: boolean }): Promise<Core>
+  /** The first line of standard input, for a secret given as `-` (once per command). */
+  stdinLine(what: string): Promise<string>
   /** Human text on a terminal, one JSON document with --json. */
   print(human: string, json: unknown): void
   /** Reads the master password: KEYBRIDGE_PASSWORD, --password-file, else a prompt. */

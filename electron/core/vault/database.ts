@@ -25,12 +25,50 @@ export function openDatabase(file: string): Db {
     }
     throw new AppError('IO_ERROR', `The vault file could not be opened (${message}).`)
   }
-  db.pragma('journal_mode = WAL')
-  db.pragma('synchronous = FULL')
-  db.pragma('foreign_keys = ON')
-  db.pragma('busy_timeout = 5000')
-  db.pragma('secure_delete = ON')
-  // Sorts and temp tables stay in memory: nothing derived from the vault lands in stray temp files.
-  db.pragma('temp_store = MEMORY')
+  try {
+    db.pragma('journal_mode = WAL')
+    db.pragma('synchronous = FULL')
+    db.pragma('foreign_keys = ON')
+    db.pragma('busy_timeout = 5000')
+    db.pragma('secure_delete = ON')
+    // Sorts and temp tables stay in memory: nothing derived from the vault lands in stray temp files.
+    db.pragma('temp_store = MEMORY')
+    // A damaged b-tree must be found before anything writes into it (cheap: no index cross-check).
+    const problems = integrityProblems(db, 'quick_check')
+    if (problems.length) throw damagedVault(file, problems.join('; '))
+  } catch (e) {
+    db.close()
+    if (e instanceof AppError) throw e
+    if (isCorruption(e)) throw damagedVault(file, (e as Error).message)
+    throw e
+  }
   return db
+}
+
+/** SQLite's own words for a file it cannot trust (SQLITE_CORRUPT, SQLITE_NOTADB). */
+export function isCorruption(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code
+  return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')
+}
+
+/** `quick_check` (page structure) or `integrity_check` (also indexes against tables): [] when sound. */
+export function integrityProblems(db: Db, check: 'quick_check' | 'integrity_check', max = 5): string[] {
+  const rows = db.pragma(`${check}(${max})`, { simple: false }) as Record<string, string>[]
+  const lines = rows.map((r) =>
+    String(Object.values(r)[0])
+      .replace(/\*\*\* in database \w+ \*\*\*/g, '')
+      .replace(/\s*\n\s*/g, ' ')
+      .trim(),
+  )
+  return lines.length === 1 && lines[0] === 'ok' ? [] : lines
+}
+
+/** The one message for a vault SQLite does not trust: which file, SQLite's words, the way out. */
+export function damagedVault(file: string, sqliteSays: string): AppError {
+  return new AppError(
+    'VAULT_DAMAGED',
+    `The vault file ${file} is damaged (SQLite: ${sqliteSays}). Nothing was changed. ` +
+      'Run "keybridge doctor" for details; to restore a backup, move the file aside, then run ' +
+      '"keybridge init" and "keybridge import BACKUP".',
+  )
 }

@@ -69,7 +69,11 @@ const add = (base: string, json: boolean) =>
 describe('credential add when the service cannot be reached', () => {
   const cases: [string, () => string, RegExp][] = [
     ['a closed port', () => `http://127.0.0.1:${closedPort}`, /could not reach|refused|unreachable/i],
-    ['an unresolvable host', () => 'http://no-such-host.invalid', /could not reach|not found|resolve|unreachable/i],
+    [
+      'an unresolvable host',
+      () => 'http://no-such-host.invalid',
+      /could not reach|not found|resolve|unreachable/i,
+    ],
     ['a 503', () => `http://127.0.0.1:${port503}`, /503|unavailable|server error|try again/i],
     ['a server that never answers', () => `http://127.0.0.1:${hangPort}`, /time|answer|unreachable/i],
   ]
@@ -95,7 +99,19 @@ describe('credential add when the service cannot be reached', () => {
 
   it('credential validate --all reports an unreachable service with exit 1', async () => {
     const stored = await cliInProcess(
-      ['credential', 'add', '--service', 'github', '--name', 'later', '--field', `token=${TOKEN}`, '--no-validate', '--data-dir', t.dir],
+      [
+        'credential',
+        'add',
+        '--service',
+        'github',
+        '--name',
+        'later',
+        '--field',
+        `token=${TOKEN}`,
+        '--no-validate',
+        '--data-dir',
+        t.dir,
+      ],
       { KEYBRIDGE_PASSWORD: PASSWORD },
     )
     expect(stored.code).toBe(0)

@@ -226,14 +226,15 @@ export const bridgeCommands: CommandSpec[] = [
   {
     name: 'client-config',
     summary:
-      'print the config snippet for an app (mints a fresh token for that name unless --token is given)',
-    usage: '<lmstudio|cursor|claude|vscode>',
+      'print the config snippet for an app: reuses the token given with --token, else creates a new one (never revokes)',
+    usage: '<lmstudio|cursor|claude|vscode> --token-name N [--token -]',
     positionals: [1, 1],
     options: {
-      'token-name': { type: 'string', description: 'the client token the app uses (created if missing)' },
+      'token-name': { type: 'string', description: 'the client token the app uses' },
       token: {
         type: 'string',
-        description: 'its current value, if you still have it (otherwise a new one is minted)',
+        description:
+          'its value, shown at "token create"; "-" reads it from stdin (else a new token is created)',
       },
     },
     async run(ctx) {
@@ -241,15 +242,15 @@ export const bridgeCommands: CommandSpec[] = [
       if (!client.success) throw new UsageError('client-config takes lmstudio, cursor, claude or vscode')
       const tokenName = ctx.values['token-name'] as string | undefined
       if (!tokenName) throw new UsageError('client-config needs --token-name')
+      let token = ctx.values['token'] as string | undefined
       const core = await ctx.openCore()
-      const r = await call(core, 'bridge.clientConfig', {
-        client: client.data,
-        tokenName,
-        token: ctx.values['token'] as string | undefined,
-      })
+      if (token === '-') token = await ctx.stdinLine('--token -')
+      const r = await call(core, 'bridge.clientConfig', { client: client.data, tokenName, token })
       if (!ctx.json) {
         ctx.io.err(
-          `${r.fileHint}.${r.minted ? ` A fresh token was minted for "${r.summary.name}"; any older value of it stops working.` : ''}`,
+          r.minted
+            ? `${r.fileHint}. Created the client token "${r.summary.name}" for it${r.summary.name !== tokenName ? ` ("${tokenName}" exists and keeps working; revoke it with keybridge token revoke "${tokenName}" if nothing uses it)` : ''}.`
+            : `${r.fileHint}. Uses the existing token "${r.summary.name}".`,
         )
       }
       ctx.print(r.snippet, r)

@@ -2,7 +2,7 @@ import { credentialRef } from '../../../../shared/models/credential'
 import type { ValidationResult } from '../../../../shared/models/service'
 import { getServiceDescriptor, listServiceDescriptors } from '../../providers/catalog'
 import { AppError } from '../../../../shared/errors'
-import { firstLine, readSecretFile } from '../io'
+import { readSecretFile } from '../io'
 import { UsageError, type CliContext, type CommandSpec } from '../spec'
 import { invokeAsCli } from '../invoke'
 
@@ -10,7 +10,10 @@ const call = invokeAsCli
 
 function splitPair(pair: string, option: string): [string, string] {
   const eq = pair.indexOf('=')
-  if (eq <= 0) throw new UsageError(`--${option} takes key=${option === 'field' ? 'value' : 'PATH'} (got "${pair.split('=')[0]}")`)
+  if (eq <= 0)
+    throw new UsageError(
+      `--${option} takes key=${option === 'field' ? 'value' : 'PATH'} (got "${pair.split('=')[0]}")`,
+    )
   return [pair.slice(0, eq), pair.slice(eq + 1)]
 }
 
@@ -23,15 +26,11 @@ async function fieldValues(ctx: CliContext, service: string): Promise<Record<str
   const descriptor = getServiceDescriptor(service)
   if (!descriptor) throw new UsageError(`unknown service "${service}" (see "keybridge services")`)
   const out: Record<string, string> = {}
-  let stdinUsed = false
   for (const pair of (ctx.values['field'] as string[] | undefined) ?? []) {
     const [key, raw] = splitPair(pair, 'field')
     let value = raw
     if (value === '-') {
-      if (stdinUsed) throw new UsageError('only one --field can read standard input (key=-)')
-      stdinUsed = true
-      if (!ctx.io.readStdin) throw new UsageError(`--field ${key}=- needs standard input`)
-      value = firstLine(await ctx.io.readStdin())
+      value = await ctx.stdinLine(`--field ${key}=-`)
     } else if (value === '' && descriptor.fields.find((f) => f.key === key)?.secret) {
       value = (await ctx.io.promptSecret(`${key}: `)) ?? ''
     }
@@ -94,8 +93,10 @@ export const servicesCommands: CommandSpec[] = [
       const service = ctx.values['service'] as string | undefined
       const name = ctx.values['name'] as string | undefined
       if (!service || !name) throw new UsageError('credential add needs --service and --name')
+      if (!getServiceDescriptor(service))
+        throw new UsageError(`unknown service "${service}" (see "keybridge services")`)
+      const core = await ctx.openCore()
       const fields = await fieldValues(ctx, service)
-      const core = await ctx.openCore({ unlock: true })
       const saved = await call(core, 'credentials.create', {
         service,
         name,

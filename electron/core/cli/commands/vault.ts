@@ -32,7 +32,7 @@ export const vaultCommands: CommandSpec[] = [
       },
     },
     async run(ctx) {
-      const core = await ctx.openCore()
+      const core = await ctx.openCore({ access: 'create' })
       if (core.ctx.vault.initialized) {
         throw new AppError('VAULT_ALREADY_INITIALIZED', `A vault already exists in ${ctx.dataDir}.`)
       }
@@ -55,34 +55,29 @@ export const vaultCommands: CommandSpec[] = [
   },
   {
     name: 'lock-status',
-    summary: 'whether a vault exists, how it is protected, its auto-lock',
+    summary:
+      'how the vault is protected and its auto-lock; needs no password, but checks one given by env or file',
     async run(ctx) {
-      const core = await ctx.openCore()
+      const core = await ctx.openCore({ access: 'check-if-given' })
       const s = core.ctx.vault.status()
-      const human = !s.initialized
-        ? `No vault in ${ctx.dataDir}.`
-        : [
-            `Vault: ${ctx.dataDir}`,
-            `Protected by: ${s.protectors.map((p) => (p === 'os' ? 'OS keychain' : 'master password')).join(' + ')}`,
-            `Auto-lock (desktop): ${s.autoLockMinutes === null ? 'never' : `${s.autoLockMinutes} min`}`,
-            `Headless: ${s.hasPassword ? 'opens with the master password' : 'cannot open (no master password)'}`,
-          ].join('\n')
-      ctx.print(human, { dataDir: ctx.dataDir, ...s, locked: true })
+      // Unlocked here only when a given password was checked (a wrong one has already exited 1).
+      const passwordChecked = !s.locked
+      const human = [
+        `Vault: ${ctx.dataDir}`,
+        `Protected by: ${s.protectors.map((p) => (p === 'os' ? 'OS keychain' : 'master password')).join(' + ')}`,
+        `Auto-lock (desktop): ${s.autoLockMinutes === null ? 'never' : `${s.autoLockMinutes} min`}`,
+        `Headless: ${s.hasPassword ? 'opens with the master password' : 'cannot open (no master password)'}`,
+        `Master password: ${passwordChecked ? 'checked, correct' : 'not checked (none given; lock-status needs none)'}`,
+      ].join('\n')
+      ctx.print(human, { dataDir: ctx.dataDir, ...s, locked: true, passwordChecked })
     },
   },
   {
     name: 'rotate-key',
     summary: 're-encrypt every secret under a new vault key',
     async run(ctx) {
-      const password = await ctx.masterPassword()
       const core = await ctx.openCore()
-      if (!core.ctx.vault.initialized) {
-        throw new AppError(
-          'VAULT_NOT_INITIALIZED',
-          `There is no vault in ${ctx.dataDir}. Run "keybridge init" first.`,
-        )
-      }
-      await core.ctx.vault.unlock({ password }, 'cli')
+      const password = await ctx.masterPassword()
       const res = await core.invoke('vault.rotateKey', { password }, { actor: 'cli' })
       if (!res.ok) throw new AppError(res.error.code, res.error.message)
       const r = res.data as { keyVersion: number; resealed: number; durationMs: number }
