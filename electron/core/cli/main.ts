@@ -10,6 +10,7 @@ import { createProgressBar, firstLine, readSecretFile } from './io'
 import { commands } from './registry'
 import { UsageError, type CliContext, type CliIO, type CommandSpec, type OptionSpec } from './spec'
 import { didYouMean } from './suggest'
+import type { SelfCommand } from './serve-launch'
 import { openVault } from './vault-access'
 
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
@@ -159,6 +160,8 @@ export interface RunOptions {
   kdf?: { memoryCost: number; timeCost: number; parallelism: number }
   /** Reads the master password handed over by the serve launcher (never in env or argv). */
   passwordPipe?: () => Promise<string>
+  /** How to start this command again, for serve's bridge process (default: Node + this script). */
+  self?: SelfCommand
 }
 
 /** Runs one command line and returns the exit code. Never throws. */
@@ -268,6 +271,9 @@ export async function runCli(argv: string[], opts: RunOptions): Promise<number> 
   }
   const ctx: CliContext = {
     dataDir,
+    argv,
+    bridgeProcess: Boolean(opts.passwordPipe),
+    self: opts.self,
     json: Boolean(values['json']),
     env,
     io,

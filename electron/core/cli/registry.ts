@@ -3,6 +3,7 @@ import { bridgeCommands } from './commands/bridge'
 import { credentialsCommands } from './commands/credentials'
 import { homeassistantCommands } from './commands/homeassistant'
 import { importConfigCommands } from './commands/import-config'
+import { serveCommands } from './commands/serve'
 import { servicesCommands } from './commands/services'
 import { vaultCommands } from './commands/vault'
 import type { CommandSpec } from './spec'
@@ -14,6 +15,7 @@ export const commands: CommandSpec[] = [
   ...servicesCommands,
   ...homeassistantCommands,
   ...bridgeCommands,
+  ...serveCommands,
   ...backupCommands,
   ...importConfigCommands,
 ]

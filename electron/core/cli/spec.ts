@@ -1,5 +1,6 @@
 import type { ChannelInput, ChannelName, ChannelOutput } from '../../../shared/ipc'
 import type { Core } from '../app'
+import type { SelfCommand } from './serve-launch'
 import type { VaultAccess } from './vault-access'
 
 export type OptionSpec = {
@@ -38,6 +39,12 @@ export interface ProgressBar {
 
 export interface CliContext {
   dataDir: string
+  /** The whole command line as given (serve hands it to the bridge process). */
+  argv: string[]
+  /** True in the bridge process `serve` starts (the password came over its pipe). */
+  bridgeProcess: boolean
+  /** How to start this command again (the app's binary when packaged). */
+  self?: SelfCommand
   json: boolean
   env: Record<string, string | undefined>
   io: CliIO

@@ -19,6 +19,11 @@ export function noVault(dataDir: string): AppError {
   )
 }
 
+/** Refuses a folder without a vault file, touching nothing. */
+export function noVaultIfMissing(dataDir: string): void {
+  if (!existsSync(join(dataDir, VAULT_FILE))) throw noVault(dataDir)
+}
+
 export interface OpenVaultOptions {
   dataDir: string
   env: Record<string, string | undefined>
@@ -36,7 +41,7 @@ export interface OpenVaultOptions {
  * audited as a denied unlock) before it reads or writes anything.
  */
 export async function openVault(o: OpenVaultOptions): Promise<Core> {
-  if (o.access !== 'create' && !existsSync(join(o.dataDir, VAULT_FILE))) throw noVault(o.dataDir)
+  if (o.access !== 'create') noVaultIfMissing(o.dataDir)
   const core = await createCore({ dataDir: o.dataDir, runtime: 'node', env: o.env, kdf: o.kdf })
   try {
     if (o.access === 'create') return core

@@ -5,7 +5,6 @@ import {
   type TokenSummary,
   type UpstreamSummary,
 } from '../../../../shared/ipc/bridge'
-import { getBridge } from '../../bridge/feature'
 import { UsageError, type CliContext, type CommandSpec } from '../spec'
 import { invokeAsCli } from '../invoke'
 
@@ -254,54 +253,6 @@ export const bridgeCommands: CommandSpec[] = [
         )
       }
       ctx.print(r.snippet, r)
-    },
-  },
-  {
-    name: 'serve',
-    summary: 'run the vault and the MCP bridge until SIGINT/SIGTERM',
-    options: {
-      port: { type: 'string', description: 'port (default: the configured one, 3003)' },
-      host: { type: 'string', description: 'address to bind (default 127.0.0.1)' },
-      'approve-all': {
-        type: 'boolean',
-        description: 'run tools marked "ask" without asking (headless has no prompt)',
-      },
-    },
-    async run(ctx) {
-      const rawPort = ctx.values['port'] as string | undefined
-      const port = rawPort === undefined ? undefined : Number(rawPort)
-      if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
-        throw new UsageError('--port takes a number from 0 to 65535')
-      }
-      const core = await ctx.openCore({ unlock: true })
-      const bridge = getBridge(core.ctx)
-      const approvalMode = ctx.values['approve-all'] ? 'approve_all' : 'deny'
-      const status = await bridge.start({
-        host: ctx.values['host'] as string | undefined,
-        port,
-        approvalMode,
-      })
-      const tools = (await bridge.registry.tools()).size
-      ctx.print(
-        [
-          `Keybridge bridge listening on ${status.url}`,
-          `${tools} tools; ${approvalMode === 'deny' ? 'tools marked "ask" are denied (no prompt headless; --approve-all allows them)' : 'tools marked "ask" run without asking (--approve-all)'}.`,
-          'Press Ctrl+C to stop.',
-        ].join('\n'),
-        { ...status, tools },
-      )
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          process.off('SIGINT', done)
-          process.off('SIGTERM', done)
-          resolve()
-        }
-        process.on('SIGINT', done)
-        process.on('SIGTERM', done)
-      })
-      // Closing the core stops the bridge: sessions, upstream children, then the database.
-      await bridge.stop()
-      if (!ctx.json) ctx.io.err('Keybridge bridge stopped.')
     },
   },
 ]
