@@ -1,6 +1,7 @@
 import { backupCommands } from './commands/backup'
 import { bridgeCommands } from './commands/bridge'
 import { credentialsCommands } from './commands/credentials'
+import { doctorCommands } from './commands/doctor'
 import { homeassistantCommands } from './commands/homeassistant'
 import { importConfigCommands } from './commands/import-config'
 import { serveCommands } from './commands/serve'
@@ -18,4 +19,5 @@ export const commands: CommandSpec[] = [
   ...serveCommands,
   ...backupCommands,
   ...importConfigCommands,
+  ...doctorCommands,
 ]

@@ -8,12 +8,12 @@ import {
   writeServeStatus,
   type ServeStatus,
 } from '../bridge-status-file'
+import { healthAnswers } from '../health'
 import { superviseServe } from '../serve-launch'
 import { UsageError, type CliContext, type CommandSpec } from '../spec'
 import { noVaultIfMissing } from '../vault-access'
 
 const STATUS_REFRESH_MS = 5_000
-const HEALTH_TIMEOUT_MS = 2_000
 
 function intOption(ctx: CliContext, name: string, min: number, max: number): number | undefined {
   const raw = ctx.values[name] as string | undefined
@@ -54,17 +54,6 @@ function publishedStatus(core: Core, approvalMode: string, tools: number): Serve
       toolCount: u.toolCount,
       lastError: u.lastError,
     })),
-  }
-}
-
-/** GET /health at `base`: whether a Keybridge bridge answers there. */
-export async function healthAnswers(base: string): Promise<boolean> {
-  try {
-    const r = await fetch(`${base}/health`, { signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) })
-    const body = (await r.json().catch(() => null)) as { status?: string } | null
-    return r.ok && body?.status === 'ok'
-  } catch {
-    return false
   }
 }
 

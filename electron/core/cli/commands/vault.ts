@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { AppError } from '../../../../shared/errors'
+import { VAULT_FILE } from '../../app'
 import type { AuditEntry } from '../../../../shared/models/audit'
 import { allAudit, auditToCsv } from '../../vault/audit-query'
 import { UsageError, type CommandSpec } from '../spec'
@@ -32,10 +35,12 @@ export const vaultCommands: CommandSpec[] = [
       },
     },
     async run(ctx) {
-      const core = await ctx.openCore({ access: 'create' })
-      if (core.ctx.vault.initialized) {
+      const exists = () => {
         throw new AppError('VAULT_ALREADY_INITIALIZED', `A vault already exists in ${ctx.dataDir}.`)
       }
+      // An existing vault is refused before asking; the file is created only once the password is known.
+      const fileExists = existsSync(join(ctx.dataDir, VAULT_FILE))
+      if (fileExists && (await ctx.openCore({ access: 'create' })).ctx.vault.initialized) exists()
       const raw = (ctx.values['auto-lock'] as string | undefined) ?? '15'
       const autoLockMinutes = raw === 'never' ? null : Number(raw)
       const password = await ctx.masterPassword('Choose a master password: ')
@@ -44,6 +49,8 @@ export const vaultCommands: CommandSpec[] = [
         if (again !== password)
           throw new AppError('INVALID_INPUT', 'The two passwords differ. Nothing was created.')
       }
+      const core = await ctx.openCore({ access: 'create' })
+      if (core.ctx.vault.initialized) exists()
       const res = await core.invoke(
         'vault.create',
         { mode: 'password', password, autoLockMinutes },
