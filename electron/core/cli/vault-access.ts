@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { AppError } from '../../../shared/errors'
-import { createCore, VAULT_FILE, type Core } from '../app'
+import type { Core } from '../app'
+import { VAULT_FILE } from '../vault/corruption'
 import type { Argon2Params } from '../vault/key-protector'
 
 /** How a command opens the vault: create it (init), or check the master password first. */
@@ -42,6 +43,8 @@ export interface OpenVaultOptions {
  */
 export async function openVault(o: OpenVaultOptions): Promise<Core> {
   if (o.access !== 'create') noVaultIfMissing(o.dataDir)
+  // Loaded on first use: --help and usage errors never pay for the whole core.
+  const { createCore } = await import('../app')
   const core = await createCore({ dataDir: o.dataDir, runtime: 'node', env: o.env, kdf: o.kdf })
   try {
     if (o.access === 'create') return core

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3'
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { AppError } from '../../../shared/errors'
+import { damagedVault, isCorruption } from './corruption'
 
 export type Db = Database.Database
 
@@ -47,12 +48,6 @@ export function openDatabase(file: string): Db {
   return db
 }
 
-/** SQLite's own words for a file it cannot trust (SQLITE_CORRUPT, SQLITE_NOTADB). */
-export function isCorruption(e: unknown): boolean {
-  const code = (e as { code?: unknown } | null)?.code
-  return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB')
-}
-
 /** `quick_check` (page structure) or `integrity_check` (also indexes against tables): [] when sound. */
 export function integrityProblems(db: Db, check: 'quick_check' | 'integrity_check', max = 5): string[] {
   const rows = db.pragma(`${check}(${max})`, { simple: false }) as Record<string, string>[]
@@ -63,14 +58,4 @@ export function integrityProblems(db: Db, check: 'quick_check' | 'integrity_chec
       .trim(),
   )
   return lines.length === 1 && lines[0] === 'ok' ? [] : lines
-}
-
-/** The one message for a vault SQLite does not trust: which file, SQLite's words, the way out. */
-export function damagedVault(file: string, sqliteSays: string): AppError {
-  return new AppError(
-    'VAULT_DAMAGED',
-    `The vault file ${file} is damaged (SQLite: ${sqliteSays}). Nothing was changed. ` +
-      'Run "keybridge doctor" for details; to restore a backup, move the file aside, then run ' +
-      '"keybridge init" and "keybridge import BACKUP".',
-  )
 }

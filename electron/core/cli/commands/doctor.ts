@@ -1,8 +1,6 @@
-import Database from 'better-sqlite3'
 import { join } from 'node:path'
 import { AppError } from '../../../../shared/errors'
-import { VAULT_FILE } from '../../app'
-import { runDoctor } from '../doctor'
+import { VAULT_FILE } from '../../vault/corruption'
 import type { DoctorContext, DoctorFinding } from '../doctor/types'
 import type { CommandSpec } from '../spec'
 import { noVaultIfMissing } from '../vault-access'
@@ -22,6 +20,8 @@ export const doctorCommands: CommandSpec[] = [
     async run(ctx) {
       noVaultIfMissing(ctx.dataDir)
       const vaultFile = join(ctx.dataDir, VAULT_FILE)
+      // Loaded on use, like the core: the native SQLite module is not needed for --help.
+      const { runDoctor, openReadOnly } = await import('../doctor')
       let ro: ReturnType<DoctorContext['readOnlyDb']> | undefined
       let unlocked: Promise<Awaited<ReturnType<DoctorContext['unlocked']>>> | undefined
       const d: DoctorContext = {
@@ -29,19 +29,7 @@ export const doctorCommands: CommandSpec[] = [
         vaultFile,
         env: ctx.env,
         readOnlyDb() {
-          if (ro) return ro
-          try {
-            const db = new Database(vaultFile, { readonly: true, fileMustExist: true })
-            try {
-              db.prepare('SELECT count(*) FROM sqlite_master').get()
-              ro = { db }
-            } catch (e) {
-              db.close()
-              ro = { error: (e as Error).message }
-            }
-          } catch (e) {
-            ro = { error: (e as Error).message }
-          }
+          ro ??= openReadOnly(vaultFile)
           return ro
         },
         unlocked() {

@@ -1,5 +1,4 @@
 import type { BridgeConfig } from '../../../../shared/ipc/bridge'
-import { getBridge } from '../../bridge/feature'
 import type { Core } from '../../app'
 import {
   processAlive,
@@ -12,6 +11,8 @@ import { healthAnswers } from '../health'
 import { superviseServe } from '../serve-launch'
 import { UsageError, type CliContext, type CommandSpec } from '../spec'
 import { noVaultIfMissing } from '../vault-access'
+
+type GetBridge = typeof import('../../bridge/feature').getBridge
 
 const STATUS_REFRESH_MS = 5_000
 
@@ -34,7 +35,7 @@ function untilSignal(): { stopped: Promise<NodeJS.Signals>; release(): void } {
   return { stopped, release: () => signals.forEach((s) => process.off(s, handler)) }
 }
 
-function publishedStatus(core: Core, approvalMode: string, tools: number): ServeStatus {
+function publishedStatus(getBridge: GetBridge, core: Core, approvalMode: string, tools: number): ServeStatus {
   const bridge = getBridge(core.ctx)
   const s = bridge.status()
   return {
@@ -75,6 +76,7 @@ export interface BridgeRunState {
 
 /** Whether a bridge runs for this data dir: the serve status file (process alive, /health answers), else a probe. */
 export async function bridgeRunState(core: Core, dataDir: string): Promise<BridgeRunState> {
+  const { getBridge } = await import('../../bridge/feature')
   const config = getBridge(core.ctx).config()
   const published = readServeStatus(dataDir)
   const stopped = getBridge(core.ctx)
@@ -141,6 +143,7 @@ export const serveCommands: CommandSpec[] = [
         return superviseServe({ argv: ctx.argv, password, env: ctx.env, self: ctx.self })
       }
       const signal = untilSignal()
+      const { getBridge } = await import('../../bridge/feature')
       const core = await ctx.openCore()
       const bridge = getBridge(core.ctx)
       const approvalMode = ctx.values['approve-all'] ? 'approve_all' : 'deny'
@@ -150,7 +153,8 @@ export const serveCommands: CommandSpec[] = [
         approvalMode,
       })
       const tools = (await bridge.registry.tools()).size
-      const publish = () => writeServeStatus(ctx.dataDir, publishedStatus(core, approvalMode, tools))
+      const publish = () =>
+        writeServeStatus(ctx.dataDir, publishedStatus(getBridge, core, approvalMode, tools))
       publish()
       const unsubscribe = bridge.upstreams.onChange(publish)
       const refresher = setInterval(publish, STATUS_REFRESH_MS)

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { AppError } from '../../../../shared/errors'
-import { VAULT_FILE } from '../../app'
+import { VAULT_FILE } from '../../vault/corruption'
 import type { AuditEntry } from '../../../../shared/models/audit'
 import { allAudit, auditToCsv } from '../../vault/audit-query'
 import { UsageError, type CommandSpec } from '../spec'

@@ -3,6 +3,7 @@ import { fileModesCheck } from './checks/file-modes'
 import { sealedRowsCheck } from './checks/sealed-rows'
 import { vaultIntegrityCheck } from './checks/vault-integrity'
 import { versionsCheck } from './checks/versions'
+export { openReadOnly } from './read-only'
 import type { DoctorCheck, DoctorContext, DoctorFinding } from './types'
 
 /** Every check `keybridge doctor` runs, in order. A feature adds its own: one module, one line here. */
