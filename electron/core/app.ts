@@ -16,6 +16,8 @@ import { applyMigrations } from './vault/migrations'
 import { vaultMigrations } from './vault/schema'
 import { Settings } from './vault/settings'
 import { VaultService } from './vault/vault-service'
+import { RowMacs } from './vault/row-mac'
+import { Integrity } from './vault/integrity'
 import { createVaultFeature } from './vault/feature'
 import { CredentialStore } from './credentials/store'
 import { credentialMigrations } from './credentials/schema'
@@ -67,6 +69,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const keyring = new Keyring()
   const settings = new Settings(db)
   const audit = new AuditLog(db, clock)
+  const macs = new RowMacs(db, keyring, audit, clock)
+  settings.attachMacs(macs)
+  const integrity = new Integrity(db, keyring, macs, audit, clock, options.osProtector?.generation)
+  // First listener: rows are signed (after an upgrade) before any feature uses them on unlock.
+  keyring.onChange((unlocked) => {
+    if (unlocked) integrity.afterUnlock()
+  })
   const events = new EventBus()
   const vault = new VaultService({
     db,
@@ -77,6 +86,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     kdf: options.kdf ?? DEFAULT_ARGON2,
     clock,
     runtime: options.runtime,
+    integrity,
   })
   const ctx: CoreContext = {
     options,
@@ -88,7 +98,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     audit,
     events,
     vault,
-    credentials: new CredentialStore(db, keyring, audit, clock, events),
+    macs,
+    integrity,
+    credentials: new CredentialStore(db, keyring, audit, clock, events, macs),
     env: options.env ?? process.env,
     version: options.version ?? APP_VERSION,
   }
@@ -151,6 +163,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       if (closed) return
       closed = true
       for (const f of [...features].reverse()) await f.stop?.()
+      integrity.flush()
       keyring.lock()
       db.close()
     },

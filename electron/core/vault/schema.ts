@@ -40,4 +40,20 @@ export const vaultMigrations: Migration[] = [
       `)
     },
   },
+  {
+    version: 3,
+    name: 'row MACs',
+    up(db) {
+      // One MAC per row of every table in mac-tables.ts (signed at the first unlock after upgrade).
+      db.exec(`
+        CREATE TABLE row_macs (
+          tbl TEXT NOT NULL,
+          row_id TEXT NOT NULL,
+          mac BLOB NOT NULL,
+          signed_at INTEGER NOT NULL,
+          PRIMARY KEY (tbl, row_id)
+        ) WITHOUT ROWID;
+      `)
+    },
+  },
 ]
