@@ -172,9 +172,13 @@ export class Integrity {
     if (seen === null || rec.generation > seen) this.generations.write(id, rec.generation)
   }
 
+  /** Rows failing now (read before a rotation re-seals anything, so they stay refused after it). */
+  failing(): Set<string> {
+    return this.macs.failingIds()
+  }
+
   /** Re-signs every row under a new key's MAC (rotation, inside its transaction); tampered rows stay so. */
-  resignForRotation(newMac: MacFn): void {
-    const failing = this.macs.failingIds()
+  resignForRotation(newMac: MacFn, failing: Set<string>): void {
     this.macs.signAll({ mac: newMac, except: failing, silent: true })
     const rec = this.read()
     const base: IntegrityRecord =

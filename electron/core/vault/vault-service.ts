@@ -311,11 +311,12 @@ export class VaultService {
             'CONFLICT',
             'The vault key was changed by another Keybridge process. Unlock again.',
           )
+        const failing = this.o.integrity?.failing() ?? new Set<string>()
         resealed = resealAll(this.o.db, { oldKey, oldVersion, newKey, newVersion }, onProgress)
         // Row MACs follow the key: re-signed under the new key's subkey (tampered rows stay refused).
         const newMac = deriveMacKey(newKey, newVersion)
         try {
-          this.o.integrity?.resignForRotation((d) => createHmac('sha256', newMac).update(d).digest())
+          this.o.integrity?.resignForRotation((d) => createHmac('sha256', newMac).update(d).digest(), failing)
         } finally {
           newMac.fill(0)
         }
