@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3'
-import { timingSafeEqual } from 'node:crypto'
+import { createHash, timingSafeEqual } from 'node:crypto'
 import { AppError } from '../../../shared/errors'
 import type { TamperedRow } from '../../../shared/ipc/vault'
 import type { Clock } from '../clock'
@@ -136,7 +136,8 @@ export class RowMacs {
     const id = String(row[t.idColumn])
     const label = String(row[t.labelColumn] ?? id)
     const stored = this.getMac.get(t.table, id) as Buffer | undefined
-    const key = `${t.table}\u0000${id}\u0000${stored?.toString('hex') ?? ''}`
+    // Audited once per row content: the same change seen again is not a new event.
+    const key = createHash('sha256').update(rowMessage(t, row)).digest('hex')
     if (!this.reported.has(key)) {
       this.reported.add(key)
       this.audit.record({
