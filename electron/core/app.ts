@@ -10,6 +10,7 @@ import type { CallContext, Handlers } from './ipc/handlers'
 import { APP_NAME, APP_VERSION } from './version'
 import { AuditLog } from './vault/audit'
 import { openDatabase } from './vault/database'
+import { secureDataDir } from './vault/file-modes'
 import { DEFAULT_ARGON2 } from './vault/key-protector'
 import { Keyring } from './vault/keyring'
 import { applyMigrations } from './vault/migrations'
@@ -59,6 +60,7 @@ export const VAULT_FILE = 'vault.sqlite'
 export async function createCore(options: CoreOptions): Promise<Core> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 })
   const clock = options.clock ?? systemClock
+  const notices = secureDataDir(options.dataDir, [VAULT_FILE])
   const db = openDatabase(join(options.dataDir, VAULT_FILE))
   try {
     for (const [module, migrations] of MIGRATIONS) applyMigrations(db, module, migrations)
@@ -77,6 +79,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     if (unlocked) integrity.afterUnlock()
   })
   const events = new EventBus()
+  // -wal and -shm now exist too: checked once more, then every repair is audited.
+  notices.push(...secureDataDir(options.dataDir).filter((n) => !notices.includes(n)))
+  if (notices.length) {
+    audit.record({ actor: 'system', action: 'file_modes_repaired', detail: { count: notices.length } })
+  }
   const vault = new VaultService({
     db,
     keyring,
@@ -103,6 +110,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     credentials: new CredentialStore(db, keyring, audit, clock, events, macs),
     env: options.env ?? process.env,
     version: options.version ?? APP_VERSION,
+    notices,
   }
 
   const vaultFeature = createVaultFeature(ctx)

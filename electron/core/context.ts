@@ -60,6 +60,8 @@ export interface CoreContext {
   credentials: CredentialStore
   env: Record<string, string | undefined>
   version: string
+  /** What was repaired at open (file modes), for the CLI to print and the desktop to show once. */
+  notices: string[]
 }
 
 /** A feature plugs its handlers (and optional background work) into the core. */

@@ -211,6 +211,7 @@ export async function runCli(argv: string[], opts: RunOptions): Promise<number> 
     async openCore(o = {}) {
       const core = await createCore({ dataDir, runtime: 'node', env, kdf: opts.kdf })
       opened.push(core)
+      for (const n of core.ctx.notices) io.err(`Notice: ${n}`)
       if (o.unlock) {
         if (!core.ctx.vault.initialized) {
           throw new AppError(
