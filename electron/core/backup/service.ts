@@ -20,11 +20,11 @@ import type { AuditLog } from '../vault/audit'
 import type { Db } from '../vault/database'
 import type { Argon2Params } from '../vault/key-protector'
 import type { Keyring } from '../vault/keyring'
+import { writeFileAtomic } from '../vault/atomic-file'
 import type { Integrity } from '../vault/integrity'
 import type { SealedColumn } from '../vault/sealed-columns'
 import { applyStaged } from './apply'
 import { applyImportPolicy } from './import-policy'
-import { writeFileAtomic } from './atomic-file'
 import { BackupDocument } from './document'
 import { headerInfo, MAGIC, newHeader, openContainer, parseContainer, sealContainer } from './format'
 import {
@@ -165,7 +165,8 @@ export class BackupService {
       })
       const file = sealContainer(header, keys, payload)
       this.progress(operation, 'writing')
-      await writeFileAtomic(path, file)
+      // Owner-only whoever wrote the file before (a scheduled backup replaces its own).
+      await writeFileAtomic(path, file, { what: 'The backup', mode: 0o600 })
       const tables = tableCounts(doc)
       this.d.audit.record({
         actor: o.actor,

@@ -12,6 +12,8 @@ export const INTERNAL_TABLES = new Set([
   'backup_schedule',
   // MACs are under THIS vault's key: an import signs what it brings (vault/row-mac.ts).
   'row_macs',
+  // Undo copies of this machine's rewritten config files.
+  'config_undo',
 ])
 export const AUDIT_TABLE = 'audit_log'
 

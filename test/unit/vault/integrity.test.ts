@@ -172,7 +172,7 @@ describe('vault integrity: rollback, upgrade signing, rotation, password strengt
         },
       })
     }
-    const common = (await core.invoke('vault.create', { mode: 'password', password: 'password' })) as {
+    const common = (await core.invoke('vault.create', { mode: 'password', password: 'password' })) as unknown as {
       error: { message: string; params: { warning: string } }
     }
     expect(common.error.params.warning).toMatch(/heavily used password/i)
@@ -200,7 +200,7 @@ describe('vault integrity: rollback, upgrade signing, rotation, password strengt
     expect(await unlock(TEST_PASSWORD)).toMatchObject({ error: { code: 'UNLOCK_THROTTLED' } })
     clock.advance(1)
     expect(await unlock('wrong password')).toMatchObject({ error: { code: 'BAD_PASSWORD' } })
-    const throttled = (await unlock(TEST_PASSWORD)) as { error: { params: { retryAt: number } } }
+    const throttled = (await unlock(TEST_PASSWORD)) as unknown as { error: { params: { retryAt: number } } }
     expect(throttled).toMatchObject({ error: { code: 'UNLOCK_THROTTLED', params: { retryAfterSeconds: 2, failures: 6 } } })
     expect(throttled.error.params.retryAt).toBe(clock.now() + 2000)
 
