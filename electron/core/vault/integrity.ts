@@ -128,7 +128,12 @@ export class Integrity {
     const rec = this.read()
     const id = this.vaultId()
     if (!this.generations || !id || rec === null || rec === 'invalid') return
-    const seen = this.generations.read(id)
+    let seen: number | null = null
+    try {
+      seen = this.generations.read(id)
+    } catch {
+      seen = null
+    }
     if (seen !== null && rec.generation < seen) {
       if (!this.rollback) {
         this.audit.record({
@@ -168,8 +173,12 @@ export class Integrity {
     const rec = this.read()
     const id = this.vaultId()
     if (!id || rec === null || rec === 'invalid') return
-    const seen = this.generations.read(id)
-    if (seen === null || rec.generation > seen) this.generations.write(id, rec.generation)
+    try {
+      const seen = this.generations.read(id)
+      if (seen === null || rec.generation > seen) this.generations.write(id, rec.generation)
+    } catch {
+      // The keychain is unavailable: rollback detection is weaker, nothing else may break.
+    }
   }
 
   /** Rows failing now (read before a rotation re-seals anything, so they stay refused after it). */
