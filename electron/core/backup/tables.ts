@@ -3,14 +3,18 @@ import type { SealedColumn } from '../vault/sealed-columns'
 
 /**
  * Tables a backup never carries: SQLite's own, the migration ledger, the key material of THIS
- * vault (keyslots, vault_meta), the machine-local backup schedule with its sealed key, and the daily
- * audit aggregate (derived: its triggers rebuild it from the audit rows an import brings).
+ * vault (keyslots, vault_meta, row_macs), the machine-local backup schedule with its sealed key, and
+ * the daily audit aggregate (derived: its triggers rebuild it from the audit rows an import brings).
  */
 export const INTERNAL_TABLES = new Set([
   'schema_versions',
   'keyslots',
   'vault_meta',
   'backup_schedule',
+  // MACs are under THIS vault's key: an import signs what it brings (vault/row-mac.ts).
+  'row_macs',
+  // Undo copies of this machine's rewritten config files.
+  'config_undo',
   'audit_daily',
 ])
 export const AUDIT_TABLE = 'audit_log'

@@ -52,6 +52,7 @@ export function createBridgeFeature(
         return { ok: true as const }
       },
       'bridge.upstream.restart': ({ name }) => bridge.upstreams.restart(name),
+      'bridge.upstream.setEnabled': ({ name, enabled }) => bridge.upstreams.setEnabled(name, enabled),
       'bridge.upstream.status': ({ name }) => bridge.upstreams.status(name),
       'bridge.approvals.pending': () => bridge.approvals.list(),
       'bridge.approve': ({ id, decision }) => {

@@ -72,7 +72,7 @@ export class BridgeMetrics {
     })
     this.authFailures = new Counter({
       name: 'keybridge_auth_failures_total',
-      help: 'Requests refused with 401 or 403 before reaching MCP, by reason.',
+      help: 'Requests refused with 401, 403 or 503 before reaching MCP, by reason (missing, invalid, expired, revoked, tampered, locked, rolled_back, scope).',
       labelNames: ['reason'] as const,
       registers,
     })
@@ -139,7 +139,7 @@ export class BridgeMetrics {
     this.approvals.inc({ decision })
   }
 
-  authFailure(reason: 'missing' | 'invalid' | 'expired' | 'revoked' | 'scope'): void {
+  authFailure(reason: string): void {
     this.authFailures.inc({ reason })
   }
 

@@ -1,8 +1,10 @@
 import { backupCommands } from './commands/backup'
 import { bridgeCommands } from './commands/bridge'
 import { credentialsCommands } from './commands/credentials'
+import { doctorCommands } from './commands/doctor'
 import { homeassistantCommands } from './commands/homeassistant'
 import { importConfigCommands } from './commands/import-config'
+import { serveCommands } from './commands/serve'
 import { servicesCommands } from './commands/services'
 import { usageCommands } from './commands/usage'
 import { vaultCommands } from './commands/vault'
@@ -16,6 +18,8 @@ export const commands: CommandSpec[] = [
   ...homeassistantCommands,
   ...bridgeCommands,
   ...usageCommands,
+  ...serveCommands,
   ...backupCommands,
   ...importConfigCommands,
+  ...doctorCommands,
 ]

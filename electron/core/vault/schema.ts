@@ -42,6 +42,41 @@ export const vaultMigrations: Migration[] = [
   },
   {
     version: 3,
+    name: 'row MACs',
+    up(db) {
+      // One MAC per row of every table in mac-tables.ts (signed at the first unlock after upgrade).
+      db.exec(`
+        CREATE TABLE row_macs (
+          tbl TEXT NOT NULL,
+          row_id TEXT NOT NULL,
+          mac BLOB NOT NULL,
+          signed_at INTEGER NOT NULL,
+          PRIMARY KEY (tbl, row_id)
+        ) WITHOUT ROWID;
+      `)
+    },
+  },
+  {
+    version: 4,
+    name: 'config rewrite undo copies',
+    up(db) {
+      // The original of a client config Keybridge rewrote, sealed (it holds the secrets it moved):
+      // never a plaintext .bak beside the file. `target` is the real file a symlinked path pointed to.
+      db.exec(`
+        CREATE TABLE config_undo (
+          id TEXT PRIMARY KEY,
+          path TEXT NOT NULL,
+          target TEXT NOT NULL,
+          fingerprint TEXT NOT NULL,
+          original BLOB NOT NULL,
+          created_at INTEGER NOT NULL
+        );
+        CREATE INDEX config_undo_target ON config_undo (target, created_at);
+      `)
+    },
+  },
+  {
+    version: 5,
     name: 'audit pre-aggregated per local day',
     up(db) {
       // Kept by triggers, so every writer (the audit log, retention, backup import) keeps it exact, in the

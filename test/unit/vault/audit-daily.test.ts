@@ -96,7 +96,7 @@ describe('audit_daily: the audit log pre-aggregated per local day', () => {
     // A vault from before the aggregate: the migration builds it from the rows already there.
     const file = new Database(join(t.dir, VAULT_FILE))
     file.exec(`DROP TRIGGER audit_daily_add; DROP TRIGGER audit_daily_remove; DROP TABLE audit_daily;
-      UPDATE schema_versions SET version = 2 WHERE module = 'vault';`)
+      UPDATE schema_versions SET version = 4 WHERE module = 'vault';`)
     file.close()
     core = await makeCore({ dataDir: t.dir, clock })
     check()
