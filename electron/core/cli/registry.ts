@@ -6,7 +6,7 @@ import { homeassistantCommands } from './commands/homeassistant'
 import { importConfigCommands } from './commands/import-config'
 import { serveCommands } from './commands/serve'
 import { servicesCommands } from './commands/services'
-import { usageCommands } from './commands/usage'
+import { observabilityCommands } from './commands/observability'
 import { vaultCommands } from './commands/vault'
 import type { CommandSpec } from './spec'
 
@@ -17,7 +17,7 @@ export const commands: CommandSpec[] = [
   ...servicesCommands,
   ...homeassistantCommands,
   ...bridgeCommands,
-  ...usageCommands,
+  ...observabilityCommands,
   ...serveCommands,
   ...backupCommands,
   ...importConfigCommands,

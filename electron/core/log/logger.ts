@@ -119,8 +119,3 @@ export class AppLog {
     }
   }
 }
-
-/** A logger that writes nothing (tests, commands without --verbose). */
-export function silentLog(clock: Clock): AppLog {
-  return new AppLog({ clock, level: 'info' })
-}

@@ -18,9 +18,3 @@ export function maskSecretKeys(v: unknown, depth = 0): unknown {
   }
   return out
 }
-
-/** The forms a secret value takes inside a JSON line: as is and JSON-escaped. */
-export function jsonForms(value: string): string[] {
-  const escaped = JSON.stringify(value).slice(1, -1)
-  return escaped === value ? [value] : [value, escaped]
-}

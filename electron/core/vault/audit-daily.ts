@@ -200,8 +200,9 @@ export function callsPerHour(
   const out = Array.from({ length: 24 }, (_, i) => ({ start: start + i * HOUR, ok: 0, denied: 0, error: 0 }))
   const rows = db
     .prepare(
+      // Only the bridge writes tool_call rows; (action, at, outcome) answers this from the index alone.
       `SELECT (at - ?) / ${HOUR} AS h, outcome, COUNT(*) AS n FROM audit_log
-       WHERE action = 'tool_call' AND at >= ? AND actor = 'bridge' GROUP BY h, outcome`,
+       WHERE action = 'tool_call' AND at >= ? GROUP BY h, outcome`,
     )
     .all(start, start) as { h: number; outcome: string; n: number }[]
   for (const r of rows) {

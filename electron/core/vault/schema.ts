@@ -95,6 +95,9 @@ export const vaultMigrations: Migration[] = [
           PRIMARY KEY (day, actor, actor_name, action, target, outcome)
         ) WITHOUT ROWID;
         CREATE INDEX audit_daily_actor_name ON audit_daily (actor_name, day);
+        -- The dashboard's last 24 hours by hour and outcome, from the index alone (same entries, plus outcome).
+        DROP INDEX audit_log_action;
+        CREATE INDEX audit_log_action ON audit_log (action, at, outcome);
         INSERT INTO audit_daily
           SELECT date(at / 1000, 'unixepoch', 'localtime'), actor, COALESCE(actor_name, ''), action,
                  COALESCE(target, ''), outcome, COUNT(*), COALESCE(SUM(duration_ms), 0)

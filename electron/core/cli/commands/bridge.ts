@@ -7,7 +7,7 @@ import {
 } from '../../../../shared/ipc/bridge'
 import { UsageError, type CliContext, type CommandSpec } from '../spec'
 import { invokeAsCli } from '../invoke'
-import { parseQuotas, QUOTA_OPTIONS } from './usage'
+import { parseQuotas, QUOTA_OPTIONS } from './observability'
 
 const call = invokeAsCli
 

@@ -67,7 +67,7 @@ function strings(v: unknown): string[] | undefined {
   return Array.isArray(v) ? (v as string[]) : typeof v === 'string' ? [v] : undefined
 }
 
-export const usageCommands: CommandSpec[] = [
+export const observabilityCommands: CommandSpec[] = [
   {
     name: 'token update',
     summary: "change a client token's scopes and quotas",
