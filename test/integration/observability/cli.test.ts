@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process'
+import { appendFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../../electron/core/cli/main'
@@ -115,6 +116,30 @@ describe('keybridge token update / token usage / logs / --verbose (the real CLI 
     expect(text.out).not.toContain(SECRET)
     expect(kb('logs', '--level', 'loud').code).toBe(2)
   }, 90_000)
+
+  it('logs --follow prints lines as they are appended, until SIGTERM', async () => {
+    const child = spawn(process.execPath, [bin, 'logs', '--follow', '--level', 'warn', '--data-dir', t.dir], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let out = ''
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+    try {
+      await waitFor(() => out.includes('quota reached'), 20_000, 'the existing lines')
+      const dir = join(t.dir, 'logs')
+      const file = join(dir, readdirSync(dir).sort().at(-1)!)
+      const line = (level: number, msg: string) =>
+        JSON.stringify({ level, time: new Date().toISOString(), msg }) + '\n'
+      appendFileSync(file, line(30, 'followed info') + line(50, 'followed error'))
+      await waitFor(() => out.includes('followed error'), 10_000, 'the appended line')
+      expect(out).not.toContain('followed info')
+      child.kill('SIGTERM')
+      expect(await exited).toBe(0)
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL')
+    }
+  }, 40_000)
 
   it('logs config shows and changes the level and the retention', () => {
     expect(JSON.parse(kb('logs', 'config', '--json').out)).toMatchObject({ level: 'info', retentionDays: 30 })
