@@ -19,7 +19,7 @@ export const ToolPattern = z
   .trim()
   .min(1)
   .max(128)
-  .regex(/^[A-Za-z0-9_.*?/-]+$/, 'Use tool names with * or ? wildcards, e.g. homeassistant.*')
+  .regex(/^[A-Za-z0-9_.*?/:-]+$/, 'Use tool identities with * or ? wildcards, e.g. homeassistant/* or github/api_read')
 
 export const TokenName = z
   .string()
@@ -65,6 +65,8 @@ export const TokenSummary = z.object({
   lastUsedAt: z.number().nullable(),
   useCount: z.number().int(),
   status: z.enum(['active', 'expired', 'revoked']),
+  /** How many tools this token sees in tools/list right now (null when not computed). */
+  toolCount: z.number().int().nullable().optional(),
 })
 export type TokenSummary = z.infer<typeof TokenSummary>
 
@@ -73,7 +75,14 @@ export const CreatedToken = z.object({ token: z.string(), summary: TokenSummary 
 export type CreatedToken = z.infer<typeof CreatedToken>
 
 export const ToolInfo = z.object({
+  /** The stable identity permissions and scopes are keyed by: `homeassistant/home/get_state`, `every/echo`. */
+  id: z.string(),
+  /** The name clients see (`ha_home_get_state`): letters, digits and single underscores, ≤ 48. */
   name: z.string(),
+  /** A tool, or an upstream's resources, prompts or sampling (permissioned like a tool). */
+  kind: z.enum(['tool', 'resources', 'prompts', 'sampling']),
+  /** Why the name differs from the plain one (a collision, resolved with a suffix), else null. */
+  note: z.string().nullable(),
   title: z.string().nullable(),
   description: z.string(),
   source: z.string(),
@@ -102,11 +111,15 @@ export const UpstreamSummary = z.object({
   args: z.array(z.string()),
   env: z.array(EnvEntry),
   enabled: z.boolean(),
+  perSession: z.boolean(),
+  maxCallSeconds: z.number().int(),
   state: UpstreamState,
   pid: z.number().int().nullable(),
   restarts: z.number().int(),
   toolCount: z.number().int(),
   lastError: z.string().nullable(),
+  /** Things the user should know: a name refused or namespaced, resource URIs that clash. */
+  notes: z.array(z.string()),
   createdAt: z.number(),
 })
 export type UpstreamSummary = z.infer<typeof UpstreamSummary>
@@ -128,6 +141,10 @@ export const UpstreamInput = z.object({
   /** KEY → value; a value may be `{{credential:service/name.field}}`, resolved from the vault at start. */
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string().max(8192)).default({}),
   enabled: z.boolean().default(true),
+  /** One process per client session, for servers that keep per-user state (browsers, shells). */
+  perSession: z.boolean().default(false),
+  /** The longest one call may run, even while it reports progress (seconds). */
+  maxCallSeconds: z.number().int().min(1).max(86_400).default(600),
 })
 
 export const ApprovalRequest = z.object({

@@ -10,7 +10,7 @@ import type { BenchFigure } from './types'
 
 const SERVER = join(__dirname, '../fakes/mcp/bench-server.ts')
 const LOADGEN = join(__dirname, '../fakes/mcp/bench-load.ts')
-const TOOL = 'test.read_thing'
+const TOOL = 'test_read_thing'
 const ROUNDS = 7
 const WARMUP = 200
 /** SDK Client (latency): calls per round. */

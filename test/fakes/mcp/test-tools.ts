@@ -4,7 +4,10 @@ import type { BridgeTool, ToolSource } from '../../../electron/core/bridge/tool-
 export function testToolSource(id = 'test'): ToolSource & { calls: { tool: string; args: unknown }[] } {
   const calls: { tool: string; args: unknown }[] = []
   const tool = (name: string, annotations: BridgeTool['annotations']): BridgeTool => ({
-    name: `${id}.${name}`,
+    id: `${id}/${name}`,
+    nameParts: [id, name],
+    name: '',
+    originalName: name,
     description: `Test tool ${name}`,
     inputSchema: { type: 'object', properties: { text: { type: 'string' } } },
     annotations,
