@@ -8,6 +8,7 @@ import { getServiceDescriptor } from '../providers/catalog'
 import { buildAuthenticatedRequest } from '../providers/request'
 import { getProvider } from '../providers/registry'
 import { builtinSchema, parseArgs } from './json-schema'
+import { exposedName } from './names'
 import type { Redactor } from './redact'
 import type { BridgeTool, ToolSource } from './tool-source'
 
@@ -67,14 +68,17 @@ function apiArgs(service: string, names: string[], primary: string | undefined, 
       .optional()
       .describe(`Which stored ${service} account to use (default: ${primary}).`),
     method: z
-      .enum(methods as [string, ...string[]])
+      .enum(methods as [string, ...string[]], { error: `This tool accepts only ${methods.join(', ')}` })
       .default('GET')
       .describe(`HTTP method: ${methods.join(', ')}.`),
     path: z
       .string()
       .min(1)
       .describe(`Path relative to the ${service} API base, starting with "/" (e.g. "/user").`),
-    query: z.record(z.string(), z.string()).optional().describe('Query parameters, as strings.'),
+    query: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+      .optional()
+      .describe('Query parameters (values are sent as text).'),
     ...(writes
       ? {
           body: z.record(z.string(), z.unknown()).optional().describe('A JSON object request body.'),
@@ -88,7 +92,7 @@ interface ApiArgs {
   credential?: string
   method: string
   path: string
-  query?: Record<string, string>
+  query?: Record<string, string | number | boolean>
   body?: Record<string, unknown>
   body_text?: string
 }
@@ -116,6 +120,8 @@ export function createApiToolSource(ctx: CoreContext, redactor: Redactor, opts: 
     )
     const method = args.method
     const query = args.query
+      ? Object.fromEntries(Object.entries(args.query).map(([k, v]) => [k, String(v)]))
+      : undefined
     const secrets = ctx.credentials.readSecrets(c.id, {
       actor: 'bridge',
       actorName: clientName,
@@ -190,7 +196,7 @@ export function createApiToolSource(ctx: CoreContext, redactor: Redactor, opts: 
     ): BridgeTool => ({
       id: `${service}/${original}`,
       nameParts: [service, original],
-      name: '',
+      name: exposedName([service, original], `${service}/${original}`),
       originalName: original,
       title,
       description,

@@ -32,8 +32,8 @@ export function parseArgs<S extends z.ZodObject>(schema: S, args: Record<string,
   const r = schema.safeParse(args)
   if (r.success) return r.data
   const issue = r.error.issues[0]
-  const where = issue.path.length ? `"${issue.path.join('.')}"` : 'the arguments'
-  throw new AppError('INVALID_INPUT', `Invalid ${where}: ${issue.message}.`)
+  const where = issue.path.length ? `The "${issue.path.join('.')}" argument` : 'The arguments'
+  throw new AppError('INVALID_INPUT', `${where}: ${issue.message.replace(/\.$/, '')}.`)
 }
 
 const MAX_INLINE_NODES = 10_000

@@ -54,7 +54,7 @@ export interface BridgeTool {
   id: string
   /** The parts the exposed name is built from (sanitised and joined by the registry). */
   nameParts: readonly string[]
-  /** The exposed name: set by the registry (sources may leave it empty). */
+  /** The exposed name: `exposedName(nameParts, id)`, made unique by the registry. */
   name: string
   /** The name the source itself uses (the upstream's own tool name, sent back to it on a call). */
   originalName: string

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { AppError } from '../../../shared/errors'
 import type { HaInstance } from '../../../shared/ipc/homeassistant'
 import { builtinSchema, parseArgs } from '../bridge/json-schema'
+import { exposedName } from '../bridge/names'
 import type { BridgeTool, ToolSource } from '../bridge/tool-source'
 import type { CoreContext } from '../context'
 import { loadEntities } from './entities'
@@ -85,7 +86,13 @@ export function createHomeAssistantToolSource(
     ) =>
     async (args: Record<string, unknown>): Promise<CallToolResult> => {
       try {
-        const parsed = parseArgs(schema, args ?? {})
+        const raw = args ?? {}
+        // A list of entity ids is accepted as well as the comma-separated text the schema describes.
+        const ids = raw['entity_id']
+        const parsed = parseArgs(
+          schema,
+          Array.isArray(ids) && ids.every((x) => typeof x === 'string') ? { ...raw, entity_id: ids.join(',') } : raw,
+        )
         const inst = store.get(id)
         const conn = { baseUrl: inst.url, token: store.readToken(id), timeoutMs: opts.timeoutMs }
         return ok(await body(inst, conn, parsed))
@@ -110,7 +117,7 @@ export function createHomeAssistantToolSource(
     const meta = (tool: string) => ({
       id: `${HA_TOOL_SOURCE_ID}/${inst.slug}/${tool}`,
       nameParts: ['ha', inst.slug, tool],
-      name: '',
+      name: exposedName(['ha', inst.slug, tool], `${HA_TOOL_SOURCE_ID}/${inst.slug}/${tool}`),
       originalName: tool,
     })
     const scope = inst.allowedDomains.length

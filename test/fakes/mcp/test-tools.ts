@@ -1,3 +1,4 @@
+import { exposedName } from '../../../electron/core/bridge/names'
 import type { BridgeTool, ToolSource } from '../../../electron/core/bridge/tool-source'
 
 /** A tool source with one tool per permission level, for bridge tests and benchmarks. */
@@ -6,7 +7,7 @@ export function testToolSource(id = 'test'): ToolSource & { calls: { tool: strin
   const tool = (name: string, annotations: BridgeTool['annotations']): BridgeTool => ({
     id: `${id}/${name}`,
     nameParts: [id, name],
-    name: '',
+    name: exposedName([id, name], `${id}/${name}`),
     originalName: name,
     description: `Test tool ${name}`,
     inputSchema: { type: 'object', properties: { text: { type: 'string' } } },

@@ -32,10 +32,10 @@ describe('real MCP clients against the bridge', () => {
       cwd: INSPECTOR_CWD,
     })
     const tools = (JSON.parse(list.stdout) as { tools: { name: string }[] }).tools.map((t) => t.name)
-    expect(tools).toContain('test.read_thing')
+    expect(tools).toContain('test_read_thing')
     const call = await run(
       INSPECTOR,
-      [...common, '--method', 'tools/call', '--tool-name', 'test.read_thing', '--tool-arg', 'text=inspector'],
+      [...common, '--method', 'tools/call', '--tool-name', 'test_read_thing', '--tool-arg', 'text=inspector'],
       { timeout: 30_000, cwd: INSPECTOR_CWD },
     )
     expect(textOf(JSON.parse(call.stdout))).toBe('read_thing:inspector')
@@ -68,8 +68,8 @@ describe('real MCP clients against the bridge', () => {
     try {
       await client.connect(transport, { timeout: 30_000 })
       const tools = (await client.listTools()).tools.map((t) => t.name)
-      expect(tools).toContain('test.read_thing')
-      const r = await client.callTool({ name: 'test.read_thing', arguments: { text: 'remote' } })
+      expect(tools).toContain('test_read_thing')
+      const r = await client.callTool({ name: 'test_read_thing', arguments: { text: 'remote' } })
       expect(textOf(r)).toBe('read_thing:remote')
     } finally {
       await client.close().catch(() => {})

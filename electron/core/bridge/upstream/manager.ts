@@ -6,6 +6,7 @@ import type { CredentialStore } from '../../credentials/store'
 import { listServiceDescriptors } from '../../providers/catalog'
 import type { Keyring } from '../../vault/keyring'
 import { relaySchema } from '../json-schema'
+import { exposedName } from '../names'
 import type { BridgeTool, CallRoute, ToolAnnotations, ToolSource } from '../tool-source'
 import {
   UpstreamConnection,
@@ -264,7 +265,7 @@ export class UpstreamManager implements ToolSource {
     return {
       id: `${prefix}/${t.name}`,
       nameParts: [config.name, t.name],
-      name: '',
+      name: exposedName([config.name, t.name], `${prefix}/${t.name}`),
       originalName: t.name,
       // The upstream's own name stays visible: as the title when it has none, and in _meta.
       title: t.title ?? (t.annotations['title'] as string | undefined) ?? t.name,
