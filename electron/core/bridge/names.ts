@@ -15,8 +15,11 @@ export function isExposedName(name: string): boolean {
 }
 
 /** One part of a name: Unicode folded to ASCII where it has a base letter, anything else `_`, runs of `_` collapsed. */
+const FOLD: Record<string, string> = { ß: 'ss', æ: 'ae', Æ: 'AE', ø: 'o', Ø: 'O', œ: 'oe', Œ: 'OE', đ: 'd', ł: 'l', Ł: 'L', þ: 'th' }
+
 export function sanitizePart(raw: string): string {
   return raw
+    .replace(/[ßæÆøØœŒđłŁþ]/g, (c) => FOLD[c])
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^A-Za-z0-9]+/g, '_')
@@ -37,7 +40,11 @@ export function shortHash(identity: string, len = HASH_LEN): string {
  * hash of the identity, so two long names that share a prefix stay apart.
  */
 export function exposedName(parts: readonly string[], identity: string): string {
-  let base = parts.map(sanitizePart).filter(Boolean).join('_')
+  // A part with nothing left after sanitising (a name in another script) is named by its hash.
+  let base = parts
+    .map((p) => sanitizePart(p) || (p ? `u${shortHash(p)}` : ''))
+    .filter(Boolean)
+    .join('_')
   if (!base) base = 'tool'
   if (!/^[A-Za-z]/.test(base)) base = `t_${base}`
   if (base.length <= MAX_NAME) return base

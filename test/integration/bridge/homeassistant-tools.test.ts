@@ -17,7 +17,7 @@ describe('Home Assistant tools through the bridge', () => {
   it('serves the instance tools, read and write, and keeps the HA token out of results', async () => {
     const client = await connectClient(env.url, env.token)
     const before = (await client.listTools()).tools.map((t) => t.name)
-    expect(before.some((n) => n.startsWith('homeassistant.'))).toBe(false)
+    expect(before.some((n) => n.startsWith('ha_'))).toBe(false)
     const added = await env.core.invoke('homeassistant.add', {
       name: 'Home',
       url: ha.url,

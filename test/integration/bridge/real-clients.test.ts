@@ -6,7 +6,7 @@ import { promisify } from 'node:util'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startBridge, textOf } from './support'
+import { FULL_FIXTURE, startBridge, textOf, waitFor } from './support'
 
 const run = promisify(execFile)
 const root = join(__dirname, '../../..')
@@ -64,16 +64,32 @@ describe('real MCP clients against the bridge', () => {
       env: { ...getDefaultEnvironment(), MCP_REMOTE_CONFIG_DIR: configDir },
       stderr: 'ignore',
     })
+    // An upstream whose tool names Claude Desktop would refuse (dots, dashes, Unicode, 120 characters).
+    await env.core.invoke('bridge.upstream.add', {
+      name: 'hostile-names',
+      command: process.execPath,
+      args: ['--import', 'tsx', FULL_FIXTURE, '--names=hostile'],
+    })
+    await waitFor(
+      async () =>
+        ((await env.core.invoke('bridge.upstream.status', { name: 'hostile-names' })) as {
+          data: { state: string }
+        }).data.state === 'running' || undefined,
+    )
     const client = new Client({ name: 'claude-desktop-standin', version: '1.0.0' })
     try {
       await client.connect(transport, { timeout: 30_000 })
       const tools = (await client.listTools()).tools.map((t) => t.name)
+      // Claude Desktop withholds the whole list when one name fails this pattern.
+      for (const n of tools) expect(n).toMatch(/^[a-zA-Z0-9_-]{1,64}$/)
+      expect(tools.filter((n) => n.startsWith('hostile_names_'))).toHaveLength(19)
       expect(tools).toContain('test_read_thing')
       const r = await client.callTool({ name: 'test_read_thing', arguments: { text: 'remote' } })
       expect(textOf(r)).toBe('read_thing:remote')
     } finally {
       await client.close().catch(() => {})
       rmSync(configDir, { recursive: true, force: true })
+      await env.core.invoke('bridge.upstream.remove', { name: 'hostile-names' })
     }
   }, 60_000)
 })
