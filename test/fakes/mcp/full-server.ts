@@ -129,6 +129,12 @@ const TOOLS: Tool[] = [
     annotations: { readOnlyHint: true },
   },
   {
+    name: 'pid',
+    description: 'The process id (tells shared and per-client processes apart).',
+    inputSchema: obj({}),
+    annotations: { readOnlyHint: true },
+  },
+  {
     name: 'task_only',
     description: 'Runs only as a task.',
     inputSchema: obj({}),
@@ -197,6 +203,8 @@ server.setRequestHandler(CallToolRequestSchema, async (req, extra) => {
       })
       cancelled++
       return text('cancelled')
+    case 'pid':
+      return text(String(process.pid))
     case 'stats':
       return text(JSON.stringify({ cancelled }))
     case 'ask_model': {
