@@ -19,7 +19,10 @@ export const ToolPattern = z
   .trim()
   .min(1)
   .max(128)
-  .regex(/^[A-Za-z0-9_.*?/:-]+$/, 'Use tool identities with * or ? wildcards, e.g. homeassistant/* or github/api_read')
+  .regex(
+    /^[A-Za-z0-9_.*?/:-]+$/,
+    'Use tool identities with * or ? wildcards, e.g. homeassistant/* or github/api_read',
+  )
 
 export const TokenName = z
   .string()
@@ -52,6 +55,20 @@ export const BridgeStatus = z.object({
   approvalMode: z.enum(['ask', 'deny', 'approve_all']),
 })
 export type BridgeStatus = z.infer<typeof BridgeStatus>
+
+/** Tool counts past which an app warns or refuses (largest last), see docs/BRIDGE.md. */
+export const TOOL_BUDGETS = [
+  { app: 'VS Code', limit: 128 },
+  { app: 'Cursor', limit: 40 },
+] as const
+
+/** The warnings for a token that exposes `count` tools. */
+export function toolBudgetWarnings(count: number): string[] {
+  return TOOL_BUDGETS.filter((b) => count > b.limit).map(
+    (b) =>
+      `${count} tools is more than ${b.app} handles (${b.limit}); narrow the token with --scope patterns.`,
+  )
+}
 
 export const TokenSummary = z.object({
   id: z.string(),
@@ -221,6 +238,8 @@ export const bridgeChannels = {
       /** True when a fresh token value was minted (the previous value for that name stops working). */
       minted: z.boolean(),
       summary: TokenSummary,
+      /** What the app may not accept about this token (too many tools for it). */
+      warnings: z.array(z.string()).default([]),
     }),
   ),
 } satisfies Record<string, ChannelDef>

@@ -82,7 +82,10 @@ function apiArgs(service: string, names: string[], primary: string | undefined, 
     ...(writes
       ? {
           body: z.record(z.string(), z.unknown()).optional().describe('A JSON object request body.'),
-          body_text: z.string().optional().describe('A request body sent as is (when it is not a JSON object).'),
+          body_text: z
+            .string()
+            .optional()
+            .describe('A request body sent as is (when it is not a JSON object).'),
         }
       : {}),
   })

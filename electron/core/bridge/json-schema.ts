@@ -48,7 +48,10 @@ export function relaySchema<T>(schema: T): T {
   if (!isObj(schema)) return schema
   const { $schema: _drop, ...rest } = schema
   void _drop
-  const defs = { ...(isObj(rest['$defs']) ? rest['$defs'] : {}), ...(isObj(rest['definitions']) ? rest['definitions'] : {}) }
+  const defs = {
+    ...(isObj(rest['$defs']) ? rest['$defs'] : {}),
+    ...(isObj(rest['definitions']) ? rest['definitions'] : {}),
+  }
   if (Object.keys(defs).length === 0 && !JSON.stringify(rest).includes('"$ref"')) return rest as T
   const { $defs: _d, definitions: _f, ...body } = rest
   void _d

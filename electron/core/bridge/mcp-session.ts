@@ -125,11 +125,20 @@ export function createSessionServer(
   // Not async: the promise of callTool is handed to the SDK as is, without another turn to adopt it.
   server.setRequestHandler(CallToolRequestSchema, (req, extra) => {
     const identity = identityOf(extra.authInfo)
-    return callTool(deps, identity, req.params.name, req.params.arguments, extra.signal, routeOf(server, identity, extra))
+    return callTool(
+      deps,
+      identity,
+      req.params.name,
+      req.params.arguments,
+      extra.signal,
+      routeOf(server, identity, extra),
+    )
   })
 
   if (relayed.resources) {
-    server.setRequestHandler(ListResourcesRequestSchema, (_r, extra) => d.relay.listResources(session(extra), extra.signal))
+    server.setRequestHandler(ListResourcesRequestSchema, (_r, extra) =>
+      d.relay.listResources(session(extra), extra.signal),
+    )
     server.setRequestHandler(ListResourceTemplatesRequestSchema, (_r, extra) =>
       d.relay.listTemplates(session(extra), extra.signal),
     )
@@ -138,14 +147,18 @@ export function createSessionServer(
       return d.relay.readResource(e, r.params.uri, routeOf(server, e.identity, extra), extra.signal) as never
     })
     if (relayed.resources.subscribe) {
-      server.setRequestHandler(SubscribeRequestSchema, (r, extra) => d.relay.subscribe(session(extra), r.params.uri, extra.signal))
+      server.setRequestHandler(SubscribeRequestSchema, (r, extra) =>
+        d.relay.subscribe(session(extra), r.params.uri, extra.signal),
+      )
       server.setRequestHandler(UnsubscribeRequestSchema, (r, extra) =>
         d.relay.unsubscribe(session(extra), r.params.uri, extra.signal),
       )
     }
   }
   if (relayed.prompts) {
-    server.setRequestHandler(ListPromptsRequestSchema, (_r, extra) => d.relay.listPrompts(session(extra), extra.signal))
+    server.setRequestHandler(ListPromptsRequestSchema, (_r, extra) =>
+      d.relay.listPrompts(session(extra), extra.signal),
+    )
     server.setRequestHandler(GetPromptRequestSchema, (r, extra) => {
       const e = session(extra)
       return d.relay.getPrompt(e, r.params, routeOf(server, e.identity, extra), extra.signal) as never
@@ -158,7 +171,9 @@ export function createSessionServer(
     })
   }
   if (relayed.logging) {
-    server.setRequestHandler(SetLevelRequestSchema, (r, extra) => d.relay.setLevel(session(extra), r.params.level, extra.signal))
+    server.setRequestHandler(SetLevelRequestSchema, (r, extra) =>
+      d.relay.setLevel(session(extra), r.params.level, extra.signal),
+    )
   }
   return server
 }

@@ -15,7 +15,19 @@ export function isExposedName(name: string): boolean {
 }
 
 /** One part of a name: Unicode folded to ASCII where it has a base letter, anything else `_`, runs of `_` collapsed. */
-const FOLD: Record<string, string> = { ß: 'ss', æ: 'ae', Æ: 'AE', ø: 'o', Ø: 'O', œ: 'oe', Œ: 'OE', đ: 'd', ł: 'l', Ł: 'L', þ: 'th' }
+const FOLD: Record<string, string> = {
+  ß: 'ss',
+  æ: 'ae',
+  Æ: 'AE',
+  ø: 'o',
+  Ø: 'O',
+  œ: 'oe',
+  Œ: 'OE',
+  đ: 'd',
+  ł: 'l',
+  Ł: 'L',
+  þ: 'th',
+}
 
 export function sanitizePart(raw: string): string {
   return raw
@@ -75,7 +87,9 @@ export function resolveNames(wanted: readonly { identity: string; name: string }
   collisions: NameCollision[]
 } {
   const byName = new Map<string, string[]>()
-  for (const w of [...wanted].sort((a, b) => (a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0))) {
+  for (const w of [...wanted].sort((a, b) =>
+    a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0,
+  )) {
     const list = byName.get(w.name)
     if (list) {
       if (!list.includes(w.identity)) list.push(w.identity)

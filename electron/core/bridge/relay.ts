@@ -84,7 +84,10 @@ export class UpstreamRelay {
       const c = conn.capabilities
       if (!c) continue
       if (c.resources)
-        caps.resources = { listChanged: true, ...(c.resources.subscribe || caps.resources?.subscribe ? { subscribe: true } : {}) }
+        caps.resources = {
+          listChanged: true,
+          ...(c.resources.subscribe || caps.resources?.subscribe ? { subscribe: true } : {}),
+        }
       if (c.prompts) caps.prompts = { listChanged: true }
       if (c.completions) caps.completions = {}
       if (c.logging) caps.logging = {}
@@ -99,7 +102,14 @@ export class UpstreamRelay {
   }
 
   private visible(e: SessionEntry, config: UpstreamConfig, feature: UpstreamFeature): boolean {
-    return allowedWithoutAsking(this.deps, e.identity.scopes, this.featureId(config, feature), FEATURE_LEVEL[feature]) !== 'denied'
+    return (
+      allowedWithoutAsking(
+        this.deps,
+        e.identity.scopes,
+        this.featureId(config, feature),
+        FEATURE_LEVEL[feature],
+      ) !== 'denied'
+    )
   }
 
   private with(feature: 'resources' | 'prompts' | 'completions' | 'logging'): LiveUpstream[] {
@@ -136,7 +146,10 @@ export class UpstreamRelay {
     const all: { upstream: UpstreamConfig; resources: Resource[] }[] = []
     for (const u of this.with('resources')) {
       try {
-        all.push({ upstream: u.config, resources: await this.pages<Resource>(u.conn, 'resources/list', 'resources', signal) })
+        all.push({
+          upstream: u.config,
+          resources: await this.pages<Resource>(u.conn, 'resources/list', 'resources', signal),
+        })
       } catch {
         // One failing upstream does not hide the others' resources.
       }
@@ -170,12 +183,22 @@ export class UpstreamRelay {
     return { resources: out }
   }
 
-  async listTemplates(e: SessionEntry, signal: AbortSignal): Promise<{ resourceTemplates: ResourceTemplate[] }> {
+  async listTemplates(
+    e: SessionEntry,
+    signal: AbortSignal,
+  ): Promise<{ resourceTemplates: ResourceTemplate[] }> {
     const out: ResourceTemplate[] = []
     for (const u of this.with('resources')) {
       if (!this.visible(e, u.config, 'resources')) continue
       try {
-        out.push(...(await this.pages<ResourceTemplate>(u.conn, 'resources/templates/list', 'resourceTemplates', signal)))
+        out.push(
+          ...(await this.pages<ResourceTemplate>(
+            u.conn,
+            'resources/templates/list',
+            'resourceTemplates',
+            signal,
+          )),
+        )
       } catch {
         // Idem.
       }
@@ -184,7 +207,11 @@ export class UpstreamRelay {
   }
 
   /** The upstream a client's URI belongs to, and the URI as that upstream knows it. */
-  private async resolveUri(uri: string, signal: AbortSignal, e: SessionEntry): Promise<{ upstream: UpstreamConfig; uri: string }> {
+  private async resolveUri(
+    uri: string,
+    signal: AbortSignal,
+    e: SessionEntry,
+  ): Promise<{ upstream: UpstreamConfig; uri: string }> {
     const live = this.with('resources')
     const ns = parseNamespaced(uri)
     if (ns) {
@@ -201,7 +228,12 @@ export class UpstreamRelay {
     for (const u of live) {
       if (this.clashing.has(u.config.id)) continue
       try {
-        const templates = await this.pages<ResourceTemplate>(u.conn, 'resources/templates/list', 'resourceTemplates', signal)
+        const templates = await this.pages<ResourceTemplate>(
+          u.conn,
+          'resources/templates/list',
+          'resourceTemplates',
+          signal,
+        )
         if (templates.some((t) => new UriTemplate(t.uriTemplate).match(uri) !== null)) fits.push(u)
       } catch {
         // Idem.
@@ -217,19 +249,47 @@ export class UpstreamRelay {
     return this.clashing.has(upstream.id) ? namespaced(upstream.name, uri) : uri
   }
 
-  async readResource(e: SessionEntry, uri: string, route: CallRoute, signal: AbortSignal): Promise<Record<string, unknown>> {
+  async readResource(
+    e: SessionEntry,
+    uri: string,
+    route: CallRoute,
+    signal: AbortSignal,
+  ): Promise<Record<string, unknown>> {
     const target = await this.resolveUri(uri, signal, e)
-    return this.audited(e, target.upstream, 'resources', 'resource_read', uri, route, signal, async (conn) => {
-      const r = await conn.request('resources/read', { uri: target.uri }, signal, route)
-      const contents = (r['contents'] as { uri: string }[] | undefined) ?? []
-      // Contents name the upstream's URIs: give them back as the client knows them.
-      return { ...r, contents: contents.map((c) => ({ ...c, uri: c.uri === target.uri ? uri : this.exposedUri(target.upstream, c.uri) })) }
-    })
+    return this.audited(
+      e,
+      target.upstream,
+      'resources',
+      'resource_read',
+      uri,
+      route,
+      signal,
+      async (conn) => {
+        const r = await conn.request('resources/read', { uri: target.uri }, signal, route)
+        const contents = (r['contents'] as { uri: string }[] | undefined) ?? []
+        // Contents name the upstream's URIs: give them back as the client knows them.
+        return {
+          ...r,
+          contents: contents.map((c) => ({
+            ...c,
+            uri: c.uri === target.uri ? uri : this.exposedUri(target.upstream, c.uri),
+          })),
+        }
+      },
+    )
   }
 
   async subscribe(e: SessionEntry, uri: string, signal: AbortSignal): Promise<Record<string, unknown>> {
     const target = await this.resolveUri(uri, signal, e)
-    const reason = await authorize(this.deps, e.identity, this.featureId(target.upstream, 'resources'), `the resources of "${target.upstream.name}"`, 'read', { uri }, signal)
+    const reason = await authorize(
+      this.deps,
+      e.identity,
+      this.featureId(target.upstream, 'resources'),
+      `the resources of "${target.upstream.name}"`,
+      'read',
+      { uri },
+      signal,
+    )
     if (reason) throw new McpError(ErrorCode.InvalidRequest, `Keybridge denied this: ${reason}`)
     if (e.subscriptions.has(uri)) return {}
     const key = `${target.upstream.id}\n${target.uri}`
@@ -237,7 +297,10 @@ export class UpstreamRelay {
     if (held === 0 || target.upstream.perSession) {
       const conn = await this.conn(target.upstream, this.hub.routeOf(e))
       if (!conn.capabilities?.resources?.subscribe)
-        throw new McpError(ErrorCode.MethodNotFound, `"${target.upstream.name}" does not support resource subscriptions.`)
+        throw new McpError(
+          ErrorCode.MethodNotFound,
+          `"${target.upstream.name}" does not support resource subscriptions.`,
+        )
       await conn.request('resources/subscribe', { uri: target.uri }, signal)
     }
     this.upstreamSubs.set(key, held + 1)
@@ -253,7 +316,12 @@ export class UpstreamRelay {
     return {}
   }
 
-  private async release(upstream: UpstreamConfig, uri: string, e: SessionEntry, signal: AbortSignal): Promise<void> {
+  private async release(
+    upstream: UpstreamConfig,
+    uri: string,
+    e: SessionEntry,
+    signal: AbortSignal,
+  ): Promise<void> {
     const key = `${upstream.id}\n${uri}`
     const held = (this.upstreamSubs.get(key) ?? 1) - 1
     if (held <= 0) this.upstreamSubs.delete(key)
@@ -281,7 +349,11 @@ export class UpstreamRelay {
     for (const u of this.with('prompts')) {
       try {
         for (const p of await this.pages<Prompt>(u.conn, 'prompts/list', 'prompts', signal))
-          all.push({ upstream: u.config, prompt: p, id: `${this.manager.identityPrefix(u.config)}/${p.name}` })
+          all.push({
+            upstream: u.config,
+            prompt: p,
+            id: `${this.manager.identityPrefix(u.config)}/${p.name}`,
+          })
       } catch {
         // Idem.
       }
@@ -290,7 +362,8 @@ export class UpstreamRelay {
       all.map((a) => ({ identity: a.id, name: exposedName([a.upstream.name, a.prompt.name], a.id) })),
     )
     this.promptNotes = collisions.map(
-      (c) => `Prompts ${c.resolved.map((r) => `"${r.identity.split('/')[0]}" ${r.identity}`).join(', ')} all wanted the name ${c.name}; each got a suffix.`,
+      (c) =>
+        `Prompts ${c.resolved.map((r) => `"${r.identity.split('/')[0]}" ${r.identity}`).join(', ')} all wanted the name ${c.name}; each got a suffix.`,
     )
     const map = new Map<string, PromptEntry>()
     const out: Prompt[] = []
@@ -322,19 +395,30 @@ export class UpstreamRelay {
   ): Promise<Record<string, unknown>> {
     const p = await this.prompt(e, params.name, signal)
     return this.audited(e, p.upstream, 'prompts', 'prompt_get', params.name, route, signal, (conn) =>
-      conn.request('prompts/get', { name: p.original, ...(params.arguments ? { arguments: params.arguments } : {}) }, signal, route),
+      conn.request(
+        'prompts/get',
+        { name: p.original, ...(params.arguments ? { arguments: params.arguments } : {}) },
+        signal,
+        route,
+      ),
     )
   }
 
   // ---- completion
 
-  async complete(e: SessionEntry, params: Record<string, unknown>, route: CallRoute, signal: AbortSignal): Promise<Record<string, unknown>> {
+  async complete(
+    e: SessionEntry,
+    params: Record<string, unknown>,
+    route: CallRoute,
+    signal: AbortSignal,
+  ): Promise<Record<string, unknown>> {
     const ref = params['ref'] as { type: string; name?: string; uri?: string }
     let upstream: UpstreamConfig
     let upstreamRef: Record<string, unknown>
     if (ref.type === 'ref/prompt') {
       const p = await this.prompt(e, ref.name ?? '', signal)
-      if (!this.visible(e, p.upstream, 'prompts')) throw new McpError(ErrorCode.InvalidParams, `Unknown prompt: ${ref.name}`)
+      if (!this.visible(e, p.upstream, 'prompts'))
+        throw new McpError(ErrorCode.InvalidParams, `Unknown prompt: ${ref.name}`)
       upstream = p.upstream
       upstreamRef = { ...ref, name: p.original }
     } else {
@@ -343,8 +427,10 @@ export class UpstreamRelay {
       const byTemplate = ns
         ? live.find((u) => u.config.name === ns.upstream)
         : await this.templateOwner(ref.uri ?? '', live, signal)
-      if (!byTemplate) throw new McpError(ErrorCode.InvalidParams, `No upstream offers ${String(ref.uri).slice(0, 200)}.`)
-      if (!this.visible(e, byTemplate.config, 'resources')) throw new McpError(ErrorCode.InvalidParams, `No upstream offers ${ref.uri}.`)
+      if (!byTemplate)
+        throw new McpError(ErrorCode.InvalidParams, `No upstream offers ${String(ref.uri).slice(0, 200)}.`)
+      if (!this.visible(e, byTemplate.config, 'resources'))
+        throw new McpError(ErrorCode.InvalidParams, `No upstream offers ${ref.uri}.`)
       upstream = byTemplate.config
       upstreamRef = { ...ref, uri: ns ? ns.uri : ref.uri }
     }
@@ -353,10 +439,19 @@ export class UpstreamRelay {
     return conn.request('completion/complete', { ...params, ref: upstreamRef }, signal, route)
   }
 
-  private async templateOwner(uriTemplate: string, live: LiveUpstream[], signal: AbortSignal): Promise<LiveUpstream | undefined> {
+  private async templateOwner(
+    uriTemplate: string,
+    live: LiveUpstream[],
+    signal: AbortSignal,
+  ): Promise<LiveUpstream | undefined> {
     for (const u of live) {
       try {
-        const t = await this.pages<ResourceTemplate>(u.conn, 'resources/templates/list', 'resourceTemplates', signal)
+        const t = await this.pages<ResourceTemplate>(
+          u.conn,
+          'resources/templates/list',
+          'resourceTemplates',
+          signal,
+        )
         if (t.some((x) => x.uriTemplate === uriTemplate)) return u
       } catch {
         // Idem.
@@ -367,7 +462,11 @@ export class UpstreamRelay {
 
   // ---- logging
 
-  async setLevel(e: SessionEntry, level: LoggingLevel, signal: AbortSignal): Promise<Record<string, unknown>> {
+  async setLevel(
+    e: SessionEntry,
+    level: LoggingLevel,
+    signal: AbortSignal,
+  ): Promise<Record<string, unknown>> {
     e.logLevel = level
     // A shared upstream logs at the most verbose level any session asked for; each session filters.
     const levels = this.hub.all().map((s) => s.logLevel ?? 'debug')
@@ -384,8 +483,15 @@ export class UpstreamRelay {
 
   // ---- notifications from upstreams
 
-  notified(upstream: UpstreamConfig, method: string, params: Record<string, unknown> | undefined, sessionId?: string): void {
-    const targets = sessionId ? [this.hub.bySessionId(sessionId)].filter((x): x is SessionEntry => !!x) : this.hub.all()
+  notified(
+    upstream: UpstreamConfig,
+    method: string,
+    params: Record<string, unknown> | undefined,
+    sessionId?: string,
+  ): void {
+    const targets = sessionId
+      ? [this.hub.bySessionId(sessionId)].filter((x): x is SessionEntry => !!x)
+      : this.hub.all()
     for (const e of targets) {
       const s = e.server
       switch (method) {
@@ -424,8 +530,19 @@ export class UpstreamRelay {
     if (kind !== 'sampling') return route.request(request, signal)
     const started = performance.now()
     const id = this.featureId(upstream, 'sampling')
-    const summary = { maxTokens: request.params?.['maxTokens'], messages: (request.params?.['messages'] as unknown[] | undefined)?.length ?? 0 }
-    const reason = await authorize(this.deps, { name: route.clientName, scopes: route.scopes }, id, `Sampling for "${upstream.name}"`, 'execute', summary, signal)
+    const summary = {
+      maxTokens: request.params?.['maxTokens'],
+      messages: (request.params?.['messages'] as unknown[] | undefined)?.length ?? 0,
+    }
+    const reason = await authorize(
+      this.deps,
+      { name: route.clientName, scopes: route.scopes },
+      id,
+      `Sampling for "${upstream.name}"`,
+      'execute',
+      summary,
+      signal,
+    )
     const finish = (outcome: 'ok' | 'denied' | 'error', why: string | null) =>
       this.deps.audit.push({
         actor: 'bridge',
@@ -473,11 +590,29 @@ export class UpstreamRelay {
         target: id,
         outcome,
         durationMs,
-        detail: { [feature === 'resources' ? 'uri' : 'prompt']: target.slice(0, 500), ...(reason ? { reason } : {}) },
+        detail: {
+          [feature === 'resources' ? 'uri' : 'prompt']: target.slice(0, 500),
+          ...(reason ? { reason } : {}),
+        },
       })
-      this.deps.activity({ at: this.deps.now(), client: e.identity.name, tool: id, outcome, durationMs, reason })
+      this.deps.activity({
+        at: this.deps.now(),
+        client: e.identity.name,
+        tool: id,
+        outcome,
+        durationMs,
+        reason,
+      })
     }
-    const reason = await authorize(this.deps, e.identity, id, what, FEATURE_LEVEL[feature], { [feature === 'resources' ? 'uri' : 'prompt']: target }, signal)
+    const reason = await authorize(
+      this.deps,
+      e.identity,
+      id,
+      what,
+      FEATURE_LEVEL[feature],
+      { [feature === 'resources' ? 'uri' : 'prompt']: target },
+      signal,
+    )
     if (reason) {
       finish('denied', reason)
       throw new McpError(ErrorCode.InvalidRequest, `Keybridge denied this: ${reason}`)

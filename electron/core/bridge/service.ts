@@ -35,6 +35,15 @@ import { DEFAULT_BREAKER, type BreakerPolicy } from './upstream/connection'
 import { UpstreamManager } from './upstream/manager'
 import { UpstreamStore } from './upstream/store'
 
+/** How many tools an app takes before it warns or refuses (docs/BRIDGE.md, client table). */
+const CLIENT_TOOL_LIMIT: Partial<Record<ClientKind, number>> = { cursor: 40, vscode: 128 }
+const CLIENT_NAME: Record<ClientKind, string> = {
+  cursor: 'Cursor',
+  vscode: 'VS Code',
+  claude: 'Claude Desktop',
+  lmstudio: 'LM Studio',
+}
+
 export interface StartOptions {
   host?: string
   port?: number
@@ -121,7 +130,8 @@ export class BridgeService {
     this.relay = new UpstreamRelay(this.upstreams, this.deps, this.sessions)
     this.upstreams.hooks = {
       notified: (config, method, params, sessionId) => this.relay.notified(config, method, params, sessionId),
-      answer: (config) => (kind, route, request, signal) => this.relay.answer(config, kind, route, request, signal),
+      answer: (config) => (kind, route, request, signal) =>
+        this.relay.answer(config, kind, route, request, signal),
       notes: (name) => this.relay.notes(name),
       sessionRoute: (sessionId) => {
         const e = this.sessions.bySessionId(sessionId)
@@ -258,7 +268,8 @@ export class BridgeService {
       available: true,
     }))
     for (const k of this.upstreams.knownTools())
-      if (!live.has(k.tool.id)) entries.push({ ...k, tool: { ...k.tool, name: exposedName(k.tool.nameParts, k.tool.id) } })
+      if (!live.has(k.tool.id))
+        entries.push({ ...k, tool: { ...k.tool, name: exposedName(k.tool.nameParts, k.tool.id) } })
     const stored = this.permissions.all()
     const info = (
       id: string,
@@ -308,7 +319,18 @@ export class BridgeService {
       for (const f of ['resources', 'prompts', 'sampling'] as UpstreamFeature[]) {
         if (f !== 'sampling' && !caps[f]) continue
         const id = this.relay.featureId(config, f)
-        out.push(info(id, id, f, `${config.name}: ${f}`, FEATURE_TEXT[f], `upstream:${config.name}`, FEATURE_LEVEL[f], true))
+        out.push(
+          info(
+            id,
+            id,
+            f,
+            `${config.name}: ${f}`,
+            FEATURE_TEXT[f],
+            `upstream:${config.name}`,
+            FEATURE_LEVEL[f],
+            true,
+          ),
+        )
       }
     }
     return out.sort((a, b) => a.name.localeCompare(b.name))
@@ -402,6 +424,20 @@ export class BridgeService {
       minted = true
     }
     return { client, minted, summary, ...clientConfigSnippet(client, url, value) }
+  }
+
+  /** The snippet, with the token's tool count and a warning when the app takes fewer tools than that. */
+  async clientConfigChecked(client: ClientKind, tokenName: string, token?: string) {
+    const r = this.clientConfig(client, tokenName, token)
+    const count = await this.toolCountFor(r.summary.scopes)
+    const limit = CLIENT_TOOL_LIMIT[client]
+    const warnings =
+      limit !== undefined && count > limit
+        ? [
+            `"${r.summary.name}" exposes ${count} tools; ${CLIENT_NAME[client]} handles about ${limit}. Narrow the token with scopes (keybridge token create --scope …).`,
+          ]
+        : []
+    return { ...r, summary: { ...r.summary, toolCount: count }, warnings }
   }
 
   private permissionsChanged(): void {

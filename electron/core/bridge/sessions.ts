@@ -16,7 +16,16 @@ export interface SessionEntry {
   logLevel: LoggingLevel | null
 }
 
-const SEVERITY: LoggingLevel[] = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency']
+const SEVERITY: LoggingLevel[] = [
+  'debug',
+  'info',
+  'notice',
+  'warning',
+  'error',
+  'critical',
+  'alert',
+  'emergency',
+]
 export const severity = (l: LoggingLevel): number => SEVERITY.indexOf(l)
 
 /** The client sessions connected right now, for notifications that are not the answer to a request. */

@@ -31,7 +31,10 @@ export interface CallRoute {
   /** A notification to the client, on the stream of this request when there is one. */
   notify(n: ServerNotification): Promise<void>
   /** A request to the client (on the stream of this request: the SDK's related-request routing). */
-  request(r: { method: string; params?: Record<string, unknown> }, signal: AbortSignal): Promise<Record<string, unknown>>
+  request(
+    r: { method: string; params?: Record<string, unknown> },
+    signal: AbortSignal,
+  ): Promise<Record<string, unknown>>
 }
 
 export interface ToolCallContext {

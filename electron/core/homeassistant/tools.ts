@@ -58,7 +58,10 @@ const ServiceArgs = z.object({
   service: text('Service name, e.g. turn_on, toggle, set_temperature.').min(1),
   entity_id: text('Target entity id, or several separated by commas (light.kitchen,light.hall).').optional(),
   data: z.record(z.string(), z.unknown()).optional().describe('Service data, e.g. {"brightness_pct": 50}.'),
-  return_response: z.boolean().optional().describe('Ask for the service response (for services that return data).'),
+  return_response: z
+    .boolean()
+    .optional()
+    .describe('Ask for the service response (for services that return data).'),
 })
 
 /**
@@ -91,7 +94,9 @@ export function createHomeAssistantToolSource(
         const ids = raw['entity_id']
         const parsed = parseArgs(
           schema,
-          Array.isArray(ids) && ids.every((x) => typeof x === 'string') ? { ...raw, entity_id: ids.join(',') } : raw,
+          Array.isArray(ids) && ids.every((x) => typeof x === 'string')
+            ? { ...raw, entity_id: ids.join(',') }
+            : raw,
         )
         const inst = store.get(id)
         const conn = { baseUrl: inst.url, token: store.readToken(id), timeoutMs: opts.timeoutMs }
@@ -226,7 +231,10 @@ export function createHomeAssistantToolSource(
           if (!allows(i, domain)) refuseDomain(i, domain, `The "${domain}" domain`)
           const data = { ...(args.data ?? {}) }
           const rawTargets = args.entity_id
-            ? args.entity_id.split(',').map((t) => t.trim()).filter(Boolean)
+            ? args.entity_id
+                .split(',')
+                .map((t) => t.trim())
+                .filter(Boolean)
             : data['entity_id']
           const targets = (
             Array.isArray(rawTargets) ? rawTargets : rawTargets === undefined ? [] : [rawTargets]

@@ -177,7 +177,10 @@ server.setRequestHandler(CallToolRequestSchema, async (req, extra) => {
         content: [
           { type: 'image', data: PNG, mimeType: 'image/png' },
           { type: 'audio', data: WAV, mimeType: 'audio/wav' },
-          { type: 'resource', resource: { uri: 'fixture://static/hello', mimeType: 'text/plain', text: 'Hello' } },
+          {
+            type: 'resource',
+            resource: { uri: 'fixture://static/hello', mimeType: 'text/plain', text: 'Hello' },
+          },
           { type: 'resource_link', uri: 'fixture://items/apple', name: 'apple', mimeType: 'text/plain' },
         ],
       }
@@ -226,7 +229,11 @@ server.setRequestHandler(CallToolRequestSchema, async (req, extra) => {
           method: 'elicitation/create',
           params: {
             message: 'Your favourite colour?',
-            requestedSchema: { type: 'object', properties: { colour: { type: 'string' } }, required: ['colour'] },
+            requestedSchema: {
+              type: 'object',
+              properties: { colour: { type: 'string' } },
+              required: ['colour'],
+            },
           },
         },
         ElicitResultSchema,
@@ -268,8 +275,13 @@ server.setRequestHandler(ReadResourceRequestSchema, async (req) => {
   const uri = req.params.uri
   if (uri === 'fixture://static/hello') return { contents: [{ uri, mimeType: 'text/plain', text: 'Hello' }] }
   if (uri === 'fixture://static/blob')
-    return { contents: [{ uri, mimeType: 'application/octet-stream', blob: Buffer.from([1, 2, 3]).toString('base64') }] }
-  if (uri === 'shared://clash') return { contents: [{ uri, mimeType: 'text/plain', text: `clash from ${process.argv.at(-1)}` }] }
+    return {
+      contents: [
+        { uri, mimeType: 'application/octet-stream', blob: Buffer.from([1, 2, 3]).toString('base64') },
+      ],
+    }
+  if (uri === 'shared://clash')
+    return { contents: [{ uri, mimeType: 'text/plain', text: `clash from ${process.argv.at(-1)}` }] }
   const m = /^fixture:\/\/items\/(.+)$/.exec(uri)
   if (m) return { contents: [{ uri, mimeType: 'text/plain', text: `item ${m[1]}` }] }
   throw new McpError(-32002, `Resource not found: ${uri}`)
@@ -301,8 +313,17 @@ server.setRequestHandler(GetPromptRequestSchema, async (req) => {
     return {
       description: 'Greeting',
       messages: [
-        { role: 'user', content: { type: 'text', text: `Say hello to ${req.params.arguments?.['name'] ?? '?'}` } },
-        { role: 'user', content: { type: 'resource', resource: { uri: 'fixture://static/hello', mimeType: 'text/plain', text: 'Hello' } } },
+        {
+          role: 'user',
+          content: { type: 'text', text: `Say hello to ${req.params.arguments?.['name'] ?? '?'}` },
+        },
+        {
+          role: 'user',
+          content: {
+            type: 'resource',
+            resource: { uri: 'fixture://static/hello', mimeType: 'text/plain', text: 'Hello' },
+          },
+        },
       ],
     }
   if (req.params.name === 'plain.prompt-x')

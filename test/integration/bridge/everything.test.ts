@@ -30,7 +30,9 @@ function withAnswers(client: Client): Client {
     content: { type: 'text', text: 'sampled' },
   }))
   client.setRequestHandler(ElicitRequestSchema, async () => ({ action: 'decline' }))
-  client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: [{ uri: 'file:///tmp', name: 'tmp' }] }))
+  client.setRequestHandler(ListRootsRequestSchema, async () => ({
+    roots: [{ uri: 'file:///tmp', name: 'tmp' }],
+  }))
   return client
 }
 
@@ -41,15 +43,24 @@ describe('server-everything as an upstream', () => {
 
   beforeAll(async () => {
     env = await startBridge({ approvalMode: 'approve_all' })
-    await env.core.invoke('bridge.upstream.add', { name: 'every', command: process.execPath, args: [EVERYTHING] })
+    await env.core.invoke('bridge.upstream.add', {
+      name: 'every',
+      command: process.execPath,
+      args: [EVERYTHING],
+    })
     await waitFor(
       async () =>
-        ((await env.core.invoke('bridge.upstream.status', { name: 'every' })) as { data: UpstreamSummary }).data
-          .state === 'running' || undefined,
+        ((await env.core.invoke('bridge.upstream.status', { name: 'every' })) as { data: UpstreamSummary })
+          .data.state === 'running' || undefined,
     )
     direct = withAnswers(new Client({ name: 'direct', version: '1' }, { capabilities: CAPS }))
     await direct.connect(
-      new StdioClientTransport({ command: process.execPath, args: [EVERYTHING], env: getDefaultEnvironment(), stderr: 'ignore' }),
+      new StdioClientTransport({
+        command: process.execPath,
+        args: [EVERYTHING],
+        env: getDefaultEnvironment(),
+        stderr: 'ignore',
+      }),
     )
     bridged = withAnswers(new Client({ name: 'bridged', version: '1' }, { capabilities: CAPS }))
     await bridged.connect(
@@ -80,13 +91,20 @@ describe('server-everything as an upstream', () => {
       )
       expect(r.isError, `${t.name}: ${JSON.stringify(r.content).slice(0, 300)}`).toBeFalsy()
     }
-    const s = await bridged.callTool({ name: 'every_trigger_sampling_request', arguments: ARGS['trigger-sampling-request'] })
+    const s = await bridged.callTool({
+      name: 'every_trigger_sampling_request',
+      arguments: ARGS['trigger-sampling-request'],
+    })
     expect(JSON.stringify(s.content)).toContain('sampled')
     const roots = await bridged.callTool({ name: 'every_get_roots_list', arguments: {} })
     expect(JSON.stringify(roots.content)).toContain('file:///tmp')
-    const structured = await bridged.callTool({ name: 'every_get_structured_content', arguments: { location: 'Chicago' } })
+    const structured = await bridged.callTool({
+      name: 'every_get_structured_content',
+      arguments: { location: 'Chicago' },
+    })
     expect(structured.structuredContent).toEqual(
-      (await direct.callTool({ name: 'get-structured-content', arguments: { location: 'Chicago' } })).structuredContent,
+      (await direct.callTool({ name: 'get-structured-content', arguments: { location: 'Chicago' } }))
+        .structuredContent,
     )
   }, 90_000)
 
@@ -100,7 +118,12 @@ describe('server-everything as an upstream', () => {
     expect(await bridged.readResource({ uri: dyn })).toEqual(await direct.readResource({ uri: dyn }))
     const prompts = (await bridged.listPrompts()).prompts.map((p) => p.name)
     expect(prompts).toEqual(
-      expect.arrayContaining(['every_simple_prompt', 'every_args_prompt', 'every_completable_prompt', 'every_resource_prompt']),
+      expect.arrayContaining([
+        'every_simple_prompt',
+        'every_args_prompt',
+        'every_completable_prompt',
+        'every_resource_prompt',
+      ]),
     )
     const [g1, g2] = await Promise.all([
       direct.getPrompt({ name: 'args-prompt', arguments: { city: 'Oslo' } }),
@@ -112,7 +135,10 @@ describe('server-everything as an upstream', () => {
       argument: { name: 'department', value: 'E' },
     })
     expect(c).toEqual(
-      await direct.complete({ ref: { type: 'ref/prompt', name: 'completable-prompt' }, argument: { name: 'department', value: 'E' } }),
+      await direct.complete({
+        ref: { type: 'ref/prompt', name: 'completable-prompt' },
+        argument: { name: 'department', value: 'E' },
+      }),
     )
   }, 60_000)
 })

@@ -13,7 +13,14 @@ function sseUntil(
 ): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: '127.0.0.1', port, path: '/mcp', method: opts.method ?? 'GET', headers: { Host: `127.0.0.1:${port}`, ...headers }, agent: false },
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/mcp',
+        method: opts.method ?? 'GET',
+        headers: { Host: `127.0.0.1:${port}`, ...headers },
+        agent: false,
+      },
       (res) => {
         let text = ''
         res.setEncoding('utf8')
@@ -73,14 +80,23 @@ describe('bridge HTTP edge cases', () => {
     const h = { ...auth, 'Mcp-Session-Id': id, 'MCP-Protocol-Version': LATEST }
     const call = await rawRequest(env.port, {
       headers: h,
-      body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'test_read_thing', arguments: { text: 'x' } } }),
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 7,
+        method: 'tools/call',
+        params: { name: 'test_read_thing', arguments: { text: 'x' } },
+      }),
     })
     expect(call.status).toBe(200)
     expect(call.body).toMatch(/^id: \S+\nretry: 1000\n/m)
     const ids = [...call.body.matchAll(/^id: (\S+)$/gm)].map((m) => m[1])
     expect(ids.length).toBeGreaterThanOrEqual(2)
     // A client that lost the stream after the first (priming) event asks again from there.
-    const replay = await sseUntil(env.port, { ...h, Accept: 'text/event-stream', 'Last-Event-ID': ids[0] }, /read_thing:x/)
+    const replay = await sseUntil(
+      env.port,
+      { ...h, Accept: 'text/event-stream', 'Last-Event-ID': ids[0] },
+      /read_thing:x/,
+    )
     expect(replay.status).toBe(200)
     expect(replay.text).toContain(`id: ${ids[1]}`)
     expect(replay.text).toContain('read_thing:x')
@@ -93,7 +109,10 @@ describe('bridge HTTP edge cases', () => {
       const h = { ...auth, 'Mcp-Session-Id': id, 'MCP-Protocol-Version': LATEST }
       let limited = false
       for (let i = 0; i < 5 && !limited; i++) {
-        const r = await rawRequest(env.port, { headers: h, body: JSON.stringify({ jsonrpc: '2.0', id: i, method: 'ping' }) })
+        const r = await rawRequest(env.port, {
+          headers: h,
+          body: JSON.stringify({ jsonrpc: '2.0', id: i, method: 'ping' }),
+        })
         limited = r.status === 429
       }
       expect(limited).toBe(true)

@@ -43,7 +43,14 @@ describe('tool names over hostile inputs', () => {
     expect(LONG_HA.length).toBe(64)
     expect(LONG_UPSTREAM.length).toBe(40)
     expect(
-      (await core.invoke('homeassistant.add', { name: LONG_HA, url: ha.url, token: ha.token, validate: false })).ok,
+      (
+        await core.invoke('homeassistant.add', {
+          name: LONG_HA,
+          url: ha.url,
+          token: ha.token,
+          validate: false,
+        })
+      ).ok,
     ).toBe(true)
     expect(
       (
@@ -125,7 +132,10 @@ describe('tool names over hostile inputs', () => {
         INSERT INTO bridge_tool_permissions (tool, level, ask, updated_at) VALUES ('fixture.add', 'off', 0, 0);
         INSERT INTO bridge_tool_permissions (tool, level, ask, updated_at) VALUES ('fixture.long', 'read', 0, 0);
       `)
-      const { token } = getBridge(core.ctx).tokens.create({ name: 'Old scopes', scopes: ['fixture.add', 'fixture.long'] })
+      const { token } = getBridge(core.ctx).tokens.create({
+        name: 'Old scopes',
+        scopes: ['fixture.add', 'fixture.long'],
+      })
       await core.close()
 
       core = await open(d.dir, false)

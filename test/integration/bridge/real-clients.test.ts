@@ -72,9 +72,11 @@ describe('real MCP clients against the bridge', () => {
     })
     await waitFor(
       async () =>
-        ((await env.core.invoke('bridge.upstream.status', { name: 'hostile-names' })) as {
-          data: { state: string }
-        }).data.state === 'running' || undefined,
+        (
+          (await env.core.invoke('bridge.upstream.status', { name: 'hostile-names' })) as {
+            data: { state: string }
+          }
+        ).data.state === 'running' || undefined,
     )
     const client = new Client({ name: 'claude-desktop-standin', version: '1.0.0' })
     try {

@@ -34,9 +34,14 @@ function answering(
       content: { type: 'text', text: `42 (${(r.params.messages[0].content as { text: string }).text})` },
     }))
   if (caps.elicitation)
-    client.setRequestHandler(ElicitRequestSchema, async () => ({ action: 'accept', content: { colour: 'blue' } }))
+    client.setRequestHandler(ElicitRequestSchema, async () => ({
+      action: 'accept',
+      content: { colour: 'blue' },
+    }))
   if (caps.roots)
-    client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: [{ uri: 'file:///work', name: 'work' }] }))
+    client.setRequestHandler(ListRootsRequestSchema, async () => ({
+      roots: [{ uri: 'file:///work', name: 'work' }],
+    }))
   client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
     logs.push(n.params)
   })
@@ -55,7 +60,12 @@ interface Side {
 async function direct(caps: ClientCapabilities = ALL_CAPS): Promise<Side> {
   const logs: Side['logs'] = []
   const updated: string[] = []
-  const client = answering(new Client({ name: 'direct', version: '1' }, { capabilities: caps }), caps, logs, updated)
+  const client = answering(
+    new Client({ name: 'direct', version: '1' }, { capabilities: caps }),
+    caps,
+    logs,
+    updated,
+  )
   await client.connect(
     new StdioClientTransport({
       command: process.execPath,
@@ -70,7 +80,12 @@ async function direct(caps: ClientCapabilities = ALL_CAPS): Promise<Side> {
 async function bridged(url: string, token: string, caps: ClientCapabilities = ALL_CAPS): Promise<Side> {
   const logs: Side['logs'] = []
   const updated: string[] = []
-  const client = answering(new Client({ name: 'bridged', version: '1' }, { capabilities: caps }), caps, logs, updated)
+  const client = answering(
+    new Client({ name: 'bridged', version: '1' }, { capabilities: caps }),
+    caps,
+    logs,
+    updated,
+  )
   await client.connect(
     new StreamableHTTPClientTransport(new URL(url), {
       requestInit: { headers: { Authorization: `Bearer ${token}` } },
@@ -94,8 +109,8 @@ describe('full relay: a client through Keybridge sees what a direct client sees'
     expect(added.ok).toBe(true)
     await waitFor(
       async () =>
-        ((await env.core.invoke('bridge.upstream.status', { name: 'fixture' })) as { data: UpstreamSummary }).data
-          .state === 'running' || undefined,
+        ((await env.core.invoke('bridge.upstream.status', { name: 'fixture' })) as { data: UpstreamSummary })
+          .data.state === 'running' || undefined,
     )
     ;[d, b] = await Promise.all([direct(), bridged(env.url, env.token)])
   })
@@ -150,13 +165,20 @@ describe('full relay: a client through Keybridge sees what a direct client sees'
       b.client.callTool({ name: 'fixture_media', arguments: {} }),
     ])
     expect(m2).toEqual(m1)
-    expect((m2.content as { type: string }[]).map((c) => c.type)).toEqual(['image', 'audio', 'resource', 'resource_link'])
+    expect((m2.content as { type: string }[]).map((c) => c.type)).toEqual([
+      'image',
+      'audio',
+      'resource',
+      'resource_link',
+    ])
   })
 
   it('progress: the upstream reports reach the client that asked, under its own token', async () => {
     const seen = { d: [] as Progress[], b: [] as Progress[] }
     const [x, y] = await Promise.all([
-      d.client.callTool({ name: 'long', arguments: { steps: 3 } }, undefined, { onprogress: (p) => seen.d.push(p) }),
+      d.client.callTool({ name: 'long', arguments: { steps: 3 } }, undefined, {
+        onprogress: (p) => seen.d.push(p),
+      }),
       b.client.callTool({ name: 'fixture_long', arguments: { steps: 3 } }, undefined, {
         onprogress: (p) => seen.b.push(p),
       }),
@@ -169,7 +191,8 @@ describe('full relay: a client through Keybridge sees what a direct client sees'
   it('cancellation: a client that gives up cancels the upstream call', async () => {
     const stats = async () =>
       JSON.parse(
-        ((await b.client.callTool({ name: 'fixture_stats', arguments: {} })).content as { text: string }[])[0].text,
+        ((await b.client.callTool({ name: 'fixture_stats', arguments: {} })).content as { text: string }[])[0]
+          .text,
       ) as { cancelled: number }
     const before = (await stats()).cancelled
     const ac = new AbortController()
@@ -194,8 +217,11 @@ describe('full relay: a client through Keybridge sees what a direct client sees'
     }
     await waitFor(
       () =>
-        (env.core.ctx.db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'sampling'").get() as { n: number })
-          .n > 0 || undefined,
+        (
+          env.core.ctx.db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'sampling'").get() as {
+            n: number
+          }
+        ).n > 0 || undefined,
       3000,
       'sampling audited',
     )
@@ -249,8 +275,14 @@ describe('full relay: a client through Keybridge sees what a direct client sees'
 
   it('completions for prompt arguments and resource templates', async () => {
     const [c1, c2] = await Promise.all([
-      d.client.complete({ ref: { type: 'ref/prompt', name: 'greet' }, argument: { name: 'name', value: 'A' } }),
-      b.client.complete({ ref: { type: 'ref/prompt', name: 'fixture_greet' }, argument: { name: 'name', value: 'A' } }),
+      d.client.complete({
+        ref: { type: 'ref/prompt', name: 'greet' },
+        argument: { name: 'name', value: 'A' },
+      }),
+      b.client.complete({
+        ref: { type: 'ref/prompt', name: 'fixture_greet' },
+        argument: { name: 'name', value: 'A' },
+      }),
     ])
     expect(c2).toEqual(c1)
     const ref = { type: 'ref/resource' as const, uri: 'fixture://items/{id}' }
@@ -288,7 +320,9 @@ describe('full relay: a client through Keybridge sees what a direct client sees'
       () =>
         (
           env.core.ctx.db
-            .prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'resource_read' AND target = 'fixture/:resources'")
+            .prepare(
+              "SELECT count(*) AS n FROM audit_log WHERE action = 'resource_read' AND target = 'fixture/:resources'",
+            )
             .get() as { n: number }
         ).n >= 2 || undefined,
       3000,
@@ -313,8 +347,8 @@ describe('full relay: a client through Keybridge sees what a direct client sees'
     })
     await waitFor(
       async () =>
-        ((await env.core.invoke('bridge.upstream.status', { name: 'fixture2' })) as { data: UpstreamSummary }).data
-          .state === 'running' || undefined,
+        ((await env.core.invoke('bridge.upstream.status', { name: 'fixture2' })) as { data: UpstreamSummary })
+          .data.state === 'running' || undefined,
     )
     const c = await bridged(env.url, env.token)
     try {
@@ -327,7 +361,9 @@ describe('full relay: a client through Keybridge sees what a direct client sees'
       expect((z.contents[0] as { text: string }).text).toBe('clash from --id=two')
       expect((a.contents[0] as { text: string }).text).not.toBe('clash from --id=two')
       expect(z.contents[0].uri).toBe(moved)
-      const s = (await env.core.invoke('bridge.upstream.status', { name: 'fixture2' })) as { data: UpstreamSummary }
+      const s = (await env.core.invoke('bridge.upstream.status', { name: 'fixture2' })) as {
+        data: UpstreamSummary
+      }
       expect(s.data.notes.join(' ')).toMatch(/clash/)
       // Its prompts collide with the first upstream's only if their names did: here they do not.
       expect((await c.client.listPrompts()).prompts.map((p) => p.name)).toContain('fixture2_greet')

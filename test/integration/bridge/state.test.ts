@@ -11,12 +11,16 @@ describe('bridge state: long calls, per-client processes, tool lists that follow
   let env: Awaited<ReturnType<typeof startBridge>>
   const io: CliIO = { out: () => {}, err: () => {}, promptSecret: async () => undefined, isTTY: false }
   const cli = (...argv: string[]) =>
-    runCli([...argv, '--data-dir', env.core.dataDir], { io, env: { KEYBRIDGE_PASSWORD: TEST_PASSWORD }, kdf: TEST_KDF })
+    runCli([...argv, '--data-dir', env.core.dataDir], {
+      io,
+      env: { KEYBRIDGE_PASSWORD: TEST_PASSWORD },
+      kdf: TEST_KDF,
+    })
   const running = (name: string) =>
     waitFor(
       async () =>
-        ((await env.core.invoke('bridge.upstream.status', { name })) as { data: UpstreamSummary }).data.state ===
-          'running' || undefined,
+        ((await env.core.invoke('bridge.upstream.status', { name })) as { data: UpstreamSummary }).data
+          .state === 'running' || undefined,
     )
 
   beforeAll(async () => {
@@ -64,7 +68,8 @@ describe('bridge state: long calls, per-client processes, tool lists that follow
   it('an upstream marked "one process per client" runs one child per session, stopped with it', async () => {
     const a = await connectClient(env.url, env.token, 'a')
     const b = await connectClient(env.url, env.token, 'b')
-    const pid = async (c: typeof a, tool = 'mine_pid') => Number(textOf(await c.callTool({ name: tool, arguments: {} })))
+    const pid = async (c: typeof a, tool = 'mine_pid') =>
+      Number(textOf(await c.callTool({ name: tool, arguments: {} })))
     const pa = await pid(a)
     const pb = await pid(b)
     expect(pa).not.toBe(pb)
@@ -74,14 +79,18 @@ describe('bridge state: long calls, per-client processes, tool lists that follow
     // The client ends its session (DELETE), as a well-behaved client does.
     await (a.transport as StreamableHTTPClientTransport).terminateSession()
     await a.close()
-    await waitFor(() => {
-      try {
-        process.kill(pa, 0)
-        return undefined
-      } catch {
-        return true
-      }
-    }, 10_000, "the closed session's child stops")
+    await waitFor(
+      () => {
+        try {
+          process.kill(pa, 0)
+          return undefined
+        } catch {
+          return true
+        }
+      },
+      10_000,
+      "the closed session's child stops",
+    )
     expect(() => process.kill(pb, 0)).not.toThrow()
     await b.close()
   }, 30_000)

@@ -82,9 +82,7 @@ describe('Home Assistant MCP tools', () => {
       readOnlyHint: false,
       destructiveHint: false,
     })
-    expect(byName['ha_lights_only_call_service'].description).toMatch(
-      /Only these domains are allowed: light/,
-    )
+    expect(byName['ha_lights_only_call_service'].description).toMatch(/Only these domains are allowed: light/)
   })
 
   it('list_entities filters by domain, area and text, with areas from the registries', async () => {

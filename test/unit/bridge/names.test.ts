@@ -56,7 +56,11 @@ describe('exposed names', () => {
     expect(names.get('up/other')).toBe('up_other')
     expect(collisions).toHaveLength(1)
     expect(collisions[0].name).toBe('up_get_thing')
-    expect(collisions[0].resolved.map((r) => r.identity).sort()).toEqual(['up/get-thing', 'up/get.thing', 'up/get_thing'])
+    expect(collisions[0].resolved.map((r) => r.identity).sort()).toEqual([
+      'up/get-thing',
+      'up/get.thing',
+      'up/get_thing',
+    ])
     for (const n of names.values()) expect(n).toMatch(RULE)
     // The order sources answer in does not matter.
     const again = resolveNames([...wanted].reverse())
@@ -76,7 +80,8 @@ describe('schemas', () => {
     )
     expect(s).not.toHaveProperty('$schema')
     expect(s.type).toBe('object')
-    for (const [k, v] of Object.entries(s.properties ?? {})) expect((v as { type?: string }).type, k).toBeTypeOf('string')
+    for (const [k, v] of Object.entries(s.properties ?? {}))
+      expect((v as { type?: string }).type, k).toBeTypeOf('string')
   })
 
   it('upstream schemas lose $schema and get local $defs inlined, recursive ones stay as they were', () => {
@@ -103,7 +108,9 @@ describe('schemas', () => {
     const { $schema: _s, ...rest } = recursive
     void _s
     expect(relaySchema(recursive)).toEqual(rest)
-    expect(relaySchema({ type: 'object', properties: { a: { $ref: 'https://example.com/s.json' } } })).toEqual({
+    expect(
+      relaySchema({ type: 'object', properties: { a: { $ref: 'https://example.com/s.json' } } }),
+    ).toEqual({
       type: 'object',
       properties: { a: { $ref: 'https://example.com/s.json' } },
     })

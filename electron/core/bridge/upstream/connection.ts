@@ -280,7 +280,10 @@ export class UpstreamConnection {
           ? route.clientCapabilities?.elicitation
           : route.clientCapabilities?.roots
     if (!declared || !this.deps.answer) {
-      throw new McpError(ErrorCode.MethodNotFound, `The client "${route.clientName}" does not support ${kind}.`)
+      throw new McpError(
+        ErrorCode.MethodNotFound,
+        `The client "${route.clientName}" does not support ${kind}.`,
+      )
     }
     return this.deps.answer(kind, route, request, signal)
   }
@@ -328,16 +331,19 @@ export class UpstreamConnection {
     }
     const caps = this.deps.capabilities ?? UPSTREAM_CLIENT_CAPABILITIES
     if (caps.sampling)
-      client.setRequestHandler(CreateMessageRequestSchema, (r, extra) =>
-        this.relayUp('sampling', r, extra.signal) as never,
+      client.setRequestHandler(
+        CreateMessageRequestSchema,
+        (r, extra) => this.relayUp('sampling', r, extra.signal) as never,
       )
     if (caps.elicitation)
-      client.setRequestHandler(ElicitRequestSchema, (r, extra) =>
-        this.relayUp('elicitation', r, extra.signal) as never,
+      client.setRequestHandler(
+        ElicitRequestSchema,
+        (r, extra) => this.relayUp('elicitation', r, extra.signal) as never,
       )
     if (caps.roots)
-      client.setRequestHandler(ListRootsRequestSchema, (r, extra) =>
-        this.relayUp('roots', r, extra.signal) as never,
+      client.setRequestHandler(
+        ListRootsRequestSchema,
+        (r, extra) => this.relayUp('roots', r, extra.signal) as never,
       )
     try {
       await client.connect(transport, { timeout: this.deps.policy.startTimeoutMs })
@@ -422,7 +428,9 @@ function progressRelay(route: CallRoute | undefined): RequestOptions['onprogress
   const token = route?.progressToken
   if (token === undefined || !route) return undefined
   return (p) =>
-    void route.notify({ method: 'notifications/progress', params: { ...p, progressToken: token } }).catch(() => {})
+    void route
+      .notify({ method: 'notifications/progress', params: { ...p, progressToken: token } })
+      .catch(() => {})
 }
 
 /** Results of relayed requests go back as they came: the client on the other side validates them. */

@@ -37,7 +37,12 @@ export interface LiveUpstream {
 
 export interface UpstreamHooks {
   /** An upstream's notification (resources/prompts changed, a log message), with the session it is for (per-client processes). */
-  notified?(upstream: UpstreamConfig, method: string, params: Record<string, unknown> | undefined, sessionId?: string): void
+  notified?(
+    upstream: UpstreamConfig,
+    method: string,
+    params: Record<string, unknown> | undefined,
+    sessionId?: string,
+  ): void
   answer?: (upstream: UpstreamConfig) => ConnectionDeps['answer']
   /** Readable notes about a server (URI clashes), from the relay. */
   notes?(upstream: string): string[]
@@ -146,7 +151,9 @@ export class UpstreamManager implements ToolSource {
     for (const [id] of stale) this.connections.delete(id)
     await Promise.all([
       ...stale.map(([, c]) => c.stop()),
-      ...configs.filter((c) => c.enabled && !this.connections.has(c.id)).map((c) => this.connectionFor(c).start()),
+      ...configs
+        .filter((c) => c.enabled && !this.connections.has(c.id))
+        .map((c) => this.connectionFor(c).start()),
     ])
     if (stale.length) this.changed()
   }
@@ -224,10 +231,12 @@ export class UpstreamManager implements ToolSource {
     return this.store.list().flatMap((config) => {
       const conn = this.connections.get(config.id)
       const live = conn?.state === 'running'
-      return (live ? conn.tools : config.toolsCache).filter((t) => this.relayable(t)).map((t) => ({
-        tool: this.wrap(config, t),
-        available: live,
-      }))
+      return (live ? conn.tools : config.toolsCache)
+        .filter((t) => this.relayable(t))
+        .map((t) => ({
+          tool: this.wrap(config, t),
+          available: live,
+        }))
     })
   }
 
@@ -361,7 +370,9 @@ export class UpstreamManager implements ToolSource {
       lastError: conn?.lastError ?? null,
       notes: [
         ...(reservedUpstreamName(c.name)
-          ? [`"${c.name}" is also a built-in source: its tools' identities are namespaced as upstream/${c.name}/….`]
+          ? [
+              `"${c.name}" is also a built-in source: its tools' identities are namespaced as upstream/${c.name}/….`,
+            ]
           : []),
         ...(this.hooks.notes?.(c.name) ?? []),
       ],
