@@ -42,6 +42,32 @@ export interface HttpDeps {
   newServer(identity: TokenIdentity): Server
 }
 
+/** The SDK's web-standard transport inside the Node one (not part of its typed API). */
+interface PrimingTransport {
+  writePrimingEvent(c: unknown, e: unknown, streamId: string, version: string): Promise<void>
+}
+
+/**
+ * A POST's SSE answer starts with a priming event (id + retry) so that a client whose connection drops
+ * can resume with Last-Event-ID. For a call answered at once that event only costs time (measured: it
+ * doubles the relay latency of a quick upstream call), so it is sent only when the answer is not
+ * ready within a few milliseconds. Every event (answers, progress, the GET stream's notifications)
+ * carries an id either way.
+ */
+function primeOnlyWhenSlow(transport: StreamableHTTPServerTransport): void {
+  const inner = (transport as unknown as { _webStandardTransport?: PrimingTransport })._webStandardTransport
+  if (!inner || typeof inner.writePrimingEvent !== 'function') return
+  const prime = inner.writePrimingEvent.bind(inner)
+  inner.writePrimingEvent = async (controller, encoder, streamId, version) => {
+    const timer = setTimeout(() => {
+      void prime(controller, encoder, streamId, version).catch(() => {})
+    }, PRIME_AFTER_MS)
+    timer.unref()
+  }
+}
+/** A stream already answered by then is closed: the late priming write fails quietly. */
+const PRIME_AFTER_MS = 20
+
 const AUTH_REASON: Record<Exclude<TokenCheck, { ok: true }>['reason'], string> = {
   missing: 'Send Authorization: Bearer <token> with a Keybridge client token.',
   invalid: 'The client token is not valid.',
@@ -277,6 +303,7 @@ export class BridgeHttpServer {
         this.sessions.delete(id)
       },
     })
+    primeOnlyWhenSlow(transport)
     transport.onclose = () => {
       if (transport.sessionId) this.sessions.delete(transport.sessionId)
     }

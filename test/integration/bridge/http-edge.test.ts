@@ -46,6 +46,28 @@ describe('bridge HTTP edge cases', () => {
   beforeAll(async () => {
     env = await startBridge()
     auth = { ...MCP_HEADERS, Authorization: `Bearer ${env.token}` }
+    // A call that takes a while: its answer stream is primed for resumption before the answer comes.
+    env.bridge.registry.add({
+      id: 'slow',
+      async listTools() {
+        return [
+          {
+            id: 'slow/nap',
+            nameParts: ['slow', 'nap'],
+            name: 'slow_nap',
+            originalName: 'nap',
+            description: 'Answers after 200 ms.',
+            inputSchema: { type: 'object' },
+            annotations: { readOnlyHint: true },
+            source: 'slow',
+            call: async () => {
+              await new Promise((r) => setTimeout(r, 200))
+              return { content: [{ type: 'text', text: 'napped' }] }
+            },
+          },
+        ]
+      },
+    })
   })
   afterAll(async () => {
     await env.dispose()
@@ -84,7 +106,7 @@ describe('bridge HTTP edge cases', () => {
         jsonrpc: '2.0',
         id: 7,
         method: 'tools/call',
-        params: { name: 'test_read_thing', arguments: { text: 'x' } },
+        params: { name: 'slow_nap', arguments: {} },
       }),
     })
     expect(call.status).toBe(200)
@@ -92,14 +114,21 @@ describe('bridge HTTP edge cases', () => {
     const ids = [...call.body.matchAll(/^id: (\S+)$/gm)].map((m) => m[1])
     expect(ids.length).toBeGreaterThanOrEqual(2)
     // A client that lost the stream after the first (priming) event asks again from there.
-    const replay = await sseUntil(
-      env.port,
-      { ...h, Accept: 'text/event-stream', 'Last-Event-ID': ids[0] },
-      /read_thing:x/,
-    )
+    const replay = await sseUntil(env.port, { ...h, Accept: 'text/event-stream', 'Last-Event-ID': ids[0] }, /napped/)
     expect(replay.status).toBe(200)
     expect(replay.text).toContain(`id: ${ids[1]}`)
-    expect(replay.text).toContain('read_thing:x')
+    expect(replay.text).toContain('napped')
+    // A call answered at once is not primed (that would only cost time), but its answer has an id.
+    const quick = await rawRequest(env.port, {
+      headers: h,
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 8,
+        method: 'tools/call',
+        params: { name: 'test_read_thing', arguments: { text: 'q' } },
+      }),
+    })
+    expect(quick.body).toMatch(/^id: \S+\ndata: .*read_thing:q/m)
   })
 
   it('never rate-limits DELETE: a client over its limit can still end its session', async () => {
