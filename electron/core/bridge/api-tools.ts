@@ -59,7 +59,7 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, max
 const READ_METHODS = ['GET', 'HEAD'] as const
 const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
 
-/** The arguments of `<service>.api_read` / `api_request`: one zod object validates and describes them. */
+/** The arguments of `<service>_api_read` / `_api_request`: one zod object validates and describes them. */
 function apiArgs(service: string, names: string[], primary: string | undefined, methods: readonly string[]) {
   const writes = methods.length > READ_METHODS.length
   return z.object({
