@@ -4,7 +4,7 @@ import type { ActivityEntry, RequiredLevel } from '../../../shared/ipc/bridge'
 import type { ApprovalQueue } from './approvals'
 import type { AuditWriter } from './audit-writer'
 import { levelAllows, requiredLevel, type PermissionStore } from './permissions'
-import type { Redactor } from './redact'
+import { REDACTED_META, type Redactor } from './redact'
 import type { ToolRegistry } from './registry'
 import { scopeAllows } from './scope'
 import type { BridgeTool } from './tool-source'
@@ -38,6 +38,24 @@ function denied(reason: string): CallToolResult {
 }
 
 /**
+ * A result with every stored secret form replaced; when any was (here or by the tool itself, as the API
+ * tools do before they cut a long body), `_meta["keybridge/redacted"]` says how many, and the audit row too.
+ */
+function markRedacted(
+  deps: PipelineDeps,
+  result: CallToolResult,
+  done: (clean: CallToolResult, redacted: number) => void,
+): CallToolResult {
+  const count = { n: 0 }
+  const clean = deps.redactor.value(result, { count }) as CallToolResult
+  const before = result._meta?.[REDACTED_META]
+  const n = count.n + (typeof before === 'number' ? before : 0)
+  if (n > 0) clean._meta = { ...clean._meta, [REDACTED_META]: n }
+  done(clean, n)
+  return clean
+}
+
+/**
  * One tools/call, in order: tool exists → token scope → tool enabled and level allowed → approval
  * when "ask" is set → the call → secret values redacted from the result → audit + live activity.
  *
@@ -54,7 +72,12 @@ export async function callTool(
 ): Promise<CallToolResult> {
   const started = performance.now()
   const args = rawArgs ?? {}
-  const finish = (outcome: 'ok' | 'denied' | 'error', reason: string | null, required?: RequiredLevel) => {
+  const finish = (
+    outcome: 'ok' | 'denied' | 'error',
+    reason: string | null,
+    required?: RequiredLevel,
+    redacted = 0,
+  ) => {
     const durationMs = Math.round((performance.now() - started) * 100) / 100
     deps.audit.push({
       actor: 'bridge',
@@ -67,6 +90,7 @@ export async function callTool(
         arguments: deps.redactor.args(args),
         ...(reason ? { reason } : {}),
         ...(required ? { required } : {}),
+        ...(redacted > 0 ? { redacted } : {}),
       },
     })
     deps.activity({ at: deps.now(), client: identity.name, tool: name, outcome, durationMs, reason })
@@ -124,9 +148,9 @@ export async function callTool(
 
   try {
     const result = await tool.call(args, { clientName: identity.name, signal })
-    const clean = deps.redactor.value(result) as CallToolResult
-    finish(clean.isError ? 'error' : 'ok', clean.isError ? 'the tool reported an error' : null, required)
-    return clean
+    return markRedacted(deps, result, (clean, n) =>
+      finish(clean.isError ? 'error' : 'ok', clean.isError ? 'the tool reported an error' : null, required, n),
+    )
   } catch (e) {
     const message =
       isAppError(e) || e instanceof McpError

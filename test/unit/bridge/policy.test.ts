@@ -65,19 +65,28 @@ describe('bridge policy pieces', () => {
     expect(originAllowed('http://localhost.evil.example')).toBe(false)
   })
 
-  it('redacts stored secret values everywhere and masks secret-looking keys in arguments', () => {
+  it('redacts stored secret values in every encoding, and shows every other argument value whatever its key', () => {
     const r = new Redactor(() => ['s3cr3t-value', 'x'])
     r.refresh()
     expect(r.text('token s3cr3t-value here')).toBe('token [redacted] here')
+    expect(r.text('upper S3CR3T-VALUE')).toBe('upper [redacted]')
+    expect(r.text(`b64 ${Buffer.from('s3cr3t-value').toString('base64')}`)).toBe('b64 [redacted]')
+    expect(r.text(`hex ${Buffer.from('s3cr3t-value').toString('hex')}`)).toBe('hex [redacted]')
     expect(r.text('short x stays')).toBe('short x stays')
-    expect(r.args({ q: 'find s3cr3t-value', password: 'anything', nested: [{ apiKey: 'k', n: 1 }] })).toEqual(
-      {
-        q: 'find [redacted]',
-        password: '[redacted]',
-        nested: [{ apiKey: '[redacted]', n: 1 }],
-      },
-    )
-    expect(r.value({ next_token: 'abc' })).toEqual({ next_token: 'abc' })
+    const count = { n: 0 }
+    expect(
+      r.value(
+        { q: 'find s3cr3t-value', password: 'anything', nested: [{ apiKey: 'k', n: 1 }] },
+        { count },
+      ),
+    ).toEqual({
+      q: 'find [redacted]',
+      // A key the client chose says nothing: the user approving the call sees the value.
+      password: 'anything',
+      nested: [{ apiKey: 'k', n: 1 }],
+    })
+    expect(count.n).toBe(1)
+    expect(r.args({ token: 's3cr3t-value' })).toEqual({ token: '[redacted]' })
   })
 
   it('parses credential references in upstream env values', () => {
