@@ -150,4 +150,18 @@ describe('redaction of reflected secrets', () => {
       }
     }
   }, 60_000)
+
+  it('refuses to save a secret too short to redact, naming the field, and stores nothing', async () => {
+    const r = await env.core.invoke('credentials.create', {
+      service: 'github',
+      name: 'tiny',
+      fields: { token: 'ab1' },
+      saveAnyway: true,
+      validate: false,
+    })
+    expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+    expect(JSON.stringify(r)).toMatch(/shorter than 6 characters/)
+    expect(JSON.stringify(r)).not.toContain('ab1')
+    expect(env.core.ctx.credentials.list().some((c) => c.name === 'tiny')).toBe(false)
+  })
 })
