@@ -4,7 +4,11 @@ import type { AddressInfo } from 'node:net'
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js'
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js'
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js'
+import {
+  isInitializeRequest,
+  LATEST_PROTOCOL_VERSION,
+  SUPPORTED_PROTOCOL_VERSIONS,
+} from '@modelcontextprotocol/sdk/types.js'
 import { AppError } from '../../../shared/errors'
 import {
   bearerToken,
@@ -15,7 +19,7 @@ import {
   sendJson,
   sendJsonRpcError,
 } from './http-guard'
-import type { RateLimiter } from './rate-limit'
+import { batchingAllowed, countMessages, type MessageCount, type RateLimiter } from './rate-limit'
 import type { TokenCheck, TokenIdentity } from './tokens'
 
 /** POST bodies above this are refused with 413 before parsing. */
@@ -30,12 +34,19 @@ interface Session {
   transport: StreamableHTTPServerTransport
   server: Server
   lastSeen: number
+  /** Negotiated at initialize (what the SDK's server answers): decides whether batches are allowed. */
+  protocolVersion: string
 }
+
+/** A refusal by a per-message check hooked in after the rate limit (quotas). */
+export type MessageRefusal = { status: number; message: string; retryAfterSeconds?: number }
 
 export interface HttpDeps {
   version: string
   verify(token: string | undefined): TokenCheck
   rateLimiter: RateLimiter
+  /** Further per-message limits (quotas), asked after the rate limit admitted the messages. */
+  admitMessages?(identity: TokenIdentity, count: MessageCount): MessageRefusal | null
   newServer(): Server
 }
 
@@ -44,6 +55,14 @@ const AUTH_REASON: Record<Exclude<TokenCheck, { ok: true }>['reason'], string> =
   invalid: 'The client token is not valid.',
   expired: 'The client token has expired.',
   revoked: 'The client token has been revoked.',
+}
+
+const ONE_MESSAGE: MessageCount = { messages: 1, toolCalls: 0, batch: false }
+
+/** The version the SDK's server answers initialize with: the client's when supported, else the latest. */
+function negotiatedVersion(init: unknown): string {
+  const asked = (init as { params?: { protocolVersion?: unknown } }).params?.protocolVersion
+  return typeof asked === 'string' && SUPPORTED_PROTOCOL_VERSIONS.includes(asked) ? asked : LATEST_PROTOCOL_VERSION
 }
 
 /**
@@ -170,18 +189,13 @@ export class BridgeHttpServer {
       })
     }
     const identity = check.identity
-    const limit = this.deps.rateLimiter.take(identity.id)
-    if (!limit.ok) {
-      req.resume()
-      return sendJsonRpcError(
-        res,
-        429,
-        -32000,
-        'Too many requests: this client token is over its rate limit.',
-        {
-          'Retry-After': String(limit.retryAfterSeconds),
-        },
-      )
+    // A POST's messages are counted in handlePost, once its body is parsed; before that, an exhausted
+    // token is refused without reading the body. Any other request is one message.
+    if (req.method !== 'POST' || !this.deps.rateLimiter.hasRoom(identity.id)) {
+      if (!this.admitMessages(res, identity, ONE_MESSAGE)) {
+        req.resume()
+        return
+      }
     }
     const auth: AuthInfo = {
       token: identity.id,
@@ -229,12 +243,21 @@ export class BridgeHttpServer {
     } catch {
       return sendJsonRpcError(res, 400, -32700, 'Parse error: Invalid JSON')
     }
+    const count = countMessages(message)
     if (req.headers['mcp-session-id'] !== undefined) {
       const session = this.sessionFor(req, res, identity)
-      if (session) {
-        coalesceWrites(res)
-        await session.transport.handleRequest(req, res, message)
+      if (!session) return
+      if (count.batch && !batchingAllowed(session.protocolVersion)) {
+        return sendJsonRpcError(
+          res,
+          400,
+          -32600,
+          `Invalid Request: JSON-RPC batches are not part of MCP ${session.protocolVersion}; send one message per request.`,
+        )
       }
+      if (!this.admitMessages(res, identity, count)) return
+      coalesceWrites(res)
+      await session.transport.handleRequest(req, res, message)
       return
     }
     if (!isInitializeRequest(message)) {
@@ -245,7 +268,41 @@ export class BridgeHttpServer {
         'Bad Request: Mcp-Session-Id header is required (initialize first).',
       )
     }
+    if (!this.admitMessages(res, identity, count)) return
     await this.startSession(req, res, identity, message)
+  }
+
+  /**
+   * The one place where a request's JSON-RPC messages are counted against its token: the rate limit
+   * (a batch takes one slot per message, all or none), then the hooked per-message limits (quotas).
+   * Answers the refusal itself and returns false.
+   */
+  private admitMessages(res: ServerResponse, identity: TokenIdentity, count: MessageCount): boolean {
+    const limit = this.deps.rateLimiter.take(identity.id, count.messages)
+    if (!limit.ok) {
+      sendJsonRpcError(
+        res,
+        429,
+        -32000,
+        count.messages > 1
+          ? `Too many requests: this batch of ${count.messages} messages is over the client token's rate limit.`
+          : 'Too many requests: this client token is over its rate limit.',
+        { 'Retry-After': String(limit.retryAfterSeconds) },
+      )
+      return false
+    }
+    const refused = this.deps.admitMessages?.(identity, count)
+    if (refused) {
+      sendJsonRpcError(
+        res,
+        refused.status,
+        -32000,
+        refused.message,
+        refused.retryAfterSeconds ? { 'Retry-After': String(refused.retryAfterSeconds) } : {},
+      )
+      return false
+    }
+    return true
   }
 
   private async startSession(
@@ -263,7 +320,14 @@ export class BridgeHttpServer {
       // the Response alive: ~18 KB per call, unbounded for a long session; typescript-sdk issue #2559),
       // found by the 60 s load run. Server-sent notifications still go out on the GET stream.
       onsessioninitialized: (id) => {
-        this.sessions.set(id, { id, tokenId: identity.id, transport, server, lastSeen: Date.now() })
+        this.sessions.set(id, {
+          id,
+          tokenId: identity.id,
+          transport,
+          server,
+          lastSeen: Date.now(),
+          protocolVersion: negotiatedVersion(message),
+        })
       },
       onsessionclosed: (id) => {
         this.sessions.delete(id)
