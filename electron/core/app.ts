@@ -22,6 +22,7 @@ import { credentialMigrations } from './credentials/schema'
 import { createCredentialsFeature } from './credentials/feature'
 import { providersMigrations } from './providers/schema'
 import { createProvidersFeature } from './providers/feature'
+import { coreEnv, endpointOverridesAllowed } from './providers/base-url'
 import { homeassistantMigrations } from './homeassistant/schema'
 import { createHomeAssistantFeature } from './homeassistant/feature'
 import { bridgeMigrations } from './bridge/schema'
@@ -89,7 +90,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     events,
     vault,
     credentials: new CredentialStore(db, keyring, audit, clock, events),
-    env: options.env ?? process.env,
+    env: coreEnv(options.env ?? process.env, endpointOverridesAllowed(options)),
     version: options.version ?? APP_VERSION,
   }
 

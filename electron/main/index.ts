@@ -65,6 +65,7 @@ async function start(): Promise<void> {
     runtime: 'electron',
     osProtector: safeStorageProtector,
     version: app.getVersion(),
+    packaged: app.isPackaged,
     env: { ...process.env, KEYBRIDGE_LOCALE: app.getLocale() },
     clipboard: systemClipboard(clipboard),
     notify,
