@@ -87,8 +87,8 @@ export async function callTool(
       outcome,
       durationMs,
       detail: {
-        arguments: deps.redactor.args(args),
-        ...(reason ? { reason } : {}),
+        arguments: deps.redactor.summary(args),
+        ...(reason ? { reason: reason.length > 1024 ? `${reason.slice(0, 1024)}… (truncated)` : reason } : {}),
         ...(required ? { required } : {}),
         ...(redacted > 0 ? { redacted } : {}),
       },

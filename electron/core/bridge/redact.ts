@@ -5,6 +5,9 @@ export { REDACTED }
 /** The result `_meta` key saying how many secret forms Keybridge replaced in it. */
 export const REDACTED_META = 'keybridge/redacted'
 
+/** Audit rows keep at most this much of a call's arguments or result (as JSON text). */
+export const SUMMARY_MAX_CHARS = 4096
+
 /** Counts the secret forms a redaction pass replaced (a result that had any is marked and audited). */
 export interface RedactionCount {
   n: number
@@ -82,6 +85,18 @@ export class Redactor {
       out[key.text] = this.walk(x, m, count, depth + 1)
     }
     return out
+  }
+
+  /**
+   * A value for an audit row: redacted, and when its JSON is longer than `maxChars`, cut there (a secret
+   * straddling the cut is still replaced whole) and marked with its original size.
+   */
+  summary(v: unknown, maxChars = SUMMARY_MAX_CHARS, count?: RedactionCount): unknown {
+    const json = JSON.stringify(v) ?? 'null'
+    if (json.length <= maxChars) return this.value(v, { count })
+    const r = this.matcherFor().replace(json, maxChars)
+    if (count) count.n += r.count
+    return { truncated: true, originalBytes: Buffer.byteLength(json), preview: r.text }
   }
 
   /**

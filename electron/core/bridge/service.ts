@@ -1,4 +1,5 @@
 import { AppError } from '../../../shared/errors'
+import { capAuditSize } from '../vault/audit-retention'
 import { SecretValueIndex } from '../credentials/secret-values'
 import type {
   ApprovalDecision,
@@ -73,6 +74,7 @@ export class BridgeService {
       () => this.tokens.flushUse(),
       undefined,
       (count) => ctx.events.emit('bridge.callsRecorded', { count }),
+      () => capAuditSize(ctx, 'bridge'),
     )
     this.ha = new HaInstanceStore(ctx)
     this.upstreams = new UpstreamManager(
