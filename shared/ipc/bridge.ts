@@ -102,6 +102,8 @@ export const UpstreamSummary = z.object({
   args: z.array(z.string()),
   env: z.array(EnvEntry),
   enabled: z.boolean(),
+  /** Whether its tools' annotations set their defaults; false: every tool asks until set. */
+  trustHints: z.boolean(),
   state: UpstreamState,
   pid: z.number().int().nullable(),
   restarts: z.number().int(),
@@ -186,6 +188,8 @@ export const bridgeChannels = {
   'bridge.upstream.remove': channel(ByName, Ok),
   'bridge.upstream.restart': channel(ByName, UpstreamSummary),
   'bridge.upstream.status': channel(ByName, UpstreamSummary),
+  /** Trust (or stop trusting) an upstream server's annotations as its tools' defaults; audited. */
+  'bridge.upstream.trust': channel(ByName.extend({ trusted: z.boolean() }), UpstreamSummary),
   'bridge.approvals.pending': channel(NoInput, z.array(ApprovalRequest)),
   'bridge.approve': channel(z.object({ id: z.string().min(1), decision: ApprovalDecision }), Ok),
   'bridge.clientConfig': channel(

@@ -1,9 +1,9 @@
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import { isAppError } from '../../../shared/errors'
 import type { ActivityEntry, RequiredLevel } from '../../../shared/ipc/bridge'
-import type { ApprovalQueue } from './approvals'
+import { MAX_PENDING_PER_CLIENT, type ApprovalGrants, type ApprovalOutcome, type ApprovalQueue } from './approvals'
 import type { AuditWriter } from './audit-writer'
-import { levelAllows, requiredLevel, type PermissionStore } from './permissions'
+import { hintsTrusted, levelAllows, requiredLevel, type PermissionStore } from './permissions'
 import { REDACTED_META, type Redactor } from './redact'
 import type { ToolRegistry } from './registry'
 import { scopeAllows } from './scope'
@@ -22,15 +22,34 @@ export interface PipelineDeps {
   approvalMode(): ApprovalMode
   approvalTimeoutSeconds(): number
   activity(e: ActivityEntry): void
-  /** Told about approval requests (desktop notification). */
-  notifyApproval?(client: string, tool: string): void
+  /** "Always allow" answers, per client token and tool. */
+  grants: Pick<ApprovalGrants, 'allows' | 'grant'>
 }
 
 /** What a client may see in tools/list: the tool is on, its level is allowed and the token's scope covers it. */
 export function visibleTo(deps: PipelineDeps, identity: TokenIdentity, tool: BridgeTool): boolean {
   if (!scopeAllows(identity.scopes, tool.name)) return false
   const required = requiredLevel(tool.annotations)
-  return levelAllows(deps.permissions.get(tool.name, required).level, required)
+  return levelAllows(deps.permissions.get(tool.name, required, hintsTrusted(tool)).level, required)
+}
+
+const APPROVAL_REFUSALS: Record<
+  Exclude<ApprovalOutcome, 'allow_once' | 'always_allow'>,
+  (tool: string, timeoutSeconds: number) => string
+> = {
+  deny: () => 'the user denied it.',
+  timeout: (_tool, s) => `nobody approved it within ${s} seconds.`,
+  duplicate: (tool) =>
+    `an approval prompt for ${tool} from this client is already waiting; wait for the user's answer before calling it again.`,
+  queue_full: () =>
+    `this client already has ${MAX_PENDING_PER_CLIENT} calls waiting for the user's approval; wait for those answers first.`,
+}
+
+/** Why an upstream tool asks although it claims to be read-only, and how the user can change that. */
+function untrustedHint(tool: BridgeTool, perm: { isDefault: boolean }): string {
+  if (hintsTrusted(tool) || !perm.isDefault || !tool.source.startsWith('upstream:')) return ''
+  const server = tool.source.slice('upstream:'.length)
+  return ` Tools of upstream servers ask until you trust the server's annotations ("keybridge upstream trust ${server}") or set the tool ("keybridge tool set").`
 }
 
 function denied(reason: string): CallToolResult {
@@ -72,6 +91,8 @@ export async function callTool(
 ): Promise<CallToolResult> {
   const started = performance.now()
   const args = rawArgs ?? {}
+  // An unknown name is the client's text: kept short in audit rows and events.
+  const shown = name.length > 200 ? `${name.slice(0, 200)}…` : name
   const finish = (
     outcome: 'ok' | 'denied' | 'error',
     reason: string | null,
@@ -83,7 +104,7 @@ export async function callTool(
       actor: 'bridge',
       actorName: identity.name,
       action: 'tool_call',
-      target: name,
+      target: shown,
       outcome,
       durationMs,
       detail: {
@@ -93,7 +114,7 @@ export async function callTool(
         ...(redacted > 0 ? { redacted } : {}),
       },
     })
-    deps.activity({ at: deps.now(), client: identity.name, tool: name, outcome, durationMs, reason })
+    deps.activity({ at: deps.now(), client: identity.name, tool: shown, outcome, durationMs, reason })
   }
 
   // No await when the tool list is built: fewer turns before the answer is ready, which lets the SDK's
@@ -110,7 +131,7 @@ export async function callTool(
     finish('denied', reason, required)
     return denied(reason)
   }
-  const perm = deps.permissions.get(name, required)
+  const perm = deps.permissions.get(name, required, hintsTrusted(tool))
   if (perm.level === 'off') {
     const reason = `${name} is turned off in Keybridge.`
     finish('denied', reason, required)
@@ -121,25 +142,23 @@ export async function callTool(
     finish('denied', reason, required)
     return denied(reason)
   }
-  if (perm.ask) {
+  if (perm.ask && !deps.grants.allows(identity.id, name)) {
     const mode = deps.approvalMode()
     if (mode === 'deny') {
-      const reason = `${name} needs the user's approval, and this bridge runs headless without --approve-all.`
+      const reason = `${name} needs the user's approval, and this bridge runs headless without --approve-all.${untrustedHint(tool, perm)}`
       finish('denied', reason, required)
       return denied(reason)
     }
     if (mode === 'ask') {
-      deps.notifyApproval?.(identity.name, name)
       const outcome = await deps.approvals.request(
         { client: identity.name, tool: name, requiredLevel: required, arguments: deps.redactor.args(args) },
         signal,
+        identity.id,
       )
-      if (outcome === 'always_allow') deps.permissions.set(name, perm.level, false)
-      if (outcome === 'deny' || outcome === 'timeout') {
-        const reason =
-          outcome === 'deny'
-            ? 'the user denied it.'
-            : `nobody approved it within ${deps.approvalTimeoutSeconds()} seconds.`
+      // "Always allow" is this client token's, for this tool: other clients are still asked.
+      if (outcome === 'always_allow') deps.grants.grant(identity.id, name, deps.now())
+      if (outcome !== 'allow_once' && outcome !== 'always_allow') {
+        const reason = APPROVAL_REFUSALS[outcome](name, deps.approvalTimeoutSeconds())
         finish('denied', reason, required)
         return denied(reason)
       }

@@ -46,6 +46,7 @@ export function createBridgeFeature(ctx: CoreContext): Feature<HandlerMap<typeof
       },
       'bridge.upstream.restart': ({ name }) => bridge.upstreams.restart(name),
       'bridge.upstream.status': ({ name }) => bridge.upstreams.status(name),
+      'bridge.upstream.trust': ({ name, trusted }, call) => bridge.trustUpstream(name, trusted, call.actor),
       'bridge.approvals.pending': () => bridge.approvals.list(),
       'bridge.approve': ({ id, decision }) => {
         bridge.decide(id, decision)

@@ -1,4 +1,5 @@
 import { AppError } from '../../../shared/errors'
+import type { AuditActor } from '../../../shared/models/audit'
 import { capAuditSize } from '../vault/audit-retention'
 import { SecretValueIndex } from '../credentials/secret-values'
 import type {
@@ -13,14 +14,14 @@ import type { CoreContext } from '../context'
 import { createHomeAssistantToolSource } from '../homeassistant/tools'
 import { HaInstanceStore } from '../homeassistant/store'
 import { createApiToolSource } from './api-tools'
-import { ApprovalQueue } from './approvals'
+import { ApprovalGrants, ApprovalNotifier, ApprovalQueue } from './approvals'
 import { AuditWriter } from './audit-writer'
 import type { ApprovalMode, PipelineDeps } from './call-pipeline'
 import { clientConfigSnippet } from './client-config'
 import { readConfig, writeConfig } from './config'
 import { BridgeHttpServer } from './http-server'
 import { createSessionServer } from './mcp-session'
-import { PermissionStore, requiredLevel, defaultPermission } from './permissions'
+import { PermissionStore, requiredLevel, defaultPermission, hintsTrusted } from './permissions'
 import { RateLimiter } from './rate-limit'
 import { Redactor } from './redact'
 import { ToolRegistry } from './registry'
@@ -49,6 +50,7 @@ export class BridgeService {
   readonly permissions: PermissionStore
   readonly registry = new ToolRegistry()
   readonly approvals: ApprovalQueue
+  readonly grants: ApprovalGrants
   readonly redactor: Redactor
   readonly upstreams: UpstreamManager
   private readonly limiter: RateLimiter
@@ -67,6 +69,7 @@ export class BridgeService {
   ) {
     this.tokens = new TokenStore(ctx.db, ctx.clock)
     this.permissions = new PermissionStore(ctx.db, ctx.clock)
+    this.grants = new ApprovalGrants(ctx.db)
     this.limiter = new RateLimiter(this.config().rateLimitPerMinute, () => ctx.clock.now())
     this.auditWriter = new AuditWriter(
       ctx.db,
@@ -85,9 +88,11 @@ export class BridgeService {
     )
     this.credentialSecrets = new SecretValueIndex(ctx.credentials, ctx.keyring)
     this.redactor = new Redactor(() => this.secretValues())
+    const notifier = new ApprovalNotifier(ctx.clock, (n) => ctx.options.notify?.({ ...n, kind: 'approval' }))
     this.approvals = new ApprovalQueue(ctx.clock, () => this.config().approvalTimeoutSeconds * 1000, {
       requested: (r) => {
         ctx.events.emit('bridge.approvalRequested', r)
+        notifier.requested(r.client, r.tool)
         this.statusChanged()
       },
       resolved: (id, decision) => {
@@ -105,12 +110,7 @@ export class BridgeService {
       approvalMode: () => this.mode,
       approvalTimeoutSeconds: () => this.config().approvalTimeoutSeconds,
       activity: (e) => ctx.events.emit('bridge.activity', e),
-      notifyApproval: (client, tool) =>
-        ctx.options.notify?.({
-          title: 'Keybridge: approval needed',
-          body: `${client} wants to use ${tool}.`,
-          kind: 'approval',
-        }),
+      grants: this.grants,
     }
     this.registry.add(createApiToolSource(ctx, this.redactor))
     this.registry.add(createHomeAssistantToolSource(ctx, this.ha))
@@ -220,7 +220,7 @@ export class BridgeService {
     return entries
       .map(({ tool, available }) => {
         const required = requiredLevel(tool.annotations)
-        const p = stored.get(tool.name) ?? defaultPermission(required)
+        const p = stored.get(tool.name) ?? defaultPermission(required, hintsTrusted(tool))
         return {
           name: tool.name,
           title: tool.title ?? tool.annotations.title ?? null,
@@ -241,6 +241,8 @@ export class BridgeService {
     if (!info)
       throw new AppError('NOT_FOUND', `No tool named "${tool}". List them with "keybridge tool list".`)
     this.permissions.set(tool, level, ask ?? info.ask)
+    // Asking again means asking every client again, including those told "always allow".
+    if (ask === true) this.grants.forgetTool(tool)
     this.permissionsChanged()
     return (await this.toolInfos()).find((t) => t.name === tool)!
   }
@@ -251,13 +253,31 @@ export class BridgeService {
     )
     if (infos.length === 0) throw new AppError('NOT_FOUND', `No tools come from "${source}".`)
     this.permissions.setMany(infos.map((t) => ({ tool: t.name, level, ask: ask ?? t.ask })))
+    if (ask === true) for (const t of infos) this.grants.forgetTool(t.name)
     this.permissionsChanged()
     const names = new Set(infos.map((t) => t.name))
     return (await this.toolInfos()).filter((t) => names.has(t.name))
   }
 
+  /** Trusts (or stops trusting) a server's annotations, in one step for all its tools; audited, reversible. */
+  trustUpstream(name: string, trusted: boolean, actor: AuditActor) {
+    const summary = this.ctx.db.transaction(() => {
+      const s = this.upstreams.setTrustHints(name, trusted)
+      this.ctx.audit.record({
+        actor,
+        action: trusted ? 'upstream_hints_trusted' : 'upstream_hints_untrusted',
+        target: `upstream:${s.name}`,
+        detail: { tools: s.toolCount },
+      })
+      return s
+    })()
+    this.permissionsChanged()
+    return summary
+  }
+
   revokeToken(name: string) {
     const summary = this.tokens.revoke(name)
+    this.grants.forgetToken(summary.id)
     this.http?.dropToken(summary.id)
     return summary
   }

@@ -61,6 +61,18 @@ export class UpstreamManager implements ToolSource {
     return this.summary(this.store.require(name))
   }
 
+  /**
+   * Accepts (or no longer accepts) a server's annotations as its tools' defaults: with trust, a tool
+   * claiming readOnlyHint runs without asking, as Keybridge's own read tools do; without, every tool of
+   * the server asks until the user sets it. Tools the user set explicitly keep their setting.
+   */
+  setTrustHints(name: string, trusted: boolean): UpstreamSummary {
+    const config = this.store.require(name)
+    this.store.setTrustHints(config.id, trusted)
+    this.changed()
+    return this.summary({ ...config, trustHints: trusted })
+  }
+
   async restart(name: string): Promise<UpstreamSummary> {
     const config = this.store.require(name)
     this.keyring.require()
@@ -137,6 +149,8 @@ export class UpstreamManager implements ToolSource {
       inputSchema: { ...t.inputSchema, type: 'object' },
       annotations: t.annotations as ToolAnnotations,
       source: `upstream:${config.name}`,
+      // A change of trust re-lists the tools (changed()), so this is never stale.
+      hintsTrusted: config.trustHints,
       call: (args, ctx) => {
         const conn = this.connections.get(config.id)
         if (!conn) throw new AppError('UNREACHABLE', `The upstream server "${config.name}" is not running.`)
@@ -196,6 +210,7 @@ export class UpstreamManager implements ToolSource {
       args: c.args,
       env: c.envKeys,
       enabled: c.enabled,
+      trustHints: c.trustHints,
       state: conn?.state ?? 'stopped',
       pid: conn?.pid ?? null,
       restarts: conn?.restarts ?? 0,

@@ -32,6 +32,8 @@ export interface UpstreamConfig {
   args: string[]
   envKeys: EnvKey[]
   enabled: boolean
+  /** The user accepted this server's annotations (readOnlyHint...) as its tools' defaults. */
+  trustHints: boolean
   toolsCache: CachedTool[]
   createdAt: number
 }
@@ -43,11 +45,12 @@ interface Row {
   args: string
   env_keys: string
   enabled: number
+  trust_hints: number
   tools_cache: string
   created_at: number
 }
 
-const COLUMNS = 'id, name, command, args, env_keys, enabled, tools_cache, created_at'
+const COLUMNS = 'id, name, command, args, env_keys, enabled, trust_hints, tools_cache, created_at'
 
 function toConfig(r: Row): UpstreamConfig {
   const cache = z.array(CachedTool).safeParse(JSON.parse(r.tools_cache))
@@ -58,6 +61,7 @@ function toConfig(r: Row): UpstreamConfig {
     args: JSON.parse(r.args) as string[],
     envKeys: JSON.parse(r.env_keys) as EnvKey[],
     enabled: r.enabled === 1,
+    trustHints: r.trust_hints === 1,
     toolsCache: cache.success ? cache.data : [],
     createdAt: r.created_at,
   }
@@ -142,6 +146,12 @@ export class UpstreamStore {
       { env: Buffer } | undefined
     if (!row) throw new AppError('NOT_FOUND', 'That upstream server no longer exists.')
     return JSON.parse(this.keyring.openString(sealLocation(COL, id), row.env)) as Record<string, string>
+  }
+
+  setTrustHints(id: string, trusted: boolean): void {
+    this.db
+      .prepare('UPDATE bridge_upstreams SET trust_hints = ?, updated_at = ? WHERE id = ?')
+      .run(trusted ? 1 : 0, this.clock.now(), id)
   }
 
   saveToolsCache(id: string, tools: CachedTool[]): void {
