@@ -50,6 +50,14 @@ export const BridgeStatus = z.object({
   tools: z.number().int(),
   pendingApprovals: z.number().int(),
   approvalMode: z.enum(['ask', 'deny', 'approve_all']),
+  /** The address the socket is really bound to (`0.0.0.0:3003`: every interface); null when stopped. */
+  address: z.string().nullable(),
+  /** Reachable from other machines (bound to something other than loopback). */
+  exposed: z.boolean(),
+  /** The Host names requests may use, listed explicitly. */
+  allowedHosts: z.array(z.string()),
+  /** A saved non-loopback address not used until the user confirms it (the bridge stays on loopback). */
+  exposureHeldBack: z.string().nullable(),
 })
 export type BridgeStatus = z.infer<typeof BridgeStatus>
 
@@ -188,6 +196,8 @@ export const bridgeChannels = {
   'bridge.upstream.remove': channel(ByName, Ok),
   'bridge.upstream.restart': channel(ByName, UpstreamSummary),
   'bridge.upstream.status': channel(ByName, UpstreamSummary),
+  /** Desktop: the user confirmed binding the bridge to a non-loopback address (this run only). */
+  'bridge.expose': channel(z.object({ host: z.string().min(1).max(255) }), BridgeStatus),
   /** Trust (or stop trusting) an upstream server's annotations as its tools' defaults; audited. */
   'bridge.upstream.trust': channel(ByName.extend({ trusted: z.boolean() }), UpstreamSummary),
   'bridge.approvals.pending': channel(NoInput, z.array(ApprovalRequest)),

@@ -11,14 +11,19 @@ import {
 } from '@modelcontextprotocol/sdk/types.js'
 import { AppError } from '../../../shared/errors'
 import {
+  allowedHostNames,
   bearerToken,
   coalesceWrites,
   hostAllowed,
+  isLoopbackBind,
+  isWildcardBind,
   originAllowed,
+  peerAllowed,
   readBody,
   sendJson,
   sendJsonRpcError,
 } from './http-guard'
+import { portOwner } from './port-owner'
 import { batchingAllowed, countMessages, type MessageCount, type RateLimiter } from './rate-limit'
 import type { TokenCheck, TokenIdentity } from './tokens'
 
@@ -48,6 +53,8 @@ export interface HttpDeps {
   /** Further per-message limits (quotas), asked after the rate limit admitted the messages. */
   admitMessages?(identity: TokenIdentity, count: MessageCount): MessageRefusal | null
   newServer(): Server
+  /** Which peers count as this machine (default: loopback addresses); tests narrow it. */
+  isLocalPeer?(address: string | undefined): boolean
 }
 
 const AUTH_REASON: Record<Exclude<TokenCheck, { ok: true }>['reason'], string> = {
@@ -55,6 +62,16 @@ const AUTH_REASON: Record<Exclude<TokenCheck, { ok: true }>['reason'], string> =
   invalid: 'The client token is not valid.',
   expired: 'The client token has expired.',
   revoked: 'The client token has been revoked.',
+}
+
+/**
+ * Loud on purpose: a program listening on the bridge's port while Keybridge is down receives the bearer
+ * tokens the apps send. Names the owner where the OS tells.
+ */
+export function portTakenMessage(host: string, port: number): string {
+  const owner = portOwner(port)
+  const who = owner ? `by another program (pid ${owner.pid}, ${owner.command})` : 'by another program'
+  return `Port ${port} on ${host} is already in use ${who}, so the bridge did not start. If you did not start that program, it may be collecting the tokens your apps send to Keybridge: stop it, then rotate those client tokens ("keybridge token revoke" and create new ones). Otherwise choose another port for the bridge.`
 }
 
 const ONE_MESSAGE: MessageCount = { messages: 1, toolCalls: 0, batch: false }
@@ -76,13 +93,26 @@ export class BridgeHttpServer {
   private sweeper: NodeJS.Timeout | null = null
   port = 0
   host = '127.0.0.1'
+  /** The Host names requests may use (allowedHostNames of the bound address). */
+  allowedHosts: ReadonlySet<string> = new Set(allowedHostNames('127.0.0.1'))
 
   constructor(private readonly deps: HttpDeps) {}
 
+  /** The URL apps on this machine use (for a wildcard bind, the loopback address: also listened on). */
   get url(): string {
     const h = this.host.includes(':') ? `[${this.host}]` : this.host
-    const shown = h === '0.0.0.0' || h === '[::]' ? '127.0.0.1' : h
+    const shown = isWildcardBind(this.host) ? '127.0.0.1' : h
     return `http://${shown}:${this.port}/mcp`
+  }
+
+  /** The address the socket is really bound to, `host:port` (`0.0.0.0:3003` for every interface). */
+  get address(): string {
+    return `${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`
+  }
+
+  /** Reachable from other machines: bound to something other than loopback. */
+  get exposed(): boolean {
+    return !isLoopbackBind(this.host)
   }
 
   get sessionCount(): number {
@@ -112,7 +142,7 @@ export class BridgeHttpServer {
           new AppError(
             'IO_ERROR',
             e.code === 'EADDRINUSE'
-              ? `Port ${port} on ${host} is already in use. Choose another port for the bridge.`
+              ? portTakenMessage(host, port)
               : `The bridge could not listen on ${host}:${port} (${e.code ?? 'error'}).`,
           ),
         )
@@ -124,8 +154,10 @@ export class BridgeHttpServer {
       })
     })
     this.http = http
-    this.host = host
-    this.port = (http.address() as AddressInfo).port
+    const bound = http.address() as AddressInfo
+    this.host = bound.address
+    this.port = bound.port
+    this.allowedHosts = new Set(allowedHostNames(this.host))
     this.sweeper = setInterval(() => this.sweepIdle(), 60_000)
     this.sweeper.unref()
   }
@@ -156,7 +188,19 @@ export class BridgeHttpServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!hostAllowed(req.headers.host, this.port, this.host)) {
+    // The peer first, from the socket: on a loopback bind nothing from another machine gets in,
+    // whatever Host it claims (a forwarded port, a proxy, a misconfigured firewall).
+    if (!peerAllowed(req.socket.remoteAddress, this.host, this.deps.isLocalPeer)) {
+      req.resume()
+      return sendJsonRpcError(
+        res,
+        403,
+        -32000,
+        'Forbidden: this Keybridge bridge accepts connections from this computer only.',
+        { Connection: 'close' },
+      )
+    }
+    if (!hostAllowed(req.headers.host, this.port, this.allowedHosts)) {
       return sendJsonRpcError(
         res,
         403,

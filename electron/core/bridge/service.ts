@@ -19,6 +19,7 @@ import { AuditWriter } from './audit-writer'
 import type { ApprovalMode, PipelineDeps } from './call-pipeline'
 import { clientConfigSnippet } from './client-config'
 import { readConfig, writeConfig } from './config'
+import { isLoopbackBind } from './http-guard'
 import { BridgeHttpServer } from './http-server'
 import { createSessionServer } from './mcp-session'
 import { PermissionStore, requiredLevel, defaultPermission, hintsTrusted } from './permissions'
@@ -32,6 +33,11 @@ import { UpstreamManager } from './upstream/manager'
 import { UpstreamStore } from './upstream/store'
 
 export interface StartOptions {
+  /**
+   * An address the user gave for this start (serve --host, the desktop's confirmation): bound as given.
+   * Without it the saved one is used, except that a saved non-loopback address is held back (the bridge
+   * binds 127.0.0.1) until confirmed: a setting or an imported backup must not widen the exposure.
+   */
   host?: string
   port?: number
   /** Desktop: ask; headless: deny, or approve_all with --approve-all. */
@@ -60,6 +66,7 @@ export class BridgeService {
   private http: BridgeHttpServer | null = null
   private startedAt: number | null = null
   private mode: ApprovalMode = 'ask'
+  private heldBack: string | null = null
   private unsubscribe: (() => void)[] = []
   readonly deps: PipelineDeps
 
@@ -151,7 +158,17 @@ export class BridgeService {
       rateLimiter: this.limiter,
       newServer: () => createSessionServer(this.deps, { name: 'keybridge', version: this.ctx.version }),
     })
-    await http.listen(opts.host ?? config.host, opts.port ?? config.port)
+    const saved = config.host
+    const exposeSaved = opts.host === undefined && !isLoopbackBind(saved)
+    this.heldBack = exposeSaved ? saved : null
+    await http.listen(opts.host ?? (exposeSaved ? '127.0.0.1' : saved), opts.port ?? config.port)
+    if (exposeSaved) {
+      this.ctx.options.notify?.({
+        title: 'Keybridge: bridge kept on this computer',
+        body: `The saved bridge address ${saved} would make it reachable from your network. It listens on 127.0.0.1 until you confirm ${saved} in Bridge.`,
+        kind: 'bridge',
+      })
+    }
     this.http = http
     this.startedAt = this.ctx.clock.now()
     this.redactor.refresh()
@@ -170,6 +187,20 @@ export class BridgeService {
     await this.upstreams.startAll()
     this.statusChanged()
     return this.status()
+  }
+
+  /** The desktop's explicit confirmation of a non-loopback address: restarts the bridge there, for this run. */
+  async expose(host: string): Promise<BridgeStatus> {
+    const mode = this.mode
+    if (this.http) await this.stop()
+    const status = await this.start({ host, approvalMode: mode })
+    this.ctx.audit.record({
+      actor: 'ui',
+      action: 'bridge_exposed',
+      target: status.address,
+      detail: { allowedHosts: status.allowedHosts },
+    })
+    return status
   }
 
   async stop(): Promise<BridgeStatus> {
@@ -201,6 +232,10 @@ export class BridgeService {
       tools: 0,
       pendingApprovals: this.approvals.size,
       approvalMode: this.mode,
+      address: this.http?.address ?? null,
+      exposed: this.http?.exposed ?? false,
+      allowedHosts: this.http ? [...this.http.allowedHosts] : [],
+      exposureHeldBack: this.http ? this.heldBack : null,
     }
   }
 
