@@ -291,6 +291,7 @@ export const en = {
   'approval.client': 'App',
   'approval.tool': 'Tool',
   'approval.arguments': 'Arguments',
+  'approval.secretsHidden': 'Every value is shown as the tool receives it, except your stored secrets ([redacted]).',
   'approval.expires': 'Denied automatically in {seconds} s.',
   'approval.more': '{n} more waiting',
   'approval.once': 'Allow once',

@@ -301,6 +301,7 @@ export const fr: Record<MessageKey, string> = {
   'approval.client': 'Application',
   'approval.tool': 'Outil',
   'approval.arguments': 'Arguments',
+  'approval.secretsHidden': 'Chaque valeur est montrée telle que l’outil la reçoit, sauf vos secrets enregistrés ([redacted]).',
   'approval.expires': 'Refusé automatiquement dans {seconds} s.',
   'approval.more': '{n} autres en attente',
   'approval.once': 'Autoriser une fois',
