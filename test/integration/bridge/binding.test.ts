@@ -7,7 +7,8 @@ import { BridgeHttpServer } from '../../../electron/core/bridge/http-server'
 import { RateLimiter } from '../../../electron/core/bridge/rate-limit'
 import { runCli } from '../../../electron/core/cli/main'
 import type { CliIO } from '../../../electron/core/cli/spec'
-import { TEST_KDF, tempDir } from '../../helpers/core'
+import { makeCore, TEST_KDF, tempDir } from '../../helpers/core'
+import { getBridge } from '../../../electron/core/bridge/feature'
 import { startBridge, waitFor } from './support'
 
 const bin = join(__dirname, '../../../electron/core/bin/keybridge.cjs')
@@ -109,6 +110,45 @@ describe('where the bridge listens, and who may talk to it', () => {
     } finally {
       child.kill()
       await env.dispose()
+    }
+  })
+
+  it("the desktop's confirmation binds the address asked for, audited", async () => {
+    const env = await startBridge()
+    try {
+      const r = await env.core.invoke('bridge.expose', { host: '127.0.0.2' })
+      expect(r.ok).toBe(true)
+      const s = (r as { data: { address: string; url: string } }).data
+      expect(s.address).toMatch(/^127\.0\.0\.2:\d+$/)
+      expect(env.bridge.url).toBe(`http://${s.address}/mcp`)
+      const row = env.core.ctx.db
+        .prepare("SELECT actor, target FROM audit_log WHERE action = 'bridge_exposed'")
+        .get() as { actor: string; target: string }
+      expect(row).toEqual({ actor: 'ui', target: s.address })
+    } finally {
+      await env.dispose()
+    }
+  })
+
+  it('the desktop app, finding its port taken at start, notifies the user with the owner', async () => {
+    const { child, port } = await squatter()
+    const t = tempDir('kb-binding-desktop-')
+    try {
+      const first = await makeCore({ dataDir: t.dir })
+      expect((await first.invoke('bridge.config.set', { enabled: true, port })).ok).toBe(true)
+      await first.close()
+      const notified: { title: string; body: string }[] = []
+      const app = await makeCore({ dataDir: t.dir, runtime: 'electron', notify: (n) => notified.push(n) })
+      try {
+        expect(getBridge(app.ctx).running).toBe(false)
+        expect(notified.at(-1)?.title).toBe('Keybridge: the bridge did not start')
+        expect(notified.at(-1)?.body).toContain(`pid ${child.pid}`)
+      } finally {
+        await app.close()
+      }
+    } finally {
+      child.kill()
+      t.cleanup()
     }
   })
 
