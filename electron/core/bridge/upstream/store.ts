@@ -137,6 +137,10 @@ export class UpstreamStore {
     this.db
       .prepare("DELETE FROM bridge_tool_permissions WHERE tool LIKE ? ESCAPE '\\'")
       .run(c.name.replace(/[\\%_]/g, (m) => '\\' + m) + '.%')
+    // A server added again under this name must not inherit the old one's "always allow" answers.
+    this.db
+      .prepare("DELETE FROM bridge_approval_grants WHERE tool LIKE ? ESCAPE '\\'")
+      .run(c.name.replace(/[\\%_]/g, (m) => '\\' + m) + '.%')
     return c
   }
 
