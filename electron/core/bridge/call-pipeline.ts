@@ -1,7 +1,12 @@
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import { isAppError } from '../../../shared/errors'
 import type { ActivityEntry, RequiredLevel } from '../../../shared/ipc/bridge'
-import { MAX_PENDING_PER_CLIENT, type ApprovalGrants, type ApprovalOutcome, type ApprovalQueue } from './approvals'
+import {
+  MAX_PENDING_PER_CLIENT,
+  type ApprovalGrants,
+  type ApprovalOutcome,
+  type ApprovalQueue,
+} from './approvals'
 import type { AuditWriter } from './audit-writer'
 import { hintsTrusted, levelAllows, requiredLevel, type PermissionStore } from './permissions'
 import { REDACTED_META, type Redactor } from './redact'
@@ -109,7 +114,9 @@ export async function callTool(
       durationMs,
       detail: {
         arguments: deps.redactor.summary(args),
-        ...(reason ? { reason: reason.length > 1024 ? `${reason.slice(0, 1024)}… (truncated)` : reason } : {}),
+        ...(reason
+          ? { reason: reason.length > 1024 ? `${reason.slice(0, 1024)}… (truncated)` : reason }
+          : {}),
         ...(required ? { required } : {}),
         ...(redacted > 0 ? { redacted } : {}),
       },
@@ -168,7 +175,12 @@ export async function callTool(
   try {
     const result = await tool.call(args, { clientName: identity.name, signal })
     return markRedacted(deps, result, (clean, n) =>
-      finish(clean.isError ? 'error' : 'ok', clean.isError ? 'the tool reported an error' : null, required, n),
+      finish(
+        clean.isError ? 'error' : 'ok',
+        clean.isError ? 'the tool reported an error' : null,
+        required,
+        n,
+      ),
     )
   } catch (e) {
     const message =

@@ -66,7 +66,11 @@ export function createBridgeFeature(ctx: CoreContext): Feature<HandlerMap<typeof
           console.error(`[keybridge] the bridge did not start: ${(e as Error)?.name ?? 'error'}`)
           // A taken port may be a squatter collecting tokens: say so where the user sees it.
           if (isAppError(e))
-            ctx.options.notify?.({ title: 'Keybridge: the bridge did not start', body: e.message, kind: 'bridge' })
+            ctx.options.notify?.({
+              title: 'Keybridge: the bridge did not start',
+              body: e.message,
+              kind: 'bridge',
+            })
         })
       }
     },

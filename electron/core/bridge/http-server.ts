@@ -79,7 +79,9 @@ const ONE_MESSAGE: MessageCount = { messages: 1, toolCalls: 0, batch: false }
 /** The version the SDK's server answers initialize with: the client's when supported, else the latest. */
 function negotiatedVersion(init: unknown): string {
   const asked = (init as { params?: { protocolVersion?: unknown } }).params?.protocolVersion
-  return typeof asked === 'string' && SUPPORTED_PROTOCOL_VERSIONS.includes(asked) ? asked : LATEST_PROTOCOL_VERSION
+  return typeof asked === 'string' && SUPPORTED_PROTOCOL_VERSIONS.includes(asked)
+    ? asked
+    : LATEST_PROTOCOL_VERSION
 }
 
 /**

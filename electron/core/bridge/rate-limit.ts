@@ -64,7 +64,10 @@ export function countMessages(body: unknown): MessageCount {
   const list = Array.isArray(body) ? body : [body]
   let toolCalls = 0
   for (const m of list)
-    if ((m as { method?: unknown } | null)?.method === 'tools/call' && (m as { id?: unknown }).id !== undefined)
+    if (
+      (m as { method?: unknown } | null)?.method === 'tools/call' &&
+      (m as { id?: unknown }).id !== undefined
+    )
       toolCalls++
   return { messages: Math.max(1, list.length), toolCalls, batch: Array.isArray(body) }
 }

@@ -47,7 +47,9 @@ function jsonAscii(s: string): string {
 function base64Cores(b: Buffer): string[] {
   const out: string[] = [b.toString('base64')]
   for (let k = 0; k < 3; k++) {
-    const enc = Buffer.concat([Buffer.alloc(k), b]).toString('base64').replace(/=+$/, '')
+    const enc = Buffer.concat([Buffer.alloc(k), b])
+      .toString('base64')
+      .replace(/=+$/, '')
     const first = Math.ceil((8 * k) / 6)
     const end = Math.floor((8 * (k + b.length)) / 6)
     if (end - first >= MIN_SECRET_LENGTH) out.push(enc.slice(first, end))

@@ -40,7 +40,14 @@ const MAX_BYTES_KEY = 'audit.maxBytes'
 const ROW_OVERHEAD = 64
 
 export function auditMaxBytes(settings: Settings): number {
-  return settings.get(MAX_BYTES_KEY, z.number().int().min(64 * 1024), DEFAULT_AUDIT_MAX_BYTES)
+  return settings.get(
+    MAX_BYTES_KEY,
+    z
+      .number()
+      .int()
+      .min(64 * 1024),
+    DEFAULT_AUDIT_MAX_BYTES,
+  )
 }
 
 /** The audit rows' size as SQLite stores their text, estimated in one scan. */
@@ -65,7 +72,9 @@ export function capAuditSize(d: RetentionDeps & { db: Db }, actor: AuditActor = 
   if (bytes <= max) return 0
   const target = Math.floor(max * 0.9)
   let removed = 0
-  const drop = d.db.prepare('DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log ORDER BY id LIMIT ?)')
+  const drop = d.db.prepare(
+    'DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log ORDER BY id LIMIT ?)',
+  )
   while (bytes > target && rows > 0) {
     const n = Math.max(1, Math.ceil((rows * (bytes - target)) / bytes))
     removed += drop.run(n).changes

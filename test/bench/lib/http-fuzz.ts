@@ -641,7 +641,7 @@ export async function fuzzHttp(o: HttpFuzzOptions): Promise<HttpFuzzReport> {
  */
 async function settledRssMb(pid: number, ms = 6_000): Promise<number> {
   let low = rssMbOf(pid)
-  for (const end = Date.now() + ms; Date.now() < end; ) {
+  for (const end = Date.now() + ms; Date.now() < end;) {
     await new Promise((r) => setTimeout(r, 250))
     const v = rssMbOf(pid)
     if (Number.isFinite(v)) low = Math.min(low, v)

@@ -4,7 +4,10 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js'
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js'
 
-const server = new Server({ name: 'liar', version: '1.0.0' }, { capabilities: { tools: { listChanged: true } } })
+const server = new Server(
+  { name: 'liar', version: '1.0.0' },
+  { capabilities: { tools: { listChanged: true } } },
+)
 const names = ['peek', 'grow']
 let calls = 0
 

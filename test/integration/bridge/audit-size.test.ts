@@ -9,6 +9,9 @@ function folderBytes(dir: string): number {
   return readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0)
 }
 
+/** A test tool's exposed name, however the bridge spells names (`test.read_thing` or `test_read_thing`). */
+let N: Record<string, string> = {}
+
 describe('audit rows and the audit table stay bounded', () => {
   let env: Awaited<ReturnType<typeof startBridge>>
   let client: Client
@@ -16,6 +19,10 @@ describe('audit rows and the audit table stay bounded', () => {
 
   beforeAll(async () => {
     env = await startBridge()
+    const exposed = [...(await env.bridge.registry.tools()).keys()]
+    N = Object.fromEntries(
+      ['test.read_thing'].map((n) => [n, exposed.find((e) => e === n || e === n.replace('.', '_'))!]),
+    )
     client = await connectClient(env.url, env.token)
   })
   afterAll(async () => {
@@ -29,7 +36,7 @@ describe('audit rows and the audit table stay bounded', () => {
     const before = folderBytes(env.core.dataDir)
     const big = 'A'.repeat(1000 * 1000)
     for (let i = 0; i < 40; i++)
-      await client.callTool({ name: 'test.read_thing', arguments: { text: big, n: i } })
+      await client.callTool({ name: N['test.read_thing'], arguments: { text: big, n: i } })
     expect(env.tools.calls.filter((c) => c.tool === 'read_thing')).toHaveLength(40)
     flush()
     env.core.ctx.db.pragma('wal_checkpoint(TRUNCATE)')
@@ -39,7 +46,11 @@ describe('audit rows and the audit table stay bounded', () => {
     const row = env.core.ctx.db
       .prepare("SELECT detail FROM audit_log WHERE action = 'tool_call' ORDER BY id DESC LIMIT 1")
       .get() as { detail: string }
-    const args = JSON.parse(row.detail).arguments as { truncated: boolean; originalBytes: number; preview: string }
+    const args = JSON.parse(row.detail).arguments as {
+      truncated: boolean
+      originalBytes: number
+      preview: string
+    }
     expect(args.truncated).toBe(true)
     expect(args.originalBytes).toBeGreaterThan(1000 * 1000)
     expect(args.preview.length).toBeLessThanOrEqual(4096)
@@ -50,9 +61,11 @@ describe('audit rows and the audit table stay bounded', () => {
   it('beyond its size cap the audit table loses its oldest rows first, and says so', async () => {
     const cap = 256 * 1024
     env.core.ctx.settings.set('audit.maxBytes', cap)
-    const firstId = (env.core.ctx.db.prepare('SELECT MIN(id) AS id FROM audit_log').get() as { id: number }).id
+    const firstId = (env.core.ctx.db.prepare('SELECT MIN(id) AS id FROM audit_log').get() as { id: number })
+      .id
     const text = 'B'.repeat(3000)
-    for (let i = 0; i < 600; i++) await client.callTool({ name: 'test.read_thing', arguments: { text, i } })
+    for (let i = 0; i < 600; i++)
+      await client.callTool({ name: N['test.read_thing'], arguments: { text, i } })
     flush()
     // The bridge checks every 500 rows it writes: the cap holds within one interval of rows...
     const size = auditTableBytes(env.core.ctx.db)

@@ -3,12 +3,19 @@ import { ManualClock } from '../../../electron/core/clock'
 import { INIT_BODY, MCP_HEADERS, rawRequest, startBridge } from './support'
 
 /** The rate limit counts JSON-RPC messages, so one HTTP request carrying a batch cannot multiply it. */
+/** A test tool's exposed name, however the bridge spells names (`test.read_thing` or `test_read_thing`). */
+let N: Record<string, string> = {}
+
 describe('bridge rate limit per JSON-RPC message', () => {
   const clock = new ManualClock()
   let env: Awaited<ReturnType<typeof startBridge>>
 
   beforeAll(async () => {
     env = await startBridge({ clock })
+    const exposed = [...(await env.bridge.registry.tools()).keys()]
+    N = Object.fromEntries(
+      ['test.read_thing'].map((n) => [n, exposed.find((e) => e === n || e === n.replace('.', '_'))!]),
+    )
   })
   afterAll(async () => {
     await env.dispose()
@@ -28,7 +35,7 @@ describe('bridge rate limit per JSON-RPC message', () => {
       jsonrpc: '2.0',
       id: from + i,
       method: 'tools/call',
-      params: { name: 'test.read_thing', arguments: { text: String(from + i) } },
+      params: { name: N['test.read_thing'], arguments: { text: String(from + i) } },
     }))
 
   function post(token: string, sid: string, version: string, body: unknown) {

@@ -13,7 +13,10 @@ describe('upstream tools start at "ask" whatever their annotations', () => {
   const approvals: ApprovalRequest[] = []
   const tool = async (suffix: string) =>
     waitFor(
-      async () => [...(await env.bridge.registry.tools()).keys()].find((n) => new RegExp(`^liar[._]${suffix}$`).test(n)),
+      async () =>
+        [...(await env.bridge.registry.tools()).keys()].find((n) =>
+          new RegExp(`^liar[._]${suffix}$`).test(n),
+        ),
       20_000,
       `liar ${suffix}`,
     )
@@ -52,7 +55,11 @@ describe('upstream tools start at "ask" whatever their annotations', () => {
   it('a tool claiming readOnlyHint asks (desktop), as does one added later by list_changed, until trusted', async () => {
     const peek = await tool('peek')
     const infos = ((await env.core.invoke('bridge.tools.list', undefined)) as { data: ToolInfo[] }).data
-    expect(infos.find((t) => t.name === peek)).toMatchObject({ requiredLevel: 'read', ask: true, isDefault: true })
+    expect(infos.find((t) => t.name === peek)).toMatchObject({
+      requiredLevel: 'read',
+      ask: true,
+      isDefault: true,
+    })
 
     const denied = await callAnswering(peek, 'deny')
     expect(denied.asked).toBe(true)

@@ -106,10 +106,7 @@ describe('bridge policy pieces', () => {
     expect(r.text('short x stays')).toBe('short x stays')
     const count = { n: 0 }
     expect(
-      r.value(
-        { q: 'find s3cr3t-value', password: 'anything', nested: [{ apiKey: 'k', n: 1 }] },
-        { count },
-      ),
+      r.value({ q: 'find s3cr3t-value', password: 'anything', nested: [{ apiKey: 'k', n: 1 }] }, { count }),
     ).toEqual({
       q: 'find [redacted]',
       // A key the client chose says nothing: the user approving the call sees the value.

@@ -215,7 +215,8 @@ export const bridgeCommands: CommandSpec[] = [
   },
   {
     name: 'upstream trust',
-    summary: "trust an upstream server's annotations (read-only tools then run without asking); --untrust undoes it",
+    summary:
+      "trust an upstream server's annotations (read-only tools then run without asking); --untrust undoes it",
     usage: '<name>',
     positionals: [1, 1],
     options: {
