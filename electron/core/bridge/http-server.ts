@@ -271,14 +271,13 @@ export class BridgeHttpServer {
     const body = await readBody(req, MAX_BODY_BYTES)
     if (!body.ok) {
       if (body.tooLarge) {
-        return sendJsonRpcError(
+        return this.refuse(
           res,
+          identity,
           413,
           -32000,
           `Request body too large (the limit is ${MAX_BODY_BYTES} bytes).`,
-          {
-            Connection: 'close',
-          },
+          { Connection: 'close' },
         )
       }
       return
@@ -287,15 +286,20 @@ export class BridgeHttpServer {
     try {
       message = JSON.parse(body.text)
     } catch {
-      return sendJsonRpcError(res, 400, -32700, 'Parse error: Invalid JSON')
+      return this.refuse(res, identity, 400, -32700, 'Parse error: Invalid JSON')
     }
     const count = countMessages(message)
-    if (req.headers['mcp-session-id'] !== undefined) {
+    const sid = req.headers['mcp-session-id']
+    if (sid !== undefined) {
+      const known = typeof sid === 'string' ? this.sessions.get(sid) : undefined
+      // A refused request is one message; sessionFor answers why.
+      if (known?.tokenId !== identity.id && !this.admitMessages(res, identity, ONE_MESSAGE)) return
       const session = this.sessionFor(req, res, identity)
       if (!session) return
       if (count.batch && !batchingAllowed(session.protocolVersion)) {
-        return sendJsonRpcError(
+        return this.refuse(
           res,
+          identity,
           400,
           -32600,
           `Invalid Request: JSON-RPC batches are not part of MCP ${session.protocolVersion}; send one message per request.`,
@@ -307,8 +311,9 @@ export class BridgeHttpServer {
       return
     }
     if (!isInitializeRequest(message)) {
-      return sendJsonRpcError(
+      return this.refuse(
         res,
+        identity,
         400,
         -32000,
         'Bad Request: Mcp-Session-Id header is required (initialize first).',
@@ -316,6 +321,18 @@ export class BridgeHttpServer {
     }
     if (!this.admitMessages(res, identity, count)) return
     await this.startSession(req, res, identity, message)
+  }
+
+  /** A refusal after the body was read counts as one message, so refused requests are not free. */
+  private refuse(
+    res: ServerResponse,
+    identity: TokenIdentity,
+    status: number,
+    code: number,
+    message: string,
+    headers: Record<string, string> = {},
+  ): void {
+    if (this.admitMessages(res, identity, ONE_MESSAGE)) sendJsonRpcError(res, status, code, message, headers)
   }
 
   /**

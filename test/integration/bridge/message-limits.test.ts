@@ -91,4 +91,19 @@ describe('bridge rate limit per JSON-RPC message', () => {
     }
     expect(env.tools.calls.length - before).toBe(2)
   })
+
+  it('refused requests count too: junk cannot be sent for free', async () => {
+    env.bridge.setConfig({ rateLimitPerMinute: 5 })
+    const { token } = env.bridge.tokens.create({ name: 'Junk', scopes: [] })
+    const statuses: number[] = []
+    for (let i = 0; i < 7; i++) {
+      const r = await rawRequest(env.port, {
+        headers: { ...MCP_HEADERS, Authorization: `Bearer ${token}` },
+        body: i % 2 ? '{"not json' : JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
+      })
+      statuses.push(r.status)
+    }
+    expect(statuses).toEqual([400, 400, 400, 400, 400, 429, 429])
+    env.bridge.setConfig({ rateLimitPerMinute: 100_000 })
+  })
 })
