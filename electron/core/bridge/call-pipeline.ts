@@ -67,17 +67,23 @@ function denied(reason: string): CallToolResult {
  */
 function markRedacted(
   deps: PipelineDeps,
+  tool: BridgeTool,
   result: CallToolResult,
   done: (clean: CallToolResult, redacted: number) => void,
 ): CallToolResult {
   const count = { n: 0 }
   const clean = deps.redactor.value(result, { count }) as CallToolResult
-  const before = result._meta?.[REDACTED_META]
+  // Only Keybridge's own tools report a count; an upstream's claim is replaced, not added.
+  const before = OWN_SOURCES.has(tool.source) ? result._meta?.[REDACTED_META] : undefined
   const n = count.n + (typeof before === 'number' ? before : 0)
+  if (clean._meta && REDACTED_META in clean._meta) delete clean._meta[REDACTED_META]
   if (n > 0) clean._meta = { ...clean._meta, [REDACTED_META]: n }
   done(clean, n)
   return clean
 }
+
+/** Tool sources that are Keybridge's own code (their result metadata is trusted). */
+const OWN_SOURCES = new Set(['api', 'homeassistant'])
 
 /**
  * One tools/call, in order: tool exists → token scope → tool enabled and level allowed → approval
@@ -174,7 +180,7 @@ export async function callTool(
 
   try {
     const result = await tool.call(args, { clientName: identity.name, signal })
-    return markRedacted(deps, result, (clean, n) =>
+    return markRedacted(deps, tool, result, (clean, n) =>
       finish(
         clean.isError ? 'error' : 'ok',
         clean.isError ? 'the tool reported an error' : null,
