@@ -159,10 +159,10 @@ export class BridgeService {
       newServer: () => createSessionServer(this.deps, { name: 'keybridge', version: this.ctx.version }),
     })
     const saved = config.host
-    const exposeSaved = opts.host === undefined && !isLoopbackBind(saved)
-    this.heldBack = exposeSaved ? saved : null
-    await http.listen(opts.host ?? (exposeSaved ? '127.0.0.1' : saved), opts.port ?? config.port)
-    if (exposeSaved) {
+    const holdBack = opts.host === undefined && !isLoopbackBind(saved)
+    this.heldBack = holdBack ? saved : null
+    await http.listen(opts.host ?? (holdBack ? '127.0.0.1' : saved), opts.port ?? config.port)
+    if (holdBack) {
       this.ctx.options.notify?.({
         title: 'Keybridge: bridge kept on this computer',
         body: `The saved bridge address ${saved} would make it reachable from your network. It listens on 127.0.0.1 until you confirm ${saved} in Bridge.`,
