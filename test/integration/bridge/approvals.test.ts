@@ -43,7 +43,8 @@ describe('approval prompts: scoped "always allow", bounded queues, coalesced not
   const pending = () => env.bridge.approvals.list()
   const answer = (tool: string, client: string, decision: 'allow_once' | 'always_allow' | 'deny') =>
     env.core.invoke('bridge.approve', {
-      id: pending().find((p) => p.tool === tool && p.client === client)!.id,
+      // Prompts name the tool's identity (`test/write_thing`), whatever name the client called.
+      id: pending().find((p) => p.tool === tool.replace(/^(more|test)_/, '$1/') && p.client === client)!.id,
       decision,
     })
 
@@ -67,7 +68,8 @@ describe('approval prompts: scoped "always allow", bounded queues, coalesced not
 
     // Four prompts, two notifications: the first at once, the rest summed up when the window ends.
     expect(notified).toHaveLength(1)
-    expect(notified[0].body).toBe(`Test App wants to use ${N['test.write_thing']}.`)
+    // Keyed by identity: the notification names the tool as the Tools screen does.
+    expect(notified[0].body).toBe('Test App wants to use test/write_thing.')
     clock.advance(10_000)
     expect(notified).toHaveLength(2)
     expect(notified[1].body).toMatch(/^3 more tool calls wait for your approval \(Test App, Other App\)/)
@@ -83,7 +85,7 @@ describe('approval prompts: scoped "always allow", bounded queues, coalesced not
       'write_thing:again',
     )
     // ...other tools still ask, and so does the same tool for another client.
-    expect(pending().map((p) => `${p.client}/${p.tool}`)).toEqual([`Other App/${N['test.write_thing']}`])
+    expect(pending().map((p) => `${p.client}: ${p.tool}`)).toEqual([`Other App: test/write_thing`])
     await answer(N['test.write_thing'], 'Other App', 'deny')
     expect(textOf(await fromB)).toContain('denied')
     const before = prompts.length

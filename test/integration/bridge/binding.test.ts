@@ -7,6 +7,7 @@ import { BridgeHttpServer } from '../../../electron/core/bridge/http-server'
 import { RateLimiter } from '../../../electron/core/bridge/rate-limit'
 import { runCli } from '../../../electron/core/cli/main'
 import type { CliIO } from '../../../electron/core/cli/spec'
+import { spawnCli } from '../../helpers/cli-process'
 import { makeCore, TEST_KDF, tempDir } from '../../helpers/core'
 import { getBridge } from '../../../electron/core/bridge/feature'
 import { startBridge, waitFor } from './support'
@@ -134,7 +135,8 @@ describe('where the bridge listens, and who may talk to it', () => {
     const { child, port } = await squatter()
     const t = tempDir('kb-binding-desktop-')
     try {
-      const first = await makeCore({ dataDir: t.dir })
+      // Bridge settings are signed with the vault key: changing them needs the vault open.
+      const first = await makeCore({ dataDir: t.dir, unlocked: true })
       expect((await first.invoke('bridge.config.set', { enabled: true, port })).ok).toBe(true)
       await first.close()
       const notified: { title: string; body: string }[] = []
@@ -175,7 +177,8 @@ describe('where the bridge listens, and who may talk to it', () => {
     it('exits 1 naming the process that holds the port', async () => {
       const { child, port } = await squatter()
       try {
-        const r = await cli('serve', '--port', String(port))
+        // The real command: serve runs the bridge in a child process whose stderr is the command's.
+        const r = await spawnCli(['serve', '--port', String(port), '--data-dir', t.dir], { env })
         expect(r.code).toBe(1)
         expect(r.err).toContain(`pid ${child.pid}`)
       } finally {
