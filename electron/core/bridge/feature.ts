@@ -1,3 +1,4 @@
+import { isAppError } from '../../../shared/errors'
 import type { bridgeChannels } from '../../../shared/ipc/bridge'
 import type { usageChannels } from '../../../shared/ipc/usage'
 import type { CoreContext, Feature } from '../context'
@@ -33,7 +34,7 @@ export function createBridgeFeature(
       'bridge.config.get': () => bridge.config(),
       'bridge.config.set': (patch) => bridge.setConfig(patch),
       'bridge.tokens.create': (input) => bridge.tokens.create(input),
-      'bridge.tokens.list': () => bridge.tokens.list(),
+      'bridge.tokens.list': () => bridge.tokensWithCounts(),
       'bridge.tokens.revoke': ({ name }) => bridge.revokeToken(name),
       'bridge.tokens.update': ({ name, ...patch }, call) => bridge.updateToken(name, patch, call.actor),
       'usage.token': ({ name, days }) => bridge.tokenUsage(name, days),
@@ -54,12 +55,18 @@ export function createBridgeFeature(
       'bridge.upstream.restart': ({ name }) => bridge.upstreams.restart(name),
       'bridge.upstream.setEnabled': ({ name, enabled }) => bridge.upstreams.setEnabled(name, enabled),
       'bridge.upstream.status': ({ name }) => bridge.upstreams.status(name),
+      'bridge.expose': async ({ host }) => {
+        await bridge.expose(host)
+        return bridge.statusWithTools()
+      },
+      'bridge.upstream.trust': ({ name, trusted }, call) => bridge.trustUpstream(name, trusted, call.actor),
       'bridge.approvals.pending': () => bridge.approvals.list(),
       'bridge.approve': ({ id, decision }) => {
         bridge.decide(id, decision)
         return { ok: true as const }
       },
-      'bridge.clientConfig': ({ client, tokenName, token }) => bridge.clientConfig(client, tokenName, token),
+      'bridge.clientConfig': ({ client, tokenName, token }) =>
+        bridge.clientConfigChecked(client, tokenName, token),
     },
     async start() {
       // Only the desktop app starts the bridge by itself: a CLI command opening the same vault must not.
@@ -69,6 +76,13 @@ export function createBridgeFeature(
             { err: e, code: (e as { code?: string })?.code ?? 'INTERNAL' },
             'the bridge did not start',
           )
+          // A taken port may be a squatter collecting tokens: say so where the user sees it.
+          if (isAppError(e))
+            ctx.options.notify?.({
+              title: 'Keybridge: the bridge did not start',
+              body: e.message,
+              kind: 'bridge',
+            })
         })
       }
     },

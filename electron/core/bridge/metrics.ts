@@ -3,7 +3,14 @@ import type { UpstreamSummary } from '../../../shared/ipc/bridge'
 
 /** Why a call was denied: a fixed set, so a label never carries a sentence. */
 export type DenyReason =
-  'unknown_tool' | 'scope' | 'off' | 'level' | 'headless' | 'user_denied' | 'approval_timeout'
+  | 'unknown_tool'
+  | 'scope'
+  | 'off'
+  | 'level'
+  | 'headless'
+  | 'user_denied'
+  | 'approval_timeout'
+  | 'approval_busy'
 
 const UPSTREAM_STATES: UpstreamSummary['state'][] = ['stopped', 'starting', 'running', 'backoff', 'broken']
 

@@ -21,7 +21,10 @@ const failing: ToolSource = {
   async listTools() {
     return [
       {
+        id: 'obs/boom',
         name: 'obs_boom',
+        nameParts: ['obs', 'boom'],
+        originalName: 'boom',
         description: 'throws an internal error',
         inputSchema: { type: 'object' },
         annotations: { readOnlyHint: true },

@@ -13,6 +13,7 @@ describe('daily and monthly quotas per client token', () => {
   let core: Awaited<ReturnType<typeof makeCore>>
   let token = ''
   let tool = ''
+  let toolId = ''
 
   async function open(first: boolean) {
     core = await makeCore({ dataDir: t.dir, clock, unlocked: first })
@@ -21,7 +22,9 @@ describe('daily and monthly quotas per client token', () => {
     bridge.registry.add(testToolSource())
     bridge.setConfig({ rateLimitPerMinute: 100_000 })
     await bridge.start({ host: '127.0.0.1', port: 0, approvalMode: 'deny' })
-    tool = [...(await bridge.registry.tools()).keys()].find((n) => n.includes('read_thing'))!
+    const found = [...(await bridge.registry.tools()).values()].find((t) => t.name.includes('read_thing'))!
+    tool = found.name
+    toolId = found.id
     return bridge
   }
   const call = async () => {
@@ -103,7 +106,8 @@ describe('daily and monthly quotas per client token', () => {
     await flush()
     const audited = listAudit(core.ctx.db, { action: 'quota_refused' })
     expect(audited.total).toBe(2)
-    expect(audited.entries[0]).toMatchObject({ actorName: 'Quota App', target: tool, outcome: 'denied' })
+    // Audited by the tool's identity, as its tool_call rows are.
+    expect(audited.entries[0]).toMatchObject({ actorName: 'Quota App', target: toolId, outcome: 'denied' })
     expect(audited.entries[0].detail).toMatchObject({ quota: 'daily', limit: 3 })
   })
 
