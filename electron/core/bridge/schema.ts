@@ -78,11 +78,13 @@ export const bridgeMigrations: Migration[] = [
     version: 4,
     name: 'daily and monthly call quotas per client token',
     up(db) {
-      // Plain columns (null = no quota); what is used is counted from the daily audit aggregate.
-      db.exec(`
-        ALTER TABLE bridge_tokens ADD COLUMN daily_quota INTEGER;
-        ALTER TABLE bridge_tokens ADD COLUMN monthly_quota INTEGER;
-      `)
+      // Plain columns (null = no quota) under the row MAC; what is used is counted from the daily audit
+      // aggregate. Added only when missing: a vault rebuilt from an older schema may already have them.
+      const have = new Set(
+        (db.prepare('PRAGMA table_info(bridge_tokens)').all() as { name: string }[]).map((c) => c.name),
+      )
+      for (const column of ['daily_quota', 'monthly_quota'])
+        if (!have.has(column)) db.exec(`ALTER TABLE bridge_tokens ADD COLUMN ${column} INTEGER`)
     },
   },
 ]

@@ -40,7 +40,7 @@ function table(rows: string[][]): string {
 function tokenLines(tokens: TokenSummary[]): string {
   if (tokens.length === 0) return 'No client tokens. Create one with "keybridge token create --name <app>".'
   const lines = table([
-    ['NAME', 'TOKEN', 'STATUS', 'SCOPES', 'EXPIRES', 'LAST USED', 'USES', 'TOOLS', 'QUOTA DAY/MONTH'],
+    ['NAME', 'TOKEN', 'STATUS', 'SCOPES', 'EXPIRES', 'LAST USED', 'USES', 'QUOTA DAY/MONTH', 'TOOLS'],
     ...tokens.map((t) => [
       t.name,
       t.display,
@@ -49,10 +49,10 @@ function tokenLines(tokens: TokenSummary[]): string {
       date(t.expiresAt),
       date(t.lastUsedAt),
       String(t.useCount),
-      t.toolCount === null || t.toolCount === undefined ? '-' : String(t.toolCount),
       t.dailyQuota === null && t.monthlyQuota === null
         ? '-'
         : `${t.dailyQuota ?? '-'}/${t.monthlyQuota ?? '-'}`,
+      t.toolCount === null || t.toolCount === undefined ? '-' : String(t.toolCount),
     ]),
   ])
   const warnings = tokens
