@@ -90,7 +90,7 @@ async function rate(s: {
 }): Promise<{ rate: number; cpuMsPerCall: number }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', LOADGEN, s.url, s.token, String(CLIENTS), String(CALLS), 'test.read_thing', '200'],
+    ['--import', 'tsx', LOADGEN, s.url, s.token, String(CLIENTS), String(CALLS), 'test_read_thing', '200'],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   )
   const next = jsonLines(child)
