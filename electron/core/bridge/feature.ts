@@ -2,6 +2,8 @@ import type { bridgeChannels } from '../../../shared/ipc/bridge'
 import type { CoreContext, Feature } from '../context'
 import type { HandlerMap } from '../ipc/handlers'
 import { BridgeService } from './service'
+import type { bridgeRemoteChannels } from '../../../shared/ipc/bridgeRemote'
+import { remoteUpstreamHandlers } from './upstream/remote/handlers'
 
 const services = new WeakMap<CoreContext, BridgeService>()
 
@@ -12,7 +14,7 @@ export function getBridge(ctx: CoreContext): BridgeService {
   return s
 }
 
-export function createBridgeFeature(ctx: CoreContext): Feature<HandlerMap<typeof bridgeChannels>> {
+export function createBridgeFeature(ctx: CoreContext): Feature<HandlerMap<typeof bridgeChannels & typeof bridgeRemoteChannels>> {
   const bridge = new BridgeService(ctx)
   services.set(ctx, bridge)
   return {
@@ -52,6 +54,8 @@ export function createBridgeFeature(ctx: CoreContext): Feature<HandlerMap<typeof
         return { ok: true as const }
       },
       'bridge.clientConfig': ({ client, tokenName, token }) => bridge.clientConfig(client, tokenName, token),
+      // #18: remote upstreams (add by URL, sign in, probe, Home Assistant's MCP server).
+      ...remoteUpstreamHandlers(ctx, bridge),
     },
     async start() {
       // Only the desktop app starts the bridge by itself: a CLI command opening the same vault must not.

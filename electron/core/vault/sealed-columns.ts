@@ -12,6 +12,9 @@ export interface SealedColumn {
 export const SEALED_COLUMNS: SealedColumn[] = [
   { table: 'credentials', idColumn: 'id', column: 'secrets' },
   { table: 'bridge_upstreams', idColumn: 'id', column: 'env' },
+  { table: 'bridge_upstreams', idColumn: 'id', column: 'headers' },
+  { table: 'bridge_upstream_grants', idColumn: 'upstream_id', column: 'client' },
+  { table: 'bridge_upstream_grants', idColumn: 'upstream_id', column: 'tokens' },
   { table: 'ha_instances', idColumn: 'id', column: 'token' },
   { table: 'backup_schedule', idColumn: 'id', column: 'backup_key' },
 ]

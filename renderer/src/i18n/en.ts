@@ -269,6 +269,7 @@ export const en = {
   'upstream.state.running': 'Running',
   'upstream.state.backoff': 'Retrying',
   'upstream.state.broken': 'Broken',
+  'upstream.state.needs_sign_in': 'Needs sign-in',
   'upstream.tools': 'Tools',
   'upstream.restarts': '{n} restarts',
   'upstream.restart': 'Restart',

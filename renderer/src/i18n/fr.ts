@@ -279,6 +279,7 @@ export const fr: Record<MessageKey, string> = {
   'upstream.state.running': 'En marche',
   'upstream.state.backoff': 'Nouvel essai',
   'upstream.state.broken': 'En panne',
+  'upstream.state.needs_sign_in': 'Connexion requise',
   'upstream.tools': 'Outils',
   'upstream.restarts': '{n} redémarrages',
   'upstream.restart': 'Redémarrer',

@@ -1,5 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
 import {
   ToolListChangedNotificationSchema,
   type CallToolResult,
@@ -37,6 +38,12 @@ export interface ConnectionDeps {
   toolsChanged(tools: CachedTool[]): void
   stateChanged(): void
   policy: BreakerPolicy
+  // --- #18 remote upstreams: a transport factory chosen by the upstream's kind (stdio when absent) ---
+  /** Builds the transport for one connection; `lost` reports why the server or session went away. */
+  createTransport?(lost: (reason: string) => void): Transport
+  /** Classifies a connect or call failure: needs_sign_in stops retrying until the user signs in. */
+  classifyError?(e: unknown): { needsSignIn: boolean; retryCall: boolean; message: string } | undefined
+  // --- end #18 ---
 }
 
 const TOOL_NAME = /^[A-Za-z0-9_.-]{1,100}$/
@@ -52,7 +59,9 @@ export class UpstreamConnection {
   lastError: string | null = null
   tools: CachedTool[] = []
   private client: Client | null = null
-  private transport: StdioClientTransport | null = null
+  private transport: (Transport & { pid?: number | null }) | null = null
+  /** #18: why a remote transport reported its session or server gone (for lastError). */
+  private lostReason: string | null = null
   private failures: number[] = []
   private consecutive = 0
   private retryTimer: NodeJS.Timeout | null = null
@@ -99,8 +108,19 @@ export class UpstreamConnection {
     this.setState('stopped')
   }
 
-  async callTool(tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> {
+  async callTool(
+    tool: string,
+    args: Record<string, unknown>,
+    signal: AbortSignal,
+    retry = true,
+  ): Promise<CallToolResult> {
     const client = this.client
+    if (this.state === 'needs_sign_in') {
+      throw new AppError(
+        'OAUTH_FAILED',
+        `The remote server "${this.name}" needs sign-in: run "keybridge upstream login ${this.name}" or use "Sign in" in the Bridge screen.`,
+      )
+    }
     if (!client || this.state !== 'running') {
       throw new AppError('UNREACHABLE', `The upstream server "${this.name}" is not running (${this.state}).`)
     }
@@ -110,6 +130,13 @@ export class UpstreamConnection {
         timeout: this.deps.policy.callTimeoutMs,
       })) as CallToolResult
     } catch (e) {
+      // #18: a remote server that ended the session gets a new one; the call is tried once more.
+      const kind = this.deps.classifyError?.(e)
+      if (kind?.retryCall && !signal.aborted && retry) {
+        await this.whenSettled(signal)
+        return this.callTool(tool, args, signal, false)
+      }
+      if (e instanceof AppError) throw e
       // The child died during the call (its close already ran): say which server, not "Connection closed".
       if (this.client !== client && !signal.aborted) {
         throw new AppError(
@@ -133,15 +160,27 @@ export class UpstreamConnection {
       this.setState('broken')
       return
     }
-    const transport = new StdioClientTransport({
-      command: this.command,
-      args: this.args,
-      env: { ...getDefaultEnvironment(), ...env },
-      stderr: 'ignore',
-    })
+    this.lostReason = null
+    let transport: Transport & { pid?: number | null }
+    try {
+      transport = this.deps.createTransport
+        ? this.deps.createTransport((reason) => {
+            if (gen === this.generation) this.lostReason = reason
+          })
+        : new StdioClientTransport({
+            command: this.command,
+            args: this.args,
+            env: { ...getDefaultEnvironment(), ...env },
+            stderr: 'ignore',
+          })
+    } catch (e) {
+      this.lastError = e instanceof AppError ? e.message : 'Its connection could not be prepared.'
+      this.setState('broken')
+      return
+    }
     const client = new Client({ name: 'keybridge', version: '1' }, { capabilities: {} })
     client.onclose = () => {
-      if (gen === this.generation && this.wanted) this.failed(gen, 'exited unexpectedly')
+      if (gen === this.generation && this.wanted) this.failed(gen, this.lostReason ?? 'exited unexpectedly')
     }
     client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
       if (gen !== this.generation) return
@@ -162,6 +201,13 @@ export class UpstreamConnection {
     } catch (e) {
       await client.close().catch(() => {})
       if (gen !== this.generation) return
+      const kind = this.deps.classifyError?.(e)
+      if (kind?.needsSignIn) {
+        this.lastError = kind.message
+        this.setState('needs_sign_in')
+        return
+      }
+      if (kind) return this.failed(gen, kind.message)
       const code = (e as NodeJS.ErrnoException)?.code
       this.failed(
         gen,
@@ -218,6 +264,16 @@ export class UpstreamConnection {
       void this.connect()
     }, delay)
     this.retryTimer.unref()
+  }
+
+  /** #18: waits (bounded by the start timeout) until a reconnect has settled one way or the other. */
+  private async whenSettled(signal: AbortSignal): Promise<void> {
+    const end = Date.now() + this.deps.policy.startTimeoutMs
+    while (Date.now() < end && !signal.aborted && this.wanted) {
+      if (this.state === 'running' && this.client) return
+      if (this.state === 'broken' || this.state === 'needs_sign_in') return
+      await new Promise((r) => setTimeout(r, 50))
+    }
   }
 
   private setState(s: State): void {

@@ -7,6 +7,8 @@ import type { BridgeTool, ToolAnnotations, ToolSource } from '../tool-source'
 import { UpstreamConnection, DEFAULT_BREAKER, type BreakerPolicy } from './connection'
 import { referencesIn, resolveTemplate } from './env-template'
 import type { CachedTool, UpstreamConfig, UpstreamStore } from './store'
+import type { RemoteUpstreamInput } from '../../../../shared/ipc/bridgeRemote'
+import { RemoteUpstreams, type RemoteDeps } from './remote/remote-upstreams'
 
 export const UPSTREAM_SOURCE_ID = 'upstream'
 
@@ -20,25 +22,72 @@ export class UpstreamManager implements ToolSource {
   private connections = new Map<string, UpstreamConnection>()
   private listeners = new Set<() => void>()
   private running = false
+  /** #18: remote (URL) upstreams: transports, OAuth, sign-in flows. */
+  readonly remote: RemoteUpstreams
+  private signInWatch: NodeJS.Timeout | null = null
 
   constructor(
-    private readonly store: UpstreamStore,
+    readonly store: UpstreamStore,
     private readonly credentials: CredentialStore,
     private readonly keyring: Keyring,
     /** Restart and circuit-breaker timing (tests shorten it; applies to servers started afterwards). */
     public policy: BreakerPolicy = DEFAULT_BREAKER,
-  ) {}
+    remote: Partial<Omit<RemoteDeps, 'store' | 'resolve' | 'grants'>> = {},
+  ) {
+    this.remote = new RemoteUpstreams({
+      ...remote,
+      store,
+      resolve: (config, raw) => this.resolveValues(config, raw),
+      grants: (id) => store.grantStorage(id),
+    })
+  }
+
+  /** #18: a remote MCP server by URL (headers sealed; OAuth signs in on demand). */
+  addRemote(input: RemoteUpstreamInput): UpstreamSummary {
+    const config = this.remote.add(input, (value) => this.checkReferences(value))
+    if (this.running && config.enabled) void this.connectionFor(config).start()
+    this.changed()
+    return this.summary(config)
+  }
+
+  /** #18: after a sign-in (here or in another process), reconnect the servers that waited for it. */
+  async signedIn(name: string): Promise<void> {
+    const config = this.store.require(name)
+    const conn = this.connections.get(config.id)
+    if (this.running && config.enabled) await this.connectionFor(config).restart()
+    else if (conn) this.changed()
+    this.changed()
+  }
+
+  private checkReferences(value: string): void {
+    for (const r of referencesIn(value)) {
+      const c = this.credentials.findByRef(r.ref)
+      if (!c.secretFields.includes(r.field) && !(r.field in c.fields)) {
+        throw new AppError('NOT_FOUND', `${c.service}/${c.name} has no field "${r.field}".`)
+      }
+    }
+  }
+
+  /** #18: a sign-in done by another process (the CLI) lands in the vault; pick it up while running. */
+  private watchSignIns(): void {
+    if (this.signInWatch) return
+    this.signInWatch = setInterval(() => {
+      if (!this.keyring.unlocked) return
+      for (const config of this.store.list()) {
+        const conn = this.connections.get(config.id)
+        if (conn?.state !== 'needs_sign_in') continue
+        if (this.store.grantStorage(config.id).summary().status === 'signed_in') {
+          this.remote.signedIn(config.name)
+          void conn.restart()
+        }
+      }
+    }, 2_000)
+    this.signInWatch.unref()
+  }
 
   add(input: z.output<typeof UpstreamInput>): UpstreamSummary {
     // Check every reference now, so a typo fails at add time rather than at the first start.
-    for (const value of Object.values(input.env)) {
-      for (const r of referencesIn(value)) {
-        const c = this.credentials.findByRef(r.ref)
-        if (!c.secretFields.includes(r.field) && !(r.field in c.fields)) {
-          throw new AppError('NOT_FOUND', `${c.service}/${c.name} has no field "${r.field}".`)
-        }
-      }
-    }
+    for (const value of Object.values(input.env)) this.checkReferences(value)
     const config = this.store.add(input)
     if (this.running && config.enabled) void this.connectionFor(config).start()
     this.changed()
@@ -71,6 +120,7 @@ export class UpstreamManager implements ToolSource {
   /** Starts every enabled server (bridge started, or vault unlocked while it runs). */
   async startAll(): Promise<void> {
     this.running = true
+    this.watchSignIns()
     if (!this.keyring.unlocked) return
     await Promise.all(
       this.store
@@ -82,6 +132,11 @@ export class UpstreamManager implements ToolSource {
 
   async stopAll(opts: { keepRunning?: boolean } = {}): Promise<void> {
     if (!opts.keepRunning) this.running = false
+    if (!opts.keepRunning && this.signInWatch) {
+      clearInterval(this.signInWatch)
+      this.signInWatch = null
+      this.remote.cancelAll()
+    }
     await Promise.all([...this.connections.values()].map((c) => c.stop()))
   }
 
@@ -94,7 +149,7 @@ export class UpstreamManager implements ToolSource {
     return this.store.list().flatMap((config) => {
       const conn = this.connections.get(config.id)
       const live = conn?.state === 'running'
-      return (live ? conn.tools : config.toolsCache).map((t) => ({
+      return (live && conn.tools.length ? conn.tools : config.toolsCache).map((t) => ({
         tool: this.wrap(config, t),
         available: live,
       }))
@@ -106,6 +161,9 @@ export class UpstreamManager implements ToolSource {
     for (const config of this.store.list()) {
       const conn = this.connections.get(config.id)
       if (conn?.state === 'running') for (const t of conn.tools) out.push(this.wrap(config, t))
+      // #18: a remote server waiting for sign-in keeps its tools listed; calling one says what to do.
+      else if (conn?.state === 'needs_sign_in')
+        for (const t of conn.tools.length ? conn.tools : config.toolsCache) out.push(this.wrap(config, t))
     }
     return out
   }
@@ -122,6 +180,7 @@ export class UpstreamManager implements ToolSource {
     for (const c of this.store.list()) {
       try {
         for (const v of Object.values(this.store.openEnv(c.id))) if (referencesIn(v).length === 0) out.push(v)
+        if (c.kind === 'remote') out.push(...this.remote.secretValues(c))
       } catch {
         // A row that no longer opens has nothing to redact.
       }
@@ -156,6 +215,7 @@ export class UpstreamManager implements ToolSource {
           this.changed()
         },
         stateChanged: () => this.changed(),
+        ...(config.kind === 'remote' ? this.remote.connectionHooks(config) : {}),
       })
       this.connections.set(config.id, conn)
     }
@@ -163,7 +223,10 @@ export class UpstreamManager implements ToolSource {
   }
 
   private resolveEnv(config: UpstreamConfig): Record<string, string> {
-    const raw = this.store.openEnv(config.id)
+    return this.resolveValues(config, this.store.openEnv(config.id))
+  }
+
+  private resolveValues(config: UpstreamConfig, raw: Record<string, string>): Record<string, string> {
     const opened = new Map<string, Record<string, string>>()
     const out: Record<string, string> = {}
     for (const [key, value] of Object.entries(raw)) {
@@ -202,6 +265,7 @@ export class UpstreamManager implements ToolSource {
       toolCount: conn?.state === 'running' ? conn.tools.length : c.toolsCache.length,
       lastError: conn?.lastError ?? null,
       createdAt: c.createdAt,
+      remote: c.kind === 'remote' ? this.remote.info(c) : null,
     }
   }
 

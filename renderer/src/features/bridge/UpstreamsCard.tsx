@@ -13,6 +13,7 @@ const STATE_COLOR = {
   running: 'green',
   backoff: 'amber',
   broken: 'red',
+  needs_sign_in: 'orange',
 } as const
 
 /** MCP servers Keybridge starts itself, with secrets injected from the vault into their environment. */
