@@ -40,7 +40,7 @@ export interface ConnectionDeps {
   policy: BreakerPolicy
   // --- #18 remote upstreams: a transport factory chosen by the upstream's kind (stdio when absent) ---
   /** Builds the transport for one connection; `lost` reports why the server or session went away. */
-  createTransport?(lost: (reason: string) => void): Transport
+  createTransport?(lost: (reason: string, retryCall: boolean) => void): Transport
   /** Classifies a connect or call failure: needs_sign_in stops retrying until the user signs in. */
   classifyError?(e: unknown): { needsSignIn: boolean; retryCall: boolean; message: string } | undefined
   // --- end #18 ---
@@ -62,6 +62,8 @@ export class UpstreamConnection {
   private transport: (Transport & { pid?: number | null }) | null = null
   /** #18: why a remote transport reported its session or server gone (for lastError). */
   private lostReason: string | null = null
+  /** #18: sessions the server ended; a call that saw one is tried again on the new session. */
+  private sessionsEnded = 0
   private failures: number[] = []
   private consecutive = 0
   private retryTimer: NodeJS.Timeout | null = null
@@ -124,6 +126,7 @@ export class UpstreamConnection {
     if (!client || this.state !== 'running') {
       throw new AppError('UNREACHABLE', `The upstream server "${this.name}" is not running (${this.state}).`)
     }
+    const ended = this.sessionsEnded
     try {
       return (await client.callTool({ name: tool, arguments: args }, undefined, {
         signal,
@@ -132,8 +135,8 @@ export class UpstreamConnection {
     } catch (e) {
       // #18: a remote server that ended the session gets a new one; the call is tried once more.
       const kind = this.deps.classifyError?.(e)
-      if (kind?.retryCall && !signal.aborted && retry) {
-        await this.whenSettled(signal)
+      if ((kind?.retryCall || this.sessionsEnded > ended) && !signal.aborted && retry) {
+        await this.whenSettled(client, signal)
         return this.callTool(tool, args, signal, false)
       }
       if (e instanceof AppError) throw e
@@ -164,8 +167,10 @@ export class UpstreamConnection {
     let transport: Transport & { pid?: number | null }
     try {
       transport = this.deps.createTransport
-        ? this.deps.createTransport((reason) => {
-            if (gen === this.generation) this.lostReason = reason
+        ? this.deps.createTransport((reason, retryCall) => {
+            if (gen !== this.generation) return
+            this.lostReason = reason
+            if (retryCall) this.sessionsEnded++
           })
         : new StdioClientTransport({
             command: this.command,
@@ -203,6 +208,8 @@ export class UpstreamConnection {
       if (gen !== this.generation) return
       const kind = this.deps.classifyError?.(e)
       if (kind?.needsSignIn) {
+        if (this.retryTimer) clearTimeout(this.retryTimer)
+        this.retryTimer = null
         this.lastError = kind.message
         this.setState('needs_sign_in')
         return
@@ -267,10 +274,10 @@ export class UpstreamConnection {
   }
 
   /** #18: waits (bounded by the start timeout) until a reconnect has settled one way or the other. */
-  private async whenSettled(signal: AbortSignal): Promise<void> {
+  private async whenSettled(old: Client, signal: AbortSignal): Promise<void> {
     const end = Date.now() + this.deps.policy.startTimeoutMs
     while (Date.now() < end && !signal.aborted && this.wanted) {
-      if (this.state === 'running' && this.client) return
+      if (this.state === 'running' && this.client && this.client !== old) return
       if (this.state === 'broken' || this.state === 'needs_sign_in') return
       await new Promise((r) => setTimeout(r, 50))
     }

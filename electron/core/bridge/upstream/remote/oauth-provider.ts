@@ -164,6 +164,12 @@ export class VaultOAuthProvider implements OAuthClientProvider {
 
   saveDiscoveryState(state: OAuthDiscoveryState): void {
     // The 2025-06-18+ authorization spec: no S256 in the metadata means no PKCE; refuse to go on.
+    if (!state.authorizationServerMetadata && !state.resourceMetadata) {
+      throw new AppError(
+        'OAUTH_FAILED',
+        `"${this.opts.upstream}" refused the request (HTTP 401) and offers no OAuth sign-in: check its headers.`,
+      )
+    }
     const methods = state.authorizationServerMetadata?.code_challenge_methods_supported
     if (!methods?.includes('S256')) {
       throw new AppError(

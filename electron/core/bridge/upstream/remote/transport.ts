@@ -17,7 +17,7 @@ export interface RemoteTransportOptions {
   headers: Record<string, string>
   authProvider?: VaultOAuthProvider
   /** Why the connection is gone (session ended, unreachable, needs sign-in); the connection reconnects. */
-  onLost?: (reason: string) => void
+  onLost?: (reason: string, retryCall: boolean) => void
 }
 
 /** How long stopping waits for the server to acknowledge the DELETE of its session. */
@@ -68,7 +68,9 @@ export function describeRemoteError(e: unknown): string {
  * server's origin (the SDK's default policy): a redirect to another host is refused.
  */
 export function createRemoteTransport(opts: RemoteTransportOptions): Transport {
-  const provider = opts.authProvider
+  // A configured Authorization header is the credential: OAuth does not apply then.
+  const hasAuthHeader = Object.keys(opts.headers).some((k) => k.toLowerCase() === 'authorization')
+  const provider = hasAuthHeader ? undefined : opts.authProvider
   const observe: FetchLike = async (url, init) => {
     const res = await fetch(url, init)
     if (res.status === 403 && provider) {
@@ -90,20 +92,24 @@ export class WatchedTransport implements Transport {
   onclose?: () => void
   onerror?: (error: Error) => void
   onmessage?: Transport['onmessage']
-  private started = false
+  /** Set once the server answered anything: failures before that are the connect's to report. */
+  private established = false
   private lost = false
 
   constructor(
     private readonly inner: StreamableHTTPClientTransport | SSEClientTransport,
     private readonly kind: RemoteTransportKind,
-    private readonly onLost?: (reason: string) => void,
+    private readonly onLost?: (reason: string, retryCall: boolean) => void,
   ) {
     inner.onclose = () => this.onclose?.()
-    inner.onmessage = (m) => this.onmessage?.(m)
+    inner.onmessage = (m) => {
+      this.established = true
+      this.onmessage?.(m)
+    }
     inner.onerror = (e) => {
       this.onerror?.(e)
       // The legacy SSE stream dropped: its session is gone with it.
-      if (this.started && this.kind === 'sse' && (e as { name?: string }).name === 'SseError') this.lose('the event stream ended')
+      if (this.kind === 'sse' && (e as { name?: string }).name === 'SseError') this.lose('the event stream ended', false)
     }
   }
 
@@ -121,16 +127,15 @@ export class WatchedTransport implements Transport {
 
   async start(): Promise<void> {
     await this.inner.start()
-    this.started = true
   }
 
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     try {
       await (this.inner as StreamableHTTPClientTransport).send(message, options)
     } catch (e) {
-      if (e instanceof SignInRequired && !e.stepUp) this.lose('needs sign-in')
-      else if (isSessionEnded(e, this.kind)) this.lose('the server ended the session')
-      else if (isNetworkError(e)) this.lose(describeRemoteError(e))
+      if (e instanceof SignInRequired && !e.stepUp) this.lose('needs sign-in', false)
+      else if (isSessionEnded(e, this.kind)) this.lose('the server ended the session', true)
+      else if (isNetworkError(e)) this.lose(describeRemoteError(e), false)
       throw e
     }
   }
@@ -139,10 +144,10 @@ export class WatchedTransport implements Transport {
     await this.inner.close()
   }
 
-  private lose(reason: string): void {
-    if (this.lost || !this.started) return
+  private lose(reason: string, retryCall: boolean): void {
+    if (this.lost || !this.established) return
     this.lost = true
-    this.onLost?.(reason)
+    this.onLost?.(reason, retryCall)
     void this.inner.close().catch(() => {})
   }
 }
