@@ -8,6 +8,7 @@ import {
 import { getBridge } from '../../bridge/feature'
 import { UsageError, type CliContext, type CommandSpec } from '../spec'
 import { invokeAsCli } from '../invoke'
+import { addRemoteUpstream, REMOTE_ADD_OPTIONS, remoteState, remoteUpstreamCommands } from './bridge-remote'
 
 const call = invokeAsCli
 
@@ -70,16 +71,19 @@ function toolLines(tools: ToolInfo[]): string {
 
 function upstreamLines(list: UpstreamSummary[]): string {
   if (list.length === 0)
-    return 'No upstream servers. Add one with "keybridge upstream add --name N --command C".'
+    return 'No upstream servers. Add one with "keybridge upstream add --name N --command C" (or --url URL).'
+  const keys = (entries: UpstreamSummary['env']) =>
+    entries.map((e) => (e.kind === 'reference' ? `${e.key}=${e.reference}` : `${e.key}=•••`)).join(' ') || '-'
   return table([
-    ['NAME', 'COMMAND', 'ENV', 'TOOLS', 'ENABLED'],
+    ['NAME', 'COMMAND', 'ENV', 'TOOLS', 'ENABLED', 'STATE'],
     ...list.map((u) => [
       u.name,
-      [u.command, ...u.args].join(' '),
-      u.env.map((e) => (e.kind === 'reference' ? `${e.key}=${e.reference}` : `${e.key}=•••`)).join(' ') ||
-        '-',
+      // #18: a remote server shows its URL and transport, its headers (values never) and sign-in state.
+      u.remote ? `${u.remote.url} (${u.remote.transport})` : [u.command, ...u.args].join(' '),
+      keys(u.remote ? u.remote.headers : u.env),
       String(u.toolCount),
       u.enabled ? 'yes' : 'no',
+      remoteState(u),
     ]),
   ])
 }
@@ -175,8 +179,10 @@ export const bridgeCommands: CommandSpec[] = [
   },
   {
     name: 'upstream add',
-    summary: 'add an upstream stdio MCP server (env values may be {{credential:service/name.field}})',
+    summary:
+      'add an upstream MCP server: stdio (--command) or remote (--url); env and header values may be {{credential:service/name.field}}',
     options: {
+      ...REMOTE_ADD_OPTIONS,
       name: { type: 'string', description: 'short name; its tools become <name>.<tool>' },
       command: { type: 'string', description: 'the program to start' },
       arg: { type: 'string', multiple: true, description: 'one argument (repeat for more)' },
@@ -185,7 +191,8 @@ export const bridgeCommands: CommandSpec[] = [
     async run(ctx) {
       const name = ctx.values['name'] as string | undefined
       const command = ctx.values['command'] as string | undefined
-      if (!name || !command) throw new UsageError('upstream add needs --name and --command')
+      if (name && ctx.values['url']) return addRemoteUpstream(ctx, name)
+      if (!name || !command) throw new UsageError('upstream add needs --name and --command (or --url)')
       const env: Record<string, string> = {}
       for (const kv of strings(ctx.values['env'])) {
         const eq = kv.indexOf('=')
@@ -223,6 +230,7 @@ export const bridgeCommands: CommandSpec[] = [
       ctx.print(`Removed the upstream server "${arg(ctx, 0)}".`, { ok: true, name: arg(ctx, 0) })
     },
   },
+  ...remoteUpstreamCommands,
   {
     name: 'client-config',
     summary:

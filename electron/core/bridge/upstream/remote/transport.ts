@@ -1,4 +1,4 @@
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js'
+import { SSEClientTransport, SseError } from '@modelcontextprotocol/sdk/client/sse.js'
 import {
   StreamableHTTPClientTransport,
   StreamableHTTPError,
@@ -57,7 +57,7 @@ export function describeRemoteError(e: unknown): string {
   if (e instanceof StreamableHTTPError) return `the server answered HTTP ${e.code ?? '?'}`
   const m = e instanceof Error ? /HTTP (\d{3})/.exec(e.message) : null
   if (m) return `the server answered HTTP ${m[1]}`
-  if ((e as { name?: string })?.name === 'SseError') return 'the event stream failed'
+  if (e instanceof SseError) return `the event stream failed${e.code ? ` (HTTP ${e.code})` : ''}`
   return 'not an MCP server, or it did not answer initialize'
 }
 
@@ -109,7 +109,7 @@ export class WatchedTransport implements Transport {
     inner.onerror = (e) => {
       this.onerror?.(e)
       // The legacy SSE stream dropped: its session is gone with it.
-      if (this.kind === 'sse' && (e as { name?: string }).name === 'SseError') this.lose('the event stream ended', false)
+      if (this.kind === 'sse' && e instanceof SseError) this.lose('the event stream ended', false)
     }
   }
 
