@@ -87,7 +87,8 @@ export async function startSignIn(target: SignInTarget, timeoutMs = SIGN_IN_TIME
   // Step-up: ask for what the server's 403 named as well as what it asks for by default.
   const scope = unionScopes(ch.scope, summary.wantedScope)
   const receiver = new LoopbackReceiver()
-  let provider: VaultOAuthProvider | undefined
+  // Created once the listener knows its port; the callback reads it from here.
+  const ref: { provider?: VaultOAuthProvider } = {}
   let settle: { resolve(): void; reject(e: unknown): void } | undefined
   const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }))
   let finished = false
@@ -106,6 +107,7 @@ export async function startSignIn(target: SignInTarget, timeoutMs = SIGN_IN_TIME
   timer.unref()
 
   const redirectUrl = await receiver.listen(async (cb) => {
+    const provider = ref.provider
     if (finished || !provider) return { ok: false, message: 'This sign-in is over.' }
     const state = cb.searchParams.get('state')
     if (!state || state !== provider.pendingState) {
@@ -137,14 +139,14 @@ export async function startSignIn(target: SignInTarget, timeoutMs = SIGN_IN_TIME
   })
 
   let authorizeUrl: URL | undefined
-  provider = new VaultOAuthProvider({
+  const provider = (ref.provider = new VaultOAuthProvider({
     upstream: target.upstream,
     storage: freshTokens(target.storage),
     mode: 'interactive',
     redirectUrl,
     clientMetadataUrl: target.clientMetadataUrl,
     onAuthorizationUrl: (u) => (authorizeUrl = u),
-  })
+  }))
   try {
     const r = await auth(provider, { serverUrl: target.url, resourceMetadataUrl: ch.resourceMetadataUrl, scope })
     if (r !== 'REDIRECT' || !authorizeUrl) throw new AppError('OAUTH_FAILED', 'The server did not start an authorization.')
