@@ -27,6 +27,20 @@ export const REMOTE_ADD_OPTIONS: Record<string, OptionSpec> = {
   'allow-http': { type: 'boolean', description: 'allow plain http to this (LAN) host on purpose' },
   'client-id': { type: 'string', description: 'an OAuth client registered beforehand (else automatic registration)' },
   'client-secret-file': { type: 'string', description: "that client's secret, from a file" },
+  'home-assistant': {
+    type: 'string',
+    description: "a Home Assistant instance's own MCP server (/api/mcp), with its stored token",
+  },
+}
+
+/** `upstream add --home-assistant INSTANCE [--name N]`: one step, the token stays the instance's. */
+export async function addHomeAssistantUpstream(ctx: CliContext, name: string | undefined): Promise<void> {
+  const core = await ctx.openCore({ unlock: true })
+  const u = await invokeAsCli(core, 'bridge.upstream.addHomeAssistant', {
+    instance: ctx.values['home-assistant'] as string,
+    name,
+  })
+  ctx.print(`Added "${u.name}": Home Assistant's MCP server at ${u.remote?.url}, signed in with the instance's token.`, u)
 }
 
 /** `Name=Value` (or `Name: Value`) pairs; values from files for --header-file. */

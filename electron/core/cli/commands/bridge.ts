@@ -8,7 +8,7 @@ import {
 import { getBridge } from '../../bridge/feature'
 import { UsageError, type CliContext, type CommandSpec } from '../spec'
 import { invokeAsCli } from '../invoke'
-import { addRemoteUpstream, REMOTE_ADD_OPTIONS, remoteState, remoteUpstreamCommands } from './bridge-remote'
+import { addHomeAssistantUpstream, addRemoteUpstream, REMOTE_ADD_OPTIONS, remoteState, remoteUpstreamCommands } from './bridge-remote'
 
 const call = invokeAsCli
 
@@ -191,6 +191,7 @@ export const bridgeCommands: CommandSpec[] = [
     async run(ctx) {
       const name = ctx.values['name'] as string | undefined
       const command = ctx.values['command'] as string | undefined
+      if (ctx.values['home-assistant']) return addHomeAssistantUpstream(ctx, name)
       if (name && ctx.values['url']) return addRemoteUpstream(ctx, name)
       if (!name || !command) throw new UsageError('upstream add needs --name and --command (or --url)')
       const env: Record<string, string> = {}
