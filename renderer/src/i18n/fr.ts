@@ -288,6 +288,21 @@ export const fr: Record<MessageKey, string> = {
   'upstream.removeTitle': 'Retirer {name} ?',
   'upstream.removeBody': 'Le serveur est arrêté et ses outils disparaissent de la passerelle.',
   'upstream.removed': '{name} a été retiré.',
+  'upstream.remote.add': 'Ajouter un serveur distant',
+  'upstream.remote.help':
+    'Un serveur MCP joint par URL. Une valeur d’en-tête peut nommer un secret stocké, par ex. Authorization: Bearer {{credential:github/personal.token}}. S’il demande OAuth, utilisez « Se connecter » dans la liste.',
+  'upstream.remote.url': 'URL',
+  'upstream.remote.transport': 'Transport',
+  'upstream.remote.headers': 'En-têtes (un « Nom: Valeur » par ligne)',
+  'upstream.remote.allowHttp':
+    'Autoriser le http simple vers cet hôte (un serveur local comme Home Assistant)',
+  'upstream.remote.badHeader': 'Écrivez chaque en-tête sous la forme « Nom: Valeur » ({line}).',
+  'upstream.remote.signIn': 'Se connecter',
+  'upstream.remote.signedIn': 'Connecté à {name}.',
+  'upstream.remote.auth.none': 'Aucune connexion requise',
+  'upstream.remote.auth.signed_in': 'Connecté',
+  'upstream.remote.auth.needs_sign_in': 'Connexion requise',
+  'upstream.remote.expires': 'jeton valable jusqu’au {at}',
 
   'approval.title': 'Une application veut lancer un outil',
   'approval.body': '{client} demande à lancer {tool}. Rien ne se passe tant que vous n’avez pas répondu.',
