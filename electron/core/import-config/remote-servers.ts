@@ -17,10 +17,17 @@ export function remoteUpstreamInputs(p: Proposal): { from: string; input: Remote
         const c = p.credentials.find(
           (x) =>
             x.include &&
-            x.occurrences.some((o) => o.source.server === server.id && o.source.location === 'header' && o.source.key === k),
+            x.occurrences.some(
+              (o) => o.source.server === server.id && o.source.location === 'header' && o.source.key === k,
+            ),
         )
-        const template = c?.occurrences.find((o) => o.source.server === server.id && o.source.key === k)?.template
-        headers[k] = c && template ? template.replace('{{secret}}', `{{credential:${c.service}/${c.name}.${c.field}}}`) : v
+        const template = c?.occurrences.find(
+          (o) => o.source.server === server.id && o.source.key === k,
+        )?.template
+        headers[k] =
+          c && template
+            ? template.replace('{{secret}}', `{{credential:${c.service}/${c.name}.${c.field}}}`)
+            : v
       }
       const parsed = RemoteUpstreamInput.safeParse({
         name: server.upstreamName,

@@ -301,26 +301,37 @@ export async function startFakeHomeAssistant(opts: FakeHaOptions = {}): Promise<
     const server = new McpServerLowLevel({ name: 'home-assistant', version }, { capabilities: { tools: {} } })
     const byName = (name: unknown) =>
       [...states.values()].find(
-        (s) => s.entity_id === name || String(s.attributes['friendly_name'] ?? '').toLowerCase() === String(name).toLowerCase(),
+        (s) =>
+          s.entity_id === name ||
+          String(s.attributes['friendly_name'] ?? '').toLowerCase() === String(name).toLowerCase(),
       )
     const nameArg = { type: 'object' as const, properties: { name: { type: 'string' } } }
     server.setRequestHandler(ListToolsRequestSchema, async () => ({
       tools: [
         { name: 'HassTurnOn', description: 'Turns on a device or entity', inputSchema: nameArg },
         { name: 'HassTurnOff', description: 'Turns off a device or entity', inputSchema: nameArg },
-        { name: 'GetLiveContext', description: 'The current state of exposed entities', inputSchema: { type: 'object' as const } },
+        {
+          name: 'GetLiveContext',
+          description: 'The current state of exposed entities',
+          inputSchema: { type: 'object' as const },
+        },
       ],
     }))
     server.setRequestHandler(CallToolRequestSchema, async (r) => {
       const args = (r.params.arguments ?? {}) as Record<string, unknown>
       if (r.params.name === 'GetLiveContext') {
-        const lines = [...states.values()].map((s) => `${s.attributes['friendly_name'] ?? s.entity_id}: ${s.state}`)
+        const lines = [...states.values()].map(
+          (s) => `${s.attributes['friendly_name'] ?? s.entity_id}: ${s.state}`,
+        )
         return { content: [{ type: 'text', text: lines.join('\n') }] }
       }
       const s = byName(args['name'])
-      if (!s) return { content: [{ type: 'text', text: `No device named ${String(args['name'])}` }], isError: true }
+      if (!s)
+        return { content: [{ type: 'text', text: `No device named ${String(args['name'])}` }], isError: true }
       s.state = r.params.name === 'HassTurnOn' ? 'on' : 'off'
-      return { content: [{ type: 'text', text: JSON.stringify({ success: [{ id: s.entity_id, state: s.state }] }) }] }
+      return {
+        content: [{ type: 'text', text: JSON.stringify({ success: [{ id: s.entity_id, state: s.state }] }) }],
+      }
     })
     const t = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true })
     await server.connect(t)

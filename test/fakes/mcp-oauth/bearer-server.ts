@@ -88,7 +88,10 @@ export async function startBearerMcpServer(opts: {
 /** A web server that is not MCP at all: HTML for everything. */
 export async function startNotMcpServer(): Promise<{ url: string; close(): Promise<void> }> {
   const app = express()
-  app.all('/*path', (_req, res) => void res.type('html').send('<!doctype html><title>Hello</title><p>Not MCP.</p>'))
+  app.all(
+    '/*path',
+    (_req, res) => void res.type('html').send('<!doctype html><title>Hello</title><p>Not MCP.</p>'),
+  )
   const http: HttpServer = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s))
   })

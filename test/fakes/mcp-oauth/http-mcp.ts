@@ -36,7 +36,9 @@ export class SessionHost {
     if (id) {
       const t = this.sessions.get(id)
       if (!t) {
-        res.status(404).json({ jsonrpc: '2.0', error: { code: -32001, message: 'Session not found' }, id: null })
+        res
+          .status(404)
+          .json({ jsonrpc: '2.0', error: { code: -32001, message: 'Session not found' }, id: null })
         return
       }
       if (req.method === 'DELETE') this.deleted.push(id)

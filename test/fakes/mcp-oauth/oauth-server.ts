@@ -7,10 +7,17 @@ import { randomBytes } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import type { Server as HttpServer } from 'node:http'
 import express, { type Request, type Response, type NextFunction } from 'express'
-import { mcpAuthRouter, getOAuthProtectedResourceMetadataUrl, createOAuthMetadata } from '@modelcontextprotocol/sdk/server/auth/router.js'
+import {
+  mcpAuthRouter,
+  getOAuthProtectedResourceMetadataUrl,
+  createOAuthMetadata,
+} from '@modelcontextprotocol/sdk/server/auth/router.js'
 import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js'
 import { InvalidGrantError, InvalidTokenError } from '@modelcontextprotocol/sdk/server/auth/errors.js'
-import type { AuthorizationParams, OAuthServerProvider } from '@modelcontextprotocol/sdk/server/auth/provider.js'
+import type {
+  AuthorizationParams,
+  OAuthServerProvider,
+} from '@modelcontextprotocol/sdk/server/auth/provider.js'
 import type { OAuthRegisteredClientsStore } from '@modelcontextprotocol/sdk/server/auth/clients.js'
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js'
 import type { OAuthClientInformationFull, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js'
@@ -96,14 +103,24 @@ export async function startOAuthMcpServer(opts: OAuthMcpOptions = {}): Promise<O
     access.set(at, grant)
     refresh.set(rt, grant)
     fake.issued.push(at, rt)
-    return { access_token: at, token_type: 'Bearer', expires_in: ttl, refresh_token: rt, scope: g.scopes.join(' ') }
+    return {
+      access_token: at,
+      token_type: 'Bearer',
+      expires_in: ttl,
+      refresh_token: rt,
+      scope: g.scopes.join(' '),
+    }
   }
 
   const clientsStore: OAuthRegisteredClientsStore = {
     getClient: (id) => clients.get(id),
     registerClient: (c) => {
       fake.registrations++
-      const full = { ...c, client_id: `client_${randomBytes(6).toString('hex')}`, client_id_issued_at: Math.floor(Date.now() / 1000) }
+      const full = {
+        ...c,
+        client_id: `client_${randomBytes(6).toString('hex')}`,
+        client_id_issued_at: Math.floor(Date.now() / 1000),
+      }
       clients.set(full.client_id, full)
       return full
     },
@@ -129,13 +146,15 @@ export async function startOAuthMcpServer(opts: OAuthMcpOptions = {}): Promise<O
     async exchangeAuthorizationCode(client, code, _verifier, redirectUri, resource) {
       const c = codes.get(code)
       if (!c || c.clientId !== client.client_id) throw new InvalidGrantError('unknown code')
-      if (redirectUri && redirectUri !== c.params.redirectUri) throw new InvalidGrantError('redirect_uri differs')
+      if (redirectUri && redirectUri !== c.params.redirectUri)
+        throw new InvalidGrantError('redirect_uri differs')
       codes.delete(code)
       return issue({ clientId: client.client_id, scopes: c.params.scopes ?? [], resource: resource?.href })
     },
     async exchangeRefreshToken(client, rt) {
       const g = refresh.get(rt)
-      if (fake.refuseRefresh || !g || g.clientId !== client.client_id) throw new InvalidGrantError('refresh refused')
+      if (fake.refuseRefresh || !g || g.clientId !== client.client_id)
+        throw new InvalidGrantError('refresh refused')
       refresh.delete(rt)
       return issue({ clientId: g.clientId, scopes: g.scopes, resource: g.resource }, g.n)
     },
@@ -167,10 +186,22 @@ export async function startOAuthMcpServer(opts: OAuthMcpOptions = {}): Promise<O
     const { code_challenge_methods_supported: _drop, ...withoutPkce } = meta
     app.get('/.well-known/oauth-authorization-server', (_req, res) => void res.json(withoutPkce))
   }
-  app.use(mcpAuthRouter({ provider, issuerUrl: new URL(origin), resourceServerUrl: mcpUrl, scopesSupported: SCOPES }))
+  app.use(
+    mcpAuthRouter({
+      provider,
+      issuerUrl: new URL(origin),
+      resourceServerUrl: mcpUrl,
+      scopesSupported: SCOPES,
+    }),
+  )
 
   const resourceMetadataUrl = getOAuthProtectedResourceMetadataUrl(mcpUrl)
-  const bearer = requireBearerAuth({ verifier: provider, requiredScopes: ['mcp'], resourceMetadataUrl, expectedResource: mcpUrl })
+  const bearer = requireBearerAuth({
+    verifier: provider,
+    requiredScopes: ['mcp'],
+    resourceMetadataUrl,
+    expectedResource: mcpUrl,
+  })
   app.all(
     '/mcp',
     (req: Request, _res: Response, next: NextFunction) => {
@@ -184,7 +215,11 @@ export async function startOAuthMcpServer(opts: OAuthMcpOptions = {}): Promise<O
     (req: Request, res: Response, next: NextFunction) => {
       // A tool that needs more than the grant has: 403 insufficient_scope (the spec's step-up signal).
       const body = req.body as { method?: string; params?: { name?: string } } | undefined
-      if (body?.method === 'tools/call' && body.params?.name === 'admin_op' && !req.auth?.scopes.includes('admin')) {
+      if (
+        body?.method === 'tools/call' &&
+        body.params?.name === 'admin_op' &&
+        !req.auth?.scopes.includes('admin')
+      ) {
         res
           .status(403)
           .set(

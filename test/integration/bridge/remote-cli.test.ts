@@ -72,8 +72,19 @@ describe('keybridge upstream add --url / login / probe, with a running bridge', 
     sse = await startBearerMcpServer({ transport: 'sse' })
     expect((await cli('init')).code).toBe(0)
     expect(
-      (await cli('credential', 'add', '--service', 'github', '--name', 'personal', '--field', `token=${STATIC_TOKEN}`, '--no-validate'))
-        .code,
+      (
+        await cli(
+          'credential',
+          'add',
+          '--service',
+          'github',
+          '--name',
+          'personal',
+          '--field',
+          `token=${STATIC_TOKEN}`,
+          '--no-validate',
+        )
+      ).code,
     ).toBe(0)
     core = await createCore({ dataDir: t.dir, runtime: 'node', env: {}, kdf: TEST_KDF })
     await core.ctx.vault.unlock({ password: PASSWORD }, 'cli')
@@ -94,10 +105,24 @@ describe('keybridge upstream add --url / login / probe, with a running bridge', 
     const lan = await cli('upstream', 'add', '--name', 'lan', '--url', 'http://192.168.1.20:8123/api/mcp')
     expect(lan.code).toBe(1)
     expect(lan.err).toMatch(/Plain http to 192\.168\.1\.20/)
-    expect((await cli('upstream', 'add', '--name', 'lan', '--url', 'http://192.168.1.20:8123/api/mcp', '--allow-http')).code).toBe(0)
+    expect(
+      (
+        await cli(
+          'upstream',
+          'add',
+          '--name',
+          'lan',
+          '--url',
+          'http://192.168.1.20:8123/api/mcp',
+          '--allow-http',
+        )
+      ).code,
+    ).toBe(0)
     expect((await cli('upstream', 'rm', 'lan')).code).toBe(0)
     expect((await cli('upstream', 'add', '--name', 'x', '--url', 'ftp://example.com/')).code).toBe(1)
-    expect((await cli('upstream', 'add', '--name', 'x', '--url', oauth.url, '--transport', 'websocket')).code).toBe(2)
+    expect(
+      (await cli('upstream', 'add', '--name', 'x', '--url', oauth.url, '--transport', 'websocket')).code,
+    ).toBe(2)
   })
 
   it('the running bridge shows "needs sign-in"; `upstream login` signs in through BROWSER and the bridge picks it up', async () => {
@@ -107,7 +132,10 @@ describe('keybridge upstream add --url / login / probe, with a running bridge', 
     expect(login.err).toContain(`${oauth.origin}/authorize?`)
     expect(login.code, login.err).toBe(0)
     expect(login.out).toMatch(/Signed in to "remote"/)
-    const runs = readFileSync(browserLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+    const runs = readFileSync(browserLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
     expect(runs.at(-1)).toMatchObject({ authorizeStatus: 302, tamperedStatus: 400, callbackStatus: 200 })
     // The secret never was on the opener's command line: only the authorization URL.
     expect(String(runs.at(-1)!['url'])).not.toContain('CANARY')
@@ -115,12 +143,16 @@ describe('keybridge upstream add --url / login / probe, with a running bridge', 
 
     kbToken = bridge.tokens.create({ name: 'App', scopes: [] }).token
     client = await connectClient(bridge.url!, kbToken)
-    const who = JSON.parse(textOf(await client.callTool({ name: await toolName(client, 'remote', 'whoami'), arguments: {} })))
+    const who = JSON.parse(
+      textOf(await client.callTool({ name: await toolName(client, 'remote', 'whoami'), arguments: {} })),
+    )
     expect(who.authorizationSha256).toBe(sha256(`Bearer ${oauth.issued[0]}`))
     expect(oauth.headerValues.some((v) => v.includes(kbToken))).toBe(false)
 
     const list = await cli('upstream', 'list')
-    expect(list.out).toMatch(/remote\s+http:\/\/127\.0\.0\.1:\d+\/mcp \(streamable-http\).*signed in \(token until/)
+    expect(list.out).toMatch(
+      /remote\s+http:\/\/127\.0\.0\.1:\d+\/mcp \(streamable-http\).*signed in \(token until/,
+    )
   }, 60_000)
 
   it('a static header from the vault reaches the server; the legacy SSE transport works and reconnects', async () => {
@@ -134,29 +166,58 @@ describe('keybridge upstream add --url / login / probe, with a running bridge', 
       { key: 'Authorization', kind: 'literal', reference: null },
       { key: 'X-Trace', kind: 'literal', reference: null },
     ])
-    expect((await core.invoke('bridge.upstream.addRemote', { name: 'legacy', url: sse.url, transport: 'sse' })).ok).toBe(true)
+    expect(
+      (await core.invoke('bridge.upstream.addRemote', { name: 'legacy', url: sse.url, transport: 'sse' })).ok,
+    ).toBe(true)
     await waitFor(() => status('plain').state === 'running' && status('legacy').state === 'running')
     await client.close()
     client = await connectClient(bridge.url!, kbToken)
-    const who = JSON.parse(textOf(await client.callTool({ name: await toolName(client, 'plain', 'whoami'), arguments: {} })))
+    const who = JSON.parse(
+      textOf(await client.callTool({ name: await toolName(client, 'plain', 'whoami'), arguments: {} })),
+    )
     expect(who.authorizationSha256).toBe(sha256(`Bearer ${STATIC_TOKEN}`))
-    const echo = await client.callTool({ name: await toolName(client, 'legacy', 'echo'), arguments: { text: 'over sse' } })
+    const echo = await client.callTool({
+      name: await toolName(client, 'legacy', 'echo'),
+      arguments: { text: 'over sse' },
+    })
     expect(textOf(echo)).toBe('over sse')
     // The SSE server drops its streams (a restart): Keybridge reconnects behind its breaker.
     sse.dropSse()
-    await waitFor(() => status('legacy').restarts >= 1 && status('legacy').state === 'running', 15_000, 'an SSE reconnect')
-    const again = await client.callTool({ name: await toolName(client, 'legacy', 'echo'), arguments: { text: 'again' } })
+    await waitFor(
+      () => status('legacy').restarts >= 1 && status('legacy').state === 'running',
+      15_000,
+      'an SSE reconnect',
+    )
+    const again = await client.callTool({
+      name: await toolName(client, 'legacy', 'echo'),
+      arguments: { text: 'again' },
+    })
     expect(textOf(again)).toBe('again')
     // A result that echoes the header's secret is redacted like any stored secret.
-    const leak = await client.callTool({ name: await toolName(client, 'plain', 'echo'), arguments: { text: STATIC_TOKEN } })
+    const leak = await client.callTool({
+      name: await toolName(client, 'plain', 'echo'),
+      arguments: { text: STATIC_TOKEN },
+    })
     expect(textOf(leak)).not.toContain(STATIC_TOKEN)
   }, 60_000)
 
   it('probes a bearer server (vault header), a legacy SSE server, an OAuth server; refuses a non-MCP or unreachable URL', async () => {
-    const plain = await cli('upstream', 'probe', bearer.url, '--header', 'Authorization=Bearer {{credential:github/personal.token}}', '--json')
+    const plain = await cli(
+      'upstream',
+      'probe',
+      bearer.url,
+      '--header',
+      'Authorization=Bearer {{credential:github/personal.token}}',
+      '--json',
+    )
     expect(plain.code, plain.err).toBe(0)
     const p = JSON.parse(plain.out)
-    expect(p).toMatchObject({ serverName: 'bearer-fake', serverVersion: '2.5.0', transport: 'streamable-http', signedIn: false })
+    expect(p).toMatchObject({
+      serverName: 'bearer-fake',
+      serverVersion: '2.5.0',
+      transport: 'streamable-http',
+      signedIn: false,
+    })
     expect(p.protocolVersion).toMatch(/^\d{4}-\d{2}-\d{2}$/)
     expect(p.capabilities).toEqual(expect.arrayContaining(['tools']))
     expect(p.tools).toEqual(['whoami', 'echo', 'admin_op'])
@@ -170,7 +231,11 @@ describe('keybridge upstream add --url / login / probe, with a running bridge', 
 
     const signed = await cli('upstream', 'probe', oauth.url, '--json')
     expect(signed.code, signed.err).toBe(0)
-    expect(JSON.parse(signed.out)).toMatchObject({ serverName: 'oauth-fake', signedIn: true, tools: ['whoami', 'echo', 'admin_op'] })
+    expect(JSON.parse(signed.out)).toMatchObject({
+      serverName: 'oauth-fake',
+      signedIn: true,
+      tools: ['whoami', 'echo', 'admin_op'],
+    })
     expect(signed.err).toContain('/authorize?')
 
     const web = await startNotMcpServer()
@@ -185,7 +250,9 @@ describe('keybridge upstream add --url / login / probe, with a running bridge', 
     expect(gone.code).toBe(1)
     expect(gone.err).toMatch(/did not answer/)
     // A redirect to another host is not followed.
-    const away = await startBearerMcpServer({ redirectTo: `http://localhost:${new URL(bearer.url).port}/mcp` })
+    const away = await startBearerMcpServer({
+      redirectTo: `http://localhost:${new URL(bearer.url).port}/mcp`,
+    })
     try {
       const r = await cli('upstream', 'probe', away.url, '--header', `Authorization=Bearer ${STATIC_TOKEN}`)
       expect(r.code).toBe(1)

@@ -13,7 +13,14 @@ describe("Home Assistant's own MCP server (mcp_server, POST /api/mcp) as a remot
   beforeAll(async () => {
     ha = await startFakeHomeAssistant()
     env = await startBridge({ approvalMode: 'approve_all' })
-    expect(await env.core.invoke('homeassistant.add', { name: 'Home', url: ha.url, token: ha.token, allowedDomains: [] })).toMatchObject({ ok: true })
+    expect(
+      await env.core.invoke('homeassistant.add', {
+        name: 'Home',
+        url: ha.url,
+        token: ha.token,
+        allowedDomains: [],
+      }),
+    ).toMatchObject({ ok: true })
   })
   afterAll(async () => {
     await env.dispose()
@@ -41,9 +48,24 @@ describe("Home Assistant's own MCP server (mcp_server, POST /api/mcp) as a remot
 
   it('is also one CLI step: upstream add --home-assistant', async () => {
     let out = ''
-    const io: CliIO = { out: (x) => (out += x), err: () => {}, promptSecret: async () => undefined, isTTY: false }
+    const io: CliIO = {
+      out: (x) => (out += x),
+      err: () => {},
+      promptSecret: async () => undefined,
+      isTTY: false,
+    }
     const code = await runCli(
-      ['upstream', 'add', '--home-assistant', 'Home', '--name', 'ha2', '--json', '--data-dir', env.core.dataDir],
+      [
+        'upstream',
+        'add',
+        '--home-assistant',
+        'Home',
+        '--name',
+        'ha2',
+        '--json',
+        '--data-dir',
+        env.core.dataDir,
+      ],
       { io, env: { KEYBRIDGE_PASSWORD: TEST_PASSWORD }, kdf: TEST_KDF },
     )
     expect(code).toBe(0)

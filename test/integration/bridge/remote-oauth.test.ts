@@ -124,7 +124,10 @@ describe('a remote MCP server signed in with OAuth (MCP authorization spec, thro
     const ok = await call('admin_op')
     expect(ok.isError).toBe(false)
     expect(JSON.parse(ok.text).scopes).toEqual(['mcp', 'admin'])
-    expect((await upstreamStatus(env.core, 'remote')).remote).toMatchObject({ auth: 'signed_in', scope: 'mcp admin' })
+    expect((await upstreamStatus(env.core, 'remote')).remote).toMatchObject({
+      auth: 'signed_in',
+      scope: 'mcp admin',
+    })
   })
 
   it('a refused refresh leaves "needs sign-in": its tools answer a clear error until signed in again', async () => {
@@ -146,7 +149,9 @@ describe('a remote MCP server signed in with OAuth (MCP authorization spec, thro
   })
 
   it('never lets a token the AS issued reach the data dir, the audit rows, the logs or a tool result', async () => {
-    const results = [await call('whoami'), await call('echo'), await call('admin_op')].map((r) => r.raw).join('\n')
+    const results = [await call('whoami'), await call('echo'), await call('admin_op')]
+      .map((r) => r.raw)
+      .join('\n')
     const canaries = fake.issued
     expect(canaries.length).toBeGreaterThan(4)
     for (const c of canaries) expect(results).not.toContain(c)
@@ -158,7 +163,10 @@ describe('a remote MCP server signed in with OAuth (MCP authorization spec, thro
     const listed = JSON.stringify(await env.core.invoke('bridge.upstream.list', undefined))
     expect(listed).not.toContain('CANARY')
     // The client secret DCR may return and the refresh tokens are sealed too.
-    const row = env.core.ctx.db.prepare('SELECT * FROM bridge_upstream_grants').get() as Record<string, unknown>
+    const row = env.core.ctx.db.prepare('SELECT * FROM bridge_upstream_grants').get() as Record<
+      string,
+      unknown
+    >
     expect(Buffer.isBuffer(row['tokens'])).toBe(true)
   })
 

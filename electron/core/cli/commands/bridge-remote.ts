@@ -13,19 +13,33 @@ import { UsageError, type CliContext, type CommandSpec, type OptionSpec } from '
 
 // #18: remote (URL) upstreams on the command line: add --url, login, probe.
 
-const strings = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : typeof v === 'string' ? [v] : [])
+const strings = (v: unknown): string[] =>
+  Array.isArray(v) ? (v as string[]) : typeof v === 'string' ? [v] : []
 
 export const REMOTE_ADD_OPTIONS: Record<string, OptionSpec> = {
-  url: { type: 'string', description: 'a remote MCP server (https; http only on loopback or with --allow-http)' },
-  transport: { type: 'string', description: 'streamable-http (default) or sse (the legacy HTTP+SSE transport)' },
+  url: {
+    type: 'string',
+    description: 'a remote MCP server (https; http only on loopback or with --allow-http)',
+  },
+  transport: {
+    type: 'string',
+    description: 'streamable-http (default) or sse (the legacy HTTP+SSE transport)',
+  },
   header: {
     type: 'string',
     multiple: true,
     description: "'Name=Value' sent to the remote server; Value may be {{credential:service/name.field}}",
   },
-  'header-file': { type: 'string', multiple: true, description: "'Name=PATH': that header's value from a file" },
+  'header-file': {
+    type: 'string',
+    multiple: true,
+    description: "'Name=PATH': that header's value from a file",
+  },
   'allow-http': { type: 'boolean', description: 'allow plain http to this (LAN) host on purpose' },
-  'client-id': { type: 'string', description: 'an OAuth client registered beforehand (else automatic registration)' },
+  'client-id': {
+    type: 'string',
+    description: 'an OAuth client registered beforehand (else automatic registration)',
+  },
   'client-secret-file': { type: 'string', description: "that client's secret, from a file" },
   'home-assistant': {
     type: 'string',
@@ -40,7 +54,10 @@ export async function addHomeAssistantUpstream(ctx: CliContext, name: string | u
     instance: ctx.values['home-assistant'] as string,
     name,
   })
-  ctx.print(`Added "${u.name}": Home Assistant's MCP server at ${u.remote?.url}, signed in with the instance's token.`, u)
+  ctx.print(
+    `Added "${u.name}": Home Assistant's MCP server at ${u.remote?.url}, signed in with the instance's token.`,
+    u,
+  )
 }
 
 /** `Name=Value` (or `Name: Value`) pairs; values from files for --header-file. */
@@ -66,7 +83,8 @@ export function parseHeaders(ctx: CliContext): Record<string, string> {
 function transportOf(ctx: CliContext): 'streamable-http' | 'sse' | undefined {
   const t = ctx.values['transport'] as string | undefined
   if (t === undefined) return undefined
-  if (t !== 'streamable-http' && t !== 'sse') throw new UsageError('--transport must be one of streamable-http, sse')
+  if (t !== 'streamable-http' && t !== 'sse')
+    throw new UsageError('--transport must be one of streamable-http, sse')
   return t
 }
 
@@ -137,7 +155,8 @@ function timeoutOf(ctx: CliContext): number {
   const raw = ctx.values['timeout'] as string | undefined
   if (raw === undefined) return SIGN_IN_TIMEOUT_MS
   const s = Number(raw)
-  if (!Number.isFinite(s) || s < 1 || s > 3600) throw new UsageError('--timeout takes seconds, from 1 to 3600')
+  if (!Number.isFinite(s) || s < 1 || s > 3600)
+    throw new UsageError('--timeout takes seconds, from 1 to 3600')
   return s * 1000
 }
 
@@ -173,7 +192,8 @@ export const remoteUpstreamCommands: CommandSpec[] = [
   },
   {
     name: 'upstream probe',
-    summary: 'connect once to a remote MCP server as Keybridge would (OAuth included) and print what it offers',
+    summary:
+      'connect once to a remote MCP server as Keybridge would (OAuth included) and print what it offers',
     usage: '<url>',
     positionals: [1, 1],
     options: {
@@ -197,8 +217,10 @@ export const remoteUpstreamCommands: CommandSpec[] = [
             resolveTemplate(v, (r) => {
               const c = creds.findByRef(r.ref)
               const value =
-                creds.readSecrets(c.id, { actor: 'cli', actorName: 'probe', action: 'used' })[r.field] ?? c.fields[r.field]
-              if (value === undefined) throw new AppError('NOT_FOUND', `${c.service}/${c.name} has no field "${r.field}".`)
+                creds.readSecrets(c.id, { actor: 'cli', actorName: 'probe', action: 'used' })[r.field] ??
+                c.fields[r.field]
+              if (value === undefined)
+                throw new AppError('NOT_FOUND', `${c.service}/${c.name} has no field "${r.field}".`)
               return value
             }),
           ]),

@@ -1,7 +1,4 @@
-import type {
-  OAuthClientInformationMixed,
-  OAuthTokens,
-} from '@modelcontextprotocol/sdk/shared/auth.js'
+import type { OAuthClientInformationMixed, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js'
 import type { OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js'
 import type { Clock } from '../../../clock'
 import type { Db } from '../../../vault/database'
@@ -14,7 +11,9 @@ const TOKENS_COL = SEALED_COLUMNS.find((c) => c.table === 'bridge_upstream_grant
 export type GrantStatus = 'none' | 'signed_in' | 'needs_sign_in'
 
 /** A stored client: how it was obtained decides whether Keybridge may throw it away and register again. */
-export type StoredClient = OAuthClientInformationMixed & { registration?: 'pre-registered' | 'dynamic' | 'metadata-document' }
+export type StoredClient = OAuthClientInformationMixed & {
+  registration?: 'pre-registered' | 'dynamic' | 'metadata-document'
+}
 
 export interface GrantSummary {
   status: GrantStatus
@@ -70,7 +69,9 @@ export class VaultGrantStorage implements GrantStorage {
 
   private update(set: Record<string, unknown>): void {
     this.db
-      .prepare('INSERT INTO bridge_upstream_grants (upstream_id, updated_at) VALUES (?, ?) ON CONFLICT DO NOTHING')
+      .prepare(
+        'INSERT INTO bridge_upstream_grants (upstream_id, updated_at) VALUES (?, ?) ON CONFLICT DO NOTHING',
+      )
       .run(this.upstreamId, this.clock.now())
     const cols = Object.keys(set)
     this.db
@@ -83,7 +84,9 @@ export class VaultGrantStorage implements GrantStorage {
   client(): StoredClient | undefined {
     const r = this.row()
     if (!r?.client) return undefined
-    return JSON.parse(this.keyring.openString(sealLocation(CLIENT_COL, this.upstreamId), r.client)) as StoredClient
+    return JSON.parse(
+      this.keyring.openString(sealLocation(CLIENT_COL, this.upstreamId), r.client),
+    ) as StoredClient
   }
 
   saveClient(c: StoredClient): void {
@@ -97,7 +100,9 @@ export class VaultGrantStorage implements GrantStorage {
   tokens(): OAuthTokens | undefined {
     const r = this.row()
     if (!r?.tokens) return undefined
-    return JSON.parse(this.keyring.openString(sealLocation(TOKENS_COL, this.upstreamId), r.tokens)) as OAuthTokens
+    return JSON.parse(
+      this.keyring.openString(sealLocation(TOKENS_COL, this.upstreamId), r.tokens),
+    ) as OAuthTokens
   }
 
   saveTokens(t: OAuthTokens): void {
@@ -149,7 +154,10 @@ export class VaultGrantStorage implements GrantStorage {
 /** Whether every scope in `wanted` is in `granted` (space-separated lists). */
 export function covers(granted: string | null | undefined, wanted: string | null | undefined): boolean {
   const have = new Set((granted ?? '').split(/\s+/).filter(Boolean))
-  return (wanted ?? '').split(/\s+/).filter(Boolean).every((s) => have.has(s))
+  return (wanted ?? '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((s) => have.has(s))
 }
 
 /** Union of space-separated scope lists, in first-seen order. */

@@ -37,9 +37,14 @@ export function remoteUpstreamHandlers(
       for (const [k, v] of Object.entries(input.headers)) {
         headers[k] = resolveTemplate(v, (r) => {
           const c = ctx.credentials.findByRef(r.ref)
-          const secrets = ctx.credentials.readSecrets(c.id, { actor: 'ui', actorName: 'probe', action: 'used' })
+          const secrets = ctx.credentials.readSecrets(c.id, {
+            actor: 'ui',
+            actorName: 'probe',
+            action: 'used',
+          })
           const value = secrets[r.field] ?? c.fields[r.field]
-          if (value === undefined) throw new AppError('NOT_FOUND', `${c.service}/${c.name} has no field "${r.field}".`)
+          if (value === undefined)
+            throw new AppError('NOT_FOUND', `${c.service}/${c.name} has no field "${r.field}".`)
           return value
         })
       }

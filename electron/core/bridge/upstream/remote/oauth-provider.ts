@@ -123,7 +123,8 @@ export class VaultOAuthProvider implements OAuthClientProvider {
 
   saveTokens(tokens: OAuthTokens): void {
     this.opts.storage.saveTokens(tokens)
-    if (this.stepUpScope && covers(tokens.scope ?? this.stepUpScope, this.stepUpScope)) this.stepUpScope = undefined
+    if (this.stepUpScope && covers(tokens.scope ?? this.stepUpScope, this.stepUpScope))
+      this.stepUpScope = undefined
   }
 
   /** Called by the transport's fetch when the server answers 403 insufficient_scope. */

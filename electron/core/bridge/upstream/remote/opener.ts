@@ -9,11 +9,16 @@ export function openerCommand(
   env: Record<string, string | undefined>,
   platform: NodeJS.Platform = process.platform,
 ): { command: string; args: string[] } {
-  const browser = env['BROWSER']?.split(':').map((s) => s.trim()).find(Boolean)
+  const browser = env['BROWSER']
+    ?.split(':')
+    .map((s) => s.trim())
+    .find(Boolean)
   if (browser) {
     const words = browser.split(/\s+/)
     const args = words.slice(1)
-    const withUrl = args.some((a) => a.includes('%s')) ? args.map((a) => a.replace('%s', url)) : [...args, url]
+    const withUrl = args.some((a) => a.includes('%s'))
+      ? args.map((a) => a.replace('%s', url))
+      : [...args, url]
     return { command: words[0], args: withUrl }
   }
   if (platform === 'darwin') return { command: 'open', args: [url] }
@@ -30,7 +35,12 @@ export function openInBrowser(url: string, env: Record<string, string | undefine
   const { command, args } = openerCommand(url, env)
   return new Promise((resolve) => {
     try {
-      const child = spawn(command, args, { stdio: 'ignore', detached: true, shell: false, env: { ...process.env, ...env } })
+      const child = spawn(command, args, {
+        stdio: 'ignore',
+        detached: true,
+        shell: false,
+        env: { ...process.env, ...env },
+      })
       child.once('error', () => resolve(false))
       child.once('spawn', () => {
         child.unref()

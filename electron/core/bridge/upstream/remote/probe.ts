@@ -4,7 +4,12 @@ import type { ProbeResult } from '../../../../../shared/ipc/bridgeRemote'
 import { MemoryGrantStorage } from './grant-store'
 import { SignInRequired, VaultOAuthProvider } from './oauth-provider'
 import { challenge, startSignIn, type SignInFlow } from './sign-in'
-import { createRemoteTransport, describeRemoteError, type RemoteTransportKind, WatchedTransport } from './transport'
+import {
+  createRemoteTransport,
+  describeRemoteError,
+  type RemoteTransportKind,
+  WatchedTransport,
+} from './transport'
 
 export interface ProbeOptions {
   url: URL

@@ -76,7 +76,8 @@ export class RemoteUpstreams {
     const withHa: Record<string, string> = {}
     for (const [k, v] of Object.entries(raw)) {
       withHa[k] = v.replace(HA_TEMPLATE, (_m, name: string) => {
-        if (!this.d.haToken) throw new AppError('UNSUPPORTED', 'Home Assistant tokens are not available here.')
+        if (!this.d.haToken)
+          throw new AppError('UNSUPPORTED', 'Home Assistant tokens are not available here.')
         return this.d.haToken(name)
       })
     }
@@ -157,7 +158,10 @@ export class RemoteUpstreams {
   /** Starts an interactive sign-in; the caller opens `authorizeUrl` (browser or BROWSER). */
   async startSignIn(config: UpstreamConfig, timeoutMs?: number): Promise<{ id: string; flow: SignInFlow }> {
     if (config.kind !== 'remote') {
-      throw new AppError('INVALID_INPUT', `"${config.name}" is a local (stdio) server: there is nothing to sign in to.`)
+      throw new AppError(
+        'INVALID_INPUT',
+        `"${config.name}" is a local (stdio) server: there is nothing to sign in to.`,
+      )
     }
     const flow = await startSignIn(
       {

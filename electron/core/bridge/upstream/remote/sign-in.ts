@@ -46,12 +46,20 @@ export async function challenge(
       ? { method: 'GET', headers: { ...headers, accept: 'text/event-stream' } }
       : {
           method: 'POST',
-          headers: { ...headers, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+          headers: {
+            ...headers,
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+          },
           body: JSON.stringify({
             jsonrpc: '2.0',
             id: 0,
             method: 'initialize',
-            params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'keybridge', version: '1' } },
+            params: {
+              protocolVersion: '2025-06-18',
+              capabilities: {},
+              clientInfo: { name: 'keybridge', version: '1' },
+            },
           }),
         }
   const ac = new AbortController()
@@ -101,7 +109,10 @@ export async function startSignIn(target: SignInTarget, timeoutMs = SIGN_IN_TIME
     else settle!.resolve()
   }
   const timer = setTimeout(
-    () => finish(new AppError('TIMEOUT', `No sign-in came back within ${Math.round(timeoutMs / 60_000)} minutes.`)),
+    () =>
+      finish(
+        new AppError('TIMEOUT', `No sign-in came back within ${Math.round(timeoutMs / 60_000)} minutes.`),
+      ),
     timeoutMs,
   )
   timer.unref()
@@ -111,7 +122,10 @@ export async function startSignIn(target: SignInTarget, timeoutMs = SIGN_IN_TIME
     if (finished || !provider) return { ok: false, message: 'This sign-in is over.' }
     const state = cb.searchParams.get('state')
     if (!state || state !== provider.pendingState) {
-      return { ok: false, message: 'This answer does not belong to the sign-in Keybridge started (state mismatch).' }
+      return {
+        ok: false,
+        message: 'This answer does not belong to the sign-in Keybridge started (state mismatch).',
+      }
     }
     const error = cb.searchParams.get('error')
     if (error) {
@@ -148,8 +162,13 @@ export async function startSignIn(target: SignInTarget, timeoutMs = SIGN_IN_TIME
     onAuthorizationUrl: (u) => (authorizeUrl = u),
   }))
   try {
-    const r = await auth(provider, { serverUrl: target.url, resourceMetadataUrl: ch.resourceMetadataUrl, scope })
-    if (r !== 'REDIRECT' || !authorizeUrl) throw new AppError('OAUTH_FAILED', 'The server did not start an authorization.')
+    const r = await auth(provider, {
+      serverUrl: target.url,
+      resourceMetadataUrl: ch.resourceMetadataUrl,
+      scope,
+    })
+    if (r !== 'REDIRECT' || !authorizeUrl)
+      throw new AppError('OAUTH_FAILED', 'The server did not start an authorization.')
   } catch (e) {
     finish(e)
     await done.catch(() => {})

@@ -19,10 +19,7 @@ export function checkRemoteUrl(raw: string, opts: { allowHttp?: boolean } = {}):
     throw new AppError('INVALID_INPUT', `"${raw.slice(0, 200)}" is not a URL.`)
   }
   if (url.username || url.password) {
-    throw new AppError(
-      'INVALID_INPUT',
-      'Put credentials in a header ({{credential:...}}), not in the URL.',
-    )
+    throw new AppError('INVALID_INPUT', 'Put credentials in a header ({{credential:...}}), not in the URL.')
   }
   url.hash = ''
   if (url.protocol === 'https:') return url
