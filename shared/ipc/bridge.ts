@@ -102,7 +102,9 @@ export const RemoteUpstreamInfo = z.object({
   url: z.string(),
   transport: RemoteTransport,
   /** Header names with their `{{credential:...}}` reference, or `literal` (value never shown). */
-  headers: z.array(z.object({ key: z.string(), kind: z.enum(['reference', 'literal']), reference: z.string().nullable() })),
+  headers: z.array(
+    z.object({ key: z.string(), kind: z.enum(['reference', 'literal']), reference: z.string().nullable() }),
+  ),
   /** none: the server never asked for OAuth; signed_in: a grant is stored; needs_sign_in: run login. */
   auth: z.enum(['none', 'signed_in', 'needs_sign_in']),
   /** When the stored access token expires (it refreshes by itself when a refresh token exists). */
