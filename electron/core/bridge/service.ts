@@ -84,6 +84,7 @@ export class BridgeService {
       {
         haToken: (name) => this.ha.readToken(this.ha.findByName(name).id),
         clientMetadataUrl: ctx.env['KEYBRIDGE_OAUTH_CLIENT_METADATA_URL'] || undefined,
+        secretsChanged: () => this.redactor?.refresh(),
         signInNeeded: (upstream, stepUp) => {
           ctx.events.emit('bridge.upstreamSignInNeeded', { name: upstream, stepUp })
           ctx.options.notify?.({

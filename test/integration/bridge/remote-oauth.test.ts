@@ -149,7 +149,13 @@ describe('a remote MCP server signed in with OAuth (MCP authorization spec, thro
   })
 
   it('never lets a token the AS issued reach the data dir, the audit rows, the logs or a tool result', async () => {
-    const results = [await call('whoami'), await call('echo'), await call('admin_op')]
+    // A server that echoes the very token it was sent: the bridge redacts it like any stored secret.
+    const echoed = await client.callTool({
+      name: await toolName(client, 'remote', 'echo'),
+      arguments: { text: `token=${fake.presented.at(-1)}` },
+    })
+    expect(textOf(echoed)).toMatch(/^token=/)
+    const results = [await call('whoami'), await call('admin_op'), { raw: JSON.stringify(echoed) }]
       .map((r) => r.raw)
       .join('\n')
     const canaries = fake.issued

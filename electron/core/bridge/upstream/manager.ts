@@ -32,13 +32,14 @@ export class UpstreamManager implements ToolSource {
     private readonly keyring: Keyring,
     /** Restart and circuit-breaker timing (tests shorten it; applies to servers started afterwards). */
     public policy: BreakerPolicy = DEFAULT_BREAKER,
-    remote: Partial<Omit<RemoteDeps, 'store' | 'resolve' | 'grants'>> = {},
+    private readonly remoteDeps: Partial<Omit<RemoteDeps, 'store' | 'resolve' | 'grants'>> = {},
   ) {
+    const remote = remoteDeps
     this.remote = new RemoteUpstreams({
       ...remote,
       store,
       resolve: (config, raw) => this.resolveValues(config, raw),
-      grants: (id) => store.grantStorage(id),
+      grants: (id) => store.grantStorage(id, () => remote.secretsChanged?.()),
     })
   }
 
@@ -78,6 +79,7 @@ export class UpstreamManager implements ToolSource {
         if (conn?.state !== 'needs_sign_in') continue
         if (this.store.grantStorage(config.id).summary().status === 'signed_in') {
           this.remote.signedIn(config.name)
+          this.remoteDeps.secretsChanged?.()
           void conn.restart()
         }
       }

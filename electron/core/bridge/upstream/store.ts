@@ -218,8 +218,8 @@ export class UpstreamStore {
   }
 
   /** #18: the sealed OAuth client and grant of one remote upstream. */
-  grantStorage(id: string): VaultGrantStorage {
-    return new VaultGrantStorage(this.db, this.keyring, this.clock, id)
+  grantStorage(id: string, onTokens?: () => void): VaultGrantStorage {
+    return new VaultGrantStorage(this.db, this.keyring, this.clock, id, onTokens)
   }
 
   saveToolsCache(id: string, tools: CachedTool[]): void {

@@ -57,6 +57,8 @@ export class VaultGrantStorage implements GrantStorage {
     private readonly keyring: Keyring,
     private readonly clock: Clock,
     readonly upstreamId: string,
+    /** New tokens were stored (the bridge's redactor learns them). */
+    private readonly onTokens?: () => void,
   ) {}
 
   private row(): Row | undefined {
@@ -121,6 +123,7 @@ export class VaultGrantStorage implements GrantStorage {
       wanted_scope: wanted && covers(granted, wanted) ? null : wanted,
       expires_at: typeof t.expires_in === 'number' ? this.clock.now() + t.expires_in * 1000 : null,
     })
+    this.onTokens?.()
   }
 
   clearTokens(): void {

@@ -22,6 +22,8 @@ export interface RemoteDeps {
   clientMetadataUrl?: string
   /** A Home Assistant instance's token by instance name. */
   haToken?(instance: string): string
+  /** Tokens changed (stored by a sign-in or a refresh, here or in another process): redact them. */
+  secretsChanged?(): void
   /** A needs-sign-in notification (desktop) and core event. */
   signInNeeded?(upstream: string, stepUp: boolean): void
 }
