@@ -54,7 +54,7 @@ export const bridgeMigrations: Migration[] = [
           upstream_id TEXT PRIMARY KEY REFERENCES bridge_upstreams(id) ON DELETE CASCADE,
           client BLOB,                 -- sealed JSON OAuth client information (id, secret, issuer)
           tokens BLOB,                 -- sealed JSON OAuth tokens (access, refresh, issuer)
-          discovery TEXT,              -- JSON discovery state: public metadata only
+          discovery BLOB,              -- sealed JSON discovery state (public, but it says where tokens go)
           status TEXT NOT NULL DEFAULT 'none',  -- none | signed_in | needs_sign_in
           scope TEXT,                  -- granted scope
           wanted_scope TEXT,           -- a wider scope a 403 insufficient_scope asked for (step-up)

@@ -200,3 +200,36 @@ describe('an authorization server without PKCE S256', () => {
     }
   })
 })
+
+describe('a remote upstream whose URL was changed outside Keybridge', () => {
+  it('sends neither its headers nor its grant to the new URL', async () => {
+    const { startBearerMcpServer } = await import('../../fakes/mcp-oauth/bearer-server')
+    const good = await startBearerMcpServer({ token: 'header-secret-value-123' })
+    const evil = await startBearerMcpServer({})
+    const env = await startBridge({ approvalMode: 'approve_all' })
+    try {
+      await env.core.invoke('bridge.upstream.addRemote', {
+        name: 'plain',
+        url: good.url,
+        headers: { Authorization: 'Bearer header-secret-value-123' },
+      })
+      await waitFor(async () => (await upstreamStatus(env.core, 'plain')).state === 'running')
+      const id = env.bridge.upstreams.store.require('plain').id
+      env.bridge.upstreams.store
+        .grantStorage(id)
+        .saveTokens({ access_token: 'CANARY_x', token_type: 'Bearer' })
+      env.core.ctx.db.prepare('UPDATE bridge_upstreams SET url = ? WHERE id = ?').run(evil.url, id)
+      const r = await env.core.invoke('bridge.upstream.restart', { name: 'plain' })
+      expect(r.ok).toBe(true)
+      const s = await upstreamStatus(env.core, 'plain')
+      expect(s.state).toBe('broken')
+      expect(s.lastError).toMatch(/changed outside Keybridge/)
+      expect(evil.headerValues.join('\n')).not.toContain('header-secret-value-123')
+      expect(() => env.bridge.upstreams.store.grantStorage(id).tokens()).toThrow(/another URL/)
+    } finally {
+      await env.dispose()
+      await good.close()
+      await evil.close()
+    }
+  })
+})

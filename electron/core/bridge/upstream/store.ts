@@ -182,7 +182,11 @@ export class UpstreamStore {
     const id = randomUUID()
     const now = this.clock.now()
     const env = this.keyring.seal(sealLocation(COL, id), '{}')
-    const headers = this.keyring.seal(sealLocation(HEADERS_COL, id), JSON.stringify(input.headers))
+    // The URL is sealed with the headers: they open only for the server they were given for.
+    const headers = this.keyring.seal(
+      sealLocation(HEADERS_COL, id),
+      JSON.stringify({ url: input.url, headers: input.headers }),
+    )
     this.db
       .prepare(
         `INSERT INTO bridge_upstreams (id, name, command, args, env_keys, env, enabled, created_at, updated_at,
@@ -207,19 +211,28 @@ export class UpstreamStore {
 
   /** #18: a remote upstream's headers with their templates unresolved (needs the vault unlocked). */
   openHeaders(id: string): Record<string, string> {
-    const row = this.db.prepare('SELECT headers FROM bridge_upstreams WHERE id = ?').get(id) as
-      { headers: Buffer | null } | undefined
+    const row = this.db.prepare('SELECT headers, url FROM bridge_upstreams WHERE id = ?').get(id) as
+      { headers: Buffer | null; url: string | null } | undefined
     if (!row) throw new AppError('NOT_FOUND', 'That upstream server no longer exists.')
     if (!row.headers) return {}
-    return JSON.parse(this.keyring.openString(sealLocation(HEADERS_COL, id), row.headers)) as Record<
-      string,
-      string
-    >
+    const sealed = JSON.parse(this.keyring.openString(sealLocation(HEADERS_COL, id), row.headers)) as {
+      url: string
+      headers: Record<string, string>
+    }
+    if (sealed.url !== row.url) {
+      throw new AppError(
+        'SECRET_TAMPERED',
+        "This remote server's URL was changed outside Keybridge: its headers are not sent there. Remove it and add it again.",
+      )
+    }
+    return sealed.headers
   }
 
   /** #18: the sealed OAuth client and grant of one remote upstream. */
   grantStorage(id: string, onTokens?: () => void): VaultGrantStorage {
-    return new VaultGrantStorage(this.db, this.keyring, this.clock, id, onTokens)
+    const row = this.db.prepare('SELECT url FROM bridge_upstreams WHERE id = ?').get(id) as
+      { url: string | null } | undefined
+    return new VaultGrantStorage(this.db, this.keyring, this.clock, id, row?.url ?? '', onTokens)
   }
 
   saveToolsCache(id: string, tools: CachedTool[]): void {

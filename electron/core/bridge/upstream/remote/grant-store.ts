@@ -1,12 +1,16 @@
 import type { OAuthClientInformationMixed, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js'
 import type { OAuthDiscoveryState } from '@modelcontextprotocol/sdk/client/auth.js'
+import { AppError } from '../../../../../shared/errors'
 import type { Clock } from '../../../clock'
 import type { Db } from '../../../vault/database'
 import type { Keyring } from '../../../vault/keyring'
-import { SEALED_COLUMNS, sealLocation } from '../../../vault/sealed-columns'
+import { SEALED_COLUMNS, sealLocation, type SealedColumn } from '../../../vault/sealed-columns'
 
 const CLIENT_COL = SEALED_COLUMNS.find((c) => c.table === 'bridge_upstream_grants' && c.column === 'client')!
 const TOKENS_COL = SEALED_COLUMNS.find((c) => c.table === 'bridge_upstream_grants' && c.column === 'tokens')!
+const DISCOVERY_COL = SEALED_COLUMNS.find(
+  (c) => c.table === 'bridge_upstream_grants' && c.column === 'discovery',
+)!
 
 export type GrantStatus = 'none' | 'signed_in' | 'needs_sign_in'
 
@@ -43,20 +47,26 @@ export interface GrantStorage {
 interface Row {
   client: Buffer | null
   tokens: Buffer | null
-  discovery: string | null
+  discovery: Buffer | null
   status: string
   scope: string | null
   wanted_scope: string | null
   expires_at: number | null
 }
 
-/** The OAuth state of one remote upstream in `bridge_upstream_grants` (client and tokens sealed). */
+/**
+ * The OAuth state of one remote upstream in `bridge_upstream_grants`. Client, tokens and discovery
+ * (which names the token endpoint) are sealed, each with the server URL inside: a row edited to point
+ * at another server, or the upstream's URL changed outside Keybridge, no longer opens.
+ */
 export class VaultGrantStorage implements GrantStorage {
   constructor(
     private readonly db: Db,
     private readonly keyring: Keyring,
     private readonly clock: Clock,
     readonly upstreamId: string,
+    /** The server these belong to, sealed with each value and checked when it is read. */
+    private readonly serverUrl: string,
     /** New tokens were stored (the bridge's redactor learns them). */
     private readonly onTokens?: () => void,
   ) {}
@@ -83,16 +93,36 @@ export class VaultGrantStorage implements GrantStorage {
       .run(...cols.map((c) => set[c]), this.clock.now(), this.upstreamId)
   }
 
+  private seal(col: SealedColumn, value: unknown): Buffer {
+    return this.keyring.seal(
+      sealLocation(col, this.upstreamId),
+      JSON.stringify({ server: this.serverUrl, value }),
+    )
+  }
+
+  private open<T>(col: SealedColumn, blob: Buffer | null | undefined): T | undefined {
+    if (!blob) return undefined
+    const { server, value } = JSON.parse(
+      this.keyring.openString(sealLocation(col, this.upstreamId), blob),
+    ) as {
+      server: string
+      value: T
+    }
+    if (server !== this.serverUrl) {
+      throw new AppError(
+        'SECRET_TAMPERED',
+        'The sign-in stored for this remote server belongs to another URL (changed outside Keybridge). Sign in again.',
+      )
+    }
+    return value
+  }
+
   client(): StoredClient | undefined {
-    const r = this.row()
-    if (!r?.client) return undefined
-    return JSON.parse(
-      this.keyring.openString(sealLocation(CLIENT_COL, this.upstreamId), r.client),
-    ) as StoredClient
+    return this.open<StoredClient>(CLIENT_COL, this.row()?.client)
   }
 
   saveClient(c: StoredClient): void {
-    this.update({ client: this.keyring.seal(sealLocation(CLIENT_COL, this.upstreamId), JSON.stringify(c)) })
+    this.update({ client: this.seal(CLIENT_COL, c) })
   }
 
   clearClient(): void {
@@ -100,24 +130,21 @@ export class VaultGrantStorage implements GrantStorage {
   }
 
   tokens(): OAuthTokens | undefined {
-    const r = this.row()
-    if (!r?.tokens) return undefined
-    return JSON.parse(
-      this.keyring.openString(sealLocation(TOKENS_COL, this.upstreamId), r.tokens),
-    ) as OAuthTokens
+    return this.open<OAuthTokens>(TOKENS_COL, this.row()?.tokens)
   }
 
   saveTokens(t: OAuthTokens): void {
     const previous = this.tokens()
+    const row = this.row()
     // A refresh response may leave out the refresh token: the old one stays valid then.
     const merged: OAuthTokens = {
       ...t,
       ...(t.refresh_token || !previous?.refresh_token ? {} : { refresh_token: previous.refresh_token }),
     }
-    const wanted = this.row()?.wanted_scope ?? null
-    const granted = merged.scope ?? wanted ?? this.row()?.scope ?? null
+    const wanted = row?.wanted_scope ?? null
+    const granted = merged.scope ?? wanted ?? row?.scope ?? null
     this.update({
-      tokens: this.keyring.seal(sealLocation(TOKENS_COL, this.upstreamId), JSON.stringify(merged)),
+      tokens: this.seal(TOKENS_COL, merged),
       status: 'signed_in',
       scope: granted,
       wanted_scope: wanted && covers(granted, wanted) ? null : wanted,
@@ -131,12 +158,11 @@ export class VaultGrantStorage implements GrantStorage {
   }
 
   discovery(): OAuthDiscoveryState | undefined {
-    const d = this.row()?.discovery
-    return d ? (JSON.parse(d) as OAuthDiscoveryState) : undefined
+    return this.open<OAuthDiscoveryState>(DISCOVERY_COL, this.row()?.discovery)
   }
 
   saveDiscovery(d: OAuthDiscoveryState | undefined): void {
-    this.update({ discovery: d ? JSON.stringify(d) : null })
+    this.update({ discovery: d ? this.seal(DISCOVERY_COL, d) : null })
   }
 
   summary(): GrantSummary {
