@@ -24,10 +24,12 @@ export async function startBearerMcpServer(opts: {
   transport?: 'streamable-http' | 'sse'
   /** Answer every path with a redirect to this URL (redirect tests). */
   redirectTo?: string
+  /** A fixed port (to come back on the same address after close); 0 picks one. */
+  port?: number
 }): Promise<BearerFake> {
   const app = express()
   const http: HttpServer = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s))
+    const s = app.listen(opts.port ?? 0, '127.0.0.1', () => resolve(s))
   })
   const origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`
   const sse = new Map<string, { t: SSEServerTransport; res: Response }>()

@@ -56,6 +56,8 @@ export interface OAuthMcpFake {
   sessions: SessionHost
   /** Forget all issued access tokens (their next use answers 401 invalid_token). */
   expireAll(): void
+  /** A client registered out of band (the user's own app registration). */
+  addClient(id: string, secret: string): void
   close(): Promise<void>
 }
 
@@ -89,6 +91,13 @@ export async function startOAuthMcpServer(opts: OAuthMcpOptions = {}): Promise<O
     refuseRefresh: false,
     sessions: new SessionHost('oauth-fake'),
     expireAll: () => access.clear(),
+    addClient: (id, secret) =>
+      void clients.set(id, {
+        client_id: id,
+        client_secret: secret,
+        redirect_uris: ['http://127.0.0.1/oauth/callback'],
+        token_endpoint_auth_method: 'client_secret_post',
+      }),
     close: async () => {
       fake.sessions.closeAll()
       http.closeAllConnections()

@@ -233,3 +233,73 @@ describe('a remote upstream whose URL was changed outside Keybridge', () => {
     }
   })
 })
+
+describe('a pre-registered OAuth client', () => {
+  it('is used instead of dynamic registration; its secret stays sealed', async () => {
+    const fake = await startOAuthMcpServer()
+    const secret = 'CANARY_CS_' + 'c'.repeat(24)
+    fake.addClient('my-desktop-app', secret)
+    const env = await startBridge({ approvalMode: 'approve_all' })
+    try {
+      const added = await env.core.invoke('bridge.upstream.addRemote', {
+        name: 'corp',
+        url: fake.url,
+        clientId: 'my-desktop-app',
+        clientSecret: secret,
+      })
+      expect(added.ok).toBe(true)
+      const { flow } = await env.bridge.upstreams.remote.startSignIn(
+        env.bridge.upstreams.store.require('corp'),
+      )
+      expect(new URL(flow.authorizeUrl).searchParams.get('client_id')).toBe('my-desktop-app')
+      await followAuthorization(flow.authorizeUrl)
+      await flow.done
+      expect(fake.registrations).toBe(0)
+      const exchange = fake.tokenRequests.find((t) => t.get('grant_type') === 'authorization_code')!
+      expect(exchange.get('client_id')).toBe('my-desktop-app')
+      await env.bridge.upstreams.signedIn('corp')
+      await waitFor(async () => (await upstreamStatus(env.core, 'corp')).state === 'running')
+      env.core.ctx.db.pragma('wal_checkpoint(PASSIVE)')
+      expect(filesContaining(env.core.dataDir, ['CANARY'])).toEqual([])
+    } finally {
+      await env.dispose()
+      await fake.close()
+    }
+  })
+})
+
+describe('an unreachable remote server', () => {
+  it('shows "unreachable" with the reason, retries with backoff, and reconnects when it is back', async () => {
+    const { startBearerMcpServer } = await import('../../fakes/mcp-oauth/bearer-server')
+    let server = await startBearerMcpServer({})
+    const port = Number(new URL(server.url).port)
+    const env = await startBridge({ approvalMode: 'approve_all' })
+    env.bridge.upstreams.policy = {
+      ...env.bridge.upstreams.policy,
+      baseBackoffMs: 100,
+      maxBackoffMs: 400,
+      maxFailures: 50,
+    }
+    try {
+      await env.core.invoke('bridge.upstream.addRemote', { name: 'flaky', url: server.url })
+      await waitFor(async () => (await upstreamStatus(env.core, 'flaky')).state === 'running')
+      const client = await connectClient(env.url, env.token)
+      const echo = await toolName(client, 'flaky', 'echo')
+      await server.close()
+      const failed = await client.callTool({ name: echo, arguments: { text: 'x' } })
+      expect(failed.isError).toBe(true)
+      const down = await waitFor(async () => {
+        const s = await upstreamStatus(env.core, 'flaky')
+        return s.state === 'backoff' && s.restarts >= 1 && s
+      })
+      expect(down.lastError).toMatch(/unreachable \(ECONNREFUSED\)/)
+      server = await startBearerMcpServer({ port })
+      await waitFor(async () => (await upstreamStatus(env.core, 'flaky')).state === 'running', 15_000)
+      expect(textOf(await client.callTool({ name: echo, arguments: { text: 'back' } }))).toBe('back')
+      await client.close()
+    } finally {
+      await env.dispose()
+      await server.close()
+    }
+  })
+})

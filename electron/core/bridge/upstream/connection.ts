@@ -185,7 +185,9 @@ export class UpstreamConnection {
     }
     const client = new Client({ name: 'keybridge', version: '1' }, { capabilities: {} })
     client.onclose = () => {
-      if (gen === this.generation && this.wanted) this.failed(gen, this.lostReason ?? 'exited unexpectedly')
+      // #18: only a connection that was up; a failed connect is reported (with its reason) by the catch below.
+      if (gen === this.generation && this.wanted && this.client === client)
+        this.failed(gen, this.lostReason ?? 'exited unexpectedly')
     }
     client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
       if (gen !== this.generation) return
