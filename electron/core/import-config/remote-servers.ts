@@ -34,7 +34,8 @@ export function remoteUpstreamInputs(p: Proposal): { from: string; input: Remote
         url: src.url,
         transport: src.transport === 'sse' ? 'sse' : 'streamable-http',
         headers,
-        enabled: true,
+        // Like imported stdio servers: nothing connects until the user enables it.
+        enabled: false,
       })
       if (!parsed.success) {
         const issue = parsed.error.issues[0]

@@ -5,6 +5,7 @@ import type { UpstreamInput } from '../../../../shared/ipc/bridge'
 import type { Clock } from '../../clock'
 import type { Db } from '../../vault/database'
 import type { Keyring } from '../../vault/keyring'
+import type { RowMacs } from '../../vault/row-mac'
 import { SEALED_COLUMNS, sealLocation } from '../../vault/sealed-columns'
 import { wholeReference } from './env-template'
 import { VaultGrantStorage } from './remote/grant-store'
@@ -99,12 +100,15 @@ export class UpstreamStore {
     private readonly db: Db,
     private readonly keyring: Keyring,
     private readonly clock: Clock,
+    /** Command, args, env keys and enabled are MAC'd with the sealed env (mac-tables.ts). */
+    private readonly macs: RowMacs,
   ) {}
 
   add(input: z.output<typeof UpstreamInput>): UpstreamConfig {
     if (this.find(input.name)) {
       throw new AppError('CONFLICT', `There is already an upstream server named "${input.name}".`)
     }
+    this.keyring.require()
     const id = randomUUID()
     const now = this.clock.now()
     const envKeys = keysOf(input.env)
@@ -125,6 +129,7 @@ export class UpstreamStore {
         now,
         now,
       )
+    this.macs.sign('bridge_upstreams', id)
     return this.require(input.name)
   }
 
@@ -179,6 +184,7 @@ export class UpstreamStore {
     if (this.find(input.name)) {
       throw new AppError('CONFLICT', `There is already an upstream server named "${input.name}".`)
     }
+    this.keyring.require()
     const id = randomUUID()
     const now = this.clock.now()
     const env = this.keyring.seal(sealLocation(COL, id), '{}')
@@ -206,6 +212,8 @@ export class UpstreamStore {
         headers,
         input.allowHttp ? 1 : 0,
       )
+    // URL, transport, header names and the sealed headers are covered like command and env.
+    this.macs.sign('bridge_upstreams', id)
     return this.require(input.name)
   }
 
@@ -233,6 +241,27 @@ export class UpstreamStore {
     const row = this.db.prepare('SELECT url FROM bridge_upstreams WHERE id = ?').get(id) as
       { url: string | null } | undefined
     return new VaultGrantStorage(this.db, this.keyring, this.clock, id, row?.url ?? '', onTokens)
+  }
+
+  /**
+   * The definition as stored, verified: what a child is started with. A row changed outside Keybridge
+   * (command, args, env keys, enabled) is refused with ROW_TAMPERED before anything is spawned.
+   */
+  verified(id: string): UpstreamConfig {
+    return toConfig(this.macs.require('bridge_upstreams', id) as unknown as Row)
+  }
+
+  /** Enables or disables a server (imported ones arrive disabled). Needs the vault unlocked. */
+  setEnabled(name: string, enabled: boolean): UpstreamConfig {
+    const c = this.require(name)
+    this.db.transaction(() => {
+      this.macs.require('bridge_upstreams', c.id)
+      this.db
+        .prepare('UPDATE bridge_upstreams SET enabled = ?, updated_at = ? WHERE id = ?')
+        .run(enabled ? 1 : 0, this.clock.now(), c.id)
+      this.macs.sign('bridge_upstreams', c.id)
+    })()
+    return this.require(name)
   }
 
   saveToolsCache(id: string, tools: CachedTool[]): void {

@@ -74,6 +74,11 @@ export class RemoteUpstreams {
 
   /** The resolved headers, at connect time only. */
   headers(config: UpstreamConfig): Record<string, string> {
+    // Headers go only where Keybridge stored them to go: the row verified (its MAC), same URL.
+    const stored = this.d.store.verified(config.id)
+    if (stored.url !== config.url || stored.transport !== config.transport) {
+      throw new AppError('CONFLICT', `The remote server "${config.name}" changed: restart it.`)
+    }
     const raw = this.d.store.openHeaders(config.id)
     const withHa: Record<string, string> = {}
     for (const [k, v] of Object.entries(raw)) {
