@@ -1,17 +1,18 @@
 import { AppError } from '../../../../shared/errors'
 import type { UpstreamSummary } from '../../../../shared/ipc/bridge'
 import type { ProbeResult } from '../../../../shared/ipc/bridgeRemote'
-import { getBridge } from '../../bridge/feature'
 import { referencesIn, resolveTemplate } from '../../bridge/upstream/env-template'
-import { openInBrowser } from '../../bridge/upstream/remote/opener'
-import { probeRemote } from '../../bridge/upstream/remote/probe'
-import { SIGN_IN_TIMEOUT_MS, type SignInFlow } from '../../bridge/upstream/remote/sign-in'
+import type { SignInFlow } from '../../bridge/upstream/remote/sign-in'
 import { checkRemoteUrl } from '../../bridge/upstream/remote/url-policy'
 import { readSecretFile } from '../io'
 import { invokeAsCli } from '../invoke'
 import { UsageError, type CliContext, type CommandSpec, type OptionSpec } from '../spec'
 
-// #18: remote (URL) upstreams on the command line: add --url, login, probe.
+// #18: remote (URL) upstreams on the command line: add --url, login, probe. The SDK's client and
+// the bridge load only when one of these commands runs (`keybridge --help` stays light).
+
+/** The issue's 5 minutes (sign-in.ts has the same; not imported so the SDK is not loaded for --help). */
+const SIGN_IN_TIMEOUT_MS = 5 * 60_000
 
 const strings = (v: unknown): string[] =>
   Array.isArray(v) ? (v as string[]) : typeof v === 'string' ? [v] : []
@@ -142,6 +143,7 @@ export function remoteState(u: UpstreamSummary): string {
 
 async function waitForSignIn(ctx: CliContext, flow: SignInFlow, what: string): Promise<void> {
   ctx.io.err(`To sign in to ${what}, open this URL in your browser:\n\n  ${flow.authorizeUrl}\n`)
+  const { openInBrowser } = await import('../../bridge/upstream/remote/opener')
   const opened = await openInBrowser(flow.authorizeUrl, ctx.env)
   ctx.io.err(
     opened
@@ -179,6 +181,7 @@ export const remoteUpstreamCommands: CommandSpec[] = [
       const name = ctx.positionals[0]
       const timeout = timeoutOf(ctx)
       const core = await ctx.openCore({ unlock: true })
+      const { getBridge } = await import('../../bridge/feature')
       const bridge = getBridge(core.ctx)
       const config = bridge.upstreams.store.require(name)
       const { flow } = await bridge.upstreams.remote.startSignIn(config, timeout)
@@ -226,6 +229,7 @@ export const remoteUpstreamCommands: CommandSpec[] = [
           ]),
         )
       }
+      const { probeRemote } = await import('../../bridge/upstream/remote/probe')
       const result = await probeRemote({
         url,
         transport: transportOf(ctx),
