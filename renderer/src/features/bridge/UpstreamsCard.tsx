@@ -111,7 +111,7 @@ export function UpstreamsCard() {
                   <Table.Cell>{u.toolCount}</Table.Cell>
                   <Table.Cell>
                     <Flex gap="2">
-                      {u.remote && u.remote.auth !== 'none' && <SignInButton name={u.name} />}
+                      {u.remote && <SignInButton name={u.name} />}
                       <Button
                         size="1"
                         variant={u.enabled ? 'soft' : 'solid'}
