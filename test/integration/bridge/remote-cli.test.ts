@@ -39,6 +39,12 @@ describe('keybridge upstream add --url / login / probe, with a running bridge', 
   let kbToken: string
 
   async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+    return cliWith({}, ...argv)
+  }
+  async function cliWith(
+    extraEnv: Record<string, string>,
+    ...argv: string[]
+  ): Promise<{ code: number; out: string; err: string }> {
     let out = ''
     let err = ''
     const io: CliIO = {
@@ -47,7 +53,11 @@ describe('keybridge upstream add --url / login / probe, with a running bridge', 
       promptSecret: async () => undefined,
       isTTY: false,
     }
-    const code = await runCli([...argv, '--data-dir', t.dir], { io, env, kdf: TEST_KDF })
+    const code = await runCli([...argv, '--data-dir', t.dir], {
+      io,
+      env: { ...env, ...extraEnv },
+      kdf: TEST_KDF,
+    })
     return { code, out, err }
   }
   /** The real command, as a user runs it. */
@@ -148,6 +158,12 @@ describe('keybridge upstream add --url / login / probe, with a running bridge', 
     )
     expect(who.authorizationSha256).toBe(sha256(`Bearer ${oauth.issued[0]}`))
     expect(oauth.headerValues.some((v) => v.includes(kbToken))).toBe(false)
+
+    // A browser that never comes back: the wait ends, exit 1, nothing changes.
+    const stuck = await cliWith({ BROWSER: 'true' }, 'upstream', 'login', 'remote', '--timeout', '1')
+    expect(stuck.code).toBe(1)
+    expect(stuck.err).toMatch(/No sign-in came back within 1 s/)
+    expect(status('remote').state).toBe('running')
 
     const list = await cli('upstream', 'list')
     expect(list.out).toMatch(

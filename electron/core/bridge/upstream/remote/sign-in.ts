@@ -108,11 +108,11 @@ export async function startSignIn(target: SignInTarget, timeoutMs = SIGN_IN_TIME
     if (e) settle!.reject(e)
     else settle!.resolve()
   }
+  const span =
+    timeoutMs >= 60_000 ? `${Math.round(timeoutMs / 60_000)} min` : `${Math.round(timeoutMs / 1000)} s`
   const timer = setTimeout(
     () =>
-      finish(
-        new AppError('TIMEOUT', `No sign-in came back within ${Math.round(timeoutMs / 60_000)} minutes.`),
-      ),
+      finish(new AppError('TIMEOUT', `No sign-in came back within ${span}: run the command again to retry.`)),
     timeoutMs,
   )
   timer.unref()
