@@ -283,6 +283,8 @@ export const en = {
   'upstream.removeTitle': 'Remove {name}?',
   'upstream.removeBody': 'The server is stopped and its tools disappear from the bridge.',
   'upstream.removed': '{name} was removed.',
+  'upstream.remote.check': 'Check',
+  'upstream.remote.checked': '{name}: {n} tools.',
   'upstream.remote.add': 'Add a remote server',
   'upstream.remote.help':
     'An MCP server reached by URL. Header values may name a stored secret, e.g. Authorization: Bearer {{credential:github/personal.token}}. If it asks for OAuth, use "Sign in" in the list.',

@@ -33,7 +33,8 @@ export const fr: Record<MessageKey, string> = {
   'nav.import': 'Importer depuis une app',
   'shell.lockNow': 'Verrouiller',
   'integrity.title': 'Modifié hors de Keybridge',
-  'integrity.intro': 'Ces éléments sont refusés tant que vous ne les avez pas vérifiés (modifiez-les ou supprimez-les) :',
+  'integrity.intro':
+    'Ces éléments sont refusés tant que vous ne les avez pas vérifiés (modifiez-les ou supprimez-les) :',
   'integrity.accept': 'J’ai restauré ce coffre moi-même',
   'shell.lockHint': 'Verrouiller le coffre maintenant (Ctrl+L ou Cmd+L)',
 
@@ -293,6 +294,8 @@ export const fr: Record<MessageKey, string> = {
   'upstream.removeTitle': 'Retirer {name} ?',
   'upstream.removeBody': 'Le serveur est arrêté et ses outils disparaissent de la passerelle.',
   'upstream.removed': '{name} a été retiré.',
+  'upstream.remote.check': 'Vérifier',
+  'upstream.remote.checked': '{name} : {n} outils.',
   'upstream.remote.add': 'Ajouter un serveur distant',
   'upstream.remote.help':
     'Un serveur MCP joint par URL. Une valeur d’en-tête peut nommer un secret stocké, par ex. Authorization: Bearer {{credential:github/personal.token}}. S’il demande OAuth, utilisez « Se connecter » dans la liste.',

@@ -20,23 +20,44 @@ export function AddRemoteUpstreamDialog({ onClose }: { onClose(): void }) {
   const [allowHttp, setAllowHttp] = useState(false)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  const [checked, setChecked] = useState<string | null>(null)
+
+  const parseHeaders = () =>
+    Object.fromEntries(
+      headers
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .map((l) => {
+          const i = l.indexOf(':')
+          if (i <= 0) throw new Error(t('upstream.remote.badHeader', { line: l.slice(0, 40) }))
+          return [l.slice(0, i).trim(), l.slice(i + 1).trim()]
+        }),
+    )
+
+  /** Connects once as the bridge would (servers that need OAuth: sign in after adding). */
+  async function check() {
+    setBusy(true)
+    setError(null)
+    setChecked(null)
+    try {
+      const p = await call('bridge.upstream.probe', { url, transport, headers: parseHeaders(), allowHttp })
+      setChecked(
+        t('upstream.remote.checked', { name: `${p.serverName} ${p.serverVersion}`, n: p.tools.length }),
+      )
+    } catch (err) {
+      setError(describeError(err))
+    } finally {
+      setBusy(false)
+    }
+  }
 
   async function submit(e: FormEvent) {
     e.preventDefault()
     setBusy(true)
     setError(null)
     try {
-      const parsed = Object.fromEntries(
-        headers
-          .split('\n')
-          .map((l) => l.trim())
-          .filter(Boolean)
-          .map((l) => {
-            const i = l.indexOf(':')
-            if (i <= 0) throw new Error(t('upstream.remote.badHeader', { line: l.slice(0, 40) }))
-            return [l.slice(0, i).trim(), l.slice(i + 1).trim()]
-          }),
-      )
+      const parsed = parseHeaders()
       await call('bridge.upstream.addRemote', { name, url, transport, headers: parsed, allowHttp })
       await useBridge.getState().loadUpstreams()
       notifySuccess(t('upstream.added', { name }))
@@ -97,8 +118,22 @@ export function AddRemoteUpstreamDialog({ onClose }: { onClose(): void }) {
                 {t('upstream.remote.allowHttp')}
               </Flex>
             </Text>
+            {checked && (
+              <Text size="2" color="green" data-testid="remote-checked">
+                {checked}
+              </Text>
+            )}
             <ErrorCallout error={error} />
             <DialogFooter>
+              <Button
+                type="button"
+                variant="soft"
+                loading={busy}
+                onClick={() => void check()}
+                data-testid="remote-check"
+              >
+                {t('upstream.remote.check')}
+              </Button>
               <Button type="submit" loading={busy} data-testid="remote-submit">
                 {t('common.add')}
               </Button>

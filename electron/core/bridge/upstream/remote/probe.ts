@@ -33,7 +33,11 @@ export async function probeRemote(opts: ProbeOptions): Promise<ProbeResult> {
   for (const kind of kinds) {
     const ch = await challenge(opts.url, kind, opts.headers)
     if (ch.status === 401) {
-      if (!opts.onSignIn) throw new AppError('OAUTH_FAILED', 'The server asks for sign-in.')
+      if (!opts.onSignIn)
+        throw new AppError(
+          'OAUTH_FAILED',
+          'The server asks for an OAuth sign-in: add it, then sign in (keybridge upstream login, or Sign in).',
+        )
       const flow = await startSignIn(
         { upstream: opts.url.host, url: opts.url, transport: kind, headers: opts.headers, storage },
         opts.signInTimeoutMs,
