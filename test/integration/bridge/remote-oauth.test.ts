@@ -52,6 +52,12 @@ describe('a remote MCP server signed in with OAuth (MCP authorization spec, thro
     })
     expect(s.remote).toMatchObject({ url: fake.url, transport: 'streamable-http', auth: 'needs_sign_in' })
     expect(s.lastError).toMatch(/needs sign-in.*upstream login remote/)
+    // The desktop's probe does not sign in: it says so.
+    const probed = await env.core.invoke('bridge.upstream.probe', { url: fake.url })
+    expect(probed).toMatchObject({
+      ok: false,
+      error: { code: 'OAUTH_FAILED', message: expect.stringMatching(/OAuth sign-in/) },
+    })
     // Nothing registered or authorized behind the user's back.
     expect(fake.registrations).toBe(0)
     expect(events.some((e) => e.name === 'bridge.upstreamSignInNeeded')).toBe(true)
