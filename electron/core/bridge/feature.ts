@@ -14,7 +14,9 @@ export function getBridge(ctx: CoreContext): BridgeService {
   return s
 }
 
-export function createBridgeFeature(ctx: CoreContext): Feature<HandlerMap<typeof bridgeChannels & typeof bridgeRemoteChannels>> {
+export function createBridgeFeature(
+  ctx: CoreContext,
+): Feature<HandlerMap<typeof bridgeChannels & typeof bridgeRemoteChannels>> {
   const bridge = new BridgeService(ctx)
   services.set(ctx, bridge)
   return {
@@ -31,7 +33,7 @@ export function createBridgeFeature(ctx: CoreContext): Feature<HandlerMap<typeof
       'bridge.config.get': () => bridge.config(),
       'bridge.config.set': (patch) => bridge.setConfig(patch),
       'bridge.tokens.create': (input) => bridge.tokens.create(input),
-      'bridge.tokens.list': () => bridge.tokens.list(),
+      'bridge.tokens.list': () => bridge.tokensWithCounts(),
       'bridge.tokens.revoke': ({ name }) => bridge.revokeToken(name),
       'bridge.tools.list': () => bridge.toolInfos(),
       'bridge.tools.set': ({ tool, level, ask }) => bridge.setTool(tool, level, ask),
@@ -54,7 +56,8 @@ export function createBridgeFeature(ctx: CoreContext): Feature<HandlerMap<typeof
         bridge.decide(id, decision)
         return { ok: true as const }
       },
-      'bridge.clientConfig': ({ client, tokenName, token }) => bridge.clientConfig(client, tokenName, token),
+      'bridge.clientConfig': ({ client, tokenName, token }) =>
+        bridge.clientConfigChecked(client, tokenName, token),
       // #18: remote upstreams (add by URL, sign in, probe, Home Assistant's MCP server).
       ...remoteUpstreamHandlers(ctx, bridge),
     },

@@ -1,3 +1,4 @@
+import { reservedUpstreamName } from '../bridge/upstream/manager'
 import { checkRemoteUrl } from '../bridge/upstream/remote/url-policy'
 import { AppError } from '../../../shared/errors'
 import { escapeTemplate, mentionsReference } from '../bridge/upstream/env-template'
@@ -365,7 +366,9 @@ function nameServers(servers: ServerDraft[], existing: Existing): void {
   const mine = new Set<string>()
   for (const s of servers) {
     if ((s.action !== 'upstream' && s.action !== 'remote') || !s.include || !s.upstreamName) continue
-    const taken = (n: string) => vault.has(n) || mine.has(n)
+    // #18/#14: a built-in source's name (github, linear, ...) cannot be an upstream's: take a free one.
+    const taken = (n: string) => vault.has(n) || mine.has(n) || reservedUpstreamName(n)
+    if (reservedUpstreamName(s.upstreamName)) s.upstreamName = `${s.upstreamName}-mcp`.slice(0, 40)
     if (vault.has(s.upstreamName)) {
       s.conflict = `There is already an upstream server named "${s.upstreamName}".`
       s.suggestedName = firstFree(s.upstreamName, taken, 40)

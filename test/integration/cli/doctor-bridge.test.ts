@@ -57,9 +57,9 @@ describe('keybridge doctor', () => {
       expect(r.code).toBe(0)
       expect(r.report.ok).toBe(true)
       expect([...new Set(r.report.findings.map((f) => f.check))]).toEqual([
+        'file-modes',
         'vault-integrity',
         'sealed-rows',
-        'file-modes',
         'bridge-port',
         'versions',
       ])

@@ -65,14 +65,15 @@ describe('import-config: clear messages, nothing half-written', () => {
     files = tempDir()
     const path = copyFixture('claude_desktop_config.json', files.dir)
     addCredential(core, 'github', 'github', { token: 'ghp_someOtherExistingToken0000000000000' })
-    await core.invoke('bridge.upstream.add', { name: 'slack', command: 'node', args: [], env: {} })
+    // `slack` is a built-in source's name: the import names its upstream `slack-mcp`, taken here.
+    await core.invoke('bridge.upstream.add', { name: 'slack-mcp', command: 'node', args: [], env: {} })
     const plan = ((await core.invoke('importConfig.preview', { path })) as { data: ImportPlan }).data
     const gh = plan.credentials.find((c) => c.service === 'github')!
     expect(gh.conflict).toContain('already a GitHub credential named "github"')
     expect(gh.suggestedName).toBe('github-2')
     const slack = plan.servers.find((s) => s.id === 'slack')!
-    expect(slack.conflict).toContain('already an upstream server named "slack"')
-    expect(slack.suggestedName).toBe('slack-2')
+    expect(slack.conflict).toContain('already an upstream server named "slack-mcp"')
+    expect(slack.suggestedName).toBe('slack-mcp-2')
 
     const before = snapshot(path)
     const e = failure(await core.invoke('importConfig.apply', { path, rewrite: true }))
@@ -90,7 +91,7 @@ describe('import-config: clear messages, nothing half-written', () => {
     const r = (ok as { data: ImportResult }).data
     expect(r.credentials.map((c) => `${c.service}/${c.name}`)).toContain('github/work')
     expect(r.upstreams.map((u) => u.name)).toContain('slack-bot')
-    const up = getBridge(core.ctx).upstreams.status('github')
+    const up = getBridge(core.ctx).upstreams.status('github-mcp')
     expect(up.env).toEqual([
       {
         key: 'GITHUB_PERSONAL_ACCESS_TOKEN',
@@ -101,7 +102,7 @@ describe('import-config: clear messages, nothing half-written', () => {
     // Without rewrite the file is untouched.
     expect(readFileSync(path, 'utf8')).toBe(before.file)
     for (const u of r.upstreams) await getBridge(core.ctx).upstreams.remove(u.name)
-    await getBridge(core.ctx).upstreams.remove('slack')
+    await getBridge(core.ctx).upstreams.remove('slack-mcp')
     for (const c of core.ctx.credentials.list()) core.ctx.credentials.delete(c.id, 'ui')
   })
 

@@ -127,7 +127,9 @@ describe('import from each app, rewrite, and use through the bridge', () => {
         const bytes = readFileSync(join(path, '..', f))
         for (const s of secrets) expect(bytes.includes(s.value), `${f} holds ${s.key}`).toBe(false)
       }
-      expect(env.core.ctx.db.prepare('SELECT COUNT(*) FROM config_undo WHERE path = ?').pluck().get(path)).toBe(1)
+      expect(
+        env.core.ctx.db.prepare('SELECT COUNT(*) FROM config_undo WHERE path = ?').pluck().get(path),
+      ).toBe(1)
       expect(original).not.toBe(rewritten)
       for (const s of secrets) expect(result.rewrite!.diff).not.toContain(s.value)
       expect(result.rewrite!.diff).not.toMatch(/kb_[A-Za-z0-9_-]{43}/)
@@ -140,7 +142,9 @@ describe('import from each app, rewrite, and use through the bridge', () => {
       const stdio = secrets.filter((s) => plan.servers.find((x) => x.id === s.server)?.action === 'upstream')
       for (const u of result.upstreams) {
         // Imported servers arrive disabled; the user enables each one.
-        const before = (await env.core.invoke('bridge.upstream.status', { name: u.name })) as { data: UpstreamSummary }
+        const before = (await env.core.invoke('bridge.upstream.status', { name: u.name })) as {
+          data: UpstreamSummary
+        }
         expect(before.data.enabled).toBe(false)
         await env.core.invoke('bridge.upstream.setEnabled', { name: u.name, enabled: true })
         await waitFor(
@@ -155,21 +159,29 @@ describe('import from each app, rewrite, and use through the bridge', () => {
       const client = await connectClient(access.url, access.authorization.replace(/^Bearer /, ''))
       try {
         const tools = (await client.listTools()).tools.map((t) => t.name)
-        const isRemote = (u: { from: string }) => plan.servers.find((x) => x.id === u.from)?.action === 'remote'
-        for (const u of result.upstreams.filter((x) => !isRemote(x))) expect(tools).toContain(`${u.name}.report_env`)
+        const isRemote = (u: { from: string }) =>
+          plan.servers.find((x) => x.id === u.from)?.action === 'remote'
+        // The bridge's exposed name of an upstream tool (`claude-helper` + `report_env` → `claude_helper_report_env`).
+        const exposed = (upstream: string, tool: string) =>
+          tools.find((t) => t === `${upstream.replace(/[^A-Za-z0-9]+/g, '_')}_${tool}`)
+        for (const u of result.upstreams.filter((x) => !isRemote(x)))
+          expect(exposed(u.name, 'report_env')).toBeDefined()
         // #18: a URL server is now a remote upstream: its header (sealed, or a vault reference) reaches it.
         expect(result.upstreams.filter(isRemote)).toHaveLength(
           plan.servers.filter((x) => x.action === 'remote' && x.include).length,
         )
         for (const u of result.upstreams.filter(isRemote)) {
-          const whoami = tools.find((t) => t.startsWith(u.name) && t.endsWith('whoami'))!
+          const whoami = exposed(u.name, 'whoami')!
           const got = JSON.parse(textOf(await client.callTool({ name: whoami, arguments: {} })))
           const s = secrets.find((x) => x.server === u.from && x.key.toLowerCase() === 'authorization')
           if (s) expect(got.authorizationSha256, `${u.from} header`).toBe(sha(`Bearer ${s.value}`))
         }
         for (const s of stdio) {
           const upstream = result.upstreams.find((u) => u.from === s.server)!
-          const r = await client.callTool({ name: `${upstream.name}.report_env`, arguments: { name: s.key } })
+          const r = await client.callTool({
+            name: exposed(upstream.name, 'report_env')!,
+            arguments: { name: s.key },
+          })
           const got = JSON.parse(textOf(r)) as { present: boolean; sha256: string }
           const expected = s.key === 'AUTH_HEADER' ? `Bearer ${s.value}` : s.value
           expect(got.sha256, `${s.server} ${s.key}`).toBe(sha(expected))

@@ -1,6 +1,7 @@
 import {
   ClientKind,
   PermissionLevel,
+  toolBudgetWarnings,
   type ToolInfo,
   type TokenSummary,
   type UpstreamSummary,
@@ -44,8 +45,8 @@ function table(rows: string[][]): string {
 
 function tokenLines(tokens: TokenSummary[]): string {
   if (tokens.length === 0) return 'No client tokens. Create one with "keybridge token create --name <app>".'
-  return table([
-    ['NAME', 'TOKEN', 'STATUS', 'SCOPES', 'EXPIRES', 'LAST USED', 'USES'],
+  const lines = table([
+    ['NAME', 'TOKEN', 'STATUS', 'SCOPES', 'EXPIRES', 'LAST USED', 'USES', 'TOOLS'],
     ...tokens.map((t) => [
       t.name,
       t.display,
@@ -54,17 +55,23 @@ function tokenLines(tokens: TokenSummary[]): string {
       date(t.expiresAt),
       date(t.lastUsedAt),
       String(t.useCount),
+      t.toolCount === null || t.toolCount === undefined ? '-' : String(t.toolCount),
     ]),
   ])
+  const warnings = tokens
+    .filter((t) => t.status === 'active' && typeof t.toolCount === 'number')
+    .flatMap((t) => toolBudgetWarnings(t.toolCount!).map((w) => `warning: "${t.name}": ${w}`))
+  return [lines, ...warnings].join('\n')
 }
 
 function toolLines(tools: ToolInfo[]): string {
   if (tools.length === 0)
     return 'No tools yet: add credentials, Home Assistant instances or upstream servers.'
-  return table([
-    ['TOOL', 'SOURCE', 'NEEDS', 'LEVEL', 'ASK', ''],
+  const lines = table([
+    ['TOOL', 'ID', 'SOURCE', 'NEEDS', 'LEVEL', 'ASK', ''],
     ...tools.map((t) => [
       t.name,
+      t.id,
       t.source,
       t.requiredLevel,
       t.level,
@@ -72,6 +79,8 @@ function toolLines(tools: ToolInfo[]): string {
       t.available ? '' : '(not running)',
     ]),
   ])
+  const notes = tools.filter((t) => t.note).map((t) => `note: ${t.id} is listed as ${t.name}: ${t.note}`)
+  return [lines, ...notes].join('\n')
 }
 
 function upstreamLines(list: UpstreamSummary[]): string {
@@ -110,7 +119,8 @@ export const bridgeCommands: CommandSpec[] = [
       scope: {
         type: 'string',
         multiple: true,
-        description: 'limit to tools matching a pattern, e.g. homeassistant.*',
+        description:
+          'limit to tools whose identity matches a pattern, e.g. homeassistant/* or github/api_read',
       },
       expires: { type: 'string', description: 'lifetime: 30d, 12w, 1y or never (default never)' },
     },
@@ -136,7 +146,7 @@ export const bridgeCommands: CommandSpec[] = [
   },
   {
     name: 'token list',
-    summary: 'client tokens: prefix and last 4, scopes, expiry, last use',
+    summary: 'client tokens: prefix and last 4, scopes, expiry, last use, how many tools each sees',
     async run(ctx) {
       const core = await ctx.openCore()
       const tokens = await call(core, 'bridge.tokens.list', undefined)
@@ -156,7 +166,7 @@ export const bridgeCommands: CommandSpec[] = [
   },
   {
     name: 'tool list',
-    summary: 'bridge tools with the level they need, their permission and "ask"',
+    summary: 'bridge tools (name clients see, identity) with the level they need, their permission and "ask"',
     async run(ctx) {
       const core = await ctx.openCore()
       const tools = await call(core, 'bridge.tools.list', undefined)
@@ -166,7 +176,7 @@ export const bridgeCommands: CommandSpec[] = [
   {
     name: 'tool set',
     summary: 'set a tool to off, read, write or execute, optionally asking first',
-    usage: '<tool> off|read|write|execute',
+    usage: '<tool name or identity> off|read|write|execute',
     positionals: [2, 2],
     options: {
       ask: { type: 'boolean', description: 'ask for approval before each call' },
@@ -190,10 +200,21 @@ export const bridgeCommands: CommandSpec[] = [
       'add an upstream MCP server: stdio (--command) or remote (--url); env and header values may be {{credential:service/name.field}}',
     options: {
       ...REMOTE_ADD_OPTIONS,
-      name: { type: 'string', description: 'short name; its tools become <name>.<tool>' },
+      name: {
+        type: 'string',
+        description: 'short name; its tools become <name>_<tool> (identity <name>/<tool>)',
+      },
       command: { type: 'string', description: 'the program to start' },
       arg: { type: 'string', multiple: true, description: 'one argument (repeat for more)' },
       env: { type: 'string', multiple: true, description: 'KEY=VALUE for its environment (repeat for more)' },
+      'per-client': {
+        type: 'boolean',
+        description: 'one process per client session (servers that keep per-user state: browsers, shells)',
+      },
+      'max-call-seconds': {
+        type: 'string',
+        description: 'the longest one call may run, even while it reports progress (default 600)',
+      },
     },
     async run(ctx) {
       const name = ctx.values['name'] as string | undefined
@@ -207,6 +228,13 @@ export const bridgeCommands: CommandSpec[] = [
         if (eq <= 0) throw new UsageError(`--env takes KEY=VALUE (got a value without "=")`)
         env[kv.slice(0, eq)] = kv.slice(eq + 1)
       }
+      const rawMax = ctx.values['max-call-seconds'] as string | undefined
+      const maxCallSeconds = rawMax === undefined ? undefined : Number(rawMax)
+      if (
+        maxCallSeconds !== undefined &&
+        !(Number.isInteger(maxCallSeconds) && maxCallSeconds >= 1 && maxCallSeconds <= 86_400)
+      )
+        throw new UsageError('--max-call-seconds takes a whole number of seconds from 1 to 86400')
       // The environment is sealed with the vault key, so the vault must be open.
       const core = await ctx.openCore({ unlock: true })
       const u = await call(core, 'bridge.upstream.add', {
@@ -214,6 +242,8 @@ export const bridgeCommands: CommandSpec[] = [
         command,
         args: strings(ctx.values['arg']),
         env,
+        perSession: ctx.values['per-client'] === true,
+        ...(maxCallSeconds !== undefined ? { maxCallSeconds } : {}),
       })
       ctx.print(`Added the upstream server "${u.name}". It starts with the bridge ("keybridge serve").`, u)
     },
@@ -291,6 +321,7 @@ export const bridgeCommands: CommandSpec[] = [
             ? `${r.fileHint}. Created the client token "${r.summary.name}" for it${r.summary.name !== tokenName ? ` ("${tokenName}" exists and keeps working; revoke it with keybridge token revoke "${tokenName}" if nothing uses it)` : ''}.`
             : `${r.fileHint}. Uses the existing token "${r.summary.name}".`,
         )
+        for (const w of r.warnings) ctx.io.err(`warning: ${w}`)
       }
       ctx.print(r.snippet, r)
     },

@@ -8,9 +8,10 @@ import type { DoctorCheck, DoctorContext, DoctorFinding } from './types'
 
 /** Every check `keybridge doctor` runs, in order. A feature adds its own: one module, one line here. */
 export const DOCTOR_CHECKS: DoctorCheck[] = [
+  // Modes first: opening the vault (the checks after it) repairs them, with a notice.
+  fileModesCheck,
   vaultIntegrityCheck,
   sealedRowsCheck,
-  fileModesCheck,
   bridgePortCheck,
   versionsCheck,
 ]

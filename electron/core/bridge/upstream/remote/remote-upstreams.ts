@@ -3,7 +3,7 @@ import { AppError } from '../../../../../shared/errors'
 import type { RemoteUpstreamInfo } from '../../../../../shared/ipc/bridge'
 import type { RemoteUpstreamInput } from '../../../../../shared/ipc/bridgeRemote'
 import type { UpstreamConfig, UpstreamStore } from '../store'
-import type { ConnectionDeps } from '../connection'
+import type { UpstreamEndpoint } from '../connection'
 import { VaultGrantStorage, type GrantStorage } from './grant-store'
 import { SignInRequired, VaultOAuthProvider } from './oauth-provider'
 import { startSignIn, type SignInFlow } from './sign-in'
@@ -91,14 +91,15 @@ export class RemoteUpstreams {
     return this.d.resolve(config, withHa)
   }
 
-  /** What the upstream connection needs to reach this server (see ConnectionDeps). */
-  connectionHooks(config: UpstreamConfig): Pick<ConnectionDeps, 'createTransport' | 'classifyError'> {
+  /** How the upstream connection reaches this server (connection.ts stays transport-agnostic). */
+  endpoint(config: UpstreamConfig): UpstreamEndpoint {
     const url = checkRemoteUrl(config.url ?? '', { allowHttp: config.allowHttp })
+    const kind = config.transport ?? 'streamable-http'
     return {
-      createTransport: (lost) =>
+      open: (_env, lost) =>
         createRemoteTransport({
           url,
-          transport: config.transport ?? 'streamable-http',
+          transport: kind,
           headers: this.headers(config),
           authProvider: new VaultOAuthProvider({
             upstream: config.name,
@@ -108,18 +109,14 @@ export class RemoteUpstreams {
           }),
           onLost: lost,
         }),
-      classifyError: (e) => {
-        if (e instanceof SignInRequired) {
-          if (!this.notified.has(config.name)) this.d.signInNeeded?.(config.name, e.stepUp)
-          this.notified.add(config.name)
-          return { needsSignIn: !e.stepUp, retryCall: false, message: e.message }
-        }
-        if (isSessionEnded(e, config.transport ?? 'streamable-http')) {
-          return { needsSignIn: false, retryCall: true, message: 'the server ended the session' }
-        }
-        if (e instanceof AppError) return { needsSignIn: false, retryCall: false, message: e.message }
-        return { needsSignIn: false, retryCall: false, message: describeRemoteError(e) }
+      needsSignIn: (e) => {
+        if (!(e instanceof SignInRequired)) return false
+        if (!this.notified.has(config.name)) this.d.signInNeeded?.(config.name, e.stepUp)
+        this.notified.add(config.name)
+        return !e.stepUp
       },
+      retryCall: (e) => isSessionEnded(e, kind),
+      describeFailure: (e) => (e instanceof AppError ? e.message : describeRemoteError(e)),
     }
   }
 
