@@ -461,7 +461,7 @@ export const en = {
   'import.includeServer': 'Import the server {name}',
   'import.upstreamNameOf': 'Upstream server name for {name}',
   'import.action.upstream': 'An upstream server of the bridge',
-  'import.action.remote': 'A URL server (its secret moves)',
+  'import.action.remote': 'A remote upstream (through the bridge)',
   'import.action.keep': 'Stays in the app',
   'import.action.keybridge': 'Keybridge’s own entry',
   'import.headers': 'Headers: {names}',

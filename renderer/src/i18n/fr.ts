@@ -475,7 +475,7 @@ export const fr: Record<MessageKey, string> = {
   'import.includeServer': 'Importer le serveur {name}',
   'import.upstreamNameOf': 'Nom du serveur amont pour {name}',
   'import.action.upstream': 'Un serveur amont du pont',
-  'import.action.remote': 'Un serveur par URL (son secret est déplacé)',
+  'import.action.remote': 'Un serveur distant (via le pont)',
   'import.action.keep': 'Reste dans l’app',
   'import.action.keybridge': 'L’entrée de Keybridge',
   'import.headers': 'En-têtes : {names}',
