@@ -56,7 +56,7 @@ test('settings: auto-lock, master password change, key rotation, backup export a
   await page.getByTestId('import-preview').click()
   await expect(page.getByTestId('import-preview-table')).toContainText('Nothing has changed yet')
   await expect(page.getByTestId('import-preview-table')).toContainText('0 new')
-  await expect(page.getByTestId('preview-row-credentials')).toHaveText(/credentials\s*5\s*0\s*5\s*0/)
+  await expect(page.getByTestId('preview-row-credentials')).toHaveText(/Credentials\s*5\s*0\s*5\s*0/)
   await page.getByTestId('import-apply').click()
   await expect(page.getByTestId('import-preview-table')).toContainText('Imported: 0 added')
   expect(core.ctx.credentials.list()).toHaveLength(5)

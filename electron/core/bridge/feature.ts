@@ -51,6 +51,7 @@ export function createBridgeFeature(ctx: CoreContext): Feature<HandlerMap<typeof
         bridge.decide(id, decision)
         return { ok: true as const }
       },
+      'bridge.sessions': () => bridge.sessions(),
       'bridge.clientConfig': ({ client, tokenName, token }) => bridge.clientConfig(client, tokenName, token),
     },
     async start() {

@@ -8,6 +8,7 @@ import type {
   PermissionLevel,
   ToolInfo,
 } from '../../../shared/ipc/bridge'
+import { CONNECTED_WINDOW_MS } from '../../../shared/ipc/bridge'
 import type { CoreContext } from '../context'
 import { createHomeAssistantToolSource } from '../homeassistant/tools'
 import { HaInstanceStore } from '../homeassistant/store'
@@ -17,7 +18,7 @@ import { AuditWriter } from './audit-writer'
 import type { ApprovalMode, PipelineDeps } from './call-pipeline'
 import { clientConfigSnippet } from './client-config'
 import { readConfig, writeConfig } from './config'
-import { BridgeHttpServer } from './http-server'
+import { BridgeHttpServer, type SessionInfo } from './http-server'
 import { createSessionServer } from './mcp-session'
 import { PermissionStore, requiredLevel, defaultPermission } from './permissions'
 import { RateLimiter } from './rate-limit'
@@ -148,6 +149,10 @@ export class BridgeService {
       verify: (t) => this.tokens.verify(t),
       rateLimiter: this.limiter,
       newServer: () => createSessionServer(this.deps, { name: 'keybridge', version: this.ctx.version }),
+      onSessionStarted: (info) => {
+        this.ctx.events.emit('bridge.sessionStarted', info)
+        this.statusChanged()
+      },
     })
     await http.listen(opts.host ?? config.host, opts.port ?? config.port)
     this.http = http
@@ -200,6 +205,11 @@ export class BridgeService {
       pendingApprovals: this.approvals.size,
       approvalMode: this.mode,
     }
+  }
+
+  /** Apps seen within the connected window, newest first. */
+  sessions(now = Date.now()): SessionInfo[] {
+    return (this.http?.sessionInfos() ?? []).filter((s) => now - s.lastSeen <= CONNECTED_WINDOW_MS)
   }
 
   async statusWithTools(): Promise<BridgeStatus> {
@@ -275,7 +285,8 @@ export class BridgeService {
     let minted: boolean
     let summary
     if (token) {
-      const check = this.tokens.verify(token)
+      // Checking the value is not a use: only bridge requests count.
+      const check = this.tokens.verify(token, { countUse: false })
       if (!check.ok || check.identity.name.toLowerCase() !== tokenName.toLowerCase()) {
         throw new AppError('INVALID_INPUT', `That is not the current token of "${tokenName}".`)
       }

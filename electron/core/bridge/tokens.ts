@@ -133,7 +133,7 @@ export class TokenStore {
   }
 
   /** Checks the value of an `Authorization: Bearer` header. Counts a use when it passes. */
-  verify(token: string | undefined): TokenCheck {
+  verify(token: string | undefined, opts: { countUse?: boolean } = {}): TokenCheck {
     if (!token) return { ok: false, reason: 'missing' }
     if (!TOKEN_RE.test(token)) return { ok: false, reason: 'invalid' }
     // One-shot hex digest: the cache key, ~5× cheaper than a Hash object and a Buffer per request.
@@ -143,6 +143,7 @@ export class TokenStore {
     if (row.revoked_at !== null) return { ok: false, reason: 'revoked' }
     const now = this.clock.now()
     if (row.expires_at !== null && row.expires_at <= now) return { ok: false, reason: 'expired' }
+    if (opts.countUse === false) return { ok: true, identity }
     const use = this.pendingUse.get(row.id)
     if (use) {
       use.at = now

@@ -6,6 +6,7 @@ import { describeError, notifySuccess } from '../../lib/notify'
 import { OAuthConnect } from './OAuthConnect'
 import { useCredentials, type Credential, type Service, type Validation } from './store'
 import { DialogFooter, ErrorCallout, Field } from '../../components/Field'
+import { useReturnFocus } from '../../lib/use-return-focus'
 
 const TEST_DELAY_MS = 700
 
@@ -15,6 +16,7 @@ const TEST_DELAY_MS = 700
  * again: a failure shows the service's exact error and offers "Save anyway".
  */
 export function CredentialDialog(props: { service?: string; credential?: Credential; onClose(): void }) {
+  const returnFocus = useReturnFocus()
   const t = useT()
   const catalog = useCredentials((s) => s.catalog) ?? []
   const editing = props.credential
@@ -94,7 +96,7 @@ export function CredentialDialog(props: { service?: string; credential?: Credent
   const oauthOnly = service?.authKind === 'oauth2' && service.fields.length === 0
   return (
     <Dialog.Root open onOpenChange={(o) => !o && props.onClose()}>
-      <Dialog.Content maxWidth="560px" data-testid="credential-dialog">
+      <Dialog.Content maxWidth="560px" data-testid="credential-dialog" {...returnFocus}>
         <Dialog.Title>
           {editing ? t('credentials.editTitle', { name: editing.name }) : t('credentials.addTitle')}
         </Dialog.Title>

@@ -4,6 +4,7 @@ import { Badge, Box, Flex, Text } from '@radix-ui/themes'
 import { useLanguage, useT } from '../../i18n'
 import { relativeTime } from '../../lib/format'
 import { useNow } from '../../lib/use-now'
+import { credentialState } from '../../../../shared/models/credential'
 import { StatusBadge } from './StatusBadge'
 import type { Credential } from './store'
 
@@ -97,7 +98,7 @@ export function CredentialList(props: {
                   )}
                 </Box>
                 <span role="cell">
-                  <StatusBadge status={c.status} />
+                  <StatusBadge status={credentialState(c)} />
                 </span>
                 <Text role="cell" size="2" color="gray">
                   {relativeTime(c.lastValidatedAt, lang, now, t('common.never'))}

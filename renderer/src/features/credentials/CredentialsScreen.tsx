@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react'
 import { Button, Callout, Flex, Select, Spinner, Text, TextField } from '@radix-ui/themes'
-import { CredentialStatus } from '../../../../shared/models/credential'
+import { CredentialState, credentialState } from '../../../../shared/models/credential'
 import { useT } from '../../i18n'
 import { attempt, describeError, notifySuccess } from '../../lib/notify'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
@@ -43,7 +43,7 @@ export function CredentialsScreen() {
           id,
           name: names.get(id) ?? id,
           count: list.length,
-          worst: worstStatus(list.map((c) => c.status)),
+          worst: worstStatus(list.map(credentialState)),
         }
       })
       .sort((a, b) => Number(b.count > 0) - Number(a.count > 0) || a.name.localeCompare(b.name))
@@ -141,12 +141,12 @@ export function CredentialsScreen() {
         </Select.Root>
         <Select.Root
           value={filter.status ?? ALL}
-          onValueChange={(v) => setFilter({ status: v === ALL ? null : CredentialStatus.parse(v) })}
+          onValueChange={(v) => setFilter({ status: v === ALL ? null : CredentialState.parse(v) })}
         >
           <Select.Trigger aria-label={t('credentials.filterStatus')} data-testid="status-filter" />
           <Select.Content>
             <Select.Item value={ALL}>{t('credentials.allStatuses')}</Select.Item>
-            {CredentialStatus.options.map((s) => (
+            {CredentialState.options.map((s) => (
               <Select.Item key={s} value={s}>
                 {t(`status.${s}`)}
               </Select.Item>

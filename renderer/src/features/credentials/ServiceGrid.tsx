@@ -1,6 +1,6 @@
 import { Badge, Flex, Grid, Text } from '@radix-ui/themes'
 import { useT } from '../../i18n'
-import type { CredentialStatus } from '../../../../shared/models/credential'
+import type { CredentialState } from '../../../../shared/models/credential'
 import { STATUS_COLORS } from './StatusBadge'
 
 export interface ServiceTile {
@@ -8,7 +8,7 @@ export interface ServiceTile {
   name: string
   count: number
   /** The status that most needs attention among its accounts. */
-  worst: CredentialStatus | null
+  worst: CredentialState | null
 }
 
 /** One tile per service, connected ones first; pressing a tile filters the list to it. */
@@ -59,9 +59,9 @@ export function ServiceGrid(props: {
   )
 }
 
-const SEVERITY: CredentialStatus[] = ['invalid', 'expired', 'revoked', 'unvalidated', 'active']
+const SEVERITY: CredentialState[] = ['invalid', 'expired', 'revoked', 'check_failed', 'unvalidated', 'active']
 
-export function worstStatus(statuses: Iterable<CredentialStatus>): CredentialStatus | null {
+export function worstStatus(statuses: Iterable<CredentialState>): CredentialState | null {
   let best: number | null = null
   for (const s of statuses) {
     const i = SEVERITY.indexOf(s)

@@ -1,7 +1,7 @@
 import { create } from 'zustand'
 import { call, onEvent } from '../../api'
 import type { ChannelOutput } from '../../../../shared/ipc'
-import type { CredentialStatus } from '../../../../shared/models/credential'
+import { credentialState, type CredentialState } from '../../../../shared/models/credential'
 
 export type Credential = ChannelOutput<'credentials.list'>[number]
 export type Service = ChannelOutput<'services.list'>[number]
@@ -10,7 +10,7 @@ export type Validation = ChannelOutput<'credentials.test'>
 export interface CredentialFilter {
   search: string
   service: string | null
-  status: CredentialStatus | null
+  status: CredentialState | null
 }
 
 interface CredentialsState {
@@ -78,7 +78,7 @@ export function applyFilter(items: Credential[], f: CredentialFilter): Credentia
   return items.filter(
     (c) =>
       (!f.service || c.service === f.service) &&
-      (!f.status || c.status === f.status) &&
+      (!f.status || credentialState(c) === f.status) &&
       (!q ||
         c.name.toLowerCase().includes(q) ||
         c.service.toLowerCase().includes(q) ||

@@ -1,4 +1,4 @@
-import { useEffect, type ReactNode } from 'react'
+import { useEffect, useRef, type ReactNode } from 'react'
 import { Box, Button, Flex, Heading, Kbd, Text } from '@radix-ui/themes'
 import { useT, type MessageKey } from '../../i18n'
 import { onEvent } from '../../api'
@@ -62,6 +62,12 @@ export function Shell() {
   const go = useShell((s) => s.go)
   useLockShortcut()
   useAttentionToasts()
+  const title = useRef<HTMLHeadingElement>(null)
+  // After unlock (and at launch) the shell comes back on the screen that was open: focus its title,
+  // so keyboard and screen-reader users start there instead of on the page's body.
+  useEffect(() => {
+    if (document.activeElement === document.body || !document.activeElement) title.current?.focus()
+  }, [])
   return (
     <Flex className="kb-shell">
       <Box asChild className="kb-sidebar">
@@ -90,7 +96,7 @@ export function Shell() {
       </Box>
       <Flex direction="column" className="kb-main">
         <Flex className="kb-topbar" align="center" justify="between" px="5" py="3">
-          <Heading as="h1" size="6" data-testid="screen-title">
+          <Heading as="h1" size="6" data-testid="screen-title" ref={title} tabIndex={-1} className="kb-screen-title">
             {t(`nav.${screen}` as MessageKey)}
           </Heading>
           <Flex align="center" gap="3">

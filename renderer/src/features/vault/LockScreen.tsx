@@ -35,7 +35,8 @@ export function LockScreen({ status }: { status: VaultStatus }) {
   }
 
   return (
-    <Flex justify="center" align="center" p="6" className="kb-fullscreen">
+    <Flex asChild justify="center" align="center" p="6" className="kb-fullscreen">
+      <main>
       <Card size="4" style={{ width: 420 }}>
         <Flex direction="column" gap="4">
           <Flex justify="between" align="center">
@@ -81,6 +82,7 @@ export function LockScreen({ status }: { status: VaultStatus }) {
           <ErrorCallout error={error} testId="unlock-error" />
         </Flex>
       </Card>
+      </main>
     </Flex>
   )
 }

@@ -47,7 +47,8 @@ export function Onboarding({ status }: { status: VaultStatus }) {
   }
 
   return (
-    <Flex justify="center" p="6" className="kb-fullscreen">
+    <Flex asChild justify="center" p="6" className="kb-fullscreen">
+      <main>
       <Card size="4" style={{ width: 560 }} asChild>
         <form onSubmit={submit} aria-labelledby="onboarding-title">
           <Flex direction="column" gap="4">
@@ -145,6 +146,7 @@ export function Onboarding({ status }: { status: VaultStatus }) {
           </Flex>
         </form>
       </Card>
+      </main>
     </Flex>
   )
 }
