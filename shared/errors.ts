@@ -29,22 +29,47 @@ export const ErrorCode = z.enum([
 ])
 export type ErrorCode = z.infer<typeof ErrorCode>
 
-export const ErrorShape = z.object({ code: ErrorCode, message: z.string() })
+/** Values a translated message is filled with (names, counts, reason codes: never a secret). */
+export const ErrorParams = z.record(z.string(), z.union([z.string(), z.number()]))
+export type ErrorParams = z.infer<typeof ErrorParams>
+
+/**
+ * What crosses a boundary. `message` is the English sentence (the CLI prints it, the English UI
+ * shows it); `key` names a more precise message the UI translates with `params` (renderer/src/i18n,
+ * `error.<key>`); without a key the UI translates by `code`.
+ */
+export const ErrorShape = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  key: z.string().optional(),
+  params: ErrorParams.optional(),
+})
 export type ErrorShape = z.infer<typeof ErrorShape>
 
 /**
  * The one error type core code throws on purpose. `message` is shown to users as is, so it must
- * be a readable sentence and must never contain a secret.
+ * be a readable sentence and must never contain a secret; the same holds for `params`.
  */
 export class AppError extends Error {
   readonly code: ErrorCode
-  constructor(code: ErrorCode, message: string) {
+  readonly key?: string
+  readonly params?: ErrorParams
+  constructor(code: ErrorCode, message: string, translate?: { key: string; params?: ErrorParams }) {
     super(message)
     this.name = 'AppError'
     this.code = code
+    if (translate) {
+      this.key = translate.key
+      if (translate.params) this.params = translate.params
+    }
   }
   toJSON(): ErrorShape {
-    return { code: this.code, message: this.message }
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.key ? { key: this.key } : {}),
+      ...(this.params ? { params: this.params } : {}),
+    }
   }
 }
 

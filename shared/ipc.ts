@@ -47,7 +47,7 @@ export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>
 
 /** What every invoke resolves to; errors are values so Electron never wraps or leaks them. */
 export type IpcResult<T = unknown> =
-  { ok: true; data: T } | { ok: false; error: { code: import('./errors').ErrorCode; message: string } }
+  { ok: true; data: T } | { ok: false; error: import('./errors').ErrorShape }
 
 export function isChannelName(name: unknown): name is ChannelName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(channels, name)

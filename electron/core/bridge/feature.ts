@@ -1,6 +1,7 @@
 import type { bridgeChannels } from '../../../shared/ipc/bridge'
 import type { CoreContext, Feature } from '../context'
-import type { HandlerMap } from '../ipc/handlers'
+import type { CallContext, HandlerMap } from '../ipc/handlers'
+import { auditedBy } from './audit-events'
 import { BridgeService } from './service'
 
 const services = new WeakMap<CoreContext, BridgeService>()
@@ -15,36 +16,70 @@ export function getBridge(ctx: CoreContext): BridgeService {
 export function createBridgeFeature(ctx: CoreContext): Feature<HandlerMap<typeof bridgeChannels>> {
   const bridge = new BridgeService(ctx)
   services.set(ctx, bridge)
+  const audited = (call: CallContext) => auditedBy(ctx.audit, call.actor)
   return {
     handlers: {
       'bridge.status': () => bridge.statusWithTools(),
-      'bridge.start': async () => {
-        await bridge.start({ approvalMode: 'ask' })
+      'bridge.start': async (_input, call) => {
+        const was = bridge.running
+        await audited(call)('bridge_started', null, () => bridge.start({ approvalMode: 'ask' }), was)
         return bridge.statusWithTools()
       },
-      'bridge.stop': async () => {
-        await bridge.stop()
+      'bridge.stop': async (_input, call) => {
+        const was = bridge.running
+        await audited(call)('bridge_stopped', null, () => bridge.stop(), !was)
         return bridge.statusWithTools()
       },
       'bridge.config.get': () => bridge.config(),
-      'bridge.config.set': (patch) => bridge.setConfig(patch),
-      'bridge.tokens.create': (input) => bridge.tokens.create(input),
+      'bridge.config.set': (patch, call) =>
+        audited(call)('bridge_config_changed', null, () => bridge.setConfig(patch), false, {
+          changed: Object.keys(patch),
+        }),
+      'bridge.tokens.create': (input, call) =>
+        audited(call)('token_created', `token/${input.name}`, () => bridge.tokens.create(input), false, {
+          scopes: input.scopes.length,
+          expiresInDays: input.expiresInDays ?? null,
+        }),
       'bridge.tokens.list': () => bridge.tokens.list(),
-      'bridge.tokens.revoke': ({ name }) => bridge.revokeToken(name),
+      'bridge.tokens.revoke': ({ name }, call) =>
+        audited(call)('token_revoked', `token/${name}`, () => bridge.revokeToken(name)),
       'bridge.tools.list': () => bridge.toolInfos(),
-      'bridge.tools.set': ({ tool, level, ask }) => bridge.setTool(tool, level, ask),
-      'bridge.tools.setBulk': ({ source, level, ask }) => bridge.setBulk(source, level, ask),
-      'bridge.upstream.add': (input) => {
-        const s = bridge.upstreams.add(input)
-        bridge.redactor.refresh()
-        return s
-      },
+      'bridge.tools.set': ({ tool, level, ask }, call) =>
+        audited(call)('permission_changed', `tool/${tool}`, () => bridge.setTool(tool, level, ask), false, {
+          level,
+          ask: ask ?? null,
+        }),
+      'bridge.tools.setBulk': ({ source, level, ask }, call) =>
+        audited(call)(
+          'permission_changed',
+          `source/${source}`,
+          () => bridge.setBulk(source, level, ask),
+          false,
+          {
+            level,
+            ask: ask ?? null,
+          },
+        ),
+      'bridge.upstream.add': (input, call) =>
+        audited(call)(
+          'upstream_added',
+          `upstream/${input.name}`,
+          () => {
+            const s = bridge.upstreams.add(input)
+            bridge.redactor.refresh()
+            return s
+          },
+          false,
+          { command: input.command, envKeys: Object.keys(input.env) },
+        ),
       'bridge.upstream.list': () => bridge.upstreams.list(),
-      'bridge.upstream.remove': async ({ name }) => {
-        await bridge.upstreams.remove(name)
-        return { ok: true as const }
-      },
-      'bridge.upstream.restart': ({ name }) => bridge.upstreams.restart(name),
+      'bridge.upstream.remove': ({ name }, call) =>
+        audited(call)('upstream_removed', `upstream/${name}`, async () => {
+          await bridge.upstreams.remove(name)
+          return { ok: true as const }
+        }),
+      'bridge.upstream.restart': ({ name }, call) =>
+        audited(call)('upstream_restarted', `upstream/${name}`, () => bridge.upstreams.restart(name)),
       'bridge.upstream.status': ({ name }) => bridge.upstreams.status(name),
       'bridge.approvals.pending': () => bridge.approvals.list(),
       'bridge.approve': ({ id, decision }) => {
@@ -52,7 +87,19 @@ export function createBridgeFeature(ctx: CoreContext): Feature<HandlerMap<typeof
         return { ok: true as const }
       },
       'bridge.sessions': () => bridge.sessions(),
-      'bridge.clientConfig': ({ client, tokenName, token }) => bridge.clientConfig(client, tokenName, token),
+      'bridge.clientConfig': async ({ client, tokenName, token }, call) => {
+        const existed = bridge.tokens.list().some((t) => t.name.toLowerCase() === tokenName.toLowerCase())
+        const r = bridge.clientConfig(client, tokenName, token)
+        if (r.minted) {
+          ctx.audit.record({
+            actor: call.actor,
+            action: existed ? 'token_rotated' : 'token_created',
+            target: `token/${r.summary.name}`,
+            detail: { for: client },
+          })
+        }
+        return r
+      },
     },
     async start() {
       // Only the desktop app starts the bridge by itself: a CLI command opening the same vault must not.

@@ -91,7 +91,7 @@ export function CredentialList(props: {
                   <Text as="div" truncate data-testid="credential-account">
                     {c.account ?? '—'}
                   </Text>
-                  {c.validationError && c.status !== 'active' && (
+                  {c.validationError && c.status !== 'active' && lang === 'en' && (
                     <Text as="div" size="1" color="red" truncate title={c.validationError}>
                       {c.validationError}
                     </Text>

@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState } from 'react'
 import { Button, Callout, Flex, Select, Spinner, Text, TextField } from '@radix-ui/themes'
 import { CredentialState, credentialState } from '../../../../shared/models/credential'
-import { useT } from '../../i18n'
+import { useLanguage, useT } from '../../i18n'
+import { validationText } from '../../lib/error-text'
 import { attempt, describeError, notifySuccess } from '../../lib/notify'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { CredentialDialog } from './CredentialDialog'
@@ -17,6 +18,7 @@ const ALL = '__all'
 
 export function CredentialsScreen() {
   const t = useT()
+  const lang = useLanguage()
   const { items, catalog, loadError, filter, setFilter } = useCredentials()
   const [dialog, setDialog] = useState<RowAction | { kind: 'add'; service?: string } | null>(null)
   useEffect(() => {
@@ -64,7 +66,10 @@ export function CredentialsScreen() {
         if (r)
           useShell
             .getState()
-            .toast(r.validation.outcome === 'valid' ? 'success' : 'error', r.validation.message)
+            .toast(
+              r.validation.outcome === 'valid' ? 'success' : 'error',
+              validationText(r.validation, serviceName(a.credential.service), lang),
+            )
       })
     } else setDialog(a)
   }

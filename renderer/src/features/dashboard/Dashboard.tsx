@@ -10,6 +10,7 @@ import { STATUS_COLORS, StatusBadge } from '../credentials/StatusBadge'
 import { credentialState } from '../../../../shared/models/credential'
 import { useShell } from '../shell/store'
 import { CallsChart } from './CallsChart'
+import { actionLabel } from '../activity/words'
 import { useDashboard, type ChartSpan } from './store'
 
 /** Every state once, so the counters add up to the total. */
@@ -183,7 +184,7 @@ export function Dashboard() {
               {recent.map((e) => (
                 <Flex key={e.id} justify="between" gap="2">
                   <Text size="2" truncate>
-                    {t(`actor.${e.actor}`)} · {e.action}
+                    {t(`actor.${e.actor}`)} · {actionLabel(e.action, t)}
                     {e.target ? ` · ${e.target}` : ''}
                   </Text>
                   <Text size="1" color="gray" style={{ whiteSpace: 'nowrap' }}>
