@@ -107,6 +107,8 @@ export const UpstreamSummary = z.object({
   restarts: z.number().int(),
   toolCount: z.number().int(),
   lastError: z.string().nullable(),
+  /** The server's last stderr lines (values injected into its environment masked). */
+  stderrTail: z.array(z.string()).default([]),
   createdAt: z.number(),
 })
 export type UpstreamSummary = z.infer<typeof UpstreamSummary>

@@ -378,6 +378,8 @@ export const en = {
   'upstream.removeTitle': 'Remove {name}?',
   'upstream.removeBody': 'The server is stopped and its tools disappear from the bridge.',
   'upstream.removed': '{name} was removed.',
+  'upstream.stderr': 'Its last error output',
+  'upstream.startsWithBridge': 'Starts when the bridge starts.',
 
   'approval.title': 'An app wants to run a tool',
   'approval.body': '{client} asks to run {tool}. Nothing happens until you answer.',

@@ -394,6 +394,8 @@ export const fr: Record<MessageKey, string> = {
   'upstream.removeTitle': 'Retirer {name} ?',
   'upstream.removeBody': 'Le serveur est arrêté et ses outils disparaissent de la passerelle.',
   'upstream.removed': '{name} a été retiré.',
+  'upstream.stderr': 'Ses dernières lignes d’erreur',
+  'upstream.startsWithBridge': 'Démarre avec la passerelle.',
 
   'approval.title': 'Une application veut lancer un outil',
   'approval.body': '{client} demande à lancer {tool}. Rien ne se passe tant que vous n’avez pas répondu.',

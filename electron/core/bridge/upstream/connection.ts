@@ -50,6 +50,8 @@ export class UpstreamConnection {
   state: State = 'stopped'
   restarts = 0
   lastError: string | null = null
+  /** The child's last stderr lines (secrets of its environment masked), shown when it fails. */
+  readonly stderr = new StderrTail()
   tools: CachedTool[] = []
   private client: Client | null = null
   private transport: StdioClientTransport | null = null
@@ -137,8 +139,11 @@ export class UpstreamConnection {
       command: this.command,
       args: this.args,
       env: { ...getDefaultEnvironment(), ...env },
-      stderr: 'ignore',
+      // Kept for the UI (a failed start says why); every injected value is masked before storing.
+      stderr: 'pipe',
     })
+    this.stderr.reset(Object.values(env))
+    transport.stderr?.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString('utf8')))
     const client = new Client({ name: 'keybridge', version: '1' }, { capabilities: {} })
     client.onclose = () => {
       if (gen === this.generation && this.wanted) this.failed(gen, 'exited unexpectedly')
@@ -223,5 +228,43 @@ export class UpstreamConnection {
   private setState(s: State): void {
     this.state = s
     this.deps.stateChanged()
+  }
+}
+
+/** A bounded tail of a child's stderr: the last MAX_LINES lines, each cut to MAX_LINE characters. */
+export class StderrTail {
+  static readonly MAX_LINES = 20
+  static readonly MAX_LINE = 400
+  private lines: string[] = []
+  private partial = ''
+  private secrets: string[] = []
+
+  /** A new start: forget the old lines and mask these values (the child's injected environment). */
+  reset(secrets: string[]): void {
+    this.lines = []
+    this.partial = ''
+    this.secrets = secrets.filter((s) => s.length >= 4).sort((a, b) => b.length - a.length)
+  }
+
+  push(text: string): void {
+    const parts = (this.partial + text).split(/\r?\n/)
+    this.partial = (parts.pop() ?? '').slice(-StderrTail.MAX_LINE * 2)
+    for (const line of parts) this.add(line)
+  }
+
+  get(): string[] {
+    return this.partial ? [...this.lines, this.mask(this.partial)].slice(-StderrTail.MAX_LINES) : [...this.lines]
+  }
+
+  private add(line: string): void {
+    if (!line.trim()) return
+    this.lines.push(this.mask(line))
+    if (this.lines.length > StderrTail.MAX_LINES) this.lines.shift()
+  }
+
+  private mask(line: string): string {
+    let out = line
+    for (const s of this.secrets) out = out.split(s).join('•••')
+    return out.length > StderrTail.MAX_LINE ? `${out.slice(0, StderrTail.MAX_LINE)}…` : out
   }
 }

@@ -201,6 +201,7 @@ export class UpstreamManager implements ToolSource {
       restarts: conn?.restarts ?? 0,
       toolCount: conn?.state === 'running' ? conn.tools.length : c.toolsCache.length,
       lastError: conn?.lastError ?? null,
+      stderrTail: conn?.stderr.get() ?? [],
       createdAt: c.createdAt,
     }
   }

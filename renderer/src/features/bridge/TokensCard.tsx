@@ -58,11 +58,19 @@ export function TokensCard() {
                   <Table.Cell>
                     <Badge color={STATUS_COLOR[tk.status]}>{t(`tokens.status.${tk.status}`)}</Badge>
                   </Table.Cell>
-                  <Table.Cell>{relativeTime(tk.lastUsedAt, lang, now, t('common.never'))}</Table.Cell>
-                  <Table.Cell>{tk.useCount}</Table.Cell>
+                  <Table.Cell data-testid="token-last-used">
+                    {relativeTime(tk.lastUsedAt, lang, now, t('common.never'))}
+                  </Table.Cell>
+                  <Table.Cell data-testid="token-calls">{tk.useCount}</Table.Cell>
                   <Table.Cell>
                     {tk.status === 'active' && (
-                      <Button size="1" variant="soft" color="red" onClick={() => setRevoking(tk)}>
+                      <Button
+                        size="1"
+                        variant="soft"
+                        color="red"
+                        onClick={() => setRevoking(tk)}
+                        data-testid="token-revoke"
+                      >
                         {t('tokens.revoke')}
                       </Button>
                     )}

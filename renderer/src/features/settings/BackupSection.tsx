@@ -269,7 +269,7 @@ function ImportForm() {
             changed()
           }}
         >
-          <Select.Trigger aria-label={t('backup.mode')} />
+          <Select.Trigger aria-label={t('backup.mode')} data-testid="import-mode" />
           <Select.Content>
             <Select.Item value="merge">{t('backup.mode.merge')}</Select.Item>
             <Select.Item value="replace">{t('backup.mode.replace')}</Select.Item>
