@@ -37,7 +37,7 @@ test('statuses and counters tell the truth; connected apps are sessions; snippet
     await expect(page.getByTestId('credential-error')).toContainText('“Save anyway”')
     await page.getByTestId('save-anyway').click()
     const old = page.locator('[data-credential="github/old"]')
-    await expect(old.getByTestId('status-badge')).toHaveText('Check failed, saved anyway')
+    await expect(old.getByTestId('status-badge')).toHaveText('Check failed, kept')
     await core.invoke('credentials.create', {
       service: 'notion',
       name: 'later',
@@ -49,7 +49,7 @@ test('statuses and counters tell the truth; connected apps are sessions; snippet
     )
     // The state filter knows the difference.
     await page.getByTestId('status-filter').click()
-    await page.getByRole('option', { name: 'Check failed, saved anyway' }).click()
+    await page.getByRole('option', { name: 'Check failed, kept' }).click()
     await expect(page.getByTestId('credential-count')).toHaveText('1 of 3')
     await page.getByTestId('status-filter').click()
     await page.getByRole('option', { name: 'All statuses' }).click()
@@ -120,7 +120,7 @@ test('statuses and counters tell the truth; connected apps are sessions; snippet
     await core.invoke('settings.update', { language: 'fr' })
     await go(page, 'credentials', 'Identifiants')
     await expect(old.getByTestId('status-badge')).toHaveText(
-      'Échec de la vérification, enregistré quand même',
+      'Échec, conservé',
     )
     await page.getByTestId('credential-add').click()
     const dialog = page.getByTestId('credential-dialog')

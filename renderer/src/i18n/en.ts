@@ -117,7 +117,7 @@ export const en = {
   'status.expired': 'Expired',
   'status.revoked': 'Revoked',
   'status.unvalidated': 'Not checked',
-  'status.check_failed': 'Check failed, saved anyway',
+  'status.check_failed': 'Check failed, kept',
 
   'outcome.ok': 'Succeeded',
   'outcome.denied': 'Denied',
@@ -209,6 +209,7 @@ export const en = {
   'credentials.intro':
     'Each service can hold several accounts; the primary one is used when an app does not say which.',
   'credentials.add': 'Add a credential',
+  'credentials.addOther': 'Another service…',
   'credentials.addTitle': 'Add a credential',
   'credentials.editTitle': 'Edit {name}',
   'credentials.formHelp':

@@ -124,7 +124,7 @@ export const fr: Record<MessageKey, string> = {
   'status.expired': 'Expiré',
   'status.revoked': 'Révoqué',
   'status.unvalidated': 'Non vérifié',
-  'status.check_failed': 'Échec de la vérification, enregistré quand même',
+  'status.check_failed': 'Échec, conservé',
 
   'outcome.ok': 'Réussi',
   'outcome.denied': 'Refusé',
@@ -218,6 +218,7 @@ export const fr: Record<MessageKey, string> = {
   'credentials.intro':
     'Chaque service peut avoir plusieurs comptes ; le principal est utilisé quand une application ne précise pas lequel.',
   'credentials.add': 'Ajouter un identifiant',
+  'credentials.addOther': 'Un autre service…',
   'credentials.addTitle': 'Ajouter un identifiant',
   'credentials.editTitle': 'Modifier {name}',
   'credentials.formHelp':

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useState } from 'react'
 import { Button, Callout, Flex, Select, Spinner, Text, TextField } from '@radix-ui/themes'
 import { CredentialState, credentialState } from '../../../../shared/models/credential'
 import { useLanguage, useT } from '../../i18n'
@@ -12,7 +12,7 @@ import { RevealDialog } from './RevealDialog'
 import { RowMenu, type RowAction } from './RowMenu'
 import { ServiceGrid, worstStatus, type ServiceTile } from './ServiceGrid'
 import { useShell } from '../shell/store'
-import { applyFilter, useCredentials, watchCredentials, type Credential } from './store'
+import { applyFilter, applySort, useCredentials, watchCredentials, type Credential } from './store'
 
 const ALL = '__all'
 
@@ -28,7 +28,7 @@ export function CredentialsScreen() {
   }, [])
 
   const names = useMemo(() => new Map((catalog ?? []).map((s) => [s.id, s.name])), [catalog])
-  const serviceName = (id: string) => names.get(id) ?? id
+  const serviceName = useCallback((id: string) => names.get(id) ?? id, [names])
   // Every catalog service, connected ones first (most accounts first), then the rest by name.
   const tiles = useMemo<ServiceTile[]>(() => {
     const byService = new Map<string, Credential[]>()
@@ -51,6 +51,8 @@ export function CredentialsScreen() {
       .sort((a, b) => Number(b.count > 0) - Number(a.count > 0) || a.name.localeCompare(b.name))
   }, [items, catalog, names])
   const visible = useMemo(() => (items ? applyFilter(items, filter) : []), [items, filter])
+  const sort = useCredentials((s) => s.sort)
+  const sorted = useMemo(() => applySort(visible, sort, serviceName), [visible, sort, serviceName])
 
   function onAction(a: RowAction) {
     if (a.kind === 'primary') {
@@ -85,11 +87,11 @@ export function CredentialsScreen() {
 
   return (
     <Flex direction="column" gap="4" className="kb-screen-fill">
-      <Flex justify="between" align="center">
-        <Text color="gray" size="2">
+      <Flex justify="between" align="center" gap="3" wrap="wrap">
+        <Text color="gray" size="2" style={{ flex: '1 1 280px', minWidth: 0 }}>
           {t('credentials.intro')}
         </Text>
-        <Flex gap="2">
+        <Flex gap="2" wrap="wrap">
           <Button variant="soft" onClick={() => useShell.getState().go('import')} data-testid="import-open">
             {t('import.open')}
           </Button>
@@ -125,7 +127,7 @@ export function CredentialsScreen() {
           aria-label={t('credentials.search')}
           value={filter.search}
           onChange={(e) => setFilter({ search: e.target.value })}
-          style={{ minWidth: 260 }}
+          style={{ minWidth: 200 }}
           data-testid="credential-search"
         />
         <Select.Root
@@ -168,7 +170,7 @@ export function CredentialsScreen() {
       ) : (
         items.length > 0 && (
           <CredentialList
-            items={visible}
+            items={sorted}
             serviceName={serviceName}
             actions={(c) => <RowMenu c={c} onAction={onAction} canEdit />}
           />

@@ -73,8 +73,11 @@ export function Shell() {
       <Box asChild className="kb-sidebar">
         <nav aria-label={t('nav.label')}>
           <Flex direction="column" gap="1" p="3" height="100%">
-            <Heading size="5" mb="4" ml="2" mt="1">
-              Keybridge
+            <Heading size="5" mb="4" ml="2" mt="1" className="kb-brand">
+              <span className="kb-nav-label">Keybridge</span>
+              <span className="kb-brand-short" aria-hidden>
+                K
+              </span>
             </Heading>
             {SCREENS.map((s) => (
               <button
@@ -84,11 +87,16 @@ export function Shell() {
                 aria-current={s === (NAV_PARENT[screen] ?? screen) ? 'page' : undefined}
                 onClick={() => go(s)}
                 data-testid={`nav-${s}`}
+                // The label is hidden when the sidebar collapses to icons: the name stays.
+                aria-label={t(`nav.${s}` as MessageKey)}
+                title={t(`nav.${s}` as MessageKey)}
               >
                 <span aria-hidden className="kb-nav-icon">
                   {NAV_ICONS[s]}
                 </span>
-                {t(`nav.${s}` as MessageKey)}
+                <span className="kb-nav-label" aria-hidden>
+                  {t(`nav.${s}` as MessageKey)}
+                </span>
               </button>
             ))}
           </Flex>
