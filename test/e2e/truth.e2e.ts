@@ -34,7 +34,7 @@ test('statuses and counters tell the truth; connected apps are sessions; snippet
     )
     await addGithub(page, 'old', BAD_TOKEN)
     await page.getByTestId('credential-save').click()
-    await expect(page.getByTestId('credential-error')).toContainText('“Save anyway”')
+    await expect(page.getByTestId('credential-error')).toContainText('"Save anyway"')
     await page.getByTestId('save-anyway').click()
     const old = page.locator('[data-credential="github/old"]')
     await expect(old.getByTestId('status-badge')).toHaveText('Check failed, kept')
@@ -116,12 +116,37 @@ test('statuses and counters tell the truth; connected apps are sessions; snippet
     await expect(page.getByTestId('activity-row')).toHaveCount(1)
     await expect(page.getByTestId('activity-row')).toContainText('token/LM Studio')
 
+    // Home Assistant: a refused token is not "unreachable", and each says so.
+    const bad = (await core.invoke('homeassistant.add', {
+      name: 'Bad token',
+      url: fakes.ha.url,
+      token: 'not-the-token',
+      validate: false,
+    })) as { ok: true; data: { instance: { id: string } } }
+    const gone = (await core.invoke('homeassistant.add', {
+      name: 'Gone',
+      url: 'http://127.0.0.1:9',
+      token: 'whatever-token',
+      validate: false,
+    })) as { ok: true; data: { instance: { id: string } } }
+    await core.invoke('homeassistant.probe', { id: bad.data.instance.id })
+    await core.invoke('homeassistant.probe', { id: gone.data.instance.id, timeoutMs: 2000 })
+    await go(page, 'homeassistant', 'Home Assistant')
+    const badCard = page.getByTestId('ha-instance').filter({ hasText: 'Bad token' })
+    const goneCard = page.getByTestId('ha-instance').filter({ hasText: 'Gone' })
+    await expect(badCard.getByTestId('ha-state')).toHaveText('Token refused (401)')
+    await expect(goneCard.getByTestId('ha-state')).toHaveText('Not reachable')
+
+    // Removing an instance asks first.
+    await goneCard.getByTestId('ha-remove').click()
+    await expect(page.getByRole('alertdialog')).toContainText('Gone')
+    await page.getByTestId('confirm-action').click()
+    await expect(goneCard).toHaveCount(0)
+
     // French: the refusal is a French sentence naming the button as it reads, no English from the core.
     await core.invoke('settings.update', { language: 'fr' })
     await go(page, 'credentials', 'Identifiants')
-    await expect(old.getByTestId('status-badge')).toHaveText(
-      'Échec, conservé',
-    )
+    await expect(old.getByTestId('status-badge')).toHaveText('Échec, conservé')
     await page.getByTestId('credential-add').click()
     const dialog = page.getByTestId('credential-dialog')
     await dialog.getByTestId('service-select').click()
@@ -137,6 +162,9 @@ test('statuses and counters tell the truth; connected apps are sessions; snippet
     await page.keyboard.press('Escape')
     await go(page, 'activity', 'Activité')
     await expect(page.getByTestId('activity-row').first()).toContainText('Jeton client révoqué')
+    await go(page, 'homeassistant', 'Home Assistant')
+    await expect(badCard.getByTestId('ha-state')).toHaveText('Jeton refusé (401)')
+    await expect(badCard.getByTestId('probe-error')).toContainText('a refusé le jeton d’accès')
   } finally {
     await app.close()
     await fakes.close()
