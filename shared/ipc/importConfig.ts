@@ -169,4 +169,12 @@ export const importConfigChannels = {
   'importConfig.preview': channel(z.object({ path: AbsolutePath }), ImportPlan),
   /** Applies the (edited) proposal: credentials sealed, upstreams added, optionally the config rewritten. */
   'importConfig.apply': channel(ImportApplyInput, ImportResult),
+  /**
+   * Undoes a rewrite: puts the backup made by apply back over the app's config, and revokes the client
+   * token that was written into it (when named).
+   */
+  'importConfig.undoRewrite': channel(
+    z.object({ path: AbsolutePath, backupPath: AbsolutePath, tokenName: TokenName.optional() }),
+    z.object({ ok: z.literal(true), tokenRevoked: z.boolean() }),
+  ),
 } satisfies Record<string, ChannelDef>

@@ -47,6 +47,8 @@ export interface HttpDeps {
   newServer(): Server
   /** Called once a session is initialized (the guided connect waits for this). */
   onSessionStarted?(info: SessionInfo): void
+  /** Called when a session ends (client DELETE, idle sweep, revocation). */
+  onSessionClosed?(): void
 }
 
 const AUTH_REASON: Record<Exclude<TokenCheck, { ok: true }>['reason'], string> = {
@@ -296,7 +298,7 @@ export class BridgeHttpServer {
         this.deps.onSessionStarted?.(info)
       },
       onsessionclosed: (id) => {
-        this.sessions.delete(id)
+        if (this.sessions.delete(id)) this.deps.onSessionClosed?.()
       },
     })
     transport.onclose = () => {
@@ -347,7 +349,7 @@ export class BridgeHttpServer {
   }
 
   private removeSession(s: Session): void {
-    this.sessions.delete(s.id)
+    if (this.sessions.delete(s.id)) this.deps.onSessionClosed?.()
     void this.closeSession(s)
   }
 

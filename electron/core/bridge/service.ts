@@ -153,6 +153,7 @@ export class BridgeService {
         this.ctx.events.emit('bridge.sessionStarted', info)
         this.statusChanged()
       },
+      onSessionClosed: () => this.statusChanged(),
     })
     await http.listen(opts.host ?? config.host, opts.port ?? config.port)
     this.http = http

@@ -7,6 +7,7 @@ import { useNow } from '../../lib/use-now'
 import { attempt, notifySuccess } from '../../lib/notify'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { CreateTokenDialog } from './CreateTokenDialog'
+import { ConnectAppDialog } from './ConnectAppDialog'
 import { useBridge, type Token } from './store'
 
 const STATUS_COLOR = { active: 'green', expired: 'orange', revoked: 'gray' } as const
@@ -19,6 +20,7 @@ export function TokensCard() {
   const now = useNow()
   const [creating, setCreating] = useState(false)
   const [revoking, setRevoking] = useState<Token | null>(null)
+  const [connecting, setConnecting] = useState(false)
   return (
     <Card size="3">
       <Flex direction="column" gap="3">
@@ -26,9 +28,14 @@ export function TokensCard() {
           <Heading as="h2" size="4">
             {t('tokens.title')}
           </Heading>
-          <Button onClick={() => setCreating(true)} data-testid="token-create">
-            + {t('tokens.create')}
-          </Button>
+          <Flex gap="2" wrap="wrap">
+            <Button variant="soft" onClick={() => setConnecting(true)} data-testid="connect-open">
+              {t('connect.open')}
+            </Button>
+            <Button onClick={() => setCreating(true)} data-testid="token-create">
+              + {t('tokens.create')}
+            </Button>
+          </Flex>
         </Flex>
         {tokens?.length === 0 ? (
           <Text color="gray" size="2" data-testid="tokens-empty">
@@ -82,6 +89,7 @@ export function TokensCard() {
         )}
       </Flex>
       {creating && <CreateTokenDialog onClose={() => setCreating(false)} />}
+      {connecting && <ConnectAppDialog onClose={() => setConnecting(false)} />}
       {revoking && (
         <ConfirmDialog
           title={t('tokens.revokeTitle', { name: revoking.name })}

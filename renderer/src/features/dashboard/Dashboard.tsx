@@ -1,4 +1,4 @@
-import { useEffect } from 'react'
+import { useEffect, useState } from 'react'
 import { Badge, Button, Callout, Card, Flex, Grid, Heading, SegmentedControl, Text } from '@radix-ui/themes'
 import { call, onEvent } from '../../api'
 import { CONNECTED_WINDOW_MS } from '../../../../shared/ipc/bridge'
@@ -10,6 +10,7 @@ import { STATUS_COLORS, StatusBadge } from '../credentials/StatusBadge'
 import { credentialState } from '../../../../shared/models/credential'
 import { useShell } from '../shell/store'
 import { CallsChart } from './CallsChart'
+import { ConnectAppDialog } from '../bridge/ConnectAppDialog'
 import { actionLabel } from '../activity/words'
 import { useDashboard, type ChartSpan } from './store'
 
@@ -42,7 +43,10 @@ export function Dashboard() {
       onEvent('credentials.changed', load),
       onEvent('bridge.statusChanged', (bridge) => {
         useDashboard.setState({ bridge })
-        void call('bridge.sessions').then((sessions) => useDashboard.setState({ sessions }), () => {})
+        void call('bridge.sessions').then(
+          (sessions) => useDashboard.setState({ sessions }),
+          () => {},
+        )
       }),
       // Not bridge.activity: that fires before the call's audit row is committed (rows are batched).
       onEvent('bridge.callsRecorded', load),
@@ -50,6 +54,7 @@ export function Dashboard() {
     return () => offs.forEach((off) => off())
   }, [])
 
+  const [connecting, setConnecting] = useState(false)
   const now = useNow()
   const unchecked = stats?.byState.unvalidated ?? 0
   const connected = sessions ? new Set(sessions.map((x) => `${x.tokenId}:${x.clientName ?? ''}`)).size : null
@@ -102,16 +107,30 @@ export function Dashboard() {
           </Flex>
         </Card>
         <Card>
-          <Text as="div" size="2" color="gray" title={t('dashboard.clientsHint', { n: CONNECTED_WINDOW_MS / 60_000 })}>
+          <Text
+            as="div"
+            size="2"
+            color="gray"
+            title={t('dashboard.clientsHint', { n: CONNECTED_WINDOW_MS / 60_000 })}
+          >
             {t('dashboard.clients')}
           </Text>
           <Text as="div" size="7" weight="bold" data-testid="stat-clients">
             {connected ?? '—'}
           </Text>
-          {sessions && sessions.length > 0 && (
+          {sessions && sessions.length > 0 ? (
             <Text as="div" size="1" color="gray" truncate data-testid="connected-apps">
               {[...new Set(sessions.map((x) => x.clientName ?? x.tokenName))].join(', ')}
             </Text>
+          ) : (
+            <Button
+              size="1"
+              variant="ghost"
+              onClick={() => setConnecting(true)}
+              data-testid="dashboard-connect"
+            >
+              {t('connect.open')}
+            </Button>
           )}
         </Card>
       </Grid>
@@ -201,6 +220,7 @@ export function Dashboard() {
           )}
         </Card>
       </Grid>
+      {connecting && <ConnectAppDialog onClose={() => setConnecting(false)} />}
     </Flex>
   )
 }
