@@ -6,6 +6,7 @@ import { credentialsChannels, credentialsEvents } from './ipc/credentials'
 import { servicesChannels, servicesEvents } from './ipc/services'
 import { homeassistantChannels, homeassistantEvents } from './ipc/homeassistant'
 import { bridgeChannels, bridgeEvents } from './ipc/bridge'
+import { playgroundChannels } from './ipc/playground'
 import { backupChannels, backupEvents } from './ipc/backup'
 import { settingsChannels, settingsEvents } from './ipc/settings'
 import { importConfigChannels } from './ipc/importConfig'
@@ -22,6 +23,7 @@ export const channels = {
   ...servicesChannels,
   ...homeassistantChannels,
   ...bridgeChannels,
+  ...playgroundChannels,
   ...backupChannels,
   ...settingsChannels,
   ...importConfigChannels,

@@ -1,6 +1,7 @@
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import { isAppError } from '../../../shared/errors'
 import type { ActivityEntry, RequiredLevel } from '../../../shared/ipc/bridge'
+import type { AuditActor } from '../../../shared/models/audit'
 import type { ApprovalQueue } from './approvals'
 import type { AuditWriter } from './audit-writer'
 import { levelAllows, requiredLevel, type PermissionStore } from './permissions'
@@ -51,15 +52,17 @@ export async function callTool(
   name: string,
   rawArgs: Record<string, unknown> | undefined,
   signal: AbortSignal,
+  /** Who the audit row names: a client over HTTP by default; the desktop's playground runs as a token. */
+  via: { actor: AuditActor; action: string } = { actor: 'bridge', action: 'tool_call' },
 ): Promise<CallToolResult> {
   const started = performance.now()
   const args = rawArgs ?? {}
   const finish = (outcome: 'ok' | 'denied' | 'error', reason: string | null, required?: RequiredLevel) => {
     const durationMs = Math.round((performance.now() - started) * 100) / 100
     deps.audit.push({
-      actor: 'bridge',
+      actor: via.actor,
       actorName: identity.name,
-      action: 'tool_call',
+      action: via.action,
       target: name,
       outcome,
       durationMs,

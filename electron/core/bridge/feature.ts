@@ -1,4 +1,6 @@
 import type { bridgeChannels } from '../../../shared/ipc/bridge'
+import type { playgroundChannels } from '../../../shared/ipc/playground'
+import { playgroundCall, playgroundTools } from './playground'
 import type { CoreContext, Feature } from '../context'
 import type { CallContext, HandlerMap } from '../ipc/handlers'
 import { auditedBy } from './audit-events'
@@ -13,7 +15,9 @@ export function getBridge(ctx: CoreContext): BridgeService {
   return s
 }
 
-export function createBridgeFeature(ctx: CoreContext): Feature<HandlerMap<typeof bridgeChannels>> {
+export function createBridgeFeature(
+  ctx: CoreContext,
+): Feature<HandlerMap<typeof bridgeChannels & typeof playgroundChannels>> {
   const bridge = new BridgeService(ctx)
   services.set(ctx, bridge)
   const audited = (call: CallContext) => auditedBy(ctx.audit, call.actor)
@@ -87,6 +91,8 @@ export function createBridgeFeature(ctx: CoreContext): Feature<HandlerMap<typeof
         return { ok: true as const }
       },
       'bridge.sessions': () => bridge.sessions(),
+      'bridge.playground.tools': ({ tokenName }) => playgroundTools(bridge, tokenName),
+      'bridge.playground.call': (input, call) => playgroundCall(bridge, call.actor, input),
       'bridge.clientConfig': async ({ client, tokenName, token }, call) => {
         const existed = bridge.tokens.list().some((t) => t.name.toLowerCase() === tokenName.toLowerCase())
         const r = bridge.clientConfig(client, tokenName, token)

@@ -360,7 +360,8 @@ export class BridgeHttpServer {
 
 /** The app's self-description from an initialize request, cut to a label's length. */
 function clientInfoOf(message: unknown): { clientName: string | null; clientVersion: string | null } {
-  const info = (message as { params?: { clientInfo?: { name?: unknown; version?: unknown } } }).params?.clientInfo
+  const info = (message as { params?: { clientInfo?: { name?: unknown; version?: unknown } } }).params
+    ?.clientInfo
   const label = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, 80) : null)
   return { clientName: label(info?.name), clientVersion: label(info?.version) }
 }

@@ -124,6 +124,24 @@ export class TokenStore {
     return this.toSummary(this.require(name))
   }
 
+  /** The identity a client using this token has (the playground runs calls as it); active tokens only. */
+  identityOf(name: string): TokenIdentity {
+    const row = this.require(name)
+    const summary = this.toSummary(row)
+    if (summary.status !== 'active') {
+      throw new AppError('CONFLICT', `The client token "${row.name}" is ${summary.status}.`, {
+        key: 'token_inactive',
+        params: { name: row.name, status: summary.status },
+      })
+    }
+    return {
+      id: row.id,
+      name: row.name,
+      scopes: JSON.parse(row.scopes) as string[],
+      expiresAt: row.expires_at,
+    }
+  }
+
   revoke(name: string): TokenSummary {
     const row = this.require(name)
     if (row.revoked_at === null) {

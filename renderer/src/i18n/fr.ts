@@ -67,6 +67,7 @@ export const fr: Record<MessageKey, string> = {
   'validation.not_validated': 'Non vérifié : ce service n’a pas de vérification, ou elle a été sautée.',
   'error.validation_failed':
     '{reasonText} Rien n’a été enregistré ; choisissez « Enregistrer quand même » pour le garder sans vérification.',
+  'error.token_inactive': 'Le jeton client « {name} » n’est plus actif ({status}).',
 
   'language.en': 'English',
   'language.fr': 'Français',
@@ -82,6 +83,20 @@ export const fr: Record<MessageKey, string> = {
   'nav.activity': 'Activité',
   'nav.settings': 'Réglages',
   'nav.import': 'Importer depuis une app',
+  'nav.playground': 'Bac à sable',
+  'playground.open': 'Essayer un outil',
+  'playground.intro': 'Lancez un outil comme le ferait une de vos apps, avec son jeton client : la portée du jeton, la permission de l’outil et les approbations s’appliquent, et vous voyez exactement ce que l’app recevrait (secrets masqués). Chaque essai est enregistré dans l’Activité.',
+  'playground.asToken': 'Lancer avec le jeton client',
+  'playground.tool': 'Outil',
+  'playground.pickTool': 'Choisissez un outil',
+  'playground.hidden': 'non proposé à ce jeton',
+  'playground.hiddenLong': 'Ce jeton ne voit pas cet outil : l’appel sera refusé, comme pour l’app.',
+  'playground.noArguments': 'Cet outil ne prend pas d’argument.',
+  'playground.badField': '« {field} » est illisible : donnez un nombre ou du JSON valide.',
+  'playground.run': 'Lancer',
+  'playground.resultOk': 'Ce que l’app reçoit',
+  'playground.resultError': 'Ce que l’app reçoit : un résultat d’erreur',
+  'playground.noToken': 'Créez d’abord un jeton client sur l’écran Passerelle : le bac à sable lance les outils avec l’un d’eux.',
   'shell.lockNow': 'Verrouiller',
   'shell.lockHint': 'Verrouiller le coffre maintenant (Ctrl+L ou Cmd+L)',
 

@@ -9,6 +9,7 @@ import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { CreateTokenDialog } from './CreateTokenDialog'
 import { ConnectAppDialog } from './ConnectAppDialog'
 import { useBridge, type Token } from './store'
+import { useShell } from '../shell/store'
 
 const STATUS_COLOR = { active: 'green', expired: 'orange', revoked: 'gray' } as const
 
@@ -29,6 +30,13 @@ export function TokensCard() {
             {t('tokens.title')}
           </Heading>
           <Flex gap="2" wrap="wrap">
+            <Button
+              variant="soft"
+              onClick={() => useShell.getState().go('playground')}
+              data-testid="playground-open"
+            >
+              {t('playground.open')}
+            </Button>
             <Button variant="soft" onClick={() => setConnecting(true)} data-testid="connect-open">
               {t('connect.open')}
             </Button>

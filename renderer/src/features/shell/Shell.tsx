@@ -12,6 +12,7 @@ import { ActivityScreen } from '../activity/ActivityScreen'
 import { SettingsScreen } from '../settings/SettingsScreen'
 import { ApprovalDialog } from '../bridge/ApprovalDialog'
 import { ImportScreen } from '../import/ImportScreen'
+import { PlaygroundScreen } from '../playground/PlaygroundScreen'
 import { NAV_PARENT, SCREENS, useShell, type NavScreen, type Screen } from './store'
 
 const SCREEN_VIEWS: Record<Screen, () => ReactNode> = {
@@ -22,6 +23,7 @@ const SCREEN_VIEWS: Record<Screen, () => ReactNode> = {
   activity: () => <ActivityScreen />,
   settings: () => <SettingsScreen />,
   import: () => <ImportScreen />,
+  playground: () => <PlaygroundScreen />,
 }
 
 const isMac = navigator.platform.toLowerCase().includes('mac')

@@ -11,9 +11,9 @@ export const SCREENS = [
 /** The screens of the sidebar. */
 export type NavScreen = (typeof SCREENS)[number]
 /** Every screen: the sidebar's, and those reached from one of them (import, from Credentials). */
-export type Screen = NavScreen | 'import'
+export type Screen = NavScreen | 'import' | 'playground'
 /** The sidebar entry a sub-screen belongs to. */
-export const NAV_PARENT: Partial<Record<Screen, NavScreen>> = { import: 'credentials' }
+export const NAV_PARENT: Partial<Record<Screen, NavScreen>> = { import: 'credentials', playground: 'bridge' }
 
 export interface Toast {
   id: number
