@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { Badge, Button, Card, Flex, Heading, Table, Text } from '@radix-ui/themes'
 import { call } from '../../api'
 import { useLanguage, useT } from '../../i18n'
@@ -22,6 +22,11 @@ export function TokensCard() {
   const [creating, setCreating] = useState(false)
   const [revoking, setRevoking] = useState<Token | null>(null)
   const [connecting, setConnecting] = useState(false)
+  const intent = useShell((s) => s.intent)
+  useEffect(() => {
+    if (useShell.getState().takeIntent('createToken')) setCreating(true)
+    if (useShell.getState().takeIntent('connectApp')) setConnecting(true)
+  }, [intent])
   return (
     <Card size="3">
       <Flex direction="column" gap="3">

@@ -166,7 +166,11 @@ export function CredentialDialog(props: { service?: string; credential?: Credent
                       autoComplete="off"
                       spellCheck={false}
                       value={values[f.key] ?? ''}
-                      placeholder={editing && f.secret ? t('credentials.secretKeep') : catalogText(service.id, f.key, 'placeholder', f.placeholder ?? '', lang)}
+                      placeholder={
+                        editing && f.secret
+                          ? t('credentials.secretKeep')
+                          : catalogText(service.id, f.key, 'placeholder', f.placeholder ?? '', lang)
+                      }
                       onChange={(e) => setField(f.key, e.target.value)}
                       data-testid={`field-${f.key}`}
                     />
@@ -223,7 +227,15 @@ export function CredentialDialog(props: { service?: string; credential?: Credent
   )
 }
 
-function ValidationLine({ busy, result, service }: { busy: boolean; result: Validation | null; service: string }) {
+function ValidationLine({
+  busy,
+  result,
+  service,
+}: {
+  busy: boolean
+  result: Validation | null
+  service: string
+}) {
   const t = useT()
   const lang = useLanguage()
   if (busy)

@@ -10,7 +10,8 @@ import { useCredentials, type Credential, type SortKey } from './store'
 
 const ROW_HEIGHT = 52
 // Fits the narrowest window (900 px, sidebar collapsed) without sideways scrolling.
-const COLUMNS = 'minmax(120px, 1.4fr) minmax(80px, 0.8fr) minmax(100px, 1.2fr) minmax(120px, 0.9fr) 104px 104px 40px'
+const COLUMNS =
+  'minmax(120px, 1.4fr) minmax(80px, 0.8fr) minmax(100px, 1.2fr) minmax(120px, 0.9fr) 104px 104px 40px'
 const SORTABLE: [SortKey, MessageKey][] = [
   ['name', 'credentials.col.name'],
   ['service', 'credentials.col.service'],
@@ -28,6 +29,8 @@ export function CredentialList(props: {
   items: Credential[]
   serviceName(id: string): string
   actions(c: Credential): ReactNode
+  /** Opens the credential's detail (its name is a button). */
+  onOpen?(c: Credential): void
 }) {
   const t = useT()
   const lang = useLanguage()
@@ -100,9 +103,16 @@ export function CredentialList(props: {
                 }}
               >
                 <Flex role="cell" align="center" gap="2" minWidth="0">
-                  <Text weight="medium" truncate>
-                    {c.name}
-                  </Text>
+                  <button
+                    type="button"
+                    className="kb-link"
+                    onClick={() => props.onOpen?.(c)}
+                    data-testid="credential-open"
+                  >
+                    <Text weight="medium" truncate>
+                      {c.name}
+                    </Text>
+                  </button>
                   {c.isPrimary && (
                     <Badge variant="outline" color="indigo" data-testid="primary-marker">
                       ★ {t('credentials.primary')}

@@ -13,6 +13,7 @@ import { RowMenu, type RowAction } from './RowMenu'
 import { ServiceGrid, worstStatus, type ServiceTile } from './ServiceGrid'
 import { useShell } from '../shell/store'
 import { applyFilter, applySort, useCredentials, watchCredentials, type Credential } from './store'
+import { CredentialDetail } from './CredentialDetail'
 
 const ALL = '__all'
 
@@ -21,6 +22,13 @@ export function CredentialsScreen() {
   const lang = useLanguage()
   const { items, catalog, loadError, filter, setFilter } = useCredentials()
   const [dialog, setDialog] = useState<RowAction | { kind: 'add'; service?: string } | null>(null)
+  const intent = useShell((s) => s.intent)
+  useEffect(() => {
+    if (useShell.getState().takeIntent('addCredential')) setDialog({ kind: 'add' })
+    const open = intent?.kind === 'openCredential' ? intent : null
+    const c = open && items?.find((x) => x.id === open.id)
+    if (c && useShell.getState().takeIntent('openCredential')) setDialog({ kind: 'details', credential: c })
+  }, [intent, items])
   useEffect(() => {
     void useCredentials.getState().load()
     void attempt(() => useCredentials.getState().loadCatalog())
@@ -173,6 +181,7 @@ export function CredentialsScreen() {
             items={sorted}
             serviceName={serviceName}
             actions={(c) => <RowMenu c={c} onAction={onAction} canEdit />}
+            onOpen={(c) => setDialog({ kind: 'details', credential: c })}
           />
         )
       )}
@@ -181,6 +190,14 @@ export function CredentialsScreen() {
       )}
       {dialog?.kind === 'edit' && (
         <CredentialDialog credential={dialog.credential} onClose={() => setDialog(null)} />
+      )}
+      {dialog?.kind === 'details' && (
+        <CredentialDetail
+          credential={items.find((c) => c.id === dialog.credential.id) ?? dialog.credential}
+          serviceName={serviceName(dialog.credential.service)}
+          onAction={onAction}
+          onClose={() => setDialog(null)}
+        />
       )}
       {dialog?.kind === 'reveal' && (
         <RevealDialog credential={dialog.credential} field={dialog.field} onClose={() => setDialog(null)} />

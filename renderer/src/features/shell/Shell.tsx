@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from 'react'
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import { Box, Button, Flex, Heading, Kbd, Text } from '@radix-ui/themes'
 import { useT, type MessageKey } from '../../i18n'
 import { onEvent } from '../../api'
@@ -14,6 +14,7 @@ import { ApprovalDialog } from '../bridge/ApprovalDialog'
 import { ImportScreen } from '../import/ImportScreen'
 import { PlaygroundScreen } from '../playground/PlaygroundScreen'
 import { NAV_PARENT, SCREENS, useShell, type NavScreen, type Screen } from './store'
+import { CommandPalette, useCommandPaletteShortcut } from './CommandPalette'
 
 const SCREEN_VIEWS: Record<Screen, () => ReactNode> = {
   dashboard: () => <Dashboard />,
@@ -64,6 +65,9 @@ export function Shell() {
   const go = useShell((s) => s.go)
   useLockShortcut()
   useAttentionToasts()
+  const [palette, setPalette] = useState(false)
+  const openPalette = useCallback(() => setPalette(true), [])
+  useCommandPaletteShortcut(openPalette)
   const title = useRef<HTMLHeadingElement>(null)
   // After unlock (and at launch) the shell comes back on the screen that was open: focus its title,
   // so keyboard and screen-reader users start there instead of on the page's body.
@@ -106,10 +110,26 @@ export function Shell() {
       </Box>
       <Flex direction="column" className="kb-main">
         <Flex className="kb-topbar" align="center" justify="between" px="5" py="3">
-          <Heading as="h1" size="6" data-testid="screen-title" ref={title} tabIndex={-1} className="kb-screen-title">
+          <Heading
+            as="h1"
+            size="6"
+            data-testid="screen-title"
+            ref={title}
+            tabIndex={-1}
+            className="kb-screen-title"
+          >
             {t(`nav.${screen}` as MessageKey)}
           </Heading>
           <Flex align="center" gap="3">
+            <Button
+              variant="ghost"
+              color="gray"
+              onClick={openPalette}
+              data-testid="palette-open"
+              title={t('palette.title')}
+            >
+              <Kbd>{isMac ? '⌘' : 'Ctrl'}+K</Kbd>
+            </Button>
             <Text size="1" color="gray" aria-hidden>
               <Kbd>{isMac ? '⌘' : 'Ctrl'}+L</Kbd>
             </Text>
@@ -123,6 +143,7 @@ export function Shell() {
         </Box>
       </Flex>
       <ApprovalDialog />
+      {palette && <CommandPalette onClose={() => setPalette(false)} />}
     </Flex>
   )
 }
