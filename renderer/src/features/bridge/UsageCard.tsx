@@ -40,7 +40,7 @@ export function summarizeUsage(calls: AuditEntry[], now: number): Usage[] {
 export function UsageCard() {
   const t = useT()
   const lang = useLanguage()
-  const [calls, setCalls] = useState<AuditEntry[] | null>(null)
+  const [calls, setCalls] = useState<{ entries: AuditEntry[]; at: number } | null>(null)
   useEffect(() => {
     let live = true
     const load = async () => {
@@ -57,16 +57,16 @@ export function UsageCard() {
         out.push(...page.entries)
         if (page.entries.length < 1000 || out.length >= page.total) break
       }
-      if (live) setCalls(out)
+      if (live) setCalls({ entries: out, at: Date.now() })
     }
-    void load().catch(() => live && setCalls([]))
+    void load().catch(() => live && setCalls({ entries: [], at: 0 }))
     const off = onEvent('bridge.callsRecorded', () => void load().catch(() => {}))
     return () => {
       live = false
       off()
     }
   }, [])
-  const usage = useMemo(() => (calls ? summarizeUsage(calls, Date.now()) : []), [calls])
+  const usage = useMemo(() => (calls ? summarizeUsage(calls.entries, calls.at) : []), [calls])
   const n = (x: number) => formatNumber(x, lang)
   return (
     <Card size="3">
