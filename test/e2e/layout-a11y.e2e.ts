@@ -83,9 +83,25 @@ test('every main screen and dialog: axe-core clean in light and dark, layout fro
       await page.getByTestId('upstream-add').click()
       await expectAccessible(page, `add upstream dialog (${theme})`)
       await page.keyboard.press('Escape')
+      await page.getByTestId('connect-open').click()
+      await expectAccessible(page, `connect an app dialog (${theme})`)
+      await page.keyboard.press('Escape')
+      await page.getByTestId('playground-open').click()
+      await page.getByTestId('playground-tool').click()
+      await page.getByRole('option', { name: /get_state/ }).click()
+      await expectAccessible(page, `playground (${theme})`)
       await go(page, 'homeassistant', 'Home Assistant')
       await page.getByTestId('ha-add').click()
       await expectAccessible(page, `Home Assistant dialog (${theme})`)
+      await page.keyboard.press('Escape')
+      await go(page, 'credentials', 'Credentials')
+      await page.locator('[data-credential="github/work"]').getByTestId('credential-open').click()
+      await expect(page.getByTestId('detail-history')).toContainText('Created')
+      await expectAccessible(page, `credential detail (${theme})`)
+      await page.keyboard.press('Escape')
+      await page.keyboard.press('Control+k')
+      await page.getByTestId('palette-input').fill('git')
+      await expectAccessible(page, `command palette (${theme})`)
       await page.keyboard.press('Escape')
     }
 
@@ -105,6 +121,9 @@ test('every main screen and dialog: axe-core clean in light and dark, layout fro
           if (s === 'credentials') await expectInView(page, 'credential-add', where)
           if (s === 'bridge') await expectInView(page, 'token-create', where)
         }
+        await go(page, 'bridge', TITLES[lang].bridge)
+        await page.getByTestId('playground-open').click()
+        await expectNoHorizontalScroll(page, `playground ${lang} ${size.width}×${size.height}`)
       }
     }
   } finally {
