@@ -2,7 +2,8 @@ import { useEffect, useMemo, useState } from 'react'
 import { Badge, Button, Callout, Card, Code, Flex, Heading, Select, Text } from '@radix-ui/themes'
 import type { ChannelOutput } from '../../../../shared/ipc'
 import { call } from '../../api'
-import { useT } from '../../i18n'
+import { useLanguage, useT } from '../../i18n'
+import { toolText } from '../../i18n/tool-text'
 import { describeError } from '../../lib/notify'
 import { ErrorCallout } from '../../components/Field'
 import { useBridge } from '../bridge/store'
@@ -18,6 +19,7 @@ type Result = ChannelOutput<'bridge.playground.call'>
  */
 export function PlaygroundScreen() {
   const t = useT()
+  const lang = useLanguage()
   const tokens = useBridge((s) => s.tokens)
   const active = useMemo(() => (tokens ?? []).filter((x) => x.status === 'active'), [tokens])
   const [tokenName, setTokenName] = useState('')
@@ -139,7 +141,7 @@ export function PlaygroundScreen() {
                   </Badge>
                 )}
                 <Text size="2" color="gray">
-                  {tool.description}
+                  {toolText(tool.description, lang)}
                 </Text>
               </Flex>
               <SchemaForm schema={tool.inputSchema} values={values} onChange={setValues} />
