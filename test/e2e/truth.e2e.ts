@@ -107,9 +107,24 @@ test('statuses and counters tell the truth; connected apps are sessions; snippet
     await page.getByTestId('confirm-action').click()
     await expect(row).toContainText('Revoked')
 
+    // A permission change and stopping the bridge are recorded too.
+    const toolRow = page.getByTestId('tool-row').filter({ hasText: 'api_read' }).first()
+    await toolRow.getByTestId('level-select').click()
+    await page.getByRole('option', { name: 'Off', exact: true }).click()
+    await expect(toolRow.getByTestId('level-select')).toHaveText('Off')
+    await page.getByTestId('bridge-toggle').click()
+    await expect(page.getByTestId('bridge-state')).toHaveText('Stopped')
+
     // Activity: token and bridge events, in words, filterable by action.
     await go(page, 'activity', 'Activity')
-    for (const words of ['Client token created', 'Client token revoked', 'Bridge started', 'Vault created'])
+    for (const words of [
+      'Client token created',
+      'Client token revoked',
+      'Bridge started',
+      'Bridge stopped',
+      'Tool permission changed',
+      'Vault created',
+    ])
       await expect(page.getByTestId('activity-action').filter({ hasText: words }).first()).toBeVisible()
     await page.getByTestId('action-filter').click()
     await page.getByRole('option', { name: 'Client token revoked' }).click()
