@@ -47,6 +47,19 @@ test('statuses and counters tell the truth; connected apps are sessions; snippet
     await expect(page.locator('[data-credential="notion/later"]').getByTestId('status-badge')).toHaveText(
       'Not checked',
     )
+    // Google's form asks for the OAuth client ID and secret once.
+    await page.getByTestId('credential-add').click()
+    await page.getByTestId('service-select').click()
+    await page
+      .getByRole('option', { name: /^Google/ })
+      .first()
+      .click()
+    await expect(
+      page.getByTestId('credential-dialog').getByText('OAuth client ID', { exact: true }),
+    ).toHaveCount(1)
+    await expect(page.getByTestId('credential-dialog').getByPlaceholder('OAuth client ID')).toHaveCount(0)
+    await page.keyboard.press('Escape')
+
     // The state filter knows the difference.
     await page.getByTestId('status-filter').click()
     await page.getByRole('option', { name: 'Check failed, kept' }).click()

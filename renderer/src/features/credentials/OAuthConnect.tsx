@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
 import { Button, Callout, Code, Flex, Separator, Spinner, Text, TextField } from '@radix-ui/themes'
 import { call, onEvent } from '../../api'
-import { useT } from '../../i18n'
+import { currentLanguage, useT } from '../../i18n'
 import { describeError, notifySuccess } from '../../lib/notify'
 import { useCredentials, type Service } from './store'
 
@@ -33,12 +33,14 @@ export function OAuthConnect(props: {
     return onEvent('services.oauthCompleted', (e) => {
       if (e.flowId !== flow.id) return
       setFlow(null)
-      if (!e.ok) return setError(e.message)
+      const lang = currentLanguage()
+      if (!e.ok)
+        return setError(lang === 'en' ? e.message : t('oauth.failed', { service: props.service.name }))
       void useCredentials.getState().load()
-      notifySuccess(e.message)
+      notifySuccess(lang === 'en' ? e.message : t('oauth.connected', { service: props.service.name }))
       props.onDone()
     })
-  }, [flow, props])
+  }, [flow, props, t])
 
   async function start() {
     setError(null)

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import { Box, Button, Flex, Heading, Kbd, Text } from '@radix-ui/themes'
-import { useT, type MessageKey } from '../../i18n'
+import { currentLanguage, translate, useT, type MessageKey } from '../../i18n'
+import { relativeTime } from '../../lib/format'
 import { onEvent } from '../../api'
 import { attempt } from '../../lib/notify'
 import { useVault } from '../vault/store'
@@ -51,9 +52,17 @@ function useLockShortcut() {
 function useAttentionToasts() {
   useEffect(
     () =>
-      onEvent('credentials.attention', (e) =>
-        useShell.getState().toast(e.kind === 'expiring' ? 'info' : 'error', e.message),
-      ),
+      onEvent('credentials.attention', (e) => {
+        const lang = currentLanguage()
+        const message =
+          lang === 'en'
+            ? e.message
+            : translate(lang, `attention.${e.kind}`, {
+                ref: e.ref,
+                when: e.expiresAt ? relativeTime(e.expiresAt, lang, Date.now()) : '',
+              })
+        useShell.getState().toast(e.kind === 'expiring' ? 'info' : 'error', message)
+      }),
     [],
   )
 }
