@@ -253,7 +253,16 @@ export class StderrTail {
   }
 
   get(): string[] {
-    return this.partial ? [...this.lines, this.mask(this.partial)].slice(-StderrTail.MAX_LINES) : [...this.lines]
+    if (!this.partial.trim()) return [...this.lines]
+    return [...this.lines, this.mask(this.maskCutOff(this.partial))].slice(-StderrTail.MAX_LINES)
+  }
+
+  /** An unfinished line may end in the first characters of a secret: hide such a tail too. */
+  private maskCutOff(line: string): string {
+    for (const s of this.secrets)
+      for (let n = Math.min(s.length - 1, line.length); n >= 4; n--)
+        if (line.endsWith(s.slice(0, n))) return `${line.slice(0, -n)}•••`
+    return line
   }
 
   private add(line: string): void {
