@@ -12,9 +12,14 @@ export const ErrorCode = z.enum([
   'VAULT_ALREADY_INITIALIZED',
   'VAULT_LOCKED',
   'VAULT_TOO_NEW',
+  'VAULT_DAMAGED',
   'BAD_PASSWORD',
   'PROTECTOR_UNAVAILABLE',
   'SECRET_TAMPERED',
+  'ROW_TAMPERED',
+  'VAULT_ROLLED_BACK',
+  'WEAK_PASSWORD',
+  'UNLOCK_THROTTLED',
   'VALIDATION_FAILED',
   'RATE_LIMITED',
   'UNREACHABLE',
@@ -29,8 +34,12 @@ export const ErrorCode = z.enum([
 ])
 export type ErrorCode = z.infer<typeof ErrorCode>
 
-/** Values a translated message is filled with (names, counts, reason codes: never a secret). */
-export const ErrorParams = z.record(z.string(), z.union([z.string(), z.number()]))
+/** Machine-readable details of an error (e.g. which row failed its integrity check, or what a translated
+ * message is filled with): names, counts, reason codes, never a secret. */
+export const ErrorParams = z.record(
+  z.string(),
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]),
+)
 export type ErrorParams = z.infer<typeof ErrorParams>
 
 /**
@@ -41,10 +50,14 @@ export type ErrorParams = z.infer<typeof ErrorParams>
 export const ErrorShape = z.object({
   code: ErrorCode,
   message: z.string(),
-  key: z.string().optional(),
   params: ErrorParams.optional(),
+  key: z.string().optional(),
 })
 export type ErrorShape = z.infer<typeof ErrorShape>
+
+/** Keys of the precise messages the UI translates (`error.<key>`); a unit test checks each has French. */
+export const ERROR_KEYS = ['validation_failed', 'ha_failure', 'token_inactive'] as const
+export type ErrorKey = (typeof ERROR_KEYS)[number]
 
 /**
  * The one error type core code throws on purpose. `message` is shown to users as is, so it must
@@ -52,23 +65,22 @@ export type ErrorShape = z.infer<typeof ErrorShape>
  */
 export class AppError extends Error {
   readonly code: ErrorCode
-  readonly key?: string
   readonly params?: ErrorParams
-  constructor(code: ErrorCode, message: string, translate?: { key: string; params?: ErrorParams }) {
+  /** A message key the UI translates (`error.<key>`, filled with params). */
+  readonly key?: ErrorKey
+  constructor(code: ErrorCode, message: string, params?: ErrorParams, key?: ErrorKey) {
     super(message)
     this.name = 'AppError'
     this.code = code
-    if (translate) {
-      this.key = translate.key
-      if (translate.params) this.params = translate.params
-    }
+    if (params) this.params = params
+    if (key) this.key = key
   }
   toJSON(): ErrorShape {
     return {
       code: this.code,
       message: this.message,
-      ...(this.key ? { key: this.key } : {}),
       ...(this.params ? { params: this.params } : {}),
+      ...(this.key ? { key: this.key } : {}),
     }
   }
 }

@@ -6,6 +6,8 @@ import type { AuditLog } from './vault/audit'
 import type { Db } from './vault/database'
 import type { Argon2Params, OsKeyProtector } from './vault/key-protector'
 import type { Keyring } from './vault/keyring'
+import type { Integrity } from './vault/integrity'
+import type { RowMacs } from './vault/row-mac'
 import type { Settings } from './vault/settings'
 import type { VaultService } from './vault/vault-service'
 
@@ -20,9 +22,14 @@ export interface CoreOptions {
   clock?: Clock
   /** Argon2id cost for new master passwords (tests lower it; stored with each keyslot). */
   kdf?: Argon2Params
-  /** Environment for base URL overrides (KEYBRIDGE_<SERVICE>_BASE_URL); defaults to process.env. */
+  /**
+   * Environment for base URL overrides (KEYBRIDGE_<SERVICE>_BASE_URL); defaults to process.env. The
+   * packaged desktop app drops endpoint overrides from it (see `packaged`).
+   */
   env?: Record<string, string | undefined>
   version?: string
+  /** Desktop: whether this is the packaged app (Electron's app.isPackaged); then endpoint overrides are ignored. */
+  packaged?: boolean
   /** The system clipboard (Electron's in the app, an in-memory one in tests). Copy-secret needs it. */
   clipboard?: Clipboard
   /** Desktop notifications (Electron's Notification in the app). Absent headless. */
@@ -51,9 +58,15 @@ export interface CoreContext {
   audit: AuditLog
   events: EventBus
   vault: VaultService
+  /** Row MACs of the tables that decide where secrets go (vault/mac-tables.ts). */
+  macs: RowMacs
+  /** Unlock-time signing, the vault generation and the tampered-rows report. */
+  integrity: Integrity
   credentials: CredentialStore
   env: Record<string, string | undefined>
   version: string
+  /** What was repaired at open (file modes), for the CLI to print and the desktop to show once. */
+  notices: string[]
 }
 
 /** A feature plugs its handlers (and optional background work) into the core. */

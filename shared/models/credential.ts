@@ -11,7 +11,10 @@ export type CredentialStatus = z.infer<typeof CredentialStatus>
 export const CredentialState = z.enum([...CredentialStatus.options, 'check_failed'])
 export type CredentialState = z.infer<typeof CredentialState>
 
-export function credentialState(c: { status: CredentialStatus; validationError: string | null }): CredentialState {
+export function credentialState(c: {
+  status: CredentialStatus
+  validationError: string | null
+}): CredentialState {
   return c.status === 'unvalidated' && c.validationError ? 'check_failed' : c.status
 }
 

@@ -1,3 +1,4 @@
+import { isAppError } from '../../../shared/errors'
 import type { bridgeChannels } from '../../../shared/ipc/bridge'
 import type { playgroundChannels } from '../../../shared/ipc/playground'
 import { playgroundCall, playgroundTools } from './playground'
@@ -44,7 +45,7 @@ export function createBridgeFeature(
           scopes: input.scopes.length,
           expiresInDays: input.expiresInDays ?? null,
         }),
-      'bridge.tokens.list': () => bridge.tokens.list(),
+      'bridge.tokens.list': () => bridge.tokensWithCounts(),
       'bridge.tokens.revoke': ({ name }, call) =>
         audited(call)('token_revoked', `token/${name}`, () => bridge.revokeToken(name)),
       'bridge.tools.list': () => bridge.toolInfos(),
@@ -84,18 +85,24 @@ export function createBridgeFeature(
         }),
       'bridge.upstream.restart': ({ name }, call) =>
         audited(call)('upstream_restarted', `upstream/${name}`, () => bridge.upstreams.restart(name)),
+      'bridge.upstream.setEnabled': ({ name, enabled }) => bridge.upstreams.setEnabled(name, enabled),
       'bridge.upstream.status': ({ name }) => bridge.upstreams.status(name),
+      'bridge.expose': async ({ host }) => {
+        await bridge.expose(host)
+        return bridge.statusWithTools()
+      },
+      'bridge.upstream.trust': ({ name, trusted }, call) => bridge.trustUpstream(name, trusted, call.actor),
       'bridge.approvals.pending': () => bridge.approvals.list(),
       'bridge.approve': ({ id, decision }) => {
         bridge.decide(id, decision)
         return { ok: true as const }
       },
-      'bridge.sessions': () => bridge.sessions(),
+      'bridge.sessions': () => bridge.connectedSessions(),
       'bridge.playground.tools': ({ tokenName }) => playgroundTools(bridge, tokenName),
       'bridge.playground.call': (input, call) => playgroundCall(bridge, call.actor, input),
       'bridge.clientConfig': async ({ client, tokenName, token }, call) => {
         const existed = bridge.tokens.list().some((t) => t.name.toLowerCase() === tokenName.toLowerCase())
-        const r = bridge.clientConfig(client, tokenName, token)
+        const r = await bridge.clientConfigChecked(client, tokenName, token)
         if (r.minted) {
           ctx.audit.record({
             actor: call.actor,
@@ -112,6 +119,13 @@ export function createBridgeFeature(
       if (ctx.options.runtime === 'electron' && bridge.config().enabled) {
         await bridge.start({ approvalMode: 'ask' }).catch((e) => {
           console.error(`[keybridge] the bridge did not start: ${(e as Error)?.name ?? 'error'}`)
+          // A taken port may be a squatter collecting tokens: say so where the user sees it.
+          if (isAppError(e))
+            ctx.options.notify?.({
+              title: 'Keybridge: the bridge did not start',
+              body: e.message,
+              kind: 'bridge',
+            })
         })
       }
     },

@@ -2,6 +2,7 @@ import { AppError } from '../../../shared/errors'
 import type { PermissionLevel, RequiredLevel } from '../../../shared/ipc/bridge'
 import type { Clock } from '../clock'
 import type { Db } from '../vault/database'
+import type { RowMacs } from '../vault/row-mac'
 import { ChangeStamp } from './change-stamp'
 import type { ToolAnnotations } from './tool-source'
 
@@ -22,9 +23,18 @@ export interface ToolPermission {
   isDefault: boolean
 }
 
-/** Defaults for a tool nobody has configured: read-only tools run, write and execute tools ask. */
-export function defaultPermission(required: RequiredLevel): ToolPermission {
-  return { level: required, ask: required !== 'read', isDefault: true }
+/**
+ * Defaults for a tool nobody has configured: read-only tools run, write and execute tools ask. A tool
+ * whose annotations are only a claim (an upstream server the user has not trusted) asks whatever it
+ * claims: a server lying with readOnlyHint must not run unprompted.
+ */
+export function defaultPermission(required: RequiredLevel, hintsTrusted = true): ToolPermission {
+  return { level: required, ask: !hintsTrusted || required !== 'read', isDefault: true }
+}
+
+/** Whether a tool's annotations are trusted: Keybridge's own tools, or an upstream the user trusts. */
+export function hintsTrusted(tool: { hintsTrusted?: boolean }): boolean {
+  return tool.hintsTrusted !== false
 }
 
 export function levelAllows(level: PermissionLevel, required: RequiredLevel): boolean {
@@ -36,6 +46,9 @@ interface Row {
   level: PermissionLevel
   ask: number
 }
+
+/** What a row changed outside Keybridge grants: nothing (the tool is off until reviewed). */
+const REFUSED: Row = { tool: '', level: 'off', ask: 1 }
 
 /**
  * The user's per-tool choices. Checks read a per-tool cache that is emptied whenever the vault changes
@@ -52,8 +65,10 @@ export class PermissionStore {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    /** Every row is MAC'd (mac-tables.ts): a forged "no ask" or raised level is refused. */
+    private readonly macs: RowMacs,
   ) {
-    this.one = db.prepare('SELECT tool, level, ask FROM bridge_tool_permissions WHERE tool = ?')
+    this.one = db.prepare('SELECT * FROM bridge_tool_permissions WHERE tool = ?')
     this.upsert = db.prepare(
       `INSERT INTO bridge_tool_permissions (tool, level, ask, updated_at) VALUES (?, ?, ?, ?)
        ON CONFLICT(tool) DO UPDATE SET level = excluded.level, ask = excluded.ask, updated_at = excluded.updated_at`,
@@ -61,7 +76,7 @@ export class PermissionStore {
     this.stamp = ChangeStamp.of(db)
   }
 
-  get(tool: string, required: RequiredLevel): ToolPermission {
+  get(tool: string, required: RequiredLevel, trusted = true): ToolPermission {
     // The request's token check has just read the vault's change stamp; a caller outside a request
     // reads it again when that reading is older than 50 ms.
     const gen = this.stamp.recent(50)
@@ -69,29 +84,49 @@ export class PermissionStore {
       this.cache.clear()
       this.cacheGen = gen
     }
+    // Rows are only trusted verified: locked (no request gets this far then), a stored row grants nothing.
+    if (!this.macs.unlocked) return { level: 'off', ask: true, isDefault: false }
     let row = this.cache.get(tool)
     if (row === undefined) {
-      row = (this.one.get(tool) as Row | undefined) ?? null
+      row = this.checked((this.one.get(tool) as (Row & Record<string, unknown>) | undefined) ?? null)
       // Keys are names of registered tools (unknown tools are refused before), so this stays small.
       if (this.cache.size >= 4096) this.cache.clear()
       this.cache.set(tool, row)
     }
-    return row ? { level: row.level, ask: row.ask === 1, isDefault: false } : defaultPermission(required)
+    return row
+      ? { level: row.level, ask: row.ask === 1, isDefault: false }
+      : defaultPermission(required, trusted)
+  }
+
+  /** A row that fails its MAC (audited) reads as off; unverifiable while locked, shown as stored. */
+  private checked(row: (Row & Record<string, unknown>) | null): Row | null {
+    if (!row || !this.macs.unlocked) return row
+    try {
+      this.macs.requireRow('bridge_tool_permissions', row)
+      return row
+    } catch {
+      return { ...REFUSED, tool: row.tool }
+    }
   }
 
   all(): Map<string, ToolPermission> {
-    const rows = this.db.prepare('SELECT tool, level, ask FROM bridge_tool_permissions').all() as Row[]
+    const rows = (this.db.prepare('SELECT * FROM bridge_tool_permissions').all() as (Row &
+      Record<string, unknown>)[]).map((r) => this.checked(r)!)
     return new Map(rows.map((r) => [r.tool, { level: r.level, ask: r.ask === 1, isDefault: false }]))
   }
 
+  /** Changing a permission needs the vault unlocked: the row is signed in the same transaction. */
   set(tool: string, level: PermissionLevel, ask: boolean): void {
     if (!tool) throw new AppError('INVALID_INPUT', 'Name the tool to change.')
-    this.upsert.run(tool, level, ask ? 1 : 0, this.clock.now())
+    this.setMany([{ tool, level, ask }])
   }
 
   setMany(entries: { tool: string; level: PermissionLevel; ask: boolean }[]): void {
     this.db.transaction(() => {
-      for (const e of entries) this.upsert.run(e.tool, e.level, e.ask ? 1 : 0, this.clock.now())
+      for (const e of entries) {
+        this.upsert.run(e.tool, e.level, e.ask ? 1 : 0, this.clock.now())
+        this.macs.sign('bridge_tool_permissions', e.tool)
+      }
     })()
   }
 }

@@ -38,6 +38,7 @@ export async function playgroundCall(
     input.tool,
     input.arguments,
     AbortSignal.timeout(CALL_TIMEOUT_MS),
+    undefined,
     {
       actor,
       action: 'playground_call',

@@ -34,10 +34,7 @@ export class HaError extends AppError {
     readonly status: number | null = null,
   ) {
     // The UI says it in its language from the failure (and the HTTP status when there was one).
-    super(CODES[failure], message, {
-      key: 'ha_failure',
-      params: status === null ? { failure } : { failure, status },
-    })
+    super(CODES[failure], message, status === null ? { failure } : { failure, status }, 'ha_failure')
   }
 }
 

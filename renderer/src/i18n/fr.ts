@@ -37,6 +37,15 @@ export const fr: Record<MessageKey, string> = {
   'errorCode.VAULT_LOCKED': 'Le coffre est verrouillé. Déverrouillez-le et réessayez.',
   'errorCode.VAULT_TOO_NEW':
     'Ce coffre a été écrit par une version plus récente de Keybridge. Mettez Keybridge à jour pour l’ouvrir.',
+  'errorCode.VAULT_DAMAGED':
+    'Le fichier du coffre est abîmé et ne peut pas être ouvert tel quel. Restaurez une sauvegarde.',
+  'errorCode.ROW_TAMPERED':
+    'Un élément du coffre a été modifié en dehors de Keybridge : Keybridge refuse de l’utiliser.',
+  'errorCode.VAULT_ROLLED_BACK':
+    'Le fichier du coffre est plus ancien que le dernier écrit par Keybridge (il a été remplacé par une copie plus ancienne).',
+  'errorCode.WEAK_PASSWORD':
+    'Ce mot de passe est trop facile à deviner. Choisissez-en un plus long ou moins courant.',
+  'errorCode.UNLOCK_THROTTLED': 'Trop d’essais erronés. Patientez un moment avant de réessayer.',
   'errorCode.BAD_PASSWORD': 'Ce mot de passe maître n’est pas le bon.',
   'errorCode.PROTECTOR_UNAVAILABLE':
     'Le trousseau du système n’est pas utilisable ici. Utilisez le mot de passe maître.',
@@ -85,7 +94,8 @@ export const fr: Record<MessageKey, string> = {
   'nav.import': 'Importer depuis une app',
   'nav.playground': 'Bac à sable',
   'playground.open': 'Essayer un outil',
-  'playground.intro': 'Lancez un outil comme le ferait une de vos apps, avec son jeton client : la portée du jeton, la permission de l’outil et les approbations s’appliquent, et vous voyez exactement ce que l’app recevrait (secrets masqués). Chaque essai est enregistré dans l’Activité.',
+  'playground.intro':
+    'Lancez un outil comme le ferait une de vos apps, avec son jeton client : la portée du jeton, la permission de l’outil et les approbations s’appliquent, et vous voyez exactement ce que l’app recevrait (secrets masqués). Chaque essai est enregistré dans l’Activité.',
   'playground.asToken': 'Lancer avec le jeton client',
   'playground.tool': 'Outil',
   'playground.pickTool': 'Choisissez un outil',
@@ -96,8 +106,13 @@ export const fr: Record<MessageKey, string> = {
   'playground.run': 'Lancer',
   'playground.resultOk': 'Ce que l’app reçoit',
   'playground.resultError': 'Ce que l’app reçoit : un résultat d’erreur',
-  'playground.noToken': 'Créez d’abord un jeton client sur l’écran Passerelle : le bac à sable lance les outils avec l’un d’eux.',
+  'playground.noToken':
+    'Créez d’abord un jeton client sur l’écran Passerelle : le bac à sable lance les outils avec l’un d’eux.',
   'shell.lockNow': 'Verrouiller',
+  'integrity.title': 'Modifié hors de Keybridge',
+  'integrity.intro':
+    'Ces éléments sont refusés tant que vous ne les avez pas vérifiés (modifiez-les ou supprimez-les) :',
+  'integrity.accept': 'J’ai restauré ce coffre moi-même',
   'shell.lockHint': 'Verrouiller le coffre maintenant (Ctrl+L ou Cmd+L)',
   'palette.title': 'Aller ou faire n’importe quoi (Ctrl+K ou Cmd+K)',
   'palette.placeholder': 'Un écran, un identifiant ou une action…',
@@ -183,7 +198,6 @@ export const fr: Record<MessageKey, string> = {
   'audit.action.backup_imported': 'Sauvegarde importée',
   'audit.action.backup_schedule_set': 'Planification des sauvegardes modifiée',
   'audit.action.imported_config': 'Importé depuis la config d’une app',
-  'audit.action.config_rewrite_undone': 'Réécriture de la config d’app annulée',
   'audit.action.tool_call': 'Outil appelé',
   'audit.action.playground_call': 'Outil essayé dans le bac à sable',
   'audit.action.bridge_started': 'Passerelle démarrée',
@@ -197,6 +211,15 @@ export const fr: Record<MessageKey, string> = {
   'audit.action.upstream_removed': 'Serveur amont retiré',
   'audit.action.upstream_restarted': 'Serveur amont redémarré',
   'audit.action.app_connected': 'App connectée',
+  'audit.action.bridge_exposed': 'Passerelle ouverte au-delà de cet ordinateur',
+  'audit.action.config_restored': 'Config d’app restaurée',
+  'audit.action.file_modes_repaired': 'Droits des fichiers réparés',
+  'audit.action.integrity_initialized': 'Protection d’intégrité mise en place',
+  'audit.action.integrity_resigned': 'Intégrité re-signée',
+  'audit.action.rollback_accepted': 'Copie plus ancienne du coffre acceptée',
+  'audit.action.rollback_detected': 'Copie plus ancienne du coffre détectée',
+  'audit.action.row_tampered': 'Modifié en dehors de Keybridge',
+  'audit.action.sampling': 'Demande au modèle relayée (sampling)',
   'activity.reason': 'Raison',
   'activity.allActions': 'Toutes les actions',
   'activity.client': 'Client',
@@ -344,19 +367,24 @@ export const fr: Record<MessageKey, string> = {
   'ha.state.not_home_assistant': 'Pas un Home Assistant',
   'ha.state.http_error': 'Erreur du serveur',
   'ha.reason.ok': 'Connecté.',
-  'ha.reason.bad_token': 'Home Assistant a répondu mais a refusé le jeton d’accès (HTTP 401). Créez un nouveau jeton d’accès longue durée dans votre profil → Sécurité.',
-  'ha.reason.unreachable': 'Home Assistant est injoignable depuis cet ordinateur. Vérifiez l’adresse et qu’il est bien démarré.',
+  'ha.reason.bad_token':
+    'Home Assistant a répondu mais a refusé le jeton d’accès (HTTP 401). Créez un nouveau jeton d’accès longue durée dans votre profil → Sécurité.',
+  'ha.reason.unreachable':
+    'Home Assistant est injoignable depuis cet ordinateur. Vérifiez l’adresse et qu’il est bien démarré.',
   'ha.reason.timeout': 'Home Assistant n’a pas répondu à temps.',
-  'ha.reason.self_signed': 'Son certificat est auto-signé : la connexion ne peut pas être considérée comme sûre en l’état.',
+  'ha.reason.self_signed':
+    'Son certificat est auto-signé : la connexion ne peut pas être considérée comme sûre en l’état.',
   'ha.reason.tls_error': 'La connexion sécurisée à Home Assistant a échoué.',
   'ha.reason.not_home_assistant': 'Le serveur a répondu, mais ce n’est pas Home Assistant.',
   'ha.reason.http_error': 'Home Assistant a répondu par une erreur.',
   'ha.reason.not_found': 'Home Assistant ne connaît pas cet élément.',
   'ha.reason.bad_request': 'Home Assistant a refusé la demande comme mal formée.',
   'ha.reason.cancelled': 'La demande à Home Assistant a été annulée.',
-  'ha.warning.plain_http_public': 'Cette adresse est sur internet et en HTTP simple : le jeton la traverserait en clair. Utilisez son adresse https://.',
+  'ha.warning.plain_http_public':
+    'Cette adresse est sur internet et en HTTP simple : le jeton la traverserait en clair. Utilisez son adresse https://.',
   'ha.warning.self_signed': 'Son certificat est auto-signé.',
-  'ha.adviceHttps': 'HTTPS est recommandé : en HTTP simple, n’importe qui sur votre réseau local peut lire le jeton d’accès au passage.',
+  'ha.adviceHttps':
+    'HTTPS est recommandé : en HTTP simple, n’importe qui sur votre réseau local peut lire le jeton d’accès au passage.',
   'error.ha_failure': '{failureText}',
   'ha.version': 'Home Assistant {v}',
   'ha.entities': '{n} entités',
@@ -377,6 +405,13 @@ export const fr: Record<MessageKey, string> = {
   'bridge.running': 'En marche',
   'bridge.stopped': 'Arrêtée',
   'bridge.toggle': 'Passerelle activée ou non',
+  'bridge.exposed': 'Joignable depuis votre réseau ({address})',
+  'bridge.heldBack':
+    'L’adresse enregistrée {host} rendrait le pont joignable depuis votre réseau : il écoute donc sur {address} pour l’instant.',
+  'bridge.expose': 'Écouter sur le réseau',
+  'bridge.exposeTitle': 'Laisser d’autres ordinateurs joindre le pont sur {host} ?',
+  'bridge.exposeBody':
+    'Toute personne de votre réseau détenant un jeton client pourrait alors utiliser vos identifiants via Keybridge. Valable jusqu’au redémarrage de Keybridge.',
   'bridge.url': 'Adresse',
   'bridge.port': 'Port',
   'bridge.portHelp': '0 choisit un port libre.',
@@ -392,9 +427,11 @@ export const fr: Record<MessageKey, string> = {
   'bridge.start': 'Démarrer la passerelle',
   'connect.open': 'Connecter une app',
   'connect.title': 'Connecter une app à Keybridge',
-  'connect.intro': 'Choisissez l’app. Keybridge lui crée un jeton client et sa configuration ; l’app passe ensuite par la passerelle sans jamais voir un secret.',
+  'connect.intro':
+    'Choisissez l’app. Keybridge lui crée un jeton client et sa configuration ; l’app passe ensuite par la passerelle sans jamais voir un secret.',
   'connect.pickApp': 'Quelle app ?',
-  'connect.bridgeOff': 'La passerelle est arrêtée : l’app ne pourra se connecter qu’une fois celle-ci démarrée.',
+  'connect.bridgeOff':
+    'La passerelle est arrêtée : l’app ne pourra se connecter qu’une fois celle-ci démarrée.',
   'connect.createSnippet': 'Créer un jeton et la config pour {app}',
   'connect.orWrite': 'Ou laissez Keybridge l’écrire dans le fichier de config de {app}',
   'connect.configFile': 'Fichier de config de {app}',
@@ -422,6 +459,9 @@ export const fr: Record<MessageKey, string> = {
   'tokens.status.revoked': 'Révoqué',
   'tokens.lastUsed': 'Dernière utilisation',
   'tokens.calls': 'Appels',
+  'tokens.tools': 'Outils',
+  'tokens.toolsOver':
+    '{count} outils : plus que {app} n’en accepte ({limit}). Restreignez le jeton avec des portées.',
   'tokens.expires': 'Expire après',
   'tokens.days': '{n} jours',
   'tokens.empty':
@@ -466,6 +506,9 @@ export const fr: Record<MessageKey, string> = {
   'upstream.pickCredential': 'Choisir un identifiant enregistré',
   'upstream.literal': 'Saisir une valeur…',
   'upstream.addEnv': 'Ajouter une variable',
+  'upstream.trustHints': 'Croire ses indications « lecture seule »',
+  'upstream.trusted': 'Les outils de {name} marqués lecture seule s’exécutent désormais sans demander.',
+  'upstream.untrusted': 'Chaque outil de {name} demande de nouveau jusqu’à ce que vous le régliez.',
   'upstream.state': 'État',
   'upstream.state.stopped': 'Arrêté',
   'upstream.state.starting': 'Démarrage',
@@ -474,6 +517,8 @@ export const fr: Record<MessageKey, string> = {
   'upstream.state.broken': 'En panne',
   'upstream.tools': 'Outils',
   'upstream.restarts': '{n} redémarrages',
+  'upstream.enable': 'Activer',
+  'upstream.disable': 'Désactiver',
   'upstream.restart': 'Redémarrer',
   'upstream.restarted': '{name} a été redémarré.',
   'upstream.added': '{name} a été ajouté.',
@@ -488,6 +533,8 @@ export const fr: Record<MessageKey, string> = {
   'approval.client': 'Application',
   'approval.tool': 'Outil',
   'approval.arguments': 'Arguments',
+  'approval.secretsHidden':
+    'Chaque valeur est montrée telle que l’outil la reçoit, sauf vos secrets enregistrés ([redacted]).',
   'approval.expires': 'Refusé automatiquement dans {seconds} s.',
   'approval.more': '{n} autres en attente',
   'approval.once': 'Autoriser une fois',
@@ -665,7 +712,7 @@ export const fr: Record<MessageKey, string> = {
   'import.nothingYet': 'Rien n’est écrit avant votre confirmation.',
   'import.confirmTitle': 'Réécrire {file} ?',
   'import.confirmBody':
-    '{credentials} identifiants et {upstreams} serveurs passent dans Keybridge, et la configuration de {app} change comme ci-dessous. L’original est gardé à côté.',
+    '{credentials} identifiants et {upstreams} serveurs passent dans Keybridge, et la configuration de {app} change comme ci-dessous. L’original est scellé dans le coffre : vous pouvez le restaurer.',
   'import.confirm': 'Importer et réécrire',
   'import.done': 'Importé : {credentials} identifiants, {upstreams} serveurs amont.',
   'import.createdCredentials': 'Identifiants créés',
@@ -674,7 +721,9 @@ export const fr: Record<MessageKey, string> = {
   'import.from': '(anciennement « {name} »)',
   'import.rewritten': 'Configuration réécrite',
   'import.rewrittenFile': 'Réécrit :',
-  'import.backupKept': 'Original gardé dans :',
+  'import.backupKept': 'L’original est scellé dans le coffre (aucune copie n’est laissée à côté du fichier).',
+  'import.restore': 'Restaurer l’original',
+  'import.restored': '{path} restauré tel qu’avant la réécriture.',
   'import.tokenCreated': 'Jeton client « {name} » créé et écrit dans le fichier.',
   'import.seeCredentials': 'Voir les identifiants',
   'import.seeBridge': 'Voir la passerelle',

@@ -13,7 +13,9 @@ export function errorText(
   lang: Language,
 ): string {
   if (lang === 'en') return e.message
-  const vars: Vars = { ...(e.params ?? {}) }
+  const vars: Vars = {}
+  for (const [k, v] of Object.entries(e.params ?? {}))
+    if (typeof v === 'string' || typeof v === 'number') vars[k] = v
   const reason = e.params?.['reason']
   if (typeof reason === 'string' && ValidationReason.safeParse(reason).success) {
     vars['reasonText'] = translate(lang, `validation.${reason as ValidationReason}`, vars)

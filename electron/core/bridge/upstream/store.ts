@@ -5,6 +5,7 @@ import type { UpstreamInput } from '../../../../shared/ipc/bridge'
 import type { Clock } from '../../clock'
 import type { Db } from '../../vault/database'
 import type { Keyring } from '../../vault/keyring'
+import type { RowMacs } from '../../vault/row-mac'
 import { SEALED_COLUMNS, sealLocation } from '../../vault/sealed-columns'
 import { wholeReference } from './env-template'
 
@@ -15,7 +16,11 @@ export const CachedTool = z.object({
   title: z.string().optional(),
   description: z.string(),
   inputSchema: z.record(z.string(), z.unknown()),
+  outputSchema: z.record(z.string(), z.unknown()).optional(),
   annotations: z.record(z.string(), z.unknown()),
+  icons: z.array(z.record(z.string(), z.unknown())).optional(),
+  execution: z.record(z.string(), z.unknown()).optional(),
+  _meta: z.record(z.string(), z.unknown()).optional(),
 })
 export type CachedTool = z.infer<typeof CachedTool>
 
@@ -32,6 +37,12 @@ export interface UpstreamConfig {
   args: string[]
   envKeys: EnvKey[]
   enabled: boolean
+  /** One process per client session (servers that keep per-user state) instead of one shared. */
+  perSession: boolean
+  /** The longest one call may run, progress or not. */
+  maxCallSeconds: number
+  /** The user accepted this server's annotations (readOnlyHint...) as its tools' defaults. */
+  trustHints: boolean
   toolsCache: CachedTool[]
   createdAt: number
 }
@@ -43,11 +54,15 @@ interface Row {
   args: string
   env_keys: string
   enabled: number
+  per_session: number
+  max_call_seconds: number
+  trust_hints: number
   tools_cache: string
   created_at: number
 }
 
-const COLUMNS = 'id, name, command, args, env_keys, enabled, tools_cache, created_at'
+const COLUMNS =
+  'id, name, command, args, env_keys, enabled, per_session, max_call_seconds, trust_hints, tools_cache, created_at'
 
 function toConfig(r: Row): UpstreamConfig {
   const cache = z.array(CachedTool).safeParse(JSON.parse(r.tools_cache))
@@ -58,6 +73,9 @@ function toConfig(r: Row): UpstreamConfig {
     args: JSON.parse(r.args) as string[],
     envKeys: JSON.parse(r.env_keys) as EnvKey[],
     enabled: r.enabled === 1,
+    perSession: r.per_session === 1,
+    maxCallSeconds: r.max_call_seconds,
+    trustHints: r.trust_hints === 1,
     toolsCache: cache.success ? cache.data : [],
     createdAt: r.created_at,
   }
@@ -73,12 +91,15 @@ export class UpstreamStore {
     private readonly db: Db,
     private readonly keyring: Keyring,
     private readonly clock: Clock,
+    /** Command, args, env keys and enabled are MAC'd with the sealed env (mac-tables.ts). */
+    private readonly macs: RowMacs,
   ) {}
 
   add(input: z.output<typeof UpstreamInput>): UpstreamConfig {
     if (this.find(input.name)) {
       throw new AppError('CONFLICT', `There is already an upstream server named "${input.name}".`)
     }
+    this.keyring.require()
     const id = randomUUID()
     const now = this.clock.now()
     const envKeys: EnvKey[] = Object.entries(input.env).map(([key, value]) => {
@@ -88,8 +109,8 @@ export class UpstreamStore {
     const sealed = this.keyring.seal(sealLocation(COL, id), JSON.stringify(input.env))
     this.db
       .prepare(
-        `INSERT INTO bridge_upstreams (id, name, command, args, env_keys, env, enabled, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO bridge_upstreams (id, name, command, args, env_keys, env, enabled, per_session, max_call_seconds, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         id,
@@ -99,9 +120,12 @@ export class UpstreamStore {
         JSON.stringify(envKeys),
         sealed,
         input.enabled ? 1 : 0,
+        input.perSession ? 1 : 0,
+        input.maxCallSeconds ?? 600,
         now,
         now,
       )
+    this.macs.sign('bridge_upstreams', id)
     return this.require(input.name)
   }
 
@@ -132,7 +156,11 @@ export class UpstreamStore {
     this.db.prepare('DELETE FROM bridge_upstreams WHERE id = ?').run(c.id)
     this.db
       .prepare("DELETE FROM bridge_tool_permissions WHERE tool LIKE ? ESCAPE '\\'")
-      .run(c.name.replace(/[\\%_]/g, (m) => '\\' + m) + '.%')
+      .run(c.name.replace(/[\\%_]/g, (m) => '\\' + m) + '/%')
+    // A server added again under this name must not inherit the old one's "always allow" answers.
+    this.db
+      .prepare("DELETE FROM bridge_approval_grants WHERE tool LIKE ? ESCAPE '\\'")
+      .run(c.name.replace(/[\\%_]/g, (m) => '\\' + m) + '/%')
     return c
   }
 
@@ -142,6 +170,38 @@ export class UpstreamStore {
       { env: Buffer } | undefined
     if (!row) throw new AppError('NOT_FOUND', 'That upstream server no longer exists.')
     return JSON.parse(this.keyring.openString(sealLocation(COL, id), row.env)) as Record<string, string>
+  }
+
+  /**
+   * The definition as stored, verified: what a child is started with. A row changed outside Keybridge
+   * (command, args, env keys, enabled) is refused with ROW_TAMPERED before anything is spawned.
+   */
+  verified(id: string): UpstreamConfig {
+    return toConfig(this.macs.require('bridge_upstreams', id) as unknown as Row)
+  }
+
+  /** Enables or disables a server (imported ones arrive disabled). Needs the vault unlocked. */
+  setEnabled(name: string, enabled: boolean): UpstreamConfig {
+    const c = this.require(name)
+    this.db.transaction(() => {
+      this.macs.require('bridge_upstreams', c.id)
+      this.db
+        .prepare('UPDATE bridge_upstreams SET enabled = ?, updated_at = ? WHERE id = ?')
+        .run(enabled ? 1 : 0, this.clock.now(), c.id)
+      this.macs.sign('bridge_upstreams', c.id)
+    })()
+    return this.require(name)
+  }
+
+  /** Trust (or stop trusting) this server's annotations: a signed column, so the vault must be open. */
+  setTrustHints(id: string, trusted: boolean): void {
+    this.db.transaction(() => {
+      this.macs.require('bridge_upstreams', id)
+      this.db
+        .prepare('UPDATE bridge_upstreams SET trust_hints = ?, updated_at = ? WHERE id = ?')
+        .run(trusted ? 1 : 0, this.clock.now(), id)
+      this.macs.sign('bridge_upstreams', id)
+    })()
   }
 
   saveToolsCache(id: string, tools: CachedTool[]): void {

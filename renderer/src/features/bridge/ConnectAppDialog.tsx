@@ -106,11 +106,9 @@ export function ConnectAppDialog({ onClose }: { onClose(): void }) {
     if (!rewrite) return
     setBusy(true)
     try {
-      await call('importConfig.undoRewrite', {
-        path: rewrite.path,
-        backupPath: rewrite.backupPath,
-        tokenName: rewrite.tokenName,
-      })
+      // The original comes back from the copy sealed in the vault; the token written into it goes too.
+      await call('importConfig.restore', { path: rewrite.path })
+      await call('bridge.tokens.revoke', { name: rewrite.tokenName })
       setRewrite(null)
       setConnected(null)
       notifySuccess(t('connect.undone'))

@@ -79,12 +79,7 @@ export const useCredentials = create<CredentialsState>((set, get) => ({
   setFilter: (patch) => set((s) => ({ filter: { ...s.filter, ...patch } })),
   toggleSort: (key) =>
     set((s) => ({
-      sort:
-        s.sort?.key !== key
-          ? { key, dir: 'asc' }
-          : s.sort.dir === 'asc'
-            ? { key, dir: 'desc' }
-            : null,
+      sort: s.sort?.key !== key ? { key, dir: 'asc' } : s.sort.dir === 'asc' ? { key, dir: 'desc' } : null,
     })),
 }))
 
@@ -125,12 +120,17 @@ export function expiringSoon(c: Credential, now: number): boolean {
 const STATE_ORDER = ['invalid', 'expired', 'revoked', 'check_failed', 'unvalidated', 'active']
 
 /** The rows in the chosen column's order (a stable copy; the filtered list is never mutated). */
-export function applySort(items: Credential[], sort: CredentialSort | null, serviceName: (id: string) => string): Credential[] {
+export function applySort(
+  items: Credential[],
+  sort: CredentialSort | null,
+  serviceName: (id: string) => string,
+): Credential[] {
   if (!sort) return items
   const text = (a: string | null, b: string | null) =>
     (a ?? '').localeCompare(b ?? '', undefined, { sensitivity: 'base', numeric: true })
   // Never-checked / never-used sort after every date when ascending.
-  const time = (a: number | null, b: number | null) => (a ?? Number.MAX_SAFE_INTEGER) - (b ?? Number.MAX_SAFE_INTEGER)
+  const time = (a: number | null, b: number | null) =>
+    (a ?? Number.MAX_SAFE_INTEGER) - (b ?? Number.MAX_SAFE_INTEGER)
   const cmp: Record<SortKey, (a: Credential, b: Credential) => number> = {
     name: (a, b) => text(a.name, b.name),
     service: (a, b) => text(serviceName(a.service), serviceName(b.service)),

@@ -14,6 +14,7 @@ import { SettingsScreen } from '../settings/SettingsScreen'
 import { ApprovalDialog } from '../bridge/ApprovalDialog'
 import { ImportScreen } from '../import/ImportScreen'
 import { PlaygroundScreen } from '../playground/PlaygroundScreen'
+import { IntegrityBanner } from '../vault/IntegrityBanner'
 import { NAV_PARENT, SCREENS, useShell, type NavScreen, type Screen } from './store'
 import { CommandPalette, useCommandPaletteShortcut } from './CommandPalette'
 
@@ -148,7 +149,10 @@ export function Shell() {
           </Flex>
         </Flex>
         <Box asChild className="kb-content" p="5">
-          <main>{SCREEN_VIEWS[screen]()}</main>
+          <main>
+            <IntegrityBanner />
+            {SCREEN_VIEWS[screen]()}
+          </main>
         </Box>
       </Flex>
       <ApprovalDialog />
