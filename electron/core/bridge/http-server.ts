@@ -39,6 +39,11 @@ const SESSION_IDLE_MS = 30 * 60_000
 interface Session {
   id: string
   tokenId: string
+  tokenName: string
+  /** What the app said it is in `initialize` (clientInfo): self-reported, shown as a label only. */
+  clientName: string | null
+  clientVersion: string | null
+  startedAt: number
   transport: StreamableHTTPServerTransport
   server: Server
   lastSeen: number
@@ -46,18 +51,24 @@ interface Session {
   protocolVersion: string
 }
 
-/**
- * A refusal by a per-message check hooked in after the rate limit (quotas). With `body`, that JSON is the
- * answer (one JSON-RPC error per refused call, with its id); otherwise one error built from `message`.
- */
-export type MessageRefusal = { status: number; message: string; retryAfterSeconds?: number; body?: unknown }
+/** A POST refused before the SDK sees it (quotas): the status, headers and JSON body to answer. */
+export interface Refusal {
+  status: number
+  headers: Record<string, string>
+  body: unknown
+}
+/** A session as the UI sees it (no transport, no token value). */
+export type SessionInfo = Omit<Session, 'transport' | 'server'>
 
 export interface HttpDeps {
   version: string
   verify(token: string | undefined): TokenCheck
   rateLimiter: RateLimiter
-  /** Further per-message limits (quotas), asked after the rate limit admitted the messages. */
-  admitMessages?(identity: TokenIdentity, count: MessageCount, message?: unknown): MessageRefusal | null
+  newServer(identity: TokenIdentity): Server
+  /** Which peers count as this machine (default: loopback addresses); tests narrow it. */
+  isLocalPeer?(address: string | undefined): boolean
+  /** Admission of one POST body's JSON-RPC messages (quotas), after the rate limit; null lets them through. */
+  admit?(identity: TokenIdentity, message: unknown): Refusal | null
   /** `/metrics`: the Prometheus exposition (absent: 404). */
   metrics?(): Promise<{ text: string; contentType: string }>
   /** Told about requests refused before MCP (metrics). */
@@ -65,9 +76,10 @@ export interface HttpDeps {
     reason: Exclude<TokenCheck, { ok: true }>['reason'] | 'scope' | 'rate_limited',
     token?: string,
   ): void
-  newServer(identity: TokenIdentity): Server
-  /** Which peers count as this machine (default: loopback addresses); tests narrow it. */
-  isLocalPeer?(address: string | undefined): boolean
+  /** Called once a session is initialized (the guided connect waits for this). */
+  onSessionStarted?(info: SessionInfo): void
+  /** Called when a session ends (client DELETE, idle sweep, revocation). */
+  onSessionClosed?(): void
 }
 
 /** The SDK's web-standard transport inside the Node one (not part of its typed API). */
@@ -163,6 +175,13 @@ export class BridgeHttpServer {
 
   get sessionCount(): number {
     return this.sessions.size
+  }
+
+  /** Open sessions, most recently seen first. */
+  sessionInfos(): SessionInfo[] {
+    return [...this.sessions.values()]
+      .map(({ transport: _t, server: _s, ...info }) => info)
+      .sort((a, b) => b.lastSeen - a.lastSeen)
   }
 
   async listen(host: string, port: number): Promise<void> {
@@ -392,7 +411,7 @@ export class BridgeHttpServer {
           `Invalid Request: JSON-RPC batches are not part of MCP ${session.protocolVersion}; send one message per request.`,
         )
       }
-      if (!this.admitMessages(res, identity, count, message)) return
+      if (!this.admitMessages(res, identity, count) || this.quotaRefused(res, identity, message)) return
       coalesceWrites(res)
       await session.transport.handleRequest(req, res, message)
       return
@@ -406,7 +425,7 @@ export class BridgeHttpServer {
         'Bad Request: Mcp-Session-Id header is required (initialize first).',
       )
     }
-    if (!this.admitMessages(res, identity, count, message)) return
+    if (!this.admitMessages(res, identity, count) || this.quotaRefused(res, identity, message)) return
     await this.startSession(req, res, identity, message)
   }
 
@@ -427,12 +446,7 @@ export class BridgeHttpServer {
    * (a batch takes one slot per message, all or none), then the hooked per-message limits (quotas).
    * Answers the refusal itself and returns false.
    */
-  private admitMessages(
-    res: ServerResponse,
-    identity: TokenIdentity,
-    count: MessageCount,
-    message?: unknown,
-  ): boolean {
+  private admitMessages(res: ServerResponse, identity: TokenIdentity, count: MessageCount): boolean {
     const limit = this.deps.rateLimiter.take(identity.id, count.messages)
     if (!limit.ok) {
       this.deps.refused?.('rate_limited', identity.name)
@@ -447,27 +461,20 @@ export class BridgeHttpServer {
       )
       return false
     }
-    const refused = this.deps.admitMessages?.(identity, count, message)
-    if (refused?.body !== undefined) {
-      const text = JSON.stringify(refused.body)
-      res.writeHead(refused.status, {
-        'Content-Type': 'application/json',
-        'Content-Length': Buffer.byteLength(text),
-        ...(refused.retryAfterSeconds ? { 'Retry-After': String(refused.retryAfterSeconds) } : {}),
-      })
-      res.end(text)
-      return false
-    }
-    if (refused) {
-      sendJsonRpcError(
-        res,
-        refused.status,
-        -32000,
-        refused.message,
-        refused.retryAfterSeconds ? { 'Retry-After': String(refused.retryAfterSeconds) } : {},
-      )
-      return false
-    }
+    return true
+  }
+
+  /** Quotas, counted per JSON-RPC call before the SDK sees the body: answers the refusal itself. */
+  private quotaRefused(res: ServerResponse, identity: TokenIdentity, message: unknown): boolean {
+    const refusal = this.deps.admit?.(identity, message)
+    if (!refusal) return false
+    const text = JSON.stringify(refusal.body)
+    res.writeHead(refusal.status, {
+      'Content-Type': 'application/json',
+      'Content-Length': Buffer.byteLength(text),
+      ...refusal.headers,
+    })
+    res.end(text)
     return true
   }
 
@@ -490,17 +497,24 @@ export class BridgeHttpServer {
       // the Response alive: ~18 KB per call, unbounded for a long session; typescript-sdk issue #2559),
       // found by the 60 s load run. Server-sent notifications still go out on the GET stream.
       onsessioninitialized: (id) => {
-        this.sessions.set(id, {
+        const now = Date.now()
+        const session: Session = {
           id,
           tokenId: identity.id,
+          tokenName: identity.name,
+          ...clientInfoOf(message),
+          startedAt: now,
           transport,
           server,
-          lastSeen: Date.now(),
+          lastSeen: now,
           protocolVersion: negotiatedVersion(message),
-        })
+        }
+        this.sessions.set(id, session)
+        const { transport: _t, server: _s, ...info } = session
+        this.deps.onSessionStarted?.(info)
       },
       onsessionclosed: (id) => {
-        this.sessions.delete(id)
+        if (this.sessions.delete(id)) this.deps.onSessionClosed?.()
       },
     })
     primeOnlyWhenSlow(transport)
@@ -552,11 +566,19 @@ export class BridgeHttpServer {
   }
 
   private removeSession(s: Session): void {
-    this.sessions.delete(s.id)
+    if (this.sessions.delete(s.id)) this.deps.onSessionClosed?.()
     void this.closeSession(s)
   }
 
   private async closeSession(s: Session): Promise<void> {
     await s.server.close().catch(() => {})
   }
+}
+
+/** The app's self-description from an initialize request, cut to a label's length. */
+function clientInfoOf(message: unknown): { clientName: string | null; clientVersion: string | null } {
+  const info = (message as { params?: { clientInfo?: { name?: unknown; version?: unknown } } }).params
+    ?.clientInfo
+  const label = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, 80) : null)
+  return { clientName: label(info?.name), clientVersion: label(info?.version) }
 }

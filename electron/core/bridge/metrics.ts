@@ -10,7 +10,8 @@ export type DenyReason =
   | 'headless'
   | 'user_denied'
   | 'approval_timeout'
-  | 'approval_busy'
+  /** A prompt for the same tool is already waiting, or the client's queue of prompts is full. */
+  | 'approval_queue'
 
 const UPSTREAM_STATES: UpstreamSummary['state'][] = ['stopped', 'starting', 'running', 'backoff', 'broken']
 

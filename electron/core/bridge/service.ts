@@ -11,6 +11,7 @@ import type {
   ToolInfo,
 } from '../../../shared/ipc/bridge'
 import type { AuditActor } from '../../../shared/models/audit'
+import { CONNECTED_WINDOW_MS } from '../../../shared/ipc/bridge'
 import type { CoreContext } from '../context'
 import { createHomeAssistantToolSource } from '../homeassistant/tools'
 import { HaInstanceStore } from '../homeassistant/store'
@@ -22,7 +23,7 @@ import { watchToolPolicy } from './change-watch'
 import { clientConfigSnippet } from './client-config'
 import { readConfig, writeConfig } from './config'
 import { isLoopbackBind } from './http-guard'
-import { BridgeHttpServer, type MessageRefusal } from './http-server'
+import { BridgeHttpServer, type Refusal, type SessionInfo } from './http-server'
 import { BridgeMetrics, noMetrics } from './metrics'
 import { QuotaCounter, quotaMessage } from './quota'
 import { logUpstreamStates } from './upstream-log'
@@ -33,7 +34,7 @@ import { FEATURE_LEVEL, UpstreamRelay, type UpstreamFeature } from './relay'
 import { legacyToIdentity } from './schema'
 import { SessionHub } from './sessions'
 import { PermissionStore, requiredLevel, defaultPermission, hintsTrusted } from './permissions'
-import { RateLimiter, type MessageCount } from './rate-limit'
+import { RateLimiter } from './rate-limit'
 import { Redactor } from './redact'
 import { ToolRegistry } from './registry'
 import type { BridgeTool, ToolSource } from './tool-source'
@@ -78,10 +79,10 @@ export class BridgeService {
   readonly grants: ApprovalGrants
   readonly redactor: Redactor
   readonly upstreams: UpstreamManager
-  readonly metrics: BridgeMetrics | ReturnType<typeof noMetrics>
-  private readonly quota: QuotaCounter
   readonly sessions = new SessionHub()
   readonly relay: UpstreamRelay
+  readonly metrics: BridgeMetrics | ReturnType<typeof noMetrics>
+  private readonly quota: QuotaCounter
   private readonly limiter: RateLimiter
   private readonly auditWriter: AuditWriter
   private readonly ha: HaInstanceStore
@@ -117,9 +118,26 @@ export class BridgeService {
       ctx.credentials,
       ctx.keyring,
       opts.breaker ?? DEFAULT_BREAKER,
+      // #18: remote upstreams read a Home Assistant token at connect time and notify when sign-in is needed.
+      {
+        haToken: (name) => this.ha.readToken(this.ha.findByName(name).id),
+        clientMetadataUrl: ctx.env['KEYBRIDGE_OAUTH_CLIENT_METADATA_URL'] || undefined,
+        secretsChanged: () => this.redactor?.refresh(),
+        signInNeeded: (upstream, stepUp) => {
+          ctx.events.emit('bridge.upstreamSignInNeeded', { name: upstream, stepUp })
+          ctx.options.notify?.({
+            title: 'Keybridge: sign-in needed',
+            body: stepUp
+              ? `${upstream} asks for a wider permission: sign in again.`
+              : `${upstream} needs you to sign in again.`,
+            kind: 'bridge',
+          })
+        },
+      },
     )
     this.credentialSecrets = new SecretValueIndex(ctx.credentials, ctx.keyring)
     this.redactor = new Redactor(() => this.secretValues())
+    const notifier = new ApprovalNotifier(ctx.clock, (n) => ctx.options.notify?.({ ...n, kind: 'approval' }))
     // Every log line is scrubbed of every stored secret value the bridge knows (it knows them all), so
     // the redactor follows the vault whether or not the bridge runs.
     ctx.logs.useScrubber((line) => this.redactor.text(line))
@@ -135,7 +153,6 @@ export class BridgeService {
             upstreams: () => this.upstreams.list(),
             pendingApprovals: () => this.approvals.size,
           })
-    const notifier = new ApprovalNotifier(ctx.clock, (n) => ctx.options.notify?.({ ...n, kind: 'approval' }))
     this.approvals = new ApprovalQueue(ctx.clock, () => this.config().approvalTimeoutSeconds * 1000, {
       requested: (r) => {
         ctx.events.emit('bridge.approvalRequested', r)
@@ -158,9 +175,9 @@ export class BridgeService {
       approvalMode: () => this.mode,
       approvalTimeoutSeconds: () => this.config().approvalTimeoutSeconds,
       activity: (e) => ctx.events.emit('bridge.activity', e),
+      grants: this.grants,
       metrics: this.metrics,
       log: ctx.log,
-      grants: this.grants,
     }
     this.relay = new UpstreamRelay(this.upstreams, this.deps, this.sessions)
     this.upstreams.hooks = {
@@ -223,12 +240,17 @@ export class BridgeService {
           { name: 'keybridge', version: this.ctx.version },
           identity,
         ),
-      admitMessages: (identity, count, message) => this.admit(identity, count, message),
+      admit: (identity, message) => this.admit(identity, message),
       metrics: this.metrics.registry ? () => (this.metrics as BridgeMetrics).scrape() : undefined,
       refused: (reason, token) => {
         if (reason === 'rate_limited') this.metrics.rateLimit(token ?? '')
         else this.metrics.authFailure(reason)
       },
+      onSessionStarted: (info) => {
+        this.ctx.events.emit('bridge.sessionStarted', info)
+        this.statusChanged()
+      },
+      onSessionClosed: () => this.statusChanged(),
     })
     const saved = config.host
     const holdBack = opts.host === undefined && !isLoopbackBind(saved)
@@ -323,6 +345,11 @@ export class BridgeService {
       allowedHosts: this.http ? [...this.http.allowedHosts] : [],
       exposureHeldBack: this.http ? this.heldBack : null,
     }
+  }
+
+  /** Apps seen within the connected window, newest first. */
+  connectedSessions(now = Date.now()): SessionInfo[] {
+    return (this.http?.sessionInfos() ?? []).filter((s) => now - s.lastSeen <= CONNECTED_WINDOW_MS)
   }
 
   async statusWithTools(): Promise<BridgeStatus> {
@@ -519,8 +546,8 @@ export class BridgeService {
    * quotas. Past a quota the whole request is answered 429 (Retry-After = until the reset) with one
    * JSON-RPC error per call saying which quota and when it resets, and each refused call is audited.
    */
-  private admit(identity: TokenIdentity, count: MessageCount, message: unknown): MessageRefusal | null {
-    if (count.toolCalls === 0 || (identity.dailyQuota === null && identity.monthlyQuota === null)) return null
+  private admit(identity: TokenIdentity, message: unknown): Refusal | null {
+    if (identity.dailyQuota === null && identity.monthlyQuota === null) return null
     const messages = Array.isArray(message) ? message : [message]
     const calls = messages.filter(
       (m): m is { id?: unknown; params?: { name?: unknown } } =>
@@ -536,10 +563,7 @@ export class BridgeService {
       resetsAt: new Date(refused.resetsAt).toISOString(),
     }
     for (const c of calls) {
-      // The tool's identity when it exists (as tool_call rows have), else the client's name, capped.
-      const asked = typeof c.params?.name === 'string' ? c.params.name.slice(0, 200) : null
-      const found = asked ? this.registry.get(asked) : undefined
-      const tool = found && !(found instanceof Promise) ? found.id : asked
+      const tool = typeof c.params?.name === 'string' ? c.params.name.slice(0, 128) : null
       this.auditWriter.push({
         actor: 'bridge',
         actorName: identity.name,
@@ -568,8 +592,7 @@ export class BridgeService {
     const retryAfter = Math.max(1, Math.ceil((refused.resetsAt - this.ctx.clock.now()) / 1000))
     return {
       status: 429,
-      message: text,
-      retryAfterSeconds: retryAfter,
+      headers: { 'Retry-After': String(retryAfter) },
       body: Array.isArray(message) ? errors : errors[0],
     }
   }
@@ -597,7 +620,8 @@ export class BridgeService {
     let minted: boolean
     let summary
     if (token) {
-      const check = this.tokens.verify(token)
+      // Checking the value is not a use: only bridge requests count.
+      const check = this.tokens.verify(token, { countUse: false })
       if (!check.ok || check.identity.name.toLowerCase() !== tokenName.toLowerCase()) {
         throw new AppError('INVALID_INPUT', `That is not the current token of "${tokenName}".`)
       }

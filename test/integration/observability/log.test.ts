@@ -22,9 +22,9 @@ const failing: ToolSource = {
     return [
       {
         id: 'obs/boom',
-        name: 'obs_boom',
         nameParts: ['obs', 'boom'],
         originalName: 'boom',
+        name: 'obs_boom',
         description: 'throws an internal error',
         inputSchema: { type: 'object' },
         annotations: { readOnlyHint: true },

@@ -46,11 +46,9 @@ describe('GET /metrics (Prometheus text format 0.0.4, scope "metrics")', () => {
     const ok = await scrape()
     expect(ok.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8')
     const before = await families()
-    const tools = [...(await env.bridge.registry.tools()).values()]
-    const readTool = tools.find((t) => t.name.includes('read_thing'))!
-    const execTool = tools.find((t) => t.name.includes('exec_thing'))!
-    const read = readTool.name
-    const exec = execTool.name
+    const tools = [...(await env.bridge.registry.tools()).keys()]
+    const read = tools.find((n) => n.includes('read_thing'))!
+    const exec = tools.find((n) => n.includes('exec_thing'))!
     await env.core.invoke('bridge.tools.set', { tool: exec, level: 'execute', ask: true })
     const client = await connectClient(env.url, env.token)
     for (let i = 0; i < 5; i++) await client.callTool({ name: read, arguments: { text: MARKER } })
@@ -61,14 +59,13 @@ describe('GET /metrics (Prometheus text format 0.0.4, scope "metrics")', () => {
     const after = await families()
     const calls = after.byName.get('keybridge_tool_calls_total')
     expect(calls?.type).toBe('COUNTER')
-    // Labelled by the tool's stable identity (source/original name), as audit rows are.
-    const okLabels = { tool: readTool.id, source: 'test', token: 'Test App', outcome: 'ok' }
+    const okLabels = { tool: read, source: 'test', token: 'Test App', outcome: 'ok' }
     expect(value(calls, okLabels) - value(before.byName.get('keybridge_tool_calls_total'), okLabels)).toBe(5)
-    expect(value(calls, { tool: execTool.id, outcome: 'denied' })).toBe(1)
+    expect(value(calls, { tool: exec, outcome: 'denied' })).toBe(1)
 
     const denied = after.byName.get('keybridge_tool_calls_denied_total')
     expect(denied?.type).toBe('COUNTER')
-    expect(value(denied, { tool: execTool.id, token: 'Test App', reason: 'headless' })).toBe(1)
+    expect(value(denied, { tool: exec, token: 'Test App', reason: 'headless' })).toBe(1)
     // An unknown name is the client's free text: it never becomes a label.
     expect(value(denied, { tool: '(unknown)', reason: 'unknown_tool' })).toBe(1)
     expect(after.text).not.toContain('no_such_tool')

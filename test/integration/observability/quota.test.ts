@@ -13,7 +13,6 @@ describe('daily and monthly quotas per client token', () => {
   let core: Awaited<ReturnType<typeof makeCore>>
   let token = ''
   let tool = ''
-  let toolId = ''
 
   async function open(first: boolean) {
     core = await makeCore({ dataDir: t.dir, clock, unlocked: first })
@@ -22,9 +21,7 @@ describe('daily and monthly quotas per client token', () => {
     bridge.registry.add(testToolSource())
     bridge.setConfig({ rateLimitPerMinute: 100_000 })
     await bridge.start({ host: '127.0.0.1', port: 0, approvalMode: 'deny' })
-    const found = [...(await bridge.registry.tools()).values()].find((t) => t.name.includes('read_thing'))!
-    tool = found.name
-    toolId = found.id
+    tool = [...(await bridge.registry.tools()).keys()].find((n) => n.includes('read_thing'))!
     return bridge
   }
   const call = async () => {
@@ -106,8 +103,7 @@ describe('daily and monthly quotas per client token', () => {
     await flush()
     const audited = listAudit(core.ctx.db, { action: 'quota_refused' })
     expect(audited.total).toBe(2)
-    // Audited by the tool's identity, as its tool_call rows are.
-    expect(audited.entries[0]).toMatchObject({ actorName: 'Quota App', target: toolId, outcome: 'denied' })
+    expect(audited.entries[0]).toMatchObject({ actorName: 'Quota App', target: tool, outcome: 'denied' })
     expect(audited.entries[0].detail).toMatchObject({ quota: 'daily', limit: 3 })
   })
 
