@@ -481,6 +481,17 @@ export class UpstreamRelay {
     return {}
   }
 
+  /** A client's roots changed: its own per-client processes, and the shared ones, are told. */
+  async rootsChanged(e: SessionEntry): Promise<void> {
+    const sessionId = e.server.transport?.sessionId
+    await Promise.all(
+      this.manager
+        .live()
+        .map((u) => this.manager.peek(u.config, sessionId))
+        .map((conn) => conn?.notify('notifications/roots/list_changed').catch(() => {})),
+    )
+  }
+
   // ---- notifications from upstreams
 
   notified(

@@ -19,6 +19,7 @@ import {
   ListToolsRequestSchema,
   McpError,
   ReadResourceRequestSchema,
+  RootsListChangedNotificationSchema,
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
   type CallToolResult,
@@ -45,6 +46,10 @@ const server = new Server(
 
 const subscribed = new Set<string>()
 let cancelled = 0
+let rootsChanged = 0
+server.setNotificationHandler(RootsListChangedNotificationSchema, () => {
+  rootsChanged++
+})
 
 const obj = (properties: Record<string, object>, required: string[] = []) => ({
   type: 'object' as const,
@@ -209,7 +214,7 @@ server.setRequestHandler(CallToolRequestSchema, async (req, extra) => {
     case 'pid':
       return text(String(process.pid))
     case 'stats':
-      return text(JSON.stringify({ cancelled }))
+      return text(JSON.stringify({ cancelled, rootsChanged }))
     case 'ask_model': {
       const r = await extra.sendRequest(
         {

@@ -227,6 +227,21 @@ describe('full relay: a client through Keybridge sees what a direct client sees'
     )
   })
 
+  it("the client's roots/list_changed reaches the upstream", async () => {
+    const stats = async () =>
+      JSON.parse(
+        ((await b.client.callTool({ name: 'fixture_stats', arguments: {} })).content as { text: string }[])[0]
+          .text,
+      ) as { rootsChanged: number }
+    const before = (await stats()).rootsChanged
+    await b.client.sendRootsListChanged()
+    await waitFor(
+      async () => (await stats()).rootsChanged > before || undefined,
+      5000,
+      'roots changed upstream',
+    )
+  })
+
   it('a client that did not declare sampling gets the standard error, not a guess', async () => {
     const plain = await bridged(env.url, env.token, {})
     try {
@@ -371,5 +386,58 @@ describe('full relay: a client through Keybridge sees what a direct client sees'
       await c.client.close()
       await env.core.invoke('bridge.upstream.remove', { name: 'fixture2' })
     }
+  })
+})
+
+describe('sampling asks the user first (the default for an upstream)', () => {
+  let env: Awaited<ReturnType<typeof startBridge>>
+  let b: Side
+  const approvals: { id: string; tool: string }[] = []
+
+  beforeAll(async () => {
+    env = await startBridge({ approvalMode: 'ask' })
+    env.core.ctx.events.subscribe((name, payload) => {
+      if (name === 'bridge.approvalRequested') approvals.push(payload as { id: string; tool: string })
+    })
+    await env.core.invoke('bridge.upstream.add', {
+      name: 'fixture',
+      command: process.execPath,
+      args: ['--import', 'tsx', FIXTURE],
+    })
+    await waitFor(
+      async () =>
+        ((await env.core.invoke('bridge.upstream.status', { name: 'fixture' })) as { data: UpstreamSummary })
+          .data.state === 'running' || undefined,
+    )
+    b = await bridged(env.url, env.token)
+  })
+  afterAll(async () => {
+    await b?.client.close()
+    await env.dispose()
+  })
+
+  it('waits for the approval of <server>/:sampling; allowed it runs, denied the upstream is told', async () => {
+    const allowed = b.client.callTool({ name: 'fixture_ask_model', arguments: { question: 'ok?' } })
+    await waitFor(() => approvals.length === 1 || undefined, 5000, 'approval requested')
+    expect(approvals[0].tool).toBe('fixture/:sampling')
+    env.bridge.decide(approvals[0].id, 'allow_once')
+    expect(((await allowed).content as { text: string }[])[0].text).toBe('model said: 42 (ok?)')
+
+    const denied = b.client.callTool({ name: 'fixture_ask_model', arguments: { question: 'no?' } })
+    await waitFor(() => approvals.length === 2 || undefined, 5000, 'second approval requested')
+    env.bridge.decide(approvals[1].id, 'deny')
+    const r = await denied
+    expect(r.isError).toBe(true)
+    expect(JSON.stringify(r.content)).toMatch(/denied this sampling request: the user denied it/)
+    await waitFor(
+      () =>
+        (
+          env.core.ctx.db
+            .prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'sampling' AND outcome = 'denied'")
+            .get() as { n: number }
+        ).n === 1 || undefined,
+      3000,
+      'denied sampling audited',
+    )
   })
 })

@@ -247,6 +247,11 @@ export class UpstreamConnection {
     }
   }
 
+  /** A notification to the upstream (roots changed). */
+  async notify(method: 'notifications/roots/list_changed'): Promise<void> {
+    await this.live().notification({ method })
+  }
+
   /**
    * The session an upstream's own request belongs to: the owner of a per-client process, else the
    * call in flight. Two clients' calls in flight on one shared process leave it ambiguous, and a

@@ -217,6 +217,15 @@ export class UpstreamManager implements ToolSource {
     return conn
   }
 
+  /** The running connection a session already uses for a server, without starting one. */
+  peek(config: UpstreamConfig, sessionId: string | undefined): UpstreamConnection | undefined {
+    const conn =
+      config.perSession && sessionId !== undefined
+        ? this.perSession.get(`${config.id}\n${sessionId}`)
+        : this.connections.get(config.id)
+    return conn?.state === 'running' ? conn : undefined
+  }
+
   /** The identity prefix of a server's tools (`every`; `upstream/<name>` for an old row named like a built-in source). */
   identityPrefix(config: UpstreamConfig): string {
     return reservedUpstreamName(config.name) ? `upstream/${config.name}` : config.name

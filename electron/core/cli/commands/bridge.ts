@@ -80,7 +80,7 @@ function toolLines(tools: ToolInfo[]): string {
 function upstreamLines(list: UpstreamSummary[]): string {
   if (list.length === 0)
     return 'No upstream servers. Add one with "keybridge upstream add --name N --command C".'
-  return table([
+  const lines = table([
     ['NAME', 'COMMAND', 'ENV', 'TOOLS', 'ENABLED'],
     ...list.map((u) => [
       u.name,
@@ -91,6 +91,8 @@ function upstreamLines(list: UpstreamSummary[]): string {
       u.enabled ? 'yes' : 'no',
     ]),
   ])
+  const notes = list.flatMap((u) => u.notes.map((n) => `note: ${u.name}: ${n}`))
+  return [lines, ...notes].join('\n')
 }
 
 function arg(ctx: CliContext, i: number): string {
