@@ -521,7 +521,7 @@ export class UpstreamRelay {
           const level = params?.['level'] as LoggingLevel | undefined
           if (!level || (e.logLevel && severity(level) < severity(e.logLevel))) break
           if (!s.getClientCapabilities()) break
-          void s.notification({ method, params: params as never }).catch(() => {})
+          void s.notification({ method, params: this.deps.redactor.value(params) as never }).catch(() => {})
           break
         }
       }
@@ -538,6 +538,8 @@ export class UpstreamRelay {
     request: { method: string; params?: Record<string, unknown> },
     signal: AbortSignal,
   ): Promise<Record<string, unknown>> {
+    // What an upstream asks the client must not carry a stored secret (one may be in its environment).
+    request = this.deps.redactor.value(request) as typeof request
     if (kind !== 'sampling') return route.request(request, signal)
     const started = performance.now()
     const id = this.featureId(upstream, 'sampling')
