@@ -67,9 +67,14 @@ describe('tool names over hostile inputs', () => {
       command: process.execPath,
       args: ['--import', 'tsx', FULL_FIXTURE, '--names=hostile'],
     })
-    // A name that would collide with a built-in source is refused, and says so.
-    const reserved = await core.invoke('bridge.upstream.add', { name: 'github', command: 'x' })
-    expect(reserved).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })
+    // A server named like a built-in source is namespaced, and says so.
+    const reserved = (await core.invoke('bridge.upstream.add', {
+      name: 'github',
+      command: process.execPath,
+      args: ['--import', 'tsx', FULL_FIXTURE],
+    })) as { ok: boolean; data: UpstreamSummary }
+    expect(reserved.ok).toBe(true)
+    expect(reserved.data.notes.join(' ')).toMatch(/namespaced as upstream\/github\//)
 
     let bridge = await serve(core)
     const { token } = bridge.tokens.create({ name: 'Names', scopes: [] })
@@ -84,7 +89,9 @@ describe('tool names over hostile inputs', () => {
     expect(upstreamNames).toHaveLength(20)
 
     const infos = (await core.invoke('bridge.tools.list', undefined)) as { data: ToolInfo[] }
+    expect(infos.data.find((t) => t.name === 'github_add')?.id).toBe('upstream/github/add')
     expect(first.filter((n) => n.startsWith('dup_'))).toHaveLength(20)
+    expect(first.filter((n) => n.startsWith('github_'))).toHaveLength(12)
     const colliding = infos.data.filter((t) => /^dup\/get[._-]thing$/.test(t.id))
     expect(colliding).toHaveLength(3)
     expect(new Set(colliding.map((t) => t.name)).size).toBe(3)

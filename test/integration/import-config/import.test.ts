@@ -139,10 +139,13 @@ describe('import from each app, rewrite, and use through the bridge', () => {
       const client = await connectClient(access.url, access.authorization.replace(/^Bearer /, ''))
       try {
         const tools = (await client.listTools()).tools.map((t) => t.name)
-        for (const u of result.upstreams) expect(tools).toContain(`${u.name}.report_env`)
+        for (const u of result.upstreams) expect(tools).toContain(`${u.name.replace(/-/g, '_')}_report_env`)
         for (const s of stdio) {
           const upstream = result.upstreams.find((u) => u.from === s.server)!
-          const r = await client.callTool({ name: `${upstream.name}.report_env`, arguments: { name: s.key } })
+          const r = await client.callTool({
+            name: `${upstream.name.replace(/-/g, '_')}_report_env`,
+            arguments: { name: s.key },
+          })
           const got = JSON.parse(textOf(r)) as { present: boolean; sha256: string }
           const expected = s.key === 'AUTH_HEADER' ? `Bearer ${s.value}` : s.value
           expect(got.sha256, `${s.server} ${s.key}`).toBe(sha(expected))

@@ -21,7 +21,11 @@ import type { CachedTool, UpstreamConfig, UpstreamStore } from './store'
 
 export const UPSTREAM_SOURCE_ID = 'upstream'
 
-/** Names an upstream may not take: its tools' identities would collide with a built-in source's. */
+/**
+ * Names of built-in sources. An upstream may be called so (`github` is the usual key of GitHub's MCP
+ * server), but its identities are then namespaced as `upstream/<name>/<tool>` so they cannot collide
+ * with the built-in tools' (`github/api_read`), and its summary says so.
+ */
 export function reservedUpstreamName(name: string): boolean {
   return (
     ['homeassistant', 'ha', 'api', 'upstream', 'keybridge', 'test'].includes(name) ||
@@ -79,12 +83,6 @@ export class UpstreamManager implements ToolSource {
 
   add(raw: z.input<typeof UpstreamInput>): UpstreamSummary {
     const input = UpstreamInput.parse(raw)
-    if (reservedUpstreamName(input.name)) {
-      throw new AppError(
-        'CONFLICT',
-        `"${input.name}" is the name of a built-in Keybridge tool source; pick another name for the upstream server.`,
-      )
-    }
     // Check every reference now, so a typo fails at add time rather than at the first start.
     for (const value of Object.values(input.env)) {
       for (const r of referencesIn(value)) {
