@@ -232,7 +232,13 @@ export const bridgeCommands: CommandSpec[] = [
         perSession: ctx.values['per-client'] === true,
         ...(maxCallSeconds !== undefined ? { maxCallSeconds } : {}),
       })
-      ctx.print(`Added the upstream server "${u.name}". It starts with the bridge ("keybridge serve").`, u)
+      ctx.print(
+        [
+          `Added the upstream server "${u.name}". It starts with the bridge ("keybridge serve").`,
+          ...u.notes.map((n) => `note: ${n}`),
+        ].join('\n'),
+        u,
+      )
     },
   },
   {
