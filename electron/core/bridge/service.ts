@@ -81,8 +81,8 @@ export class BridgeService {
     private readonly ctx: CoreContext,
     opts: BridgeServiceOptions = {},
   ) {
-    this.tokens = new TokenStore(ctx.db, ctx.clock)
-    this.permissions = new PermissionStore(ctx.db, ctx.clock)
+    this.tokens = new TokenStore(ctx.db, ctx.clock, ctx.macs, () => ctx.integrity.rolledBack)
+    this.permissions = new PermissionStore(ctx.db, ctx.clock, ctx.macs)
     this.limiter = new RateLimiter(this.config().rateLimitPerMinute, () => ctx.clock.now())
     this.auditWriter = new AuditWriter(
       ctx.db,
@@ -93,7 +93,7 @@ export class BridgeService {
     )
     this.ha = new HaInstanceStore(ctx)
     this.upstreams = new UpstreamManager(
-      new UpstreamStore(ctx.db, ctx.keyring, ctx.clock),
+      new UpstreamStore(ctx.db, ctx.keyring, ctx.clock, ctx.macs),
       ctx.credentials,
       ctx.keyring,
       opts.breaker ?? DEFAULT_BREAKER,
@@ -397,8 +397,9 @@ export class BridgeService {
 
   /**
    * A config snippet needs a token value, and only hashes are stored: with the token shown at
-   * creation it is checked and used; without it, a fresh value is minted for that name (the
-   * previous value stops working) or, for a new name, a new token is created.
+   * creation it is checked and used; without it, a new token is created — under `tokenName`, or
+   * under a distinct name ("LM Studio 2") when that one exists. No token is ever revoked here:
+   * an app still using the older value keeps working until the user revokes it.
    */
   clientConfig(client: ClientKind, tokenName: string, token?: string) {
     const url = this.http?.url ?? `http://${this.config().host}:${this.config().port}/mcp`
@@ -414,11 +415,10 @@ export class BridgeService {
       minted = false
       summary = this.tokens.byName(tokenName)
     } else {
-      const exists = this.tokens.list().some((t) => t.name.toLowerCase() === tokenName.toLowerCase())
-      const created = exists
-        ? this.tokens.rotate(tokenName)
-        : this.tokens.create({ name: tokenName, scopes: [] })
-      if (exists) this.http?.dropToken(created.summary.id)
+      const taken = new Set(this.tokens.list().map((t) => t.name.toLowerCase()))
+      let name = tokenName
+      for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${tokenName} ${n}`
+      const created = this.tokens.create({ name, scopes: [] })
       value = created.token
       summary = created.summary
       minted = true

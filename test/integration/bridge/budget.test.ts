@@ -5,6 +5,7 @@ import { makeCore, TEST_KDF, TEST_PASSWORD, tempDir } from '../../helpers/core'
 
 describe('per-token tool budget: token list and client-config say how many tools a token exposes', () => {
   const t = tempDir('kb-budget-')
+  let oneHomeToken = ''
   async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
     let out = ''
     let err = ''
@@ -40,9 +41,17 @@ describe('per-token tool budget: token list and client-config say how many tools
 
   it('counts the tools each token sees and warns past 40 and 128', async () => {
     expect((await cli('token', 'create', '--name', 'Everything')).code).toBe(0)
-    expect(
-      (await cli('token', 'create', '--name', 'One home', '--scope', 'homeassistant/home_1/*')).code,
-    ).toBe(0)
+    const oneHome = await cli(
+      'token',
+      'create',
+      '--name',
+      'One home',
+      '--scope',
+      'homeassistant/home_1/*',
+      '--json',
+    )
+    expect(oneHome.code).toBe(0)
+    oneHomeToken = (JSON.parse(oneHome.out) as { token: string }).token
     const human = await cli('token', 'list')
     expect(human.code).toBe(0)
     const row = (name: string) => human.out.split('\n').find((l) => l.startsWith(name))!
@@ -64,8 +73,16 @@ describe('per-token tool budget: token list and client-config say how many tools
   it('client-config cursor warns when the token exposes more than Cursor handles', async () => {
     const wide = await cli('client-config', 'cursor', '--token-name', 'Everything')
     expect(wide.code).toBe(0)
-    expect(wide.err).toMatch(/warning: "Everything" exposes 132 tools; Cursor handles about 40/)
-    const narrow = await cli('client-config', 'cursor', '--token-name', 'One home', '--json')
+    expect(wide.err).toMatch(/warning: "Everything 2" exposes 132 tools; Cursor handles about 40/)
+    const narrow = await cli(
+      'client-config',
+      'cursor',
+      '--token-name',
+      'One home',
+      '--token',
+      oneHomeToken,
+      '--json',
+    )
     expect(JSON.parse(narrow.out)).toMatchObject({ warnings: [], summary: { toolCount: 4 } })
     expect((await cli('client-config', 'lmstudio', '--token-name', 'Everything')).err).not.toMatch(/warning/)
   })

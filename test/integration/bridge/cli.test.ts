@@ -91,7 +91,7 @@ describe('keybridge token / tool / upstream / client-config / serve', () => {
     ).toEqual(['reporter'])
   })
 
-  it("prints client config snippets in each app's format, minting a token for the name", async () => {
+  it("prints client config snippets in each app's format; a new token per snippet, none revoked", async () => {
     const lm = await cli('client-config', 'lmstudio', '--token-name', 'Cursor')
     expect(lm.code).toBe(0)
     const lmConfig = JSON.parse(lm.out)
@@ -106,12 +106,25 @@ describe('keybridge token / tool / upstream / client-config / serve', () => {
       'Authorization:${AUTH}',
     ])
     expect(claude.mcpServers.keybridge.env.AUTH).toMatch(/^Bearer kb_/)
-    const vscode = JSON.parse((await cli('client-config', 'vscode', '--token-name', 'Cursor')).out)
+    const vscodeRun = await cli('client-config', 'vscode', '--token-name', 'Cursor')
+    const vscode = JSON.parse(vscodeRun.out)
     expect(vscode.servers.keybridge).toMatchObject({ type: 'http', url: 'http://127.0.0.1:3003/mcp' })
+    // "Cursor" exists: a distinct name is created and said, and the older tokens keep working.
+    expect(vscodeRun.err).toContain('Created the client token "Cursor 3"')
+    expect(vscodeRun.err).toContain('"Cursor" exists and keeps working')
+    const tokens = JSON.parse((await cli('token', 'list', '--json')).out) as {
+      name: string
+      status: string
+    }[]
+    expect(tokens.filter((t) => t.name.startsWith('Cursor')).map((t) => [t.name, t.status])).toEqual([
+      ['Cursor', 'active'],
+      ['Cursor 2', 'active'],
+      ['Cursor 3', 'active'],
+    ])
     // With --token (the value shown at creation) nothing is minted.
     const value = vscode.servers.keybridge.headers.Authorization.slice(7)
     const again = JSON.parse(
-      (await cli('client-config', 'cursor', '--token-name', 'Cursor', '--token', value, '--json')).out,
+      (await cli('client-config', 'cursor', '--token-name', 'Cursor 3', '--token', value, '--json')).out,
     )
     expect(again.minted).toBe(false)
     expect(JSON.parse(again.snippet).mcpServers.keybridge.headers.Authorization).toBe(`Bearer ${value}`)

@@ -1,3 +1,5 @@
+import { join } from 'node:path'
+import { rmSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { ToolInfo, UpstreamSummary } from '../../../shared/ipc/bridge'
 import { getBridge } from '../../../electron/core/bridge/feature'
@@ -139,11 +141,15 @@ describe('tool names over hostile inputs', () => {
         INSERT INTO bridge_tool_permissions (tool, level, ask, updated_at) VALUES ('fixture.add', 'off', 0, 0);
         INSERT INTO bridge_tool_permissions (tool, level, ask, updated_at) VALUES ('fixture.long', 'read', 0, 0);
       `)
+      // ... and from before row MACs: no integrity record, so the first unlock signs what it finds.
+      db.exec(`DELETE FROM vault_meta WHERE key IN ('integrity', 'integrity_mac'); DELETE FROM row_macs;`)
       const { token } = getBridge(core.ctx).tokens.create({
         name: 'Old scopes',
         scopes: ['fixture.add', 'fixture.long'],
       })
       await core.close()
+      // That build kept no vault generation outside the file either.
+      rmSync(join(d.dir, 'test-keychain.bin.generation.json'), { force: true })
 
       core = await open(d.dir, false)
       const rows = core.ctx.db.prepare('SELECT tool, level FROM bridge_tool_permissions ORDER BY tool').all()

@@ -6,7 +6,6 @@ import {
   type TokenSummary,
   type UpstreamSummary,
 } from '../../../../shared/ipc/bridge'
-import { getBridge } from '../../bridge/feature'
 import { UsageError, type CliContext, type CommandSpec } from '../spec'
 import { invokeAsCli } from '../invoke'
 
@@ -120,7 +119,8 @@ export const bridgeCommands: CommandSpec[] = [
     async run(ctx) {
       const name = ctx.values['name'] as string | undefined
       if (!name) throw new UsageError('token create needs --name')
-      const core = await ctx.openCore()
+      // A token row is signed with the vault key: creating one needs the vault open.
+      const core = await ctx.openCore({ unlock: true })
       const created = await call(core, 'bridge.tokens.create', {
         name,
         scopes: strings(ctx.values['scope']),
@@ -180,7 +180,8 @@ export const bridgeCommands: CommandSpec[] = [
       if (ctx.values['ask'] && ctx.values['no-ask'])
         throw new UsageError('--ask and --no-ask contradict each other')
       const ask = ctx.values['ask'] ? true : ctx.values['no-ask'] ? false : undefined
-      const core = await ctx.openCore()
+      // Permission rows are signed with the vault key: changing one needs the vault open.
+      const core = await ctx.openCore({ unlock: true })
       const t = await call(core, 'bridge.tools.set', { tool: arg(ctx, 0), level: level.data, ask })
       ctx.print(`${t.name}: ${t.level}${t.ask ? ', ask first' : ''} (needs ${t.requiredLevel}).`, t)
     },
@@ -250,6 +251,26 @@ export const bridgeCommands: CommandSpec[] = [
       ctx.print(upstreamLines(list), list)
     },
   },
+  ...(['enable', 'disable'] as const).map((verb) => ({
+    name: `upstream ${verb}`,
+    summary:
+      verb === 'enable'
+        ? 'start an upstream server with the bridge (imported servers arrive disabled)'
+        : 'stop an upstream server and keep it from starting',
+    usage: '<name>',
+    positionals: [1, 1] as [number, number],
+    async run(ctx: CliContext) {
+      // The row is signed with the vault key: the vault must be open.
+      const core = await ctx.openCore({ unlock: true })
+      const u = await call(core, 'bridge.upstream.setEnabled', { name: arg(ctx, 0), enabled: verb === 'enable' })
+      ctx.print(
+        verb === 'enable'
+          ? `Enabled the upstream server "${u.name}" (${[u.command, ...u.args].join(' ')}). It starts with the bridge.`
+          : `Disabled the upstream server "${u.name}".`,
+        u,
+      )
+    },
+  })),
   {
     name: 'upstream rm',
     summary: 'remove an upstream server',
@@ -264,14 +285,15 @@ export const bridgeCommands: CommandSpec[] = [
   {
     name: 'client-config',
     summary:
-      'print the config snippet for an app (mints a fresh token for that name unless --token is given)',
-    usage: '<lmstudio|cursor|claude|vscode>',
+      'print the config snippet for an app: reuses the token given with --token, else creates a new one (never revokes)',
+    usage: '<lmstudio|cursor|claude|vscode> --token-name N [--token -]',
     positionals: [1, 1],
     options: {
-      'token-name': { type: 'string', description: 'the client token the app uses (created if missing)' },
+      'token-name': { type: 'string', description: 'the client token the app uses' },
       token: {
         type: 'string',
-        description: 'its current value, if you still have it (otherwise a new one is minted)',
+        description:
+          'its value, shown at "token create"; "-" reads it from stdin (else a new token is created)',
       },
     },
     async run(ctx) {
@@ -279,67 +301,19 @@ export const bridgeCommands: CommandSpec[] = [
       if (!client.success) throw new UsageError('client-config takes lmstudio, cursor, claude or vscode')
       const tokenName = ctx.values['token-name'] as string | undefined
       if (!tokenName) throw new UsageError('client-config needs --token-name')
+      let token = ctx.values['token'] as string | undefined
       const core = await ctx.openCore()
-      const r = await call(core, 'bridge.clientConfig', {
-        client: client.data,
-        tokenName,
-        token: ctx.values['token'] as string | undefined,
-      })
+      if (token === '-') token = await ctx.stdinLine('--token -')
+      const r = await call(core, 'bridge.clientConfig', { client: client.data, tokenName, token })
       if (!ctx.json) {
         ctx.io.err(
-          `${r.fileHint}.${r.minted ? ` A fresh token was minted for "${r.summary.name}"; any older value of it stops working.` : ''}`,
+          r.minted
+            ? `${r.fileHint}. Created the client token "${r.summary.name}" for it${r.summary.name !== tokenName ? ` ("${tokenName}" exists and keeps working; revoke it with keybridge token revoke "${tokenName}" if nothing uses it)` : ''}.`
+            : `${r.fileHint}. Uses the existing token "${r.summary.name}".`,
         )
         for (const w of r.warnings) ctx.io.err(`warning: ${w}`)
       }
       ctx.print(r.snippet, r)
-    },
-  },
-  {
-    name: 'serve',
-    summary: 'run the vault and the MCP bridge until SIGINT/SIGTERM',
-    options: {
-      port: { type: 'string', description: 'port (default: the configured one, 3003)' },
-      host: { type: 'string', description: 'address to bind (default 127.0.0.1)' },
-      'approve-all': {
-        type: 'boolean',
-        description: 'run tools marked "ask" without asking (headless has no prompt)',
-      },
-    },
-    async run(ctx) {
-      const rawPort = ctx.values['port'] as string | undefined
-      const port = rawPort === undefined ? undefined : Number(rawPort)
-      if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
-        throw new UsageError('--port takes a number from 0 to 65535')
-      }
-      const core = await ctx.openCore({ unlock: true })
-      const bridge = getBridge(core.ctx)
-      const approvalMode = ctx.values['approve-all'] ? 'approve_all' : 'deny'
-      const status = await bridge.start({
-        host: ctx.values['host'] as string | undefined,
-        port,
-        approvalMode,
-      })
-      const tools = (await bridge.registry.tools()).size
-      ctx.print(
-        [
-          `Keybridge bridge listening on ${status.url}`,
-          `${tools} tools; ${approvalMode === 'deny' ? 'tools marked "ask" are denied (no prompt headless; --approve-all allows them)' : 'tools marked "ask" run without asking (--approve-all)'}.`,
-          'Press Ctrl+C to stop.',
-        ].join('\n'),
-        { ...status, tools },
-      )
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          process.off('SIGINT', done)
-          process.off('SIGTERM', done)
-          resolve()
-        }
-        process.on('SIGINT', done)
-        process.on('SIGTERM', done)
-      })
-      // Closing the core stops the bridge: sessions, upstream children, then the database.
-      await bridge.stop()
-      if (!ctx.json) ctx.io.err('Keybridge bridge stopped.')
     },
   },
 ]
