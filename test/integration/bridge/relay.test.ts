@@ -175,17 +175,18 @@ describe('full relay: a client through Keybridge sees what a direct client sees'
 
   it('progress: the upstream reports reach the client that asked, under its own token', async () => {
     const seen = { d: [] as Progress[], b: [] as Progress[] }
-    const [x, y] = await Promise.all([
-      d.client.callTool({ name: 'long', arguments: { steps: 3 } }, undefined, {
-        onprogress: (p) => seen.d.push(p),
-      }),
-      b.client.callTool({ name: 'fixture_long', arguments: { steps: 3 } }, undefined, {
-        onprogress: (p) => seen.b.push(p),
-      }),
-    ])
+    const args = { steps: 3, delayMs: 30 }
+    const x = await d.client.callTool({ name: 'long', arguments: args }, undefined, {
+      onprogress: (p) => seen.d.push(p),
+    })
+    const y = await b.client.callTool({ name: 'fixture_long', arguments: args }, undefined, {
+      onprogress: (p) => seen.b.push(p),
+    })
     expect(y).toEqual(x)
-    expect(seen.b).toEqual(seen.d)
-    expect(seen.b.map((p) => p.message)).toEqual(['step 1', 'step 2', 'step 3'])
+    // What the fixture sends, as the direct client receives it.
+    const sent = [1, 2, 3].map((i) => ({ progress: i, total: 3, message: `step ${i}` }))
+    expect(seen.d).toEqual(sent)
+    expect(seen.b).toEqual(sent)
   })
 
   it('cancellation: a client that gives up cancels the upstream call', async () => {
