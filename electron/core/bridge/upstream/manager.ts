@@ -129,6 +129,18 @@ export class UpstreamManager implements ToolSource {
     return this.summary(config)
   }
 
+  /**
+   * Accepts (or no longer accepts) a server's annotations as its tools' defaults: with trust, a tool
+   * claiming readOnlyHint runs without asking, as Keybridge's own read tools do; without, every tool of
+   * the server asks until the user sets it. Tools the user set explicitly keep their setting.
+   */
+  setTrustHints(name: string, trusted: boolean): UpstreamSummary {
+    const config = this.store.require(name)
+    this.store.setTrustHints(config.id, trusted)
+    this.changed()
+    return this.summary({ ...config, trustHints: trusted })
+  }
+
   async restart(name: string): Promise<UpstreamSummary> {
     const config = this.store.require(name)
     this.keyring.require()
@@ -309,6 +321,8 @@ export class UpstreamManager implements ToolSource {
       _meta: { ...(t._meta ?? {}), 'keybridge/upstream': config.name, 'keybridge/originalName': t.name },
       annotations: t.annotations as ToolAnnotations,
       source: `upstream:${config.name}`,
+      // A change of trust re-lists the tools (changed()), so this is never stale.
+      hintsTrusted: config.trustHints,
       call: async (args, ctx) => {
         const conn = await this.connectionOf(config, ctx.route?.sessionId)
         return conn.callTool(t.name, args, ctx.signal, ctx.route)
@@ -389,6 +403,7 @@ export class UpstreamManager implements ToolSource {
       enabled: c.enabled,
       perSession: c.perSession,
       maxCallSeconds: c.maxCallSeconds,
+      trustHints: c.trustHints,
       state: conn?.state ?? 'stopped',
       pid: conn?.pid ?? null,
       restarts: conn?.restarts ?? 0,
