@@ -410,6 +410,13 @@ describe('sampling asks the user first (the default for an upstream)', () => {
         ((await env.core.invoke('bridge.upstream.status', { name: 'fixture' })) as { data: UpstreamSummary })
           .data.state === 'running' || undefined,
     )
+    // The tool itself runs without asking: only the sampling it triggers asks.
+    const set = await env.core.invoke('bridge.tools.set', {
+      tool: 'fixture/ask_model',
+      level: 'read',
+      ask: false,
+    })
+    expect(set.ok).toBe(true)
     b = await bridged(env.url, env.token)
   })
   afterAll(async () => {
