@@ -103,12 +103,8 @@ export class UpstreamRelay {
 
   private visible(e: SessionEntry, config: UpstreamConfig, feature: UpstreamFeature): boolean {
     return (
-      allowedWithoutAsking(
-        this.deps,
-        e.identity,
-        this.featureId(config, feature),
-        FEATURE_LEVEL[feature],
-      ) !== 'denied'
+      allowedWithoutAsking(this.deps, e.identity, this.featureId(config, feature), FEATURE_LEVEL[feature]) !==
+      'denied'
     )
   }
 

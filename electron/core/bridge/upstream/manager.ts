@@ -107,6 +107,11 @@ export class UpstreamManager implements ToolSource {
     this.changed()
   }
 
+  /** The stored definitions. */
+  configs(): UpstreamConfig[] {
+    return this.store.list()
+  }
+
   list(): UpstreamSummary[] {
     return this.store.list().map((c) => this.summary(c))
   }
