@@ -110,6 +110,12 @@ const TOOLS: Tool[] = [
     annotations: { readOnlyHint: true },
   },
   {
+    name: 'ask_and_give_up',
+    description: 'Asks the client model, then cancels the request after 150 ms.',
+    inputSchema: obj({}),
+    annotations: { readOnlyHint: true },
+  },
+  {
     name: 'ask_user',
     description: 'Asks the user (elicitation).',
     inputSchema: obj({}),
@@ -227,6 +233,23 @@ server.setRequestHandler(CallToolRequestSchema, async (req, extra) => {
         CreateMessageResultSchema,
       )
       return text(`model said: ${r.content.type === 'text' ? r.content.text : r.content.type}`)
+    }
+    case 'ask_and_give_up': {
+      const ac = new AbortController()
+      setTimeout(() => ac.abort(), 150)
+      try {
+        await extra.sendRequest(
+          {
+            method: 'sampling/createMessage',
+            params: { messages: [{ role: 'user', content: { type: 'text', text: 'hang' } }], maxTokens: 5 },
+          },
+          CreateMessageResultSchema,
+          { signal: ac.signal },
+        )
+        return text('answered')
+      } catch {
+        return text('gave up')
+      }
     }
     case 'ask_user': {
       const r = await extra.sendRequest(

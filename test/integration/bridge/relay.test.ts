@@ -28,11 +28,15 @@ function answering(
   updated: string[],
 ): Client {
   if (caps.sampling)
-    client.setRequestHandler(CreateMessageRequestSchema, async (r) => ({
-      role: 'assistant',
-      model: 'test-model',
-      content: { type: 'text', text: `42 (${(r.params.messages[0].content as { text: string }).text})` },
-    }))
+    client.setRequestHandler(CreateMessageRequestSchema, async (r, extra) => {
+      const text = (r.params.messages[0].content as { text: string }).text
+      if (text === 'hang') {
+        // Never answers (until the session ends): the server has to give up on it.
+        await new Promise<void>((resolve) => extra.signal.addEventListener('abort', () => resolve()))
+        throw new Error('cancelled')
+      }
+      return { role: 'assistant', model: 'test-model', content: { type: 'text', text: `42 (${text})` } }
+    })
   if (caps.elicitation)
     client.setRequestHandler(ElicitRequestSchema, async () => ({
       action: 'accept',
@@ -201,6 +205,15 @@ describe('full relay: a client through Keybridge sees what a direct client sees'
     setTimeout(() => ac.abort(), 150)
     await expect(call).rejects.toThrow()
     await waitFor(async () => (await stats()).cancelled > before || undefined, 5000, 'upstream cancelled')
+  })
+
+  it('an upstream that gives up on its own request to the client is not left hanging', async () => {
+    const [x, y] = await Promise.all([
+      d.client.callTool({ name: 'ask_and_give_up', arguments: {} }),
+      b.client.callTool({ name: 'fixture_ask_and_give_up', arguments: {} }),
+    ])
+    expect(y).toEqual(x)
+    expect((y.content as { text: string }[])[0].text).toBe('gave up')
   })
 
   it('sampling, elicitation and roots are answered by the client behind the call', async () => {
