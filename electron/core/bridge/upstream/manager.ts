@@ -89,12 +89,7 @@ export class UpstreamManager implements ToolSource {
 
   /** #18: a remote MCP server by URL (headers sealed; OAuth signs in on demand). */
   addRemote(input: RemoteUpstreamInput): UpstreamSummary {
-    if (reservedUpstreamName(input.name)) {
-      throw new AppError(
-        'CONFLICT',
-        `"${input.name}" is the name of a built-in Keybridge tool source; pick another name for the upstream server.`,
-      )
-    }
+    // A name like a built-in source's is namespaced (identityPrefix), as for stdio servers.
     const config = this.remote.add(input, (value) => this.checkReferences(value))
     if (this.running && config.enabled) void this.connectionFor(config).start()
     this.changed()
