@@ -66,7 +66,8 @@ export function usage(cmd?: CommandSpec): string {
     ...optionLines(GLOBAL_OPTIONS),
     '',
     'Environment: KEYBRIDGE_PASSWORD (master password), KEYBRIDGE_BACKUP_PASSPHRASE,',
-    '  KEYBRIDGE_DATA_DIR, KEYBRIDGE_<SERVICE>_BASE_URL (e.g. KEYBRIDGE_GITHUB_BASE_URL).',
+    '  KEYBRIDGE_DATA_DIR, KEYBRIDGE_<SERVICE>_BASE_URL (e.g. KEYBRIDGE_GITHUB_BASE_URL),',
+    '  KEYBRIDGE_HTTP_TIMEOUT_MS (provider call deadline per attempt, default 10000).',
     'Exit codes: 0 ok, 1 error, 2 usage. Run "keybridge <command> --help" for a command\'s options.',
   ].join('\n')
 }
@@ -235,7 +236,8 @@ export async function runCli(argv: string[], opts: RunOptions): Promise<number> 
     if (stdinRead) throw new UsageError(`only one value can come from standard input (${what})`)
     stdinRead = true
     if (!io.readStdin) throw new UsageError(`${what} needs standard input`)
-    return firstLine(await io.readStdin())
+    const label = /--(?:field )?([\w-]+)[= ]-$/.exec(what)?.[1] ?? 'value'
+    return firstLine(await io.readStdin(`${label}: `))
   }
   // The serve launcher hands the password to the bridge process over a pipe (see cli/serve-launch.ts).
   let fromFd: Promise<string> | undefined
