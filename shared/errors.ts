@@ -16,6 +16,10 @@ export const ErrorCode = z.enum([
   'BAD_PASSWORD',
   'PROTECTOR_UNAVAILABLE',
   'SECRET_TAMPERED',
+  'ROW_TAMPERED',
+  'VAULT_ROLLED_BACK',
+  'WEAK_PASSWORD',
+  'UNLOCK_THROTTLED',
   'VALIDATION_FAILED',
   'RATE_LIMITED',
   'UNREACHABLE',
@@ -30,7 +34,11 @@ export const ErrorCode = z.enum([
 ])
 export type ErrorCode = z.infer<typeof ErrorCode>
 
-export const ErrorShape = z.object({ code: ErrorCode, message: z.string() })
+/** Machine-readable details of an error (e.g. which row failed its integrity check): never a secret. */
+export const ErrorParams = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]))
+export type ErrorParams = z.infer<typeof ErrorParams>
+
+export const ErrorShape = z.object({ code: ErrorCode, message: z.string(), params: ErrorParams.optional() })
 export type ErrorShape = z.infer<typeof ErrorShape>
 
 /**
@@ -39,13 +47,17 @@ export type ErrorShape = z.infer<typeof ErrorShape>
  */
 export class AppError extends Error {
   readonly code: ErrorCode
-  constructor(code: ErrorCode, message: string) {
+  readonly params?: ErrorParams
+  constructor(code: ErrorCode, message: string, params?: ErrorParams) {
     super(message)
     this.name = 'AppError'
     this.code = code
+    if (params) this.params = params
   }
   toJSON(): ErrorShape {
-    return { code: this.code, message: this.message }
+    return this.params
+      ? { code: this.code, message: this.message, params: this.params }
+      : { code: this.code, message: this.message }
   }
 }
 

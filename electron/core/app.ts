@@ -11,12 +11,15 @@ import { APP_NAME, APP_VERSION } from './version'
 import { AuditLog } from './vault/audit'
 import { VAULT_FILE } from './vault/corruption'
 import { openDatabase } from './vault/database'
+import { secureDataDir } from './vault/file-modes'
 import { DEFAULT_ARGON2 } from './vault/key-protector'
 import { Keyring } from './vault/keyring'
 import { applyMigrations } from './vault/migrations'
 import { vaultMigrations } from './vault/schema'
 import { Settings } from './vault/settings'
 import { VaultService } from './vault/vault-service'
+import { RowMacs } from './vault/row-mac'
+import { Integrity } from './vault/integrity'
 import { createVaultFeature } from './vault/feature'
 import { CredentialStore } from './credentials/store'
 import { credentialMigrations } from './credentials/schema'
@@ -58,6 +61,7 @@ export { VAULT_FILE }
 export async function createCore(options: CoreOptions): Promise<Core> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 })
   const clock = options.clock ?? systemClock
+  const notices = secureDataDir(options.dataDir, [VAULT_FILE])
   const db = openDatabase(join(options.dataDir, VAULT_FILE))
   try {
     for (const [module, migrations] of MIGRATIONS) applyMigrations(db, module, migrations)
@@ -68,7 +72,19 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const keyring = new Keyring()
   const settings = new Settings(db)
   const audit = new AuditLog(db, clock)
+  const macs = new RowMacs(db, keyring, audit, clock)
+  settings.attachMacs(macs)
+  const integrity = new Integrity(db, keyring, macs, audit, clock, options.osProtector?.generation)
+  // First listener: rows are signed (after an upgrade) before any feature uses them on unlock.
+  keyring.onChange((unlocked) => {
+    if (unlocked) integrity.afterUnlock()
+  })
   const events = new EventBus()
+  // -wal and -shm now exist too: checked once more, then every repair is audited.
+  notices.push(...secureDataDir(options.dataDir).filter((n) => !notices.includes(n)))
+  if (notices.length) {
+    audit.record({ actor: 'system', action: 'file_modes_repaired', detail: { count: notices.length } })
+  }
   const vault = new VaultService({
     db,
     keyring,
@@ -78,6 +94,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     kdf: options.kdf ?? DEFAULT_ARGON2,
     clock,
     runtime: options.runtime,
+    integrity,
   })
   const ctx: CoreContext = {
     options,
@@ -89,9 +106,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     audit,
     events,
     vault,
-    credentials: new CredentialStore(db, keyring, audit, clock, events),
+    macs,
+    integrity,
+    credentials: new CredentialStore(db, keyring, audit, clock, events, macs),
     env: options.env ?? process.env,
     version: options.version ?? APP_VERSION,
+    notices,
   }
 
   const vaultFeature = createVaultFeature(ctx)
@@ -152,6 +172,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       if (closed) return
       closed = true
       for (const f of [...features].reverse()) await f.stop?.()
+      integrity.flush()
       keyring.lock()
       db.close()
     },

@@ -6,6 +6,8 @@ import type { AuditLog } from './vault/audit'
 import type { Db } from './vault/database'
 import type { Argon2Params, OsKeyProtector } from './vault/key-protector'
 import type { Keyring } from './vault/keyring'
+import type { Integrity } from './vault/integrity'
+import type { RowMacs } from './vault/row-mac'
 import type { Settings } from './vault/settings'
 import type { VaultService } from './vault/vault-service'
 
@@ -51,9 +53,15 @@ export interface CoreContext {
   audit: AuditLog
   events: EventBus
   vault: VaultService
+  /** Row MACs of the tables that decide where secrets go (vault/mac-tables.ts). */
+  macs: RowMacs
+  /** Unlock-time signing, the vault generation and the tampered-rows report. */
+  integrity: Integrity
   credentials: CredentialStore
   env: Record<string, string | undefined>
   version: string
+  /** What was repaired at open (file modes), for the CLI to print and the desktop to show once. */
+  notices: string[]
 }
 
 /** A feature plugs its handlers (and optional background work) into the core. */

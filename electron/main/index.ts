@@ -1,10 +1,11 @@
-import { app, BrowserWindow, clipboard, dialog, powerMonitor } from 'electron'
+import { app, BrowserWindow, clipboard, dialog, powerMonitor, safeStorage } from 'electron'
 import { join } from 'node:path'
 import type { DesktopSettings } from '../../shared/ipc/settings'
 import { isAppError } from '../../shared/errors'
 import { createCore, type Core } from '../core/app'
 import { runKeybridge } from '../core/cli'
 import { appSelfCommand, cliArgvFromApp } from '../core/cli/app-entry'
+import { keychainGenerationStore } from '../core/vault/generation-file'
 import { systemClock } from '../core/clock'
 import { APP_ID, resourcePaths } from './app-config'
 import { wireAutoLock } from './auto-lock'
@@ -65,7 +66,14 @@ async function start(): Promise<void> {
   const core = await createCore({
     dataDir,
     runtime: 'electron',
-    osProtector: safeStorageProtector,
+    // The vault generation (rollback detection) lives outside the data folder, sealed by the keychain.
+    osProtector: {
+      ...safeStorageProtector,
+      generation: keychainGenerationStore(join(app.getPath('appData'), '.keybridge-vault-generation'), {
+        encrypt: (t) => safeStorage.encryptString(t),
+        decrypt: (b) => safeStorage.decryptString(b),
+      }),
+    },
     version: app.getVersion(),
     env: { ...process.env, KEYBRIDGE_LOCALE: app.getLocale() },
     clipboard: systemClipboard(clipboard),

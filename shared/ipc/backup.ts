@@ -109,6 +109,8 @@ const ImportOptions = z.object({
   passphrase: Passphrase,
   mode: ImportMode.default('merge'),
   onConflict: OnConflict.default('skip'),
+  /** Apply a bridge host other than loopback that the backup brings (otherwise it stays 127.0.0.1). */
+  allowExposure: z.boolean().default(false),
 })
 
 export const ImportResult = z.object({
@@ -117,6 +119,14 @@ export const ImportResult = z.object({
   header: BackupHeaderInfo,
   contents: BackupContents,
   preview: ImportPreview,
+  /**
+   * Everything the backup brings that decides where a secret goes or who may use it, one sentence
+   * each: every credential and its fields, Home Assistant URL, upstream command line and environment,
+   * permission, token (never imported) and bridge setting.
+   */
+  items: z.array(z.string()),
+  /** The items that need attention (upstream commands, no-ask execute permissions, exposure). */
+  warnings: z.array(z.string()),
   durationMs: z.number(),
   kdfMs: z.number(),
 })

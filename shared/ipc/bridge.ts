@@ -185,6 +185,8 @@ export const bridgeChannels = {
   'bridge.upstream.list': channel(NoInput, z.array(UpstreamSummary)),
   'bridge.upstream.remove': channel(ByName, Ok),
   'bridge.upstream.restart': channel(ByName, UpstreamSummary),
+  /** Imported servers arrive disabled: the user enables each one (needs the vault unlocked). */
+  'bridge.upstream.setEnabled': channel(ByName.extend({ enabled: z.boolean() }), UpstreamSummary),
   'bridge.upstream.status': channel(ByName, UpstreamSummary),
   'bridge.approvals.pending': channel(NoInput, z.array(ApprovalRequest)),
   'bridge.approve': channel(z.object({ id: z.string().min(1), decision: ApprovalDecision }), Ok),

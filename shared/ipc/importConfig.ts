@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { AbsolutePath } from './backup'
 import { TokenName, TokenSummary, UpstreamName } from './bridge'
-import { channel, type ChannelDef } from './define'
+import { channel, NoInput, type ChannelDef } from './define'
 
 /** Which file was read: the app is recognised from the file's shape and name. */
 export const ImportFormat = z.enum([
@@ -141,7 +141,7 @@ export const ImportApplyInput = z.object({
   /** The preview's fingerprint: apply refuses when the file changed since. */
   fingerprint: z.string().optional(),
   edits: ImportEdits.default({ credentials: [], servers: [] }),
-  /** Rewrite the app's config to use the bridge (backup kept beside it). */
+  /** Rewrite the app's config to use the bridge (its original sealed in the vault for --restore). */
   rewrite: z.boolean().default(false),
   /** Name of the client token minted for the rewritten config (default: derived from the app). */
   tokenName: TokenName.optional(),
@@ -156,7 +156,12 @@ export const ImportResult = z.object({
   rewrite: z
     .object({
       path: z.string(),
-      backupPath: z.string(),
+      /** Always null now: the original is sealed in the vault (`undo`), never a plaintext .bak beside it. */
+      backupPath: z.string().nullable(),
+      /** The file actually written: a symlinked config's target (the link is kept). */
+      target: z.string(),
+      /** How to put the original back. */
+      undo: z.object({ savedAt: z.number(), restore: z.string() }),
       diff: z.string(),
     })
     .nullable(),
@@ -169,4 +174,14 @@ export const importConfigChannels = {
   'importConfig.preview': channel(z.object({ path: AbsolutePath }), ImportPlan),
   /** Applies the (edited) proposal: credentials sealed, upstreams added, optionally the config rewritten. */
   'importConfig.apply': channel(ImportApplyInput, ImportResult),
+  /** Puts back the original of a rewritten config from the copy sealed in the vault, and drops the copy. */
+  'importConfig.restore': channel(
+    z.object({ path: AbsolutePath }),
+    z.object({ path: z.string(), target: z.string(), savedAt: z.number(), restoredAt: z.number() }),
+  ),
+  /** Configs Keybridge rewrote and can restore. */
+  'importConfig.undoCopies': channel(
+    NoInput,
+    z.array(z.object({ path: z.string(), target: z.string(), savedAt: z.number() })),
+  ),
 } satisfies Record<string, ChannelDef>

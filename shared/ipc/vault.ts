@@ -25,8 +25,37 @@ export const VaultStatus = z.object({
   passwordRequired: z.boolean(),
   osKeychain: z.object({ available: z.boolean(), label: z.string(), reason: z.string().nullable() }),
   autoLockMinutes: AutoLockMinutes,
+  /** Failed master-password attempts since the last success (they persist across processes). */
+  failedUnlocks: z.number().int().optional(),
+  /** While failed attempts are throttled: when the next one is accepted (ms since epoch). */
+  unlockRetryAt: z.number().nullable().optional(),
 })
 export type VaultStatus = z.infer<typeof VaultStatus>
+
+/** A row of a MAC'd table that failed its integrity check: it is refused until reviewed or deleted. */
+export const TamperedRow = z.object({
+  table: z.string(),
+  rowId: z.string(),
+  label: z.string(),
+  /** credential, client token, tool permission, ... */
+  what: z.string(),
+  /** "The client token "x" was changed outside Keybridge on …: review or delete it. …" */
+  message: z.string(),
+  detectedAt: z.number(),
+})
+export type TamperedRow = z.infer<typeof TamperedRow>
+
+export const IntegrityReport = z.object({
+  /** False while locked: rows can only be verified with the vault key. */
+  checked: z.boolean(),
+  tampered: z.array(TamperedRow),
+  /** The vault file is older than the generation the OS keychain last saw (restored or rolled back). */
+  rollback: z.object({ found: z.number().int(), expected: z.number().int(), message: z.string() }).nullable(),
+  /** Whether the generation is kept outside the vault file here (no: password-only, headless). */
+  rollbackDetection: z.boolean(),
+  generation: z.number().int().nullable(),
+})
+export type IntegrityReport = z.infer<typeof IntegrityReport>
 
 export const Password = z.string().min(1, 'Enter the master password.').max(1024)
 
@@ -55,6 +84,10 @@ export const vaultChannels = {
     z.object({ password: Password.optional() }).default({}),
     z.object({ keyVersion: z.number().int(), resealed: z.number().int(), durationMs: z.number() }),
   ),
+  /** Rows changed outside Keybridge, and whether the vault file was rolled back (`keybridge doctor` shows the same). */
+  'vault.integrity': channel(NoInput, IntegrityReport),
+  /** The user accepts an older vault file (a restore they made): the generation seen becomes its own. */
+  'vault.integrity.acceptRollback': channel(NoInput, IntegrityReport),
   'audit.list': channel(
     AuditFilter.extend({
       offset: z.number().int().min(0).default(0),

@@ -106,13 +106,11 @@ test('import from an app: choose the file, rename, rewrite with the diff confirm
     'custom/remote-search',
   ])
   await expect(result.getByTestId('result-upstream')).toHaveCount(4)
-  const backupPath = (await result.getByTestId('import-backup-path').innerText()).trim()
-  expect(backupPath).toMatch(/claude_desktop_config\.json\.bak-\d{8}-\d{6}$/)
+  await expect(result.getByTestId('import-backup-sealed')).toContainText('sealed in the vault')
 
-  // On disk: the original kept byte for byte beside it, the new file without any secret.
+  // On disk: no copy beside it (the original is sealed in the vault), the new file without any secret.
   const siblings = readdirSync(join(app.dataDir, 'Claude'))
-  expect(siblings.filter((f) => f.startsWith('claude_desktop_config.json.bak-'))).toHaveLength(1)
-  expect(readFileSync(backupPath, 'utf8')).toBe(original)
+  expect(siblings.filter((f) => f.includes('.bak-'))).toHaveLength(0)
   const rewritten = readFileSync(config, 'utf8')
   for (const s of SECRETS) expect(rewritten).not.toContain(s)
   expect(JSON.parse(rewritten).mcpServers.keybridge.env.AUTH).toMatch(/^Bearer kb_/)

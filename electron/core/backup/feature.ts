@@ -27,6 +27,7 @@ export function createBackupFeature(
     kdf: ctx.options.kdf ?? DEFAULT_ARGON2,
     modules,
     sealed: SEALED_COLUMNS,
+    integrity: ctx.integrity,
   })
   const scheduler = new BackupScheduler({
     store: new ScheduleStore(ctx.db, ctx.keyring),

@@ -20,9 +20,11 @@ import type { AuditLog } from '../vault/audit'
 import type { Db } from '../vault/database'
 import type { Argon2Params } from '../vault/key-protector'
 import type { Keyring } from '../vault/keyring'
+import { writeFileAtomic } from '../vault/atomic-file'
+import type { Integrity } from '../vault/integrity'
 import type { SealedColumn } from '../vault/sealed-columns'
 import { applyStaged } from './apply'
-import { writeFileAtomic } from './atomic-file'
+import { applyImportPolicy } from './import-policy'
 import { BackupDocument } from './document'
 import { headerInfo, MAGIC, newHeader, openContainer, parseContainer, sealContainer } from './format'
 import {
@@ -42,6 +44,14 @@ const deflateAsync = promisify(deflate)
 const inflateAsync = promisify(inflate)
 /** A backup file larger than this is refused before reading; its content must also inflate below it. */
 const MAX_BYTES = 1024 * 1024 * 1024
+/**
+ * Decompression is bounded before inflating: at most this many times the compressed size (a vault's
+ * JSON compresses 3–10×; a deflate bomb reaches 1000×), and never above MAX_BYTES.
+ */
+export const MAX_INFLATE_RATIO = 100
+export function inflateLimit(compressed: number): number {
+  return Math.min(MAX_BYTES, Math.max(1024 * 1024, compressed * MAX_INFLATE_RATIO))
+}
 
 export interface BackupServiceDeps {
   db: Db
@@ -56,6 +66,8 @@ export interface BackupServiceDeps {
   /** Every module's migrations, in order: how a backup is staged and upgraded. */
   modules: ModuleMigrations
   sealed: readonly SealedColumn[]
+  /** Imported rows of MAC'd tables are signed once the user chose to import them. */
+  integrity: Integrity
 }
 
 /** The vault's own files: a backup must never be written over them. */
@@ -153,7 +165,8 @@ export class BackupService {
       })
       const file = sealContainer(header, keys, payload)
       this.progress(operation, 'writing')
-      await writeFileAtomic(path, file)
+      // Owner-only whoever wrote the file before (a scheduled backup replaces its own).
+      await writeFileAtomic(path, file, { what: 'The backup', mode: 0o600 })
       const tables = tableCounts(doc)
       this.d.audit.record({
         actor: o.actor,
@@ -211,12 +224,20 @@ export class BackupService {
         )
       }
       this.progress(operation, 'verifying')
+      const limit = inflateLimit(payload.length)
       try {
         json =
           c.header.compression === 'deflate'
-            ? await inflateAsync(payload, { maxOutputLength: MAX_BYTES })
+            ? await inflateAsync(payload, { maxOutputLength: limit })
             : payload
-      } catch {
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+          throw new AppError(
+            'BACKUP_INVALID',
+            `This backup would inflate beyond ${Math.round(limit / 1048576)} MiB (more than ${MAX_INFLATE_RATIO} times its compressed size of ${payload.length} bytes): refused as a decompression bomb. Nothing was imported.`,
+            { limitBytes: limit, compressedBytes: payload.length, maxRatio: MAX_INFLATE_RATIO },
+          )
+        }
         throw new AppError('BACKUP_INVALID', 'This backup could not be decompressed. Nothing was imported.')
       }
       let raw: unknown
@@ -245,7 +266,14 @@ export class BackupService {
 
   /** Verify, stage, then apply in one transaction (rolled back for a dry run or inspect). */
   async importFrom(
-    input: { path: string; passphrase: string; mode: ImportMode; onConflict: OnConflict; dryRun: boolean },
+    input: {
+      path: string
+      passphrase: string
+      mode: ImportMode
+      onConflict: OnConflict
+      dryRun: boolean
+      allowExposure?: boolean
+    },
     actor: AuditActor,
     operation: Operation = 'import',
   ): Promise<ImportResult> {
@@ -254,10 +282,14 @@ export class BackupService {
     const { header, doc, kdfMs } = await this.verify(input.path, input.passphrase, operation)
     const staged = stageDocument(doc, this.d.modules, this.d.sealed)
     let tables: ImportPreview['tables'] = []
+    let policy: ReturnType<typeof applyImportPolicy> = { items: [], warnings: [] }
     try {
+      policy = applyImportPolicy(staged, { allowExposure: input.allowExposure ?? false })
       this.requireUnlocked('import a backup')
       this.progress(operation, 'applying')
       const run = this.d.db.transaction(() => {
+        // Rows already refused stay refused: only what the import writes is signed.
+        const failingBefore = this.d.integrity.failing()
         tables = applyStaged({
           target: this.d.db,
           staged,
@@ -269,12 +301,19 @@ export class BackupService {
           onProgress: (done, total) => this.progress(operation, 'applying', done, total),
         })
         if (input.dryRun) throw new ApplyRolledBack()
+        this.d.integrity.signImported(failingBefore)
         const sum = totals(tables)
         this.d.audit.record({
           actor,
           action: 'backup_imported',
           target: basename(input.path),
-          detail: { mode: input.mode, onConflict: input.onConflict, ...sum },
+          detail: {
+            mode: input.mode,
+            onConflict: input.onConflict,
+            ...sum,
+            warnings: policy.warnings.length,
+            allowExposure: input.allowExposure ?? false,
+          },
         })
       })
       try {
@@ -304,6 +343,8 @@ export class BackupService {
         tables: tableCounts(doc),
       },
       preview: { mode: input.mode, onConflict: input.onConflict, tables, totals: totals(tables) },
+      items: policy.items,
+      warnings: policy.warnings,
       durationMs: performance.now() - t0,
       kdfMs,
     }

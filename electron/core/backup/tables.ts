@@ -3,9 +3,18 @@ import type { SealedColumn } from '../vault/sealed-columns'
 
 /**
  * Tables a backup never carries: SQLite's own, the migration ledger, the key material of THIS
- * vault (keyslots, vault_meta), and the machine-local backup schedule with its sealed key.
+ * vault (keyslots, vault_meta, row_macs), and the machine-local backup schedule with its sealed key.
  */
-export const INTERNAL_TABLES = new Set(['schema_versions', 'keyslots', 'vault_meta', 'backup_schedule'])
+export const INTERNAL_TABLES = new Set([
+  'schema_versions',
+  'keyslots',
+  'vault_meta',
+  'backup_schedule',
+  // MACs are under THIS vault's key: an import signs what it brings (vault/row-mac.ts).
+  'row_macs',
+  // Undo copies of this machine's rewritten config files.
+  'config_undo',
+])
 export const AUDIT_TABLE = 'audit_log'
 
 export interface ColumnInfo {

@@ -11,8 +11,23 @@ export const DEFAULT_CONFIG: BridgeConfig = {
   enabled: false,
 }
 
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost'])
+
+/**
+ * The stored config, as far as it can be trusted: a row changed outside Keybridge (its MAC fails) is
+ * refused for the defaults; while the vault is locked the MAC cannot be checked, so the bind address
+ * falls back to loopback until it is (a stored non-loopback host applies once verified).
+ */
 export function readConfig(settings: Settings): BridgeConfig {
-  return { ...DEFAULT_CONFIG, ...settings.get(KEY, BridgeConfig.partial(), {}) }
+  const stored = { ...DEFAULT_CONFIG, ...settings.get(KEY, BridgeConfig.partial(), {}) }
+  const state = settings.check(KEY)
+  if (state === 'tampered') return DEFAULT_CONFIG
+  if (state === 'unverified' && !LOOPBACK.has(stored.host)) return { ...stored, host: DEFAULT_CONFIG.host }
+  return stored
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK.has(host)
 }
 
 export function writeConfig(settings: Settings, patch: Partial<BridgeConfig>): BridgeConfig {

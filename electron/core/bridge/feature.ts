@@ -45,6 +45,7 @@ export function createBridgeFeature(ctx: CoreContext): Feature<HandlerMap<typeof
         return { ok: true as const }
       },
       'bridge.upstream.restart': ({ name }) => bridge.upstreams.restart(name),
+      'bridge.upstream.setEnabled': ({ name, enabled }) => bridge.upstreams.setEnabled(name, enabled),
       'bridge.upstream.status': ({ name }) => bridge.upstreams.status(name),
       'bridge.approvals.pending': () => bridge.approvals.list(),
       'bridge.approve': ({ id, decision }) => {

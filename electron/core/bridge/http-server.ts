@@ -44,6 +44,11 @@ const AUTH_REASON: Record<Exclude<TokenCheck, { ok: true }>['reason'], string> =
   invalid: 'The client token is not valid.',
   expired: 'The client token has expired.',
   revoked: 'The client token has been revoked.',
+  locked: 'Keybridge is locked: unlock it to use the bridge.',
+  tampered:
+    'The client token was changed outside Keybridge and is refused: review or delete it in Keybridge.',
+  rolled_back:
+    'The Keybridge vault file was rolled back to an older copy: review it in Keybridge before clients can connect.',
 }
 
 /**
@@ -165,6 +170,12 @@ export class BridgeHttpServer {
           ? 'Bearer realm="keybridge"'
           : `Bearer realm="keybridge", error="invalid_token", error_description="${AUTH_REASON[check.reason]}"`
       req.resume()
+      // Locked or rolled back: the token may be fine, the bridge cannot vouch for it now (retry later).
+      if (check.reason === 'locked' || check.reason === 'rolled_back') {
+        return sendJsonRpcError(res, 503, -32001, `Unavailable: ${AUTH_REASON[check.reason]}`, {
+          'Retry-After': '30',
+        })
+      }
       return sendJsonRpcError(res, 401, -32001, `Unauthorized: ${AUTH_REASON[check.reason]}`, {
         'WWW-Authenticate': challenge,
       })

@@ -64,8 +64,8 @@ export class BridgeService {
     private readonly ctx: CoreContext,
     opts: BridgeServiceOptions = {},
   ) {
-    this.tokens = new TokenStore(ctx.db, ctx.clock)
-    this.permissions = new PermissionStore(ctx.db, ctx.clock)
+    this.tokens = new TokenStore(ctx.db, ctx.clock, ctx.macs, () => ctx.integrity.rolledBack)
+    this.permissions = new PermissionStore(ctx.db, ctx.clock, ctx.macs)
     this.limiter = new RateLimiter(this.config().rateLimitPerMinute, () => ctx.clock.now())
     this.auditWriter = new AuditWriter(
       ctx.db,
@@ -76,7 +76,7 @@ export class BridgeService {
     )
     this.ha = new HaInstanceStore(ctx)
     this.upstreams = new UpstreamManager(
-      new UpstreamStore(ctx.db, ctx.keyring, ctx.clock),
+      new UpstreamStore(ctx.db, ctx.keyring, ctx.clock, ctx.macs),
       ctx.credentials,
       ctx.keyring,
       opts.breaker ?? DEFAULT_BREAKER,

@@ -3,6 +3,7 @@ import { AppError } from '../../../shared/errors'
 import type { TokenSummary } from '../../../shared/ipc/bridge'
 import type { Clock } from '../clock'
 import type { Db } from '../vault/database'
+import type { RowMacs } from '../vault/row-mac'
 import { ChangeStamp } from './change-stamp'
 
 /** What a verified request carries: never the token value. */
@@ -14,7 +15,12 @@ export interface TokenIdentity {
 }
 
 export type TokenCheck =
-  { ok: true; identity: TokenIdentity } | { ok: false; reason: 'missing' | 'invalid' | 'expired' | 'revoked' }
+  | { ok: true; identity: TokenIdentity }
+  | {
+      ok: false
+      /** locked: rows cannot be verified; tampered: the row fails its MAC; rolled_back: see Integrity. */
+      reason: 'missing' | 'invalid' | 'expired' | 'revoked' | 'locked' | 'tampered' | 'rolled_back'
+    }
 
 interface Row {
   id: string
@@ -59,14 +65,19 @@ export class TokenStore {
   private readonly touchStmt
   private readonly stamp: ChangeStamp
   /** hex SHA-256 → the row and its decoded identity; only tokens that exist are kept. */
-  private cache = new Map<string, { row: Row; identity: TokenIdentity }>()
+  private cache = new Map<string, { row: Row; identity: TokenIdentity; verified: boolean }>()
   private cacheGen = -1
 
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    /** Every row is MAC'd (mac-tables.ts): a forged or altered row is refused. */
+    private readonly macs: RowMacs,
+    /** True while the vault file is flagged as rolled back: no token is accepted until reviewed. */
+    private readonly rolledBack: () => boolean = () => false,
   ) {
-    this.byHash = db.prepare(`SELECT ${COLUMNS} FROM bridge_tokens WHERE hash = ?`)
+    // Every column: the row MAC covers them all (a column a later migration adds included).
+    this.byHash = db.prepare('SELECT * FROM bridge_tokens WHERE hash = ?')
     this.touchStmt = db.prepare(
       'UPDATE bridge_tokens SET last_used_at = MAX(COALESCE(last_used_at, 0), ?), use_count = use_count + ? WHERE id = ?',
     )
@@ -87,11 +98,15 @@ export class TokenStore {
     const id = randomUUID()
     const now = this.clock.now()
     const expiresAt = input.expiresInDays ? now + input.expiresInDays * 86_400_000 : null
-    this.db
-      .prepare(
-        `INSERT INTO bridge_tokens (id, name, hash, display, scopes, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(id, input.name, hashToken(token), display(token), JSON.stringify(input.scopes), now, expiresAt)
+    // Creating a token needs the vault unlocked: its row is signed in the same transaction.
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO bridge_tokens (id, name, hash, display, scopes, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(id, input.name, hashToken(token), display(token), JSON.stringify(input.scopes), now, expiresAt)
+      this.macs.sign('bridge_tokens', id)
+    })()
     return { token, summary: this.get(id) }
   }
 
@@ -100,9 +115,13 @@ export class TokenStore {
     const row = this.require(name)
     if (row.revoked_at !== null) throw new AppError('CONFLICT', `The client token "${row.name}" is revoked.`)
     const token = mintTokenValue()
-    this.db
-      .prepare('UPDATE bridge_tokens SET hash = ?, display = ? WHERE id = ?')
-      .run(hashToken(token), display(token), row.id)
+    this.db.transaction(() => {
+      this.macs.require('bridge_tokens', row.id)
+      this.db
+        .prepare('UPDATE bridge_tokens SET hash = ?, display = ? WHERE id = ?')
+        .run(hashToken(token), display(token), row.id)
+      this.macs.sign('bridge_tokens', row.id)
+    })()
     return { token, summary: this.get(row.id) }
   }
 
@@ -127,7 +146,11 @@ export class TokenStore {
   revoke(name: string): TokenSummary {
     const row = this.require(name)
     if (row.revoked_at === null) {
-      this.db.prepare('UPDATE bridge_tokens SET revoked_at = ? WHERE id = ?').run(this.clock.now(), row.id)
+      // Works locked too: a revoked row grants nothing, so it is signed at the next unlock.
+      this.db.transaction(() => {
+        this.db.prepare('UPDATE bridge_tokens SET revoked_at = ? WHERE id = ?').run(this.clock.now(), row.id)
+        this.macs.sign('bridge_tokens', row.id)
+      })()
     }
     return this.get(row.id)
   }
@@ -136,11 +159,15 @@ export class TokenStore {
   verify(token: string | undefined): TokenCheck {
     if (!token) return { ok: false, reason: 'missing' }
     if (!TOKEN_RE.test(token)) return { ok: false, reason: 'invalid' }
+    // Rows are verified with the vault key: locked, no token row can be trusted.
+    if (!this.macs.unlocked) return { ok: false, reason: 'locked' }
+    if (this.rolledBack()) return { ok: false, reason: 'rolled_back' }
     // One-shot hex digest: the cache key, ~5× cheaper than a Hash object and a Buffer per request.
     const found = this.lookup(hash('sha256', token, 'hex'))
     if (!found) return { ok: false, reason: 'invalid' }
     const { row, identity } = found
     if (row.revoked_at !== null) return { ok: false, reason: 'revoked' }
+    if (!found.verified) return { ok: false, reason: 'tampered' }
     const now = this.clock.now()
     if (row.expires_at !== null && row.expires_at <= now) return { ok: false, reason: 'expired' }
     const use = this.pendingUse.get(row.id)
@@ -151,7 +178,7 @@ export class TokenStore {
     return { ok: true, identity }
   }
 
-  private lookup(hexHash: string): { row: Row; identity: TokenIdentity } | undefined {
+  private lookup(hexHash: string): { row: Row; identity: TokenIdentity; verified: boolean } | undefined {
     // Every request passes here first: this is where it sees commits made by other processes.
     const gen = this.stamp.check()
     if (gen !== this.cacheGen) {
@@ -160,15 +187,22 @@ export class TokenStore {
     }
     const hit = this.cache.get(hexHash)
     if (hit) return hit
-    const row = this.byHash.get(Buffer.from(hexHash, 'hex')) as Row | undefined
-    if (!row) return undefined
+    const full = this.byHash.get(Buffer.from(hexHash, 'hex')) as (Row & Record<string, unknown>) | undefined
+    if (!full) return undefined
+    const row = full as Row
+    let verified = true
+    try {
+      this.macs.requireRow('bridge_tokens', full)
+    } catch {
+      verified = false
+    }
     const identity: TokenIdentity = Object.freeze({
       id: row.id,
       name: row.name,
       scopes: Object.freeze(JSON.parse(row.scopes) as string[]) as string[],
       expiresAt: row.expires_at,
     })
-    const entry = { row, identity }
+    const entry = { row, identity, verified }
     // Bounded: only existing tokens get here, and a vault has few of them.
     if (this.cache.size >= 1024) this.cache.clear()
     this.cache.set(hexHash, entry)

@@ -309,6 +309,7 @@ export async function runCli(argv: string[], opts: RunOptions): Promise<number> 
         passwordGiven: Boolean(env['KEYBRIDGE_PASSWORD'] || values['password-file'] || opts.passwordPipe),
       })
       opened.push(core)
+      for (const n of core.ctx.notices) io.err(`Notice: ${n}`)
       return core
     },
   }

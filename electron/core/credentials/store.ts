@@ -14,6 +14,7 @@ import type { EventBus } from '../events'
 import type { AuditLog } from '../vault/audit'
 import type { Db } from '../vault/database'
 import type { Keyring } from '../vault/keyring'
+import type { RowMacs } from '../vault/row-mac'
 import { ChangeStamp } from './change-stamp'
 import { SEALED_COLUMNS, sealLocation } from '../vault/sealed-columns'
 
@@ -125,6 +126,8 @@ export class CredentialStore {
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     private readonly events: EventBus,
+    /** Service, name, fields and secret-field list are MAC'd with the sealed blob (mac-tables.ts). */
+    private readonly macs: RowMacs,
   ) {
     this.stamp = new ChangeStamp(db, 'credentials')
   }
@@ -233,6 +236,7 @@ export class CredentialStore {
         now,
         now,
       )
+      this.macs.sign('credentials', id)
       this.audit.record({
         actor,
         action: 'created',
@@ -244,9 +248,11 @@ export class CredentialStore {
     return this.get(id)
   }
 
+  /** Needs the vault unlocked; a row changed outside Keybridge is refused (delete it instead). */
   update(id: string, patch: CredentialPatch, actor: AuditActor): CredentialSummary {
     const before = this.get(id)
     this.db.transaction(() => {
+      this.macs.require('credentials', id)
       if (patch.name !== undefined && patch.name.toLowerCase() !== before.name.toLowerCase()) {
         this.assertNameFree(before.service, patch.name)
       }
@@ -269,6 +275,7 @@ export class CredentialStore {
       }
       args.push(id)
       this.stmt(`UPDATE credentials SET ${sets.join(', ')} WHERE id = ?`).run(...args)
+      this.macs.sign('credentials', id)
       const renamed = patch.name !== undefined && patch.name !== before.name
       this.audit.record({
         actor,
@@ -365,6 +372,7 @@ export class CredentialStore {
    */
   readSecrets(id: string, use: SecretUse): Record<string, string> {
     const c = this.get(id)
+    this.macs.require('credentials', id)
     const secrets = this.openSecrets(id)
     this.db.transaction(() => {
       if (use.action === 'used') {
@@ -386,6 +394,7 @@ export class CredentialStore {
   /** One secret field (reveal, copy), audited with the field's name. */
   readSecretField(id: string, field: string, use: SecretUse): string {
     const c = this.get(id)
+    this.macs.require('credentials', id)
     const secrets = this.openSecrets(id)
     const value = Object.prototype.hasOwnProperty.call(secrets, field) ? secrets[field] : undefined
     if (value === undefined) {

@@ -124,6 +124,7 @@ export class HaInstanceStore {
           now,
           now,
         )
+      this.ctx.macs.sign('ha_instances', id)
     })()
     const created = this.get(id)
     this.ctx.audit.record({
@@ -145,7 +146,10 @@ export class HaInstanceStore {
       args.push(v)
     }
     if (patch.token !== undefined) set('token', this.ctx.keyring.seal(sealLocation(COL, id), patch.token))
+    const onlyProbe = Object.keys(patch).every((k) => k === 'lastProbe')
     this.ctx.db.transaction(() => {
+      // URL, name and allowed domains are MAC'd with the token: a tampered row is refused, not re-signed.
+      if (!onlyProbe) this.ctx.macs.require('ha_instances', id)
       if (patch.name !== undefined && patch.name !== before.name) {
         const slug = slugify(patch.name)
         this.assertNameFree(patch.name, slug, id)
@@ -158,6 +162,7 @@ export class HaInstanceStore {
         set('last_probe', patch.lastProbe ? JSON.stringify(patch.lastProbe) : null)
       args.push(id)
       this.ctx.db.prepare(`UPDATE ha_instances SET ${sets.join(', ')} WHERE id = ?`).run(...args)
+      if (!onlyProbe) this.ctx.macs.sign('ha_instances', id)
     })()
     const after = this.get(id)
     const fields = Object.keys(patch).filter((k) => k !== 'token' && k !== 'lastProbe')
@@ -198,8 +203,12 @@ export class HaInstanceStore {
     this.changed()
   }
 
-  /** The decrypted token, for a request to this instance only. Needs the vault unlocked. */
+  /**
+   * The decrypted token, for a request to this instance only. Needs the vault unlocked; refused
+   * (ROW_TAMPERED) when the instance's URL, name or allowed domains were changed outside Keybridge.
+   */
   readToken(id: string): string {
+    this.ctx.macs.require('ha_instances', id)
     const row = this.ctx.db.prepare('SELECT token FROM ha_instances WHERE id = ?').get(id) as
       { token: Buffer } | undefined
     if (!row)

@@ -1,21 +1,17 @@
-import { createHash, randomBytes } from 'node:crypto'
-import {
-  accessSync,
-  closeSync,
-  constants,
-  copyFileSync,
-  existsSync,
-  fsyncSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  writeSync,
-  chmodSync,
-} from 'node:fs'
-import { basename, dirname, join } from 'node:path'
-import { AppError, storageFailure } from '../../../shared/errors'
+import { createHash } from 'node:crypto'
+import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs'
+import { basename, dirname } from 'node:path'
+import { AppError } from '../../../shared/errors'
+import { writeFileAtomicSync } from '../vault/atomic-file'
+
+/** The real file behind a path (a symlinked config is written, and restored, through to it). */
+export function realFile(path: string): string {
+  try {
+    return realpathSync(path)
+  } catch {
+    return path
+  }
+}
 
 const MAX_BYTES = 2 * 1024 * 1024
 
@@ -63,77 +59,33 @@ export function notWritable(path: string): string | null {
     return `${file} is read-only`
   }
   try {
-    accessSync(dirname(path), constants.W_OK)
+    accessSync(dirname(realFile(path)), constants.W_OK)
   } catch {
-    return `the folder of ${file} is read-only (the rewrite writes a temporary file and a backup beside it)`
+    return `the folder of ${file} is read-only (the rewrite writes a temporary file beside it)`
   }
   return null
 }
 
-function stamp(ms: number): string {
-  const d = new Date(ms)
-  const p = (n: number) => String(n).padStart(2, '0')
-  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`
-}
-
-/** `<name>.bak-<YYYYMMDD-HHMMSS>` (local time), numbered if that name exists. */
-export function backupPathFor(path: string, now: number): string {
-  const base = `${path}.bak-${stamp(now)}`
-  if (!existsSync(base)) return base
-  for (let n = 2; ; n++) if (!existsSync(`${base}-${n}`)) return `${base}-${n}`
-}
-
 export interface Replaced {
-  backupPath: string
-  /** Puts the original back (when what followed the rename failed). */
+  /** The file actually written: the target of a symlinked config (the link is kept). */
+  target: string
+  /** Puts the original back (when what followed the write failed). */
   undo(): void
 }
 
 /**
- * Replaces the file atomically: the original is copied to the backup, the new text is written to a
- * temporary file in the same folder (same mode) and flushed, then renamed over the original. On any
- * failure the original is untouched and neither the temporary file nor the backup is left behind.
+ * Replaces the file atomically through the shared helper (write-file-atomic): a symlink is written
+ * through to its target, the file keeps its mode, and no copy is left beside it: the original's undo
+ * copy is sealed in the vault by the caller (undo-store.ts), never a plaintext `.bak`.
  */
-export function replaceFile(path: string, next: string, now: number): Replaced {
+export function replaceFile(path: string, next: string, original: string): Replaced {
   const file = basename(path)
-  const dir = dirname(path)
-  const mode = statSync(path).mode & 0o777
-  const backupPath = backupPathFor(path, now)
-  const tmp = join(dir, `.${file}.keybridge-${randomBytes(6).toString('hex')}.tmp`)
-  let backedUp = false
+  const target = realFile(path)
   try {
-    copyFileSync(path, backupPath, constants.COPYFILE_EXCL)
-    backedUp = true
-    chmodSync(backupPath, mode)
-    const fd = openSync(tmp, 'wx', mode)
-    try {
-      writeSync(fd, next)
-      fsyncSync(fd)
-    } finally {
-      closeSync(fd)
-    }
-    renameSync(tmp, path)
+    writeFileAtomicSync(target, next, { what: file })
   } catch (e) {
-    for (const leftover of [tmp, ...(backedUp ? [backupPath] : [])]) {
-      try {
-        unlinkSync(leftover)
-      } catch {
-        // Not created.
-      }
-    }
-    const why =
-      storageFailure(e) ?? `${file} could not be rewritten (${(e as NodeJS.ErrnoException).code ?? 'error'}).`
+    const why = e instanceof AppError ? e.message : `${file} could not be rewritten.`
     throw new AppError('IO_ERROR', `${why} Nothing was imported and the file is unchanged.`)
   }
-  try {
-    const dfd = openSync(dir, 'r')
-    fsyncSync(dfd)
-    closeSync(dfd)
-  } catch {
-    // Not every platform lets a folder be flushed; the rename itself is atomic.
-  }
-  return {
-    backupPath,
-    undo: () => renameSync(backupPath, path),
-  }
+  return { target, undo: () => writeFileAtomicSync(target, original, { what: file }) }
 }

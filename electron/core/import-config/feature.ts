@@ -13,6 +13,12 @@ export function createImportConfigFeature(
     handlers: {
       'importConfig.preview': ({ path }) => importer.preview(path),
       'importConfig.apply': (input, call) => importer.apply(input, call.actor),
+      'importConfig.restore': ({ path }, call) => {
+        const r = importer.undo.restore(path, call.actor)
+        return { path: r.path, target: r.target, savedAt: r.savedAt, restoredAt: r.restoredAt }
+      },
+      'importConfig.undoCopies': () =>
+        importer.undo.list().map((c) => ({ path: c.path, target: c.target, savedAt: c.savedAt })),
     },
   }
 }

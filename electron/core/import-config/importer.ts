@@ -12,6 +12,7 @@ import type { AuditActor } from '../../../shared/models/audit'
 import type { BridgeService } from '../bridge/service'
 import type { CoreContext } from '../context'
 import { fingerprint, notWritable, readConfigFile, replaceFile, type Replaced } from './config-file'
+import { ConfigUndoStore } from './undo-store'
 import { maskText, unifiedDiff } from './diff'
 import { readSource, type SourceConfig } from './formats'
 import { assertNoConflicts, buildProposal, secretValues, type Existing, type Proposal } from './plan'
@@ -31,7 +32,12 @@ export class ConfigImporter {
   constructor(
     private readonly ctx: CoreContext,
     private readonly bridge: () => BridgeService,
-  ) {}
+  ) {
+    this.undo = new ConfigUndoStore(ctx)
+  }
+
+  /** Sealed originals of rewritten files (`--restore`, the desktop's Restore button). */
+  readonly undo: ConfigUndoStore
 
   preview(path: string): z.input<typeof ImportPlan> {
     const text = readConfigFile(path)
@@ -139,11 +145,15 @@ export class ConfigImporter {
           }
           const split = rewriteSplit(p)
           const next = rewriteText(source, split.removes, bridgeEntry(source.client, this.bridgeUrl(), value))
-          replaced = replaceFile(input.path, next, this.ctx.clock.now())
+          // The original is sealed in the vault in this transaction, then the file is replaced.
+          const copy = this.undo.save(input.path, text)
+          replaced = replaceFile(input.path, next, text)
           const secrets = [...secretValues(p), value]
           rewrite = {
             path: input.path,
-            backupPath: replaced.backupPath,
+            backupPath: null,
+            target: replaced.target,
+            undo: { savedAt: copy.savedAt, restore: `keybridge import-config --restore ${JSON.stringify(input.path)}` },
             diff: unifiedDiff(maskText(text, secrets), maskText(next, secrets), source.file),
           }
           for (const id of split.keeps) {
@@ -223,7 +233,8 @@ export class ConfigImporter {
     args: string[],
     env: Record<string, string>,
   ) {
-    const parsed = UpstreamInput.safeParse({ name, command, args, env, enabled: true })
+    // Imported servers arrive disabled: the user enables each one (`keybridge upstream enable`).
+    const parsed = UpstreamInput.safeParse({ name, command, args, env, enabled: false })
     if (!parsed.success) {
       const issue = parsed.error.issues[0]
       throw new AppError(

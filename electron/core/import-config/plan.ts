@@ -1,4 +1,5 @@
 import { AppError } from '../../../shared/errors'
+import { escapeTemplate, mentionsReference } from '../bridge/upstream/env-template'
 import type {
   ImportEdits,
   PlannedCredential,
@@ -261,6 +262,14 @@ export function buildProposal(source: SourceConfig, existing: Existing, edits?: 
         const ref = template.replace('{{secret}}', `{{credential:${c.service}/${c.name}.${c.field}}}`)
         server.env.push({ key: k, kind: 'reference', value: ref })
         server.upstreamEnv[k] = ref
+      } else if (mentionsReference(v)) {
+        // The file names a vault secret: kept as the literal text, never resolved (a config from
+        // someone else must not choose which of your secrets its server receives).
+        server.env.push({ key: k, kind: 'literal', value: v })
+        server.upstreamEnv[k] = escapeTemplate(v)
+        warnings.push(
+          `${server.id}: ${k} holds a Keybridge reference (${v}) written in the file. It is kept as literal text and never resolved: a config file cannot choose which vault secret its server receives. Set it with "keybridge upstream add" yourself if you meant it.`,
+        )
       } else {
         server.env.push({ key: k, kind: 'literal', value: c ? maskSecret(v) : v })
         server.upstreamEnv[k] = v

@@ -29,6 +29,8 @@ export function createVaultFeature(ctx: CoreContext): Feature<HandlerMap<typeof 
         ctx.vault.rotateKey(input, call.actor, (done, total) =>
           ctx.events.emit('vault.rotateProgress', { done, total }),
         ),
+      'vault.integrity': () => ctx.integrity.report(),
+      'vault.integrity.acceptRollback': () => changed(ctx.integrity.acceptRollback()),
       'audit.list': (input) => listAudit(ctx.db, input),
       'audit.export': (input, call) => {
         const { format, ...filter } = input

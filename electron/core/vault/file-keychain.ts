@@ -3,7 +3,7 @@ import { dirname } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { AppError } from '../../../shared/errors'
 import { unwrapBytes, wrapBytes } from './crypto'
-import type { OsKeyProtector } from './key-protector'
+import type { GenerationStore, OsKeyProtector } from './key-protector'
 
 /**
  * Stand-in for the OS keychain, for tests, the browser harness and benchmarks only: it keeps its
@@ -11,7 +11,20 @@ import type { OsKeyProtector } from './key-protector'
  */
 export class FileKeychain implements OsKeyProtector {
   readonly label = 'test keychain (file)'
-  constructor(private readonly file: string) {}
+  readonly generation: GenerationStore
+  constructor(private readonly file: string) {
+    // Like the OS keychain item next to the wrapped key: outside the vault file.
+    const genFile = `${file}.generation.json`
+    const all = (): Record<string, number> =>
+      existsSync(genFile) ? (JSON.parse(readFileSync(genFile, 'utf8')) as Record<string, number>) : {}
+    this.generation = {
+      read: (id) => all()[id] ?? null,
+      write: (id, n) => {
+        mkdirSync(dirname(genFile), { recursive: true })
+        writeFileSync(genFile, JSON.stringify({ ...all(), [id]: n }), { mode: 0o600 })
+      },
+    }
+  }
 
   availability() {
     return { available: true as const }

@@ -12,6 +12,14 @@ export interface OsKeyProtector {
   availability(): { available: true } | { available: false; reason: string }
   wrap(key: Buffer): Promise<Buffer>
   unwrap(blob: Buffer): Promise<Buffer>
+  /** Where the vault generation is kept outside the vault file (rollback detection), if anywhere. */
+  readonly generation?: GenerationStore
+}
+
+/** The highest vault generation seen, per vault id, kept outside the vault file. */
+export interface GenerationStore {
+  read(vaultId: string): number | null
+  write(vaultId: string, generation: number): void
 }
 
 export interface Argon2Params {
@@ -71,11 +79,5 @@ export async function unwrapWithPassword(
     return key
   } finally {
     kek.fill(0)
-  }
-}
-
-export function validateNewPassword(password: string): void {
-  if (password.length < 8) {
-    throw new AppError('INVALID_INPUT', 'A master password needs at least 8 characters.')
   }
 }

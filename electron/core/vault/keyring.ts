@@ -1,4 +1,5 @@
 import { AppError } from '../../../shared/errors'
+import { createHmac, hkdfSync } from 'node:crypto'
 import { open, seal, sealedKeyVersion, type SealLocation } from './crypto'
 
 export type LockListener = (unlocked: boolean) => void
@@ -9,6 +10,8 @@ export type LockListener = (unlocked: boolean) => void
  */
 export class Keyring {
   private key: Buffer | null = null
+  /** HKDF subkey of the vault key for row MACs (see row-mac.ts); lives and dies with the key. */
+  private macKey: Buffer | null = null
   private version = 0
   private listeners = new Set<LockListener>()
   /** Reads the vault's key version from disk, to notice a rotation done by another process. */
@@ -24,7 +27,9 @@ export class Keyring {
 
   unlock(key: Buffer, version: number): void {
     if (this.key) this.key.fill(0)
+    if (this.macKey) this.macKey.fill(0)
     this.key = Buffer.from(key)
+    this.macKey = deriveMacKey(this.key, version)
     this.version = version
     this.notify()
   }
@@ -34,6 +39,8 @@ export class Keyring {
     if (!this.key) return
     this.key.fill(0)
     this.key = null
+    this.macKey?.fill(0)
+    this.macKey = null
     this.notify()
   }
 
@@ -49,6 +56,12 @@ export class Keyring {
   require(): { key: Buffer; version: number } {
     if (!this.key) throw new AppError('VAULT_LOCKED', 'The vault is locked. Unlock it to use stored secrets.')
     return { key: this.key, version: this.version }
+  }
+
+  /** HMAC-SHA256 under the row-MAC subkey of the current vault key. */
+  mac(data: Buffer | string): Buffer {
+    this.require()
+    return createHmac('sha256', this.macKey!).update(data).digest()
   }
 
   /** Seal under the current key. Refuses (and locks) if another process rotated the key meanwhile. */
@@ -81,4 +94,9 @@ export class Keyring {
   private notify(): void {
     for (const l of this.listeners) l(this.unlocked)
   }
+}
+
+/** The row-MAC key: HKDF-SHA256 of the vault key, bound to its key version (rotation changes it). */
+export function deriveMacKey(vaultKey: Buffer, keyVersion: number): Buffer {
+  return Buffer.from(hkdfSync('sha256', vaultKey, Buffer.alloc(0), `keybridge row mac v1 ${keyVersion}`, 32))
 }

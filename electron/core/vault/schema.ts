@@ -40,4 +40,39 @@ export const vaultMigrations: Migration[] = [
       `)
     },
   },
+  {
+    version: 3,
+    name: 'row MACs',
+    up(db) {
+      // One MAC per row of every table in mac-tables.ts (signed at the first unlock after upgrade).
+      db.exec(`
+        CREATE TABLE row_macs (
+          tbl TEXT NOT NULL,
+          row_id TEXT NOT NULL,
+          mac BLOB NOT NULL,
+          signed_at INTEGER NOT NULL,
+          PRIMARY KEY (tbl, row_id)
+        ) WITHOUT ROWID;
+      `)
+    },
+  },
+  {
+    version: 4,
+    name: 'config rewrite undo copies',
+    up(db) {
+      // The original of a client config Keybridge rewrote, sealed (it holds the secrets it moved):
+      // never a plaintext .bak beside the file. `target` is the real file a symlinked path pointed to.
+      db.exec(`
+        CREATE TABLE config_undo (
+          id TEXT PRIMARY KEY,
+          path TEXT NOT NULL,
+          target TEXT NOT NULL,
+          fingerprint TEXT NOT NULL,
+          original BLOB NOT NULL,
+          created_at INTEGER NOT NULL
+        );
+        CREATE INDEX config_undo_target ON config_undo (target, created_at);
+      `)
+    },
+  },
 ]

@@ -14,6 +14,7 @@ export const SEALED_COLUMNS: SealedColumn[] = [
   { table: 'bridge_upstreams', idColumn: 'id', column: 'env' },
   { table: 'ha_instances', idColumn: 'id', column: 'token' },
   { table: 'backup_schedule', idColumn: 'id', column: 'backup_key' },
+  { table: 'config_undo', idColumn: 'id', column: 'original' },
 ]
 
 /** The AAD location of one sealed column of one row: field is the column name. */

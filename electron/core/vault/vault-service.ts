@@ -1,4 +1,4 @@
-import { randomUUID, timingSafeEqual } from 'node:crypto'
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto'
 import { AppError } from '../../../shared/errors'
 import type { AutoLockMinutes, VaultMode, VaultStatus } from '../../../shared/ipc/vault'
 import { AutoLockMinutes as AutoLockSchema } from '../../../shared/ipc/vault'
@@ -9,15 +9,17 @@ import type { AuditLog } from './audit'
 import { AutoLock } from './auto-lock'
 import { randomKey } from './crypto'
 import type { Db } from './database'
+import type { Integrity } from './integrity'
 import {
   newPasswordParams,
   unwrapWithPassword,
-  validateNewPassword,
   wrapWithPassword,
   type Argon2Params,
   type OsKeyProtector,
 } from './key-protector'
-import type { Keyring } from './keyring'
+import { deriveMacKey, type Keyring } from './keyring'
+import { requireStrongPassword } from './password-strength'
+import { UnlockThrottle } from './unlock-throttle'
 import { Keyslots, passwordParams, type SlotRow } from './keyslots'
 import { resealAll } from './rotation'
 import type { Settings } from './settings'
@@ -33,6 +35,8 @@ export interface VaultServiceOptions {
   clock?: Clock
   /** Auto-lock runs in the desktop app and the browser harness; headless (`node`) nobody could unlock it. */
   runtime?: 'electron' | 'node' | 'browser-harness'
+  /** Row MACs re-signed at rotation, generation recorded before locking. */
+  integrity?: Integrity
 }
 
 export interface RotationResult {
@@ -52,6 +56,7 @@ export class VaultService {
   readonly autoLock: AutoLock
   private readonly slotsTable: Keyslots
   private readonly clock: Clock
+  private readonly throttle: UnlockThrottle
   /** keychain+password: the keychain may unlock until the first lock of this process. */
   private osUnlockAllowed = true
   private readonly keyVersionStmt
@@ -60,6 +65,7 @@ export class VaultService {
   constructor(private readonly o: VaultServiceOptions) {
     this.clock = o.clock ?? systemClock
     this.slotsTable = new Keyslots(o.db)
+    this.throttle = new UnlockThrottle(o.db, this.clock)
     this.keyVersionStmt = o.db.prepare("SELECT value FROM vault_meta WHERE key = 'key_version'")
     this.setMetaStmt = o.db.prepare(
       'INSERT INTO vault_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
@@ -93,6 +99,8 @@ export class VaultService {
       passwordRequired: slots.length > 0 && !osCanUnlock,
       osKeychain: { available: os.available, label: this.o.osProtector?.label ?? 'none', reason: os.reason },
       autoLockMinutes: this.autoLockMinutes(),
+      failedUnlocks: this.throttle.state().failures,
+      unlockRetryAt: this.throttle.state().retryAt,
     }
   }
 
@@ -131,7 +139,7 @@ export class VaultService {
     if (wantsOs) this.requireOs('protect the vault')
     if (wantsPassword) {
       if (!input.password) throw new AppError('INVALID_INPUT', 'Choose a master password.')
-      validateNewPassword(input.password)
+      requireStrongPassword(input.password)
     }
     const key = randomKey()
     try {
@@ -180,6 +188,7 @@ export class VaultService {
   /** Zeroes the key. `reason`: manual, idle, suspend, screen-lock, ... (shown in the audit trail). */
   lock(actor: AuditActor, reason = 'manual'): VaultStatus {
     if (this.o.keyring.unlocked) {
+      this.o.integrity?.flush()
       this.o.keyring.lock()
       this.o.audit.record({ actor, action: 'locked', detail: { reason } })
     }
@@ -189,7 +198,7 @@ export class VaultService {
   /** Adds a master password, or changes it (`current` required then). */
   async setPassword(input: { current?: string; next: string }, actor: AuditActor): Promise<VaultStatus> {
     const existing = this.slotsTable.get('password')
-    validateNewPassword(input.next)
+    requireStrongPassword(input.next)
     if (existing) {
       if (input.current === undefined)
         throw new AppError('BAD_PASSWORD', 'Enter the current master password to change it.')
@@ -302,7 +311,15 @@ export class VaultService {
             'CONFLICT',
             'The vault key was changed by another Keybridge process. Unlock again.',
           )
+        const failing = this.o.integrity?.failing() ?? new Set<string>()
         resealed = resealAll(this.o.db, { oldKey, oldVersion, newKey, newVersion }, onProgress)
+        // Row MACs follow the key: re-signed under the new key's subkey (tampered rows stay refused).
+        const newMac = deriveMacKey(newKey, newVersion)
+        try {
+          this.o.integrity?.resignForRotation((d) => createHmac('sha256', newMac).update(d).digest(), failing)
+        } finally {
+          newMac.fill(0)
+        }
         for (const s of newSlots) this.slotsTable.put(s, this.clock.now())
         this.setMetaStmt.run('key_version', String(newVersion))
         this.o.audit.record({
@@ -368,11 +385,21 @@ export class VaultService {
     const slot = this.slotsTable.get('password')
     if (!slot)
       throw new AppError('INVALID_INPUT', 'This vault has no master password; it opens with the OS keychain.')
+    // Failed attempts are counted in the vault file, so the delay holds across processes.
     try {
-      return await unwrapWithPassword(slot.wrapped, password, passwordParams(slot))
+      this.throttle.check()
+    } catch (e) {
+      this.o.audit.record({ actor, action, outcome: 'denied', detail: { reason: 'throttled' } })
+      throw e
+    }
+    try {
+      const key = await unwrapWithPassword(slot.wrapped, password, passwordParams(slot))
+      this.throttle.succeeded()
+      return key
     } catch (e) {
       if (e instanceof AppError && e.code === 'BAD_PASSWORD') {
-        this.o.audit.record({ actor, action, outcome: 'denied', detail: { reason: 'bad_password' } })
+        const failures = this.throttle.failed()
+        this.o.audit.record({ actor, action, outcome: 'denied', detail: { reason: 'bad_password', failures } })
       }
       throw e
     }

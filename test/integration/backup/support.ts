@@ -122,6 +122,16 @@ export interface Seeded {
  * rows synthesised for every other table found in sqlite_master (HA instances, bridge tokens,
  * tool permissions, upstreams, and whatever features add later).
  */
+/**
+ * The rows an import brings over, as the import policy shapes them (backup/import-policy.ts): client
+ * tokens are never imported, upstream servers arrive disabled; every other table comes over as is.
+ */
+export function importedRows(src: Core, table: string): Row[] {
+  if (table === 'bridge_tokens') return []
+  const rows = openRows(src, table)
+  return table === 'bridge_upstreams' ? rows.map((r) => ({ ...r, enabled: 0 })) : rows
+}
+
 export function seedVault(core: Core, tag = 'src', o: { synthesize?: boolean } = {}): Seeded {
   const canaries: string[] = []
   const mk = (service: string, name: string) => {

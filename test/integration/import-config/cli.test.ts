@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../../electron/core/cli/main'
 import type { CliIO } from '../../../electron/core/cli/spec'
@@ -99,8 +99,11 @@ describe('keybridge import-config', () => {
     const rewritten = readFileSync(path, 'utf8')
     for (const s of secrets) expect(rewritten).not.toContain(s.value)
     expect(rewritten).toMatch(/"AUTH": "Bearer kb_[A-Za-z0-9_-]{43}"/)
-    expect(readFileSync(result.rewrite.backupPath, 'utf8')).toBe(original)
-    expect(readdirSync(dirname(path)).filter((f) => f.includes('.bak-'))).toHaveLength(1)
+    // No plaintext copy beside it: the original is sealed in the vault.
+    expect(result.rewrite.backupPath).toBeNull()
+    expect(readdirSync(dirname(path)).filter((f) => f.includes('.bak-'))).toHaveLength(0)
+    const copy = join(dirname(path), 'the-same-secrets.json')
+    writeFileSync(copy, original)
 
     const upstreams = JSON.parse((await kb(['upstream', 'list', '--json'])).out)
     expect(upstreams.find((u: { name: string }) => u.name === 'github').env).toEqual([
@@ -112,12 +115,12 @@ describe('keybridge import-config', () => {
     ])
 
     // The same secrets again (from the backup): every name is taken.
-    const again = await kb(['import-config', result.rewrite.backupPath, '--yes'])
+    const again = await kb(['import-config', copy, '--yes'])
     expect(again.code).toBe(1)
     expect(again.err).toContain('already a GitHub credential named "github"')
     const renamed = await kb([
       'import-config',
-      result.rewrite.backupPath,
+      copy,
       '--yes',
       '--rename-conflicts',
       '--skip',
@@ -136,7 +139,11 @@ describe('keybridge import-config', () => {
       'slack-2',
       'remote-search-2',
     ])
-    expect(existsSync(result.rewrite.backupPath)).toBe(true)
+    // Undo: the original comes back from the vault, and the sealed copy is gone.
+    const restored = await kb(['import-config', '--restore', path, '--json'])
+    expect(restored.code, restored.err).toBe(0)
+    expect(readFileSync(path, 'utf8')).toBe(original)
+    expect((await kb(['import-config', '--restore', path])).code).toBe(1)
   })
 
   it('usage errors: unknown ids and bad --rename', async () => {

@@ -112,11 +112,18 @@ describe('import from each app, rewrite, and use through the bridge', () => {
         for (const s of secrets) expect(bytes.includes(s.value), `${f} holds ${s.key}`).toBe(false)
       }
 
-      // The rewritten config holds no secret, the backup is the original, the diff is masked.
+      // The rewritten config holds no secret, no copy lies beside it (the original is sealed in the
+      // vault), the diff is masked.
       const rewritten = readFileSync(path, 'utf8')
       for (const s of secrets) expect(rewritten).not.toContain(s.value)
-      expect(result.rewrite!.backupPath).toMatch(/\.bak-\d{8}-\d{6}$/)
-      expect(readFileSync(result.rewrite!.backupPath, 'utf8')).toBe(original)
+      expect(result.rewrite!.backupPath).toBeNull()
+      expect(result.rewrite!.undo.restore).toContain('keybridge import-config --restore')
+      for (const f of readdirSync(join(path, '..'))) {
+        const bytes = readFileSync(join(path, '..', f))
+        for (const s of secrets) expect(bytes.includes(s.value), `${f} holds ${s.key}`).toBe(false)
+      }
+      expect(env.core.ctx.db.prepare('SELECT COUNT(*) FROM config_undo WHERE path = ?').pluck().get(path)).toBe(1)
+      expect(original).not.toBe(rewritten)
       for (const s of secrets) expect(result.rewrite!.diff).not.toContain(s.value)
       expect(result.rewrite!.diff).not.toMatch(/kb_[A-Za-z0-9_-]{43}/)
       expect(JSON.stringify(result)).not.toMatch(/kb_[A-Za-z0-9_-]{43}/)
@@ -127,6 +134,10 @@ describe('import from each app, rewrite, and use through the bridge', () => {
       expect(access.url).toBe(env.url)
       const stdio = secrets.filter((s) => plan.servers.find((x) => x.id === s.server)?.action === 'upstream')
       for (const u of result.upstreams) {
+        // Imported servers arrive disabled; the user enables each one.
+        const before = (await env.core.invoke('bridge.upstream.status', { name: u.name })) as { data: UpstreamSummary }
+        expect(before.data.enabled).toBe(false)
+        await env.core.invoke('bridge.upstream.setEnabled', { name: u.name, enabled: true })
         await waitFor(
           async () => {
             const r = await env.core.invoke('bridge.upstream.status', { name: u.name })

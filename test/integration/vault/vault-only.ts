@@ -14,6 +14,8 @@ import { openDatabase } from '../../../electron/core/vault/database'
 import type { Argon2Params } from '../../../electron/core/vault/key-protector'
 import { Keyring } from '../../../electron/core/vault/keyring'
 import { applyMigrations } from '../../../electron/core/vault/migrations'
+import { Integrity } from '../../../electron/core/vault/integrity'
+import { RowMacs } from '../../../electron/core/vault/row-mac'
 import { Settings } from '../../../electron/core/vault/settings'
 import { VaultService } from '../../../electron/core/vault/vault-service'
 
@@ -42,8 +44,11 @@ export function openVaultOnly(dataDir: string, kdf: Argon2Params = KDF) {
   const keyring = new Keyring()
   const settings = new Settings(db)
   const audit = new AuditLog(db, systemClock)
-  const vault = new VaultService({ db, keyring, settings, audit, kdf, runtime: 'node' })
-  const credentials = new CredentialStore(db, keyring, audit, systemClock, new EventBus())
+  const macs = new RowMacs(db, keyring, audit, systemClock)
+  const integrity = new Integrity(db, keyring, macs, audit, systemClock, undefined)
+  keyring.onChange((unlocked) => unlocked && integrity.afterUnlock())
+  const vault = new VaultService({ db, keyring, settings, audit, kdf, runtime: 'node', integrity })
+  const credentials = new CredentialStore(db, keyring, audit, systemClock, new EventBus(), macs)
   return { db, keyring, vault, credentials, close: () => (keyring.lock(), db.close()) }
 }
 

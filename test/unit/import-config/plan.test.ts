@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { readSource } from '../../../electron/core/import-config/formats'
 import { buildProposal, type Existing } from '../../../electron/core/import-config/plan'
 import { bridgeEntry, rewriteSplit, rewriteText } from '../../../electron/core/import-config/rewrite'
+import { applyPatch } from 'diff'
 import { unifiedDiff } from '../../../electron/core/import-config/diff'
 
 const GH = 'ghp_' + 'Z9y8X7w6V5'.repeat(4)
@@ -149,9 +150,9 @@ describe('the rewrite', () => {
 })
 
 describe('unifiedDiff', () => {
-  it('writes hunks with context, removals before additions', () => {
-    const a = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12'].join('\n')
-    const b = ['1', '2', '3', '4', 'five', '6', '7', '8', '9', '10', '11', '12', '13'].join('\n')
+  it('writes hunks with context that apply back, final newline and line endings included', () => {
+    const a = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12'].join('\n') + '\n'
+    const b = ['1', '2', '3', '4', 'five', '6', '7', '8', '9', '10', '11', '12', '13'].join('\n') + '\n'
     expect(unifiedDiff(a, b, 'f')).toBe(
       [
         '--- a/f',
@@ -174,6 +175,18 @@ describe('unifiedDiff', () => {
       ].join('\n'),
     )
     expect(unifiedDiff(a, a, 'f')).toBe('')
+    // The cases the hand-made diff got wrong: an empty side, a final newline, CRLF.
+    for (const [x, y] of [
+      ['', '{\n  "a": 1\n}\n'],
+      ['{\n  "a": 1\n}\n', ''],
+      ['{"a": 1}\n', '{"a": 1}'],
+      ['{\n"a": 1\n}\n', '{\r\n"a": 1\r\n}\r\n'],
+    ]) {
+      const patch = unifiedDiff(x, y, 'f')
+      expect(patch, JSON.stringify([x, y])).not.toBe('')
+      expect(applyPatch(x, patch), JSON.stringify([x, y])).toBe(y)
+    }
+    expect(unifiedDiff('{"a": 1}\n', '{"a": 1}', 'f')).toContain('\\ No newline at end of file')
   })
 })
 

@@ -82,7 +82,7 @@ describe('keyslots', () => {
     })
     expect(await c.invoke('vault.create', { mode: 'password', password: 'short' })).toMatchObject({
       ok: false,
-      error: { code: 'INVALID_INPUT' },
+      error: { code: 'WEAK_PASSWORD' },
     })
     expect(await c.invoke('vault.create', { mode: 'password', password: TEST_PASSWORD })).toMatchObject({
       ok: true,
@@ -116,7 +116,7 @@ describe('keyslots', () => {
     })
     expect(await c.invoke('vault.setPassword', { current: TEST_PASSWORD, next: 'short' })).toMatchObject({
       ok: false,
-      error: { code: 'INVALID_INPUT' },
+      error: { code: 'WEAK_PASSWORD' },
     })
     expect(await c.invoke('vault.setPassword', { current: TEST_PASSWORD, next: NEW_PASSWORD })).toMatchObject(
       {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { toErrorShape } from '../../../shared/errors'
 import { makeCore } from '../../helpers/core'
 import { fill } from './fixtures'
 
@@ -17,7 +18,19 @@ describe('tamper detection', () => {
         .secrets
     const write = (id: string, b: Buffer) =>
       core.ctx.db.prepare('UPDATE credentials SET secrets = ? WHERE id = ?').run(b, id)
-    const reveal = (id: string) => core.invoke('credentials.reveal', { id, field: 'token' })
+    // Every consumer checks the row MAC first (it covers the sealed blob too): ROW_TAMPERED. Under it,
+    // the AES-GCM layer on its own (openSecrets) still refuses the blob with SECRET_TAMPERED.
+    const reveal = async (id: string) => {
+      const consumer = await core.invoke('credentials.reveal', { id, field: 'token' })
+      try {
+        const value = core.ctx.credentials.openSecrets(id).token
+        expect(consumer).toMatchObject({ ok: true, data: { value } })
+        return { ok: true, data: { value } }
+      } catch (e) {
+        expect(consumer).toMatchObject({ ok: false, error: { code: 'ROW_TAMPERED' } })
+        return { ok: false, error: toErrorShape(e) }
+      }
+    }
     const expectIntact = async (except: string[]) => {
       for (const id of ids.filter((i) => !except.includes(i))) {
         expect(await reveal(id)).toMatchObject({ ok: true, data: { value: secrets.get(id)!.token } })

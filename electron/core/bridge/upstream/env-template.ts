@@ -1,7 +1,11 @@
 import { AppError } from '../../../../shared/errors'
 
-/** `{{credential:service/name.field}}` (or `{{credential:service.field}}` for the service's primary). */
-const TEMPLATE = /\{\{\s*credential:([^}\s]+)\s*\}\}/g
+/**
+ * `{{credential:service/name.field}}` (or `{{credential:service.field}}` for the service's primary).
+ * `\{{` is a literal `{{`: what a third-party config brings is stored escaped, so a file never
+ * chooses which vault secret its server receives (import-config).
+ */
+const TEMPLATE = /(?<!\\)\{\{\s*credential:([^}\s]+)\s*\}\}/g
 const WHOLE = /^\{\{\s*credential:([^}\s]+)\s*\}\}$/
 
 export interface CredentialReference {
@@ -31,7 +35,17 @@ export function wholeReference(value: string): string | null {
   return WHOLE.test(value) ? value : null
 }
 
-/** Replaces every reference with the field's value. */
+/** Replaces every reference with the field's value; an escaped `\{{` becomes a plain `{{`. */
 export function resolveTemplate(value: string, lookup: (r: CredentialReference) => string): string {
-  return value.replace(TEMPLATE, (_m, inner: string) => lookup(parseReference(inner)))
+  return value.replace(TEMPLATE, (_m, inner: string) => lookup(parseReference(inner))).replace(/\\\{\{/g, '{{')
+}
+
+/** Makes every `{{` of a value literal (never resolved as a reference). */
+export function escapeTemplate(value: string): string {
+  return value.replace(/\{\{/g, '\\{{')
+}
+
+/** Whether a value holds something that looks like a Keybridge reference (escaped or not). */
+export function mentionsReference(value: string): boolean {
+  return /\{\{\s*credential:/.test(value)
 }

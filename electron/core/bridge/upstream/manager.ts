@@ -61,6 +61,20 @@ export class UpstreamManager implements ToolSource {
     return this.summary(this.store.require(name))
   }
 
+  /** `keybridge upstream enable|disable`: a disabled server is stopped and not started with the bridge. */
+  async setEnabled(name: string, enabled: boolean): Promise<UpstreamSummary> {
+    const config = this.store.setEnabled(name, enabled)
+    const conn = this.connections.get(config.id)
+    if (!enabled) {
+      this.connections.delete(config.id)
+      await conn?.stop()
+    } else if (this.running && this.keyring.unlocked) {
+      await this.connectionFor(config).start()
+    }
+    this.changed()
+    return this.summary(config)
+  }
+
   async restart(name: string): Promise<UpstreamSummary> {
     const config = this.store.require(name)
     this.keyring.require()
@@ -163,6 +177,11 @@ export class UpstreamManager implements ToolSource {
   }
 
   private resolveEnv(config: UpstreamConfig): Record<string, string> {
+    // What is spawned must be what Keybridge stored: the row verified, and the same as this connection's.
+    const stored = this.store.verified(config.id)
+    if (stored.command !== config.command || JSON.stringify(stored.args) !== JSON.stringify(config.args)) {
+      throw new AppError('CONFLICT', `The upstream server "${config.name}" changed: restart it.`)
+    }
     const raw = this.store.openEnv(config.id)
     const opened = new Map<string, Record<string, string>>()
     const out: Record<string, string> = {}

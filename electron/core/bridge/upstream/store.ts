@@ -5,6 +5,7 @@ import type { UpstreamInput } from '../../../../shared/ipc/bridge'
 import type { Clock } from '../../clock'
 import type { Db } from '../../vault/database'
 import type { Keyring } from '../../vault/keyring'
+import type { RowMacs } from '../../vault/row-mac'
 import { SEALED_COLUMNS, sealLocation } from '../../vault/sealed-columns'
 import { wholeReference } from './env-template'
 
@@ -73,12 +74,15 @@ export class UpstreamStore {
     private readonly db: Db,
     private readonly keyring: Keyring,
     private readonly clock: Clock,
+    /** Command, args, env keys and enabled are MAC'd with the sealed env (mac-tables.ts). */
+    private readonly macs: RowMacs,
   ) {}
 
   add(input: z.output<typeof UpstreamInput>): UpstreamConfig {
     if (this.find(input.name)) {
       throw new AppError('CONFLICT', `There is already an upstream server named "${input.name}".`)
     }
+    this.keyring.require()
     const id = randomUUID()
     const now = this.clock.now()
     const envKeys: EnvKey[] = Object.entries(input.env).map(([key, value]) => {
@@ -102,6 +106,7 @@ export class UpstreamStore {
         now,
         now,
       )
+    this.macs.sign('bridge_upstreams', id)
     return this.require(input.name)
   }
 
@@ -142,6 +147,27 @@ export class UpstreamStore {
       { env: Buffer } | undefined
     if (!row) throw new AppError('NOT_FOUND', 'That upstream server no longer exists.')
     return JSON.parse(this.keyring.openString(sealLocation(COL, id), row.env)) as Record<string, string>
+  }
+
+  /**
+   * The definition as stored, verified: what a child is started with. A row changed outside Keybridge
+   * (command, args, env keys, enabled) is refused with ROW_TAMPERED before anything is spawned.
+   */
+  verified(id: string): UpstreamConfig {
+    return toConfig(this.macs.require('bridge_upstreams', id) as unknown as Row)
+  }
+
+  /** Enables or disables a server (imported ones arrive disabled). Needs the vault unlocked. */
+  setEnabled(name: string, enabled: boolean): UpstreamConfig {
+    const c = this.require(name)
+    this.db.transaction(() => {
+      this.macs.require('bridge_upstreams', c.id)
+      this.db
+        .prepare('UPDATE bridge_upstreams SET enabled = ?, updated_at = ? WHERE id = ?')
+        .run(enabled ? 1 : 0, this.clock.now(), c.id)
+      this.macs.sign('bridge_upstreams', c.id)
+    })()
+    return this.require(name)
   }
 
   saveToolsCache(id: string, tools: CachedTool[]): void {

@@ -116,6 +116,10 @@ export const backupCommands: CommandSpec[] = [
           'when merging, skip (default) or overwrite objects that exist here (same service + name)',
       },
       'dry-run': { type: 'boolean', description: 'verify and preview only; change nothing' },
+      'allow-exposure': {
+        type: 'boolean',
+        description: 'apply a bridge host other than 127.0.0.1 that the backup brings (otherwise kept on loopback)',
+      },
     },
     async run(ctx) {
       const mode = ctx.choice('mode', ImportMode.options, 'merge')
@@ -125,7 +129,14 @@ export const backupCommands: CommandSpec[] = [
       const core = await ctx.openCore({ unlock: true })
       const passphrase = await ctx.backupPassphrase()
       const r = await withProgress(ctx, core, dryRun ? 'Checking' : 'Importing', () =>
-        ctx.call(core, 'backup.import', { path, passphrase, mode, onConflict, dryRun }),
+        ctx.call(core, 'backup.import', {
+          path,
+          passphrase,
+          mode,
+          onConflict,
+          dryRun,
+          allowExposure: Boolean(ctx.values['allow-exposure']),
+        }),
       )
       const t = r.preview.totals
       const what =
@@ -135,6 +146,7 @@ export const backupCommands: CommandSpec[] = [
       const human = [
         `Backup of ${r.header.createdAt} by ${r.header.app}: ${plural(t.incoming, 'row')}, ${t.new} new, ${t.conflicts} conflicting.`,
         previewTable(r),
+        ...(r.items.length ? ['It brings:', ...r.items.map((i) => `  - ${i}`)] : []),
         dryRun ? `Dry run (${what}): nothing was changed.` : `Imported (${what}).`,
       ].join('\n')
       ctx.print(human, {
@@ -146,6 +158,8 @@ export const backupCommands: CommandSpec[] = [
         contents: r.contents,
         tables: r.preview.tables,
         totals: t,
+        items: r.items,
+        warnings: r.warnings,
       })
     },
   },

@@ -107,7 +107,8 @@ export const bridgeCommands: CommandSpec[] = [
     async run(ctx) {
       const name = ctx.values['name'] as string | undefined
       if (!name) throw new UsageError('token create needs --name')
-      const core = await ctx.openCore()
+      // A token row is signed with the vault key: creating one needs the vault open.
+      const core = await ctx.openCore({ unlock: true })
       const created = await call(core, 'bridge.tokens.create', {
         name,
         scopes: strings(ctx.values['scope']),
@@ -167,7 +168,8 @@ export const bridgeCommands: CommandSpec[] = [
       if (ctx.values['ask'] && ctx.values['no-ask'])
         throw new UsageError('--ask and --no-ask contradict each other')
       const ask = ctx.values['ask'] ? true : ctx.values['no-ask'] ? false : undefined
-      const core = await ctx.openCore()
+      // Permission rows are signed with the vault key: changing one needs the vault open.
+      const core = await ctx.openCore({ unlock: true })
       const t = await call(core, 'bridge.tools.set', { tool: arg(ctx, 0), level: level.data, ask })
       ctx.print(`${t.name}: ${t.level}${t.ask ? ', ask first' : ''} (needs ${t.requiredLevel}).`, t)
     },
@@ -211,6 +213,26 @@ export const bridgeCommands: CommandSpec[] = [
       ctx.print(upstreamLines(list), list)
     },
   },
+  ...(['enable', 'disable'] as const).map((verb) => ({
+    name: `upstream ${verb}`,
+    summary:
+      verb === 'enable'
+        ? 'start an upstream server with the bridge (imported servers arrive disabled)'
+        : 'stop an upstream server and keep it from starting',
+    usage: '<name>',
+    positionals: [1, 1] as [number, number],
+    async run(ctx: CliContext) {
+      // The row is signed with the vault key: the vault must be open.
+      const core = await ctx.openCore({ unlock: true })
+      const u = await call(core, 'bridge.upstream.setEnabled', { name: arg(ctx, 0), enabled: verb === 'enable' })
+      ctx.print(
+        verb === 'enable'
+          ? `Enabled the upstream server "${u.name}" (${[u.command, ...u.args].join(' ')}). It starts with the bridge.`
+          : `Disabled the upstream server "${u.name}".`,
+        u,
+      )
+    },
+  })),
   {
     name: 'upstream rm',
     summary: 'remove an upstream server',

@@ -65,7 +65,7 @@ function planText(plan: ImportPlan, rewrite: boolean): string {
       const what =
         s.action === 'upstream'
           ? s.include
-            ? `→ upstream server "${s.upstreamName}": ${[s.command, ...s.args].join(' ')}`
+            ? `→ upstream server "${s.upstreamName}" (arrives disabled): ${[s.command, ...s.args].join(' ')}`
             : '→ left out (stays in the app)'
           : s.action === 'remote'
             ? `→ URL server ${s.url}${s.headers.length ? ` (headers: ${s.headers.join(', ')})` : ''}`
@@ -73,7 +73,12 @@ function planText(plan: ImportPlan, rewrite: boolean): string {
               ? '→ the Keybridge bridge entry'
               : '→ stays in the app'
       out.push(`  ${s.id} (${s.transport}) ${what}`)
-      if (s.action === 'upstream' && s.include) for (const e of s.env) out.push(`      ${e.key}=${e.value}`)
+      if (s.action === 'upstream' && s.include) {
+        for (const e of s.env) {
+          const literal = e.kind === 'literal' && /\{\{\s*credential:/.test(e.value)
+          out.push(`      ${e.key}=${e.value}${literal ? '  (literal text from the file: never resolved)' : ''}`)
+        }
+      }
       if (s.include && s.conflict)
         out.push(
           `      ! ${s.conflict} Suggested: ${s.suggestedName} (--rename ${s.id}=NAME or --rename-conflicts)`,
@@ -86,7 +91,9 @@ function planText(plan: ImportPlan, rewrite: boolean): string {
     out.push('')
     if (!plan.rewrite.possible) out.push(`Rewrite: not possible: ${plan.rewrite.reason}`)
     else {
-      out.push(`Rewrite of ${plan.file} (the original is kept as ${plan.file}.bak-<date>; secrets masked):`)
+      out.push(
+        `Rewrite of ${plan.file} (the original is sealed in the vault: undo with "keybridge import-config --restore"; secrets masked):`,
+      )
       out.push(plan.rewrite.diff || '(no change)')
     }
   }
@@ -102,11 +109,14 @@ function resultText(r: ImportResult): string {
   )
   if (r.upstreams.length) {
     out.push(
-      `Added ${r.upstreams.length} upstream server${r.upstreams.length > 1 ? 's' : ''}: ${r.upstreams.map((u) => u.name).join(', ')}. They start with the bridge ("keybridge serve").`,
+      `Added ${r.upstreams.length} upstream server${r.upstreams.length > 1 ? 's' : ''}, disabled: ${r.upstreams.map((u) => u.name).join(', ')}. Enable each you trust with "keybridge upstream enable <name>".`,
     )
   }
   if (r.rewrite) {
-    out.push(`Rewrote ${r.rewrite.path}; the original is kept as ${r.rewrite.backupPath}.`)
+    const via = r.rewrite.target !== r.rewrite.path ? ` (through its link, to ${r.rewrite.target})` : ''
+    out.push(
+      `Rewrote ${r.rewrite.path}${via}. The original is sealed in the vault, not left beside it: undo with ${r.rewrite.undo.restore}.`,
+    )
     if (r.token)
       out.push(
         `It uses the new client token "${r.token.name}" (${r.token.display}). Restart the app to pick it up.`,
@@ -123,16 +133,20 @@ export const importConfigCommands: CommandSpec[] = [
     name: 'import-config',
     summary:
       'secrets from an MCP client config (Claude Desktop, Cursor, LM Studio, VS Code) or a .env file into the vault',
-    usage: '<file> [--dry-run] [--rewrite]',
+    usage: '<file> [--dry-run] [--rewrite] | --restore <file>',
     positionals: [1, 1],
     options: {
+      restore: {
+        type: 'boolean',
+        description: 'put back the original of a rewritten config (from the copy sealed in the vault)',
+      },
       'dry-run': {
         type: 'boolean',
         description: 'show what would change (secrets masked) and change nothing',
       },
       rewrite: {
         type: 'boolean',
-        description: 'also rewrite the config to use the bridge (backup kept beside it)',
+        description: 'also rewrite the config to use the bridge (the original is sealed in the vault)',
       },
       yes: {
         type: 'boolean',
@@ -161,6 +175,18 @@ export const importConfigCommands: CommandSpec[] = [
     },
     async run(ctx) {
       const path = resolve(ctx.positionals[0])
+      if (ctx.values['restore']) {
+        if (ctx.values['rewrite'] || ctx.values['dry-run'])
+          throw new UsageError('--restore takes no --rewrite or --dry-run')
+        const core = await ctx.openCore({ unlock: true })
+        const r = await ctx.call(core, 'importConfig.restore', { path })
+        const via = r.target !== r.path ? ` (through its link, to ${r.target})` : ''
+        ctx.print(
+          `Restored ${r.path}${via} as it was before Keybridge rewrote it on ${new Date(r.savedAt).toISOString()}; the sealed copy is removed.`,
+          r,
+        )
+        return
+      }
       const dryRun = Boolean(ctx.values['dry-run'])
       const rewrite = Boolean(ctx.values['rewrite'])
       if (!dryRun && !ctx.values['yes'] && !ctx.io.isTTY) {

@@ -96,6 +96,19 @@ export function UpstreamsCard() {
                     <Flex gap="2">
                       <Button
                         size="1"
+                        variant={u.enabled ? 'soft' : 'solid'}
+                        data-testid="upstream-enable"
+                        onClick={() =>
+                          void attempt(async () => {
+                            await call('bridge.upstream.setEnabled', { name: u.name, enabled: !u.enabled })
+                            await reload()
+                          })
+                        }
+                      >
+                        {t(u.enabled ? 'upstream.disable' : 'upstream.enable')}
+                      </Button>
+                      <Button
+                        size="1"
                         variant="soft"
                         onClick={() =>
                           void attempt(async () => {

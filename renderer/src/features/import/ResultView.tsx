@@ -1,5 +1,7 @@
 import { Button, Callout, Card, Code, Flex, Heading, Text } from '@radix-ui/themes'
+import { call } from '../../api'
 import { useT } from '../../i18n'
+import { attempt, notifySuccess } from '../../lib/notify'
 import { useShell } from '../shell/store'
 import { DiffView } from './DiffView'
 import { useImport, type ImportOutcome } from './store'
@@ -55,12 +57,24 @@ export function ResultView({ result }: { result: ImportOutcome }) {
             <Text size="2">
               {t('import.rewrittenFile')} <Code variant="ghost">{result.rewrite.path}</Code>
             </Text>
-            <Text size="2">
-              {t('import.backupKept')}{' '}
-              <Code variant="ghost" data-testid="import-backup-path">
-                {result.rewrite.backupPath}
-              </Code>
-            </Text>
+            <Flex align="center" gap="3" wrap="wrap">
+              <Text size="2" data-testid="import-backup-sealed">
+                {t('import.backupKept')}
+              </Text>
+              <Button
+                size="1"
+                variant="soft"
+                data-testid="import-restore"
+                onClick={() => {
+                  const path = result.rewrite!.path
+                  void attempt(() => call('importConfig.restore', { path })).then(
+                    (r) => r && notifySuccess(t('import.restored', { path: r.path })),
+                  )
+                }}
+              >
+                {t('import.restore')}
+              </Button>
+            </Flex>
             {result.token && (
               <Text size="2" color="gray">
                 {t('import.tokenCreated', { name: result.token.name })}

@@ -12,6 +12,7 @@ import { ActivityScreen } from '../activity/ActivityScreen'
 import { SettingsScreen } from '../settings/SettingsScreen'
 import { ApprovalDialog } from '../bridge/ApprovalDialog'
 import { ImportScreen } from '../import/ImportScreen'
+import { IntegrityBanner } from '../vault/IntegrityBanner'
 import { NAV_PARENT, SCREENS, useShell, type NavScreen, type Screen } from './store'
 
 const SCREEN_VIEWS: Record<Screen, () => ReactNode> = {
@@ -103,7 +104,10 @@ export function Shell() {
           </Flex>
         </Flex>
         <Box asChild className="kb-content" p="5">
-          <main>{SCREEN_VIEWS[screen]()}</main>
+          <main>
+            <IntegrityBanner />
+            {SCREEN_VIEWS[screen]()}
+          </main>
         </Box>
       </Flex>
       <ApprovalDialog />

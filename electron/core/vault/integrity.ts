@@ -1,0 +1,249 @@
+import { timingSafeEqual } from 'node:crypto'
+import { z } from 'zod'
+import type { IntegrityReport } from '../../../shared/ipc/vault'
+import type { Clock } from '../clock'
+import type { AuditLog } from './audit'
+import type { Db } from './database'
+import type { Keyring } from './keyring'
+import type { GenerationStore } from './key-protector'
+import { MAC_TABLES } from './mac-tables'
+import type { MacFn, RowMacs } from './row-mac'
+
+/**
+ * The vault-wide integrity record (vault_meta `integrity`, MAC'd): the schema versions its rows were
+ * last signed under, and a generation that grows with every signed change. The generation is also
+ * kept outside the file (the OS keychain's store, when there is one), so a vault file restored to an
+ * older copy is noticed at unlock.
+ */
+const Record_ = z.object({
+  v: z.literal(1),
+  generation: z.number().int().min(0),
+  schema: z.record(z.string(), z.number().int()),
+})
+type IntegrityRecord = z.infer<typeof Record_>
+
+const MAC_PREFIX = 'kb-integrity-v1\u0000'
+
+export class Integrity {
+  private rollback: { found: number; expected: number } | null = null
+  private recordTampered = false
+  private flushQueued = false
+
+  constructor(
+    private readonly db: Db,
+    private readonly keyring: Keyring,
+    private readonly macs: RowMacs,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+    private readonly generations: GenerationStore | undefined,
+  ) {
+    macs.onSigned = () => this.bump()
+  }
+
+  private meta(key: string): string | undefined {
+    return this.db.prepare('SELECT value FROM vault_meta WHERE key = ?').pluck().get(key) as string | undefined
+  }
+
+  private setMeta(key: string, value: string): void {
+    this.db
+      .prepare(
+        'INSERT INTO vault_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      )
+      .run(key, value)
+  }
+
+  private vaultId(): string | undefined {
+    return this.meta('vault_id')
+  }
+
+  private schema(): Record<string, number> {
+    const rows = this.db.prepare('SELECT module, version FROM schema_versions').all() as {
+      module: string
+      version: number
+    }[]
+    return Object.fromEntries(rows.map((r) => [r.module, r.version]))
+  }
+
+  /** null: no record (a vault from before row MACs); 'invalid': present but not made by Keybridge. */
+  private read(mac: MacFn = (d) => this.keyring.mac(d)): IntegrityRecord | null | 'invalid' {
+    const json = this.meta('integrity')
+    const tag = this.meta('integrity_mac')
+    if (json === undefined && tag === undefined) return null
+    if (json === undefined || tag === undefined) return 'invalid'
+    const expected = mac(MAC_PREFIX + json)
+    const got = Buffer.from(tag, 'base64')
+    if (got.length !== expected.length || !timingSafeEqual(got, expected)) return 'invalid'
+    const parsed = Record_.safeParse(JSON.parse(json))
+    return parsed.success ? parsed.data : 'invalid'
+  }
+
+  private write(rec: IntegrityRecord, mac: MacFn = (d) => this.keyring.mac(d)): void {
+    const json = JSON.stringify(rec)
+    this.setMeta('integrity', json)
+    this.setMeta('integrity_mac', mac(MAC_PREFIX + json).toString('base64'))
+  }
+
+  /**
+   * At every unlock: a vault without a record (first unlock after the upgrade that brought row MACs)
+   * has all its rows signed; tables of a module whose migrations ran since the last signing are
+   * re-signed (a migration is Keybridge's own write); rows made inert while locked are signed; then
+   * the generation is compared with the one kept outside the file.
+   */
+  afterUnlock(): void {
+    let notice: { action: string; detail: Record<string, unknown> } | null = null
+    const schema = this.schema()
+    this.db.transaction(() => {
+      const rec = this.read()
+      if (rec === 'invalid') {
+        this.recordTampered = true
+        return
+      }
+      this.recordTampered = false
+      if (rec === null) {
+        const rows = this.macs.signAll({ silent: true })
+        this.write({ v: 1, generation: 1, schema })
+        // A new vault has nothing to sign; an upgraded one says how many rows it signed (trusted as found).
+        if (rows > 0) notice = { action: 'integrity_initialized', detail: { rows } }
+        return
+      }
+      const migrated = MAC_TABLES.filter((t) => (schema[t.module] ?? 0) > (rec.schema[t.module] ?? 0))
+      let rows = migrated.length ? this.macs.signAll({ tables: migrated, silent: true }) : 0
+      rows += this.macs.signAll({ onlyInert: true, silent: true })
+      const schemaChanged = JSON.stringify(schema) !== JSON.stringify(rec.schema)
+      if (rows > 0 || schemaChanged) {
+        this.write({ v: 1, generation: rec.generation + 1, schema })
+      }
+      if (migrated.length) {
+        notice = {
+          action: 'integrity_resigned',
+          detail: { reason: 'upgrade', tables: migrated.map((t) => t.table), rows },
+        }
+      }
+    })()
+    if (notice) this.audit.record({ actor: 'system', ...(notice as { action: string; detail: Record<string, unknown> }) })
+    this.checkRollback()
+  }
+
+  private checkRollback(): void {
+    const rec = this.read()
+    const id = this.vaultId()
+    if (!this.generations || !id || rec === null || rec === 'invalid') return
+    let seen: number | null = null
+    try {
+      seen = this.generations.read(id)
+    } catch {
+      seen = null
+    }
+    if (seen !== null && rec.generation < seen) {
+      if (!this.rollback) {
+        this.audit.record({
+          actor: 'system',
+          action: 'rollback_detected',
+          outcome: 'denied',
+          detail: { found: rec.generation, expected: seen },
+        })
+      }
+      this.rollback = { found: rec.generation, expected: seen }
+      return
+    }
+    this.rollback = null
+    this.flush()
+  }
+
+  /** A signed change: the generation grows (inside the caller's transaction, if any). */
+  private bump(): void {
+    const rec = this.read()
+    if (rec === null || rec === 'invalid') return
+    this.write({ ...rec, generation: rec.generation + 1 })
+    if (!this.db.inTransaction) this.flush()
+    else if (!this.flushQueued) {
+      // The transaction is synchronous: by then it has committed (or rolled back, and the committed
+      // generation, not the bumped one, is what gets recorded outside the file).
+      this.flushQueued = true
+      setImmediate(() => {
+        this.flushQueued = false
+        if (this.keyring.unlocked) this.flush()
+      })
+    }
+  }
+
+  /** Records the committed generation outside the file (never lowers it, never while rolled back). */
+  flush(): void {
+    if (!this.generations || this.rollback || !this.keyring.unlocked || this.db.inTransaction) return
+    const rec = this.read()
+    const id = this.vaultId()
+    if (!id || rec === null || rec === 'invalid') return
+    try {
+      const seen = this.generations.read(id)
+      if (seen === null || rec.generation > seen) this.generations.write(id, rec.generation)
+    } catch {
+      // The keychain is unavailable: rollback detection is weaker, nothing else may break.
+    }
+  }
+
+  /** Rows failing now (read before a rotation re-seals anything, so they stay refused after it). */
+  failing(): Set<string> {
+    return this.macs.failingIds()
+  }
+
+  /** Re-signs every row under a new key's MAC (rotation, inside its transaction); tampered rows stay so. */
+  resignForRotation(newMac: MacFn, failing: Set<string>): void {
+    this.macs.signAll({ mac: newMac, except: failing, silent: true })
+    const rec = this.read()
+    const base: IntegrityRecord =
+      rec === null || rec === 'invalid' ? { v: 1, generation: 1, schema: this.schema() } : rec
+    this.write({ ...base, generation: base.generation + 1 }, newMac)
+  }
+
+  /** Signs what an import wrote (every row that did not already fail before it). */
+  signImported(failingBefore: Set<string>): number {
+    return this.macs.signAll({ except: failingBefore })
+  }
+
+  get rolledBack(): boolean {
+    return this.rollback !== null
+  }
+
+  report(): IntegrityReport {
+    const detection = Boolean(this.generations)
+    const rec = this.keyring.unlocked ? this.read() : null
+    const generation = rec && rec !== 'invalid' ? rec.generation : null
+    const rollback = this.rollback
+      ? {
+          ...this.rollback,
+          message: `This vault file is older than the one Keybridge last saw (generation ${this.rollback.found}, expected ${this.rollback.expected}): it was restored or rolled back outside Keybridge. Revoked tokens and removed permissions may have come back; client tokens are refused until you review and accept it.`,
+        }
+      : null
+    if (!this.keyring.unlocked) {
+      return { checked: false, tampered: [], rollback, rollbackDetection: detection, generation }
+    }
+    const tampered = this.macs.tampered()
+    if (this.recordTampered || rec === 'invalid') {
+      tampered.unshift({
+        table: 'vault_meta',
+        rowId: 'integrity',
+        label: 'integrity record',
+        what: 'vault integrity record',
+        message:
+          'The vault integrity record was changed outside Keybridge: rows cannot be re-signed after an upgrade until it is restored from a backup.',
+        detectedAt: this.clock.now(),
+      })
+    }
+    return { checked: true, tampered, rollback, rollbackDetection: detection, generation }
+  }
+
+  /** The user confirms the older file is theirs (they restored it): its generation becomes the one seen. */
+  acceptRollback(): IntegrityReport {
+    this.keyring.require()
+    const id = this.vaultId()
+    const rec = this.read()
+    if (this.rollback && this.generations && id && rec && rec !== 'invalid') {
+      // Jump past the generation seen, so the outside record and the file agree again.
+      this.write({ ...rec, generation: this.rollback.expected + 1 })
+      this.generations.write(id, this.rollback.expected + 1)
+      this.audit.record({ actor: 'ui', action: 'rollback_accepted', detail: { ...this.rollback } })
+      this.rollback = null
+    }
+    return this.report()
+  }
+}

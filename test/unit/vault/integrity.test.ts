@@ -1,0 +1,223 @@
+import { copyFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { getBridge } from '../../../electron/core/bridge/feature'
+import { ManualClock } from '../../../electron/core/clock'
+import type { IntegrityReport } from '../../../shared/ipc/vault'
+import { INIT_BODY, MCP_HEADERS, rawRequest } from '../../integration/bridge/support'
+import { makeCore, TEST_PASSWORD, tempDir } from '../../helpers/core'
+
+const report = async (core: Awaited<ReturnType<typeof makeCore>>) =>
+  ((await core.invoke('vault.integrity', undefined)) as { ok: true; data: IntegrityReport }).data
+
+describe('vault integrity: rollback, upgrade signing, rotation, password strength, throttling', () => {
+  const cleanups: (() => unknown)[] = []
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c()
+  })
+
+  it('rolling the vault file back to an older copy is detected at unlock (keychain generation)', async () => {
+    const t = tempDir()
+    cleanups.push(t.cleanup)
+    const file = join(t.dir, 'vault.sqlite')
+    const first = await makeCore({ dataDir: t.dir, unlocked: true })
+    const { token } = getBridge(first.ctx).tokens.create({ name: 'Laptop', scopes: [] })
+    expect((await report(first)).rollback).toBeNull()
+    await first.close()
+    copyFileSync(file, join(t.dir, 'old.sqlite'))
+
+    const second = await makeCore({ dataDir: t.dir })
+    await second.ctx.vault.unlock({}, 'ui')
+    getBridge(second.ctx).revokeToken('Laptop')
+    const generation = (await report(second)).generation!
+    await second.close()
+
+    // The attacker puts the older file back: the revoked token would be alive again.
+    copyFileSync(join(t.dir, 'old.sqlite'), file)
+    for (const f of ['vault.sqlite-wal', 'vault.sqlite-shm']) rmSync(join(t.dir, f), { force: true })
+    const third = await makeCore({ dataDir: t.dir })
+    cleanups.push(() => third.close())
+    await third.ctx.vault.unlock({}, 'ui')
+    const r = await report(third)
+    expect(r.rollbackDetection).toBe(true)
+    expect(r.rollback).toMatchObject({ expected: generation })
+    expect(r.rollback!.found).toBeLessThan(generation)
+    expect(r.rollback!.message).toMatch(/older than the one Keybridge last saw/)
+    const audited = third.ctx.db.prepare("SELECT COUNT(*) FROM audit_log WHERE action = 'rollback_detected'").pluck().get()
+    expect(audited).toBe(1)
+
+    // Until the user reviews it, the bridge accepts no token (the revived one included).
+    const bridge = getBridge(third.ctx)
+    await bridge.start({ host: '127.0.0.1', port: 0 })
+    const port = Number(new URL(bridge.url!).port)
+    const ask = () =>
+      rawRequest(port, {
+        headers: { ...MCP_HEADERS, Authorization: `Bearer ${token}` },
+        body: JSON.stringify(INIT_BODY),
+      })
+    const refused = await ask()
+    expect(refused.status).toBe(503)
+    expect(refused.body).toContain('rolled back')
+    // Accepted (the user restored it on purpose): flagged no more, and the file is ahead again.
+    const accepted = (await third.invoke('vault.integrity.acceptRollback', undefined)) as {
+      data: IntegrityReport
+    }
+    expect(accepted.data.rollback).toBeNull()
+    expect(accepted.data.generation).toBeGreaterThan(generation)
+    expect((await ask()).status).toBe(200)
+    await bridge.stop()
+  })
+
+  it('password-only headless mode keeps no generation outside the file: it says so', async () => {
+    const core = await makeCore({ osProtector: undefined })
+    cleanups.push(core.dispose)
+    await core.ctx.vault.create({ mode: 'password', password: TEST_PASSWORD, autoLockMinutes: 15 }, 'ui')
+    expect(await report(core)).toMatchObject({ checked: true, rollbackDetection: false, rollback: null })
+  })
+
+  it('signs existing rows at the first unlock after the upgrade, and re-signs a migrated module', async () => {
+    const core = await makeCore({ unlocked: true })
+    cleanups.push(core.dispose)
+    getBridge(core.ctx).tokens.create({ name: 'Old', scopes: [] })
+    // As before this version: no MACs, no integrity record.
+    core.ctx.db.exec("DELETE FROM row_macs; DELETE FROM vault_meta WHERE key IN ('integrity', 'integrity_mac')")
+    expect((await report(core)).tampered.map((t) => t.label)).toEqual(['Old'])
+    core.ctx.vault.lock('ui')
+    await core.ctx.vault.unlock({ password: TEST_PASSWORD }, 'ui')
+    expect((await report(core)).tampered).toEqual([])
+    const init = core.ctx.db
+      .prepare("SELECT detail FROM audit_log WHERE action = 'integrity_initialized'")
+      .pluck()
+      .get() as string
+    expect(JSON.parse(init)).toMatchObject({ rows: expect.any(Number) })
+
+    // This build brought a bridge migration that rewrote a row (as a new column would): the record
+    // says bridge was one version behind, so its tables are re-signed at unlock; other modules' not.
+    const json = core.ctx.db.prepare("SELECT value FROM vault_meta WHERE key = 'integrity'").pluck().get() as string
+    const rec = JSON.parse(json) as { schema: Record<string, number> }
+    rec.schema['bridge'] -= 1
+    const older = JSON.stringify(rec)
+    core.ctx.db
+      .prepare("UPDATE vault_meta SET value = ? WHERE key = ?")
+      .run(core.ctx.keyring.mac('kb-integrity-v1\u0000' + older).toString('base64'), 'integrity_mac')
+    core.ctx.db.prepare("UPDATE vault_meta SET value = ? WHERE key = 'integrity'").run(older)
+    core.ctx.db.exec("UPDATE bridge_tokens SET scopes = '[\"x.*\"]'")
+    core.ctx.settings.set('vault.autoLockMinutes', 5)
+    core.ctx.credentials.create(
+      {
+        service: 'github',
+        name: 'changed',
+        account: null,
+        fields: {},
+        secrets: { token: 't' },
+        status: 'active',
+        lastValidatedAt: null,
+        validationError: null,
+        expiresAt: null,
+        metadata: {},
+      },
+      'ui',
+    )
+    core.ctx.db.exec("UPDATE credentials SET name = 'renamed'")
+    core.ctx.vault.lock('ui')
+    await core.ctx.vault.unlock({ password: TEST_PASSWORD }, 'ui')
+    expect((await report(core)).tampered.map((t) => `${t.table}/${t.label}`)).toEqual(['credentials/renamed'])
+    const resigned = core.ctx.db
+      .prepare("SELECT detail FROM audit_log WHERE action = 'integrity_resigned'")
+      .pluck()
+      .get() as string
+    expect(JSON.parse(resigned)).toMatchObject({ reason: 'upgrade', tables: expect.arrayContaining(['bridge_tokens']) })
+  })
+
+  it('an integrity record changed outside Keybridge is reported and blesses nothing', async () => {
+    const core = await makeCore({ unlocked: true })
+    cleanups.push(core.dispose)
+    getBridge(core.ctx).tokens.create({ name: 'T', scopes: [] })
+    core.ctx.db.exec("UPDATE vault_meta SET value = '{\"v\":1,\"generation\":1,\"schema\":{}}' WHERE key = 'integrity'")
+    core.ctx.db.exec("UPDATE bridge_tokens SET scopes = '[\"*\"]'")
+    core.ctx.vault.lock('ui')
+    await core.ctx.vault.unlock({ password: TEST_PASSWORD }, 'ui')
+    expect((await report(core)).tampered.map((t) => `${t.table}/${t.label}`)).toEqual([
+      'vault_meta/integrity record',
+      'bridge_tokens/T',
+    ])
+  })
+
+  it('key rotation re-signs every row under the new key; a tampered row stays refused', async () => {
+    const core = await makeCore({ unlocked: true })
+    cleanups.push(core.dispose)
+    const bridge = getBridge(core.ctx)
+    bridge.tokens.create({ name: 'Kept', scopes: [] })
+    bridge.tokens.create({ name: 'Bad', scopes: [] })
+    core.ctx.db.exec("UPDATE bridge_tokens SET scopes = '[\"*\"]' WHERE name = 'Bad'")
+    const res = await core.invoke('vault.rotateKey', { password: TEST_PASSWORD })
+    expect(res).toMatchObject({ ok: true, data: { keyVersion: 2 } })
+    expect((await report(core)).tampered.map((t) => t.label)).toEqual(['Bad'])
+    core.ctx.vault.lock('ui')
+    await core.ctx.vault.unlock({ password: TEST_PASSWORD }, 'ui')
+    expect((await report(core)).tampered.map((t) => t.label)).toEqual(['Bad'])
+  })
+
+  it('refuses a weak master password with the estimator reason (WEAK_PASSWORD + params)', async () => {
+    const core = await makeCore()
+    cleanups.push(core.dispose)
+    for (const pw of ['password', 'keybridge1', 'qwertyuiop', 'Summer2024!']) {
+      const r = await core.invoke('vault.create', { mode: 'keychain+password', password: pw })
+      expect(r, pw).toMatchObject({
+        ok: false,
+        error: {
+          code: 'WEAK_PASSWORD',
+          message: expect.stringMatching(/too easy to guess \(strength [0-2] of 4, 3 needed\)/),
+          params: { score: expect.any(Number), minScore: 3 },
+        },
+      })
+    }
+    const common = (await core.invoke('vault.create', { mode: 'password', password: 'password' })) as unknown as {
+      error: { message: string; params: { warning: string } }
+    }
+    expect(common.error.params.warning).toMatch(/heavily used password/i)
+    expect(common.error.message).toContain(common.error.params.warning.replace(/\.$/, ''))
+    expect(await core.invoke('vault.create', { mode: 'password', password: TEST_PASSWORD })).toMatchObject({
+      ok: true,
+    })
+  })
+
+  it('throttles failed unlocks with a growing delay that another process sees too (injected clock)', async () => {
+    const clock = new ManualClock()
+    const core = await makeCore({ unlocked: true, clock })
+    cleanups.push(core.dispose)
+    core.ctx.vault.lock('ui')
+    const unlock = (password: string) => core.invoke('vault.unlock', { password })
+    for (let i = 0; i < 5; i++) {
+      expect(await unlock('wrong password')).toMatchObject({ error: { code: 'BAD_PASSWORD' } })
+    }
+    // The 6th attempt (even with the right password) waits 1 s; then 2 s after the next failure.
+    expect(await unlock(TEST_PASSWORD)).toMatchObject({
+      ok: false,
+      error: { code: 'UNLOCK_THROTTLED', params: { retryAfterSeconds: 1, failures: 5 } },
+    })
+    clock.advance(999)
+    expect(await unlock(TEST_PASSWORD)).toMatchObject({ error: { code: 'UNLOCK_THROTTLED' } })
+    clock.advance(1)
+    expect(await unlock('wrong password')).toMatchObject({ error: { code: 'BAD_PASSWORD' } })
+    const throttled = (await unlock(TEST_PASSWORD)) as unknown as { error: { params: { retryAt: number } } }
+    expect(throttled).toMatchObject({ error: { code: 'UNLOCK_THROTTLED', params: { retryAfterSeconds: 2, failures: 6 } } })
+    expect(throttled.error.params.retryAt).toBe(clock.now() + 2000)
+
+    // Another process on the same file (the CLI) sees the same delay, and the status shows it.
+    const other = await makeCore({ dataDir: core.dataDir, clock })
+    cleanups.push(() => other.close())
+    expect(other.ctx.vault.status()).toMatchObject({ failedUnlocks: 6, unlockRetryAt: clock.now() + 2000 })
+    expect(await other.invoke('vault.unlock', { password: TEST_PASSWORD })).toMatchObject({
+      error: { code: 'UNLOCK_THROTTLED' },
+    })
+    clock.advance(2000)
+    expect(await unlock(TEST_PASSWORD)).toMatchObject({ ok: true, data: { locked: false, failedUnlocks: 0 } })
+    const denied = core.ctx.db
+      .prepare("SELECT detail FROM audit_log WHERE action = 'unlocked' AND outcome = 'denied'")
+      .pluck()
+      .all() as string[]
+    expect(denied.filter((d) => d.includes('throttled')).length).toBe(4)
+    expect(denied.filter((d) => d.includes('bad_password')).length).toBe(6)
+  })
+})
