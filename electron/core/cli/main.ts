@@ -10,6 +10,7 @@ import { createProgressBar, firstLine, readSecretFile } from './io'
 import { commands } from './registry'
 import { UsageError, type CliContext, type CliIO, type CommandSpec, type OptionSpec } from './spec'
 import { didYouMean } from './suggest'
+import type { OsKeyProtector } from '../vault/key-protector'
 import type { SelfCommand } from './serve-launch'
 import { openVault } from './vault-access'
 
@@ -163,6 +164,8 @@ export interface RunOptions {
   passwordPipe?: () => Promise<string>
   /** How to start this command again, for serve's bridge process (default: Node + this script). */
   self?: SelfCommand
+  /** The OS keychain (inside the desktop app): opens a vault it protects without a password. */
+  osProtector?: OsKeyProtector
 }
 
 /** Runs one command line and returns the exit code. Never throws. */
@@ -304,6 +307,7 @@ export async function runCli(argv: string[], opts: RunOptions): Promise<number> 
         dataDir,
         env,
         kdf: opts.kdf,
+        osProtector: opts.osProtector,
         access: o.access ?? 'unlock',
         password: () => ctx.masterPassword(),
         passwordGiven: Boolean(env['KEYBRIDGE_PASSWORD'] || values['password-file'] || opts.passwordPipe),

@@ -2,8 +2,11 @@ import Database from 'better-sqlite3'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { VAULT_FILE } from '../../../electron/core/app'
-import { tempDir } from '../../helpers/core'
+import { createCore, VAULT_FILE } from '../../../electron/core/app'
+import { runCli } from '../../../electron/core/cli/main'
+import type { CliIO } from '../../../electron/core/cli/spec'
+import { FileKeychain } from '../../../electron/core/vault/file-keychain'
+import { TEST_KDF, tempDir } from '../../helpers/core'
 import { cliInProcess, spawnCli } from '../../helpers/cli-process'
 
 // The real command: the master password is checked before anything, a folder without a vault is
@@ -150,5 +153,50 @@ describe('usage errors name the closest valid word (exit 2)', () => {
     const missing = await run(['token', 'create', '--name'])
     expect(missing.code).toBe(2)
     expect(missing.err).toContain('--name needs a value')
+  })
+})
+
+describe('the OS keychain (the command inside the desktop app)', () => {
+  it('opens a vault it protects without a password; plain Node asks for the password instead', async () => {
+    const d = tempDir('kb-cli-keychain-')
+    try {
+      const osProtector = new FileKeychain(join(d.dir, 'test-keychain.bin'))
+      const core = await createCore({ dataDir: d.dir, runtime: 'node', env: {}, kdf: TEST_KDF, osProtector })
+      await core.ctx.vault.create(
+        { mode: 'keychain+password', password: PASSWORD, autoLockMinutes: 15 },
+        'ui',
+      )
+      await core.close()
+      const io = () => {
+        const o = { out: '', err: '' }
+        const cliIO: CliIO = {
+          out: (s) => void (o.out += s + '\n'),
+          err: (s) => void (o.err += s + '\n'),
+          promptSecret: async () => undefined,
+          isTTY: false,
+        }
+        return { o, cliIO }
+      }
+      const app = io()
+      const inApp = await runCli(['credential', 'list', '--json', '--data-dir', d.dir], {
+        io: app.cliIO,
+        env: {},
+        osProtector,
+      })
+      expect(inApp).toBe(0)
+      expect(JSON.parse(app.o.out)).toEqual([])
+      const node = io()
+      expect(await runCli(['credential', 'list', '--data-dir', d.dir], { io: node.cliIO, env: {} })).toBe(1)
+      expect(node.o.err).toContain('A master password is needed')
+      const wrong = io()
+      const given = await runCli(['credential', 'list', '--data-dir', d.dir], {
+        io: wrong.cliIO,
+        env: { KEYBRIDGE_PASSWORD: 'not it at all' },
+        osProtector,
+      })
+      expect(given).toBe(1) // a password given is checked, keychain or not
+    } finally {
+      d.cleanup()
+    }
   })
 })

@@ -145,6 +145,7 @@ describe('Keybridge --cli (the main process as the command)', () => {
       ;(process as { resourcesPath?: string }).resourcesPath = join(root, 'resources')
       process.argv = ['/opt/Keybridge/keybridge-desktop', '--cli', '--version']
       await import('../../../electron/main/index')
+      electron.ready()
       for (let i = 0; i < 200 && electron.calls.exit.length === 0; i++)
         await new Promise((r) => setTimeout(r, 10))
     } finally {
