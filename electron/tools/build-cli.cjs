@@ -8,7 +8,7 @@
 const { buildSync } = require('esbuild')
 const { execFileSync } = require('node:child_process')
 const { randomBytes } = require('node:crypto')
-const { mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs')
+const { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } = require('node:fs')
 const { tmpdir } = require('node:os')
 const { join, relative } = require('node:path')
 
@@ -43,6 +43,8 @@ function buildCli({ quiet = false } = {}) {
     .filter((p) => !p.includes('node_modules/'))
     .map((p) => relative(ROOT, join(ROOT, p)))
     .sort()
+  // Bundled dependencies change with an install: npm rewrites node_modules/.package-lock.json then.
+  if (existsSync(join(ROOT, 'node_modules/.package-lock.json'))) inputs.push('node_modules/.package-lock.json')
   renameSync(tmp, OUT)
   writeFileSync(
     join(OUT_DIR, 'inputs.json'),
