@@ -219,3 +219,18 @@ describe('the npm launcher (electron/core/bin/launch.cjs) picks the build', () =
     expect(launch.runBundle(l.bundle).marker).toBe('rebuilt keybridge.cjs')
   })
 })
+
+describe('the real launcher in this clone', () => {
+  const bin = join(root, 'electron/core/bin/keybridge.cjs')
+  it.each([
+    ['the bundle', {}],
+    ['the sources through tsx (KEYBRIDGE_CLI_SOURCE=1)', { KEYBRIDGE_CLI_SOURCE: '1' }],
+  ])('runs %s', (_, env) => {
+    const r = spawnSync(process.execPath, [bin, 'services', '--json'], {
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+    })
+    expect(r.status).toBe(0)
+    expect((JSON.parse(r.stdout) as { id: string }[]).map((s) => s.id)).toContain('github')
+  })
+})
