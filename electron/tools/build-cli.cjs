@@ -44,7 +44,8 @@ function buildCli({ quiet = false } = {}) {
     .map((p) => relative(ROOT, join(ROOT, p)))
     .sort()
   // Bundled dependencies change with an install: npm rewrites node_modules/.package-lock.json then.
-  if (existsSync(join(ROOT, 'node_modules/.package-lock.json'))) inputs.push('node_modules/.package-lock.json')
+  if (existsSync(join(ROOT, 'node_modules/.package-lock.json')))
+    inputs.push('node_modules/.package-lock.json')
   renameSync(tmp, OUT)
   writeFileSync(
     join(OUT_DIR, 'inputs.json'),
@@ -59,13 +60,20 @@ function buildCli({ quiet = false } = {}) {
  */
 function warmCodeCache() {
   const dir = mkdtempSync(join(tmpdir(), 'kb-cli-warm-'))
-  const env = { ...process.env, KEYBRIDGE_PASSWORD: randomBytes(18).toString('base64'), KEYBRIDGE_CLI_SOURCE: '' }
+  const env = {
+    ...process.env,
+    KEYBRIDGE_PASSWORD: randomBytes(18).toString('base64'),
+    KEYBRIDGE_CLI_SOURCE: '',
+  }
   const bin = join(ROOT, 'electron/core/bin/keybridge.cjs')
   try {
     rmSync(`${OUT}.v8cache`, { force: true })
     execFileSync(process.execPath, [bin, 'init', '--data-dir', dir], { env, stdio: 'ignore' })
     rmSync(`${OUT}.v8cache`, { force: true }) // written by init; let the list below write it
-    execFileSync(process.execPath, [bin, 'credential', 'list', '--json', '--data-dir', dir], { env, stdio: 'ignore' })
+    execFileSync(process.execPath, [bin, 'credential', 'list', '--json', '--data-dir', dir], {
+      env,
+      stdio: 'ignore',
+    })
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

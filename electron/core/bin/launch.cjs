@@ -92,7 +92,9 @@ function runBundle(bundle) {
   const mod = new Module(bundle, null)
   mod.filename = bundle
   mod.paths = Module._nodeModulePaths(path.dirname(bundle))
-  script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(bundle), mod, bundle, path.dirname(bundle))
+  script
+    .runInThisContext()
+    .call(mod.exports, mod.exports, Module.createRequire(bundle), mod, bundle, path.dirname(bundle))
   return mod.exports
 }
 
@@ -100,7 +102,9 @@ function loadSource(l) {
   try {
     require.resolve('tsx/cjs')
   } catch {
-    throw new Error('neither esbuild (to build the command) nor tsx (to run its sources) is installed: run "npm ci"')
+    throw new Error(
+      'neither esbuild (to build the command) nor tsx (to run its sources) is installed: run "npm ci"',
+    )
   }
   require('tsx/cjs')
   return require(l.sources)
