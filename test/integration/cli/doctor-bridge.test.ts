@@ -62,6 +62,7 @@ describe('keybridge doctor', () => {
         'bridge-port',
         'versions',
         'sealed-rows',
+        'row-integrity',
       ])
       expect(r.report.findings.find((f) => f.check === 'versions')!.message).toMatch(
         /Keybridge .*Node .*SQLite/,
@@ -114,6 +115,9 @@ describe('keybridge doctor', () => {
       expect(sealed.message).toContain('1 sealed value(s) in credentials.secrets do not open')
       expect(sealed.message).toContain(row.id)
       expect(problems(r.report, 'vault-integrity')).toEqual([])
+      const tampered = problems(r.report, 'row-integrity')
+      expect(tampered.map((p) => p.message).join(' ')).toMatch(/The credential "x" was changed outside/)
+      expect(tampered[0].fix).toMatch(/Review the .* and delete it/)
 
       const wrong = await doctor(v.dir, { KEYBRIDGE_PASSWORD: 'not the password' })
       expect(wrong.code).toBe(1)

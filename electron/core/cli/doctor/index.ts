@@ -1,5 +1,6 @@
 import { bridgePortCheck } from './checks/bridge-port'
 import { fileModesCheck } from './checks/file-modes'
+import { rowIntegrityCheck } from './checks/row-integrity'
 import { sealedRowsCheck } from './checks/sealed-rows'
 import { vaultIntegrityCheck } from './checks/vault-integrity'
 import { versionsCheck } from './checks/versions'
@@ -17,6 +18,7 @@ export const DOCTOR_CHECKS: DoctorCheck[] = [
   bridgePortCheck,
   versionsCheck,
   sealedRowsCheck,
+  rowIntegrityCheck,
 ]
 
 /** Runs every check; one that throws is reported as a problem of its own, never hidden. */
