@@ -58,8 +58,40 @@ function choose(l, env = process.env, build = defaultBuild) {
   }
 }
 
+const BUILD_WAIT_MS = 60_000
+
+function sleepSync(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+}
+
+/**
+ * Builds the bundle, once: when several commands start together after an edit (a test run), one
+ * builds and the others wait for it (a lock file next to the bundle; a stale lock is taken over).
+ */
 function defaultBuild(l) {
-  require(l.builder).buildCli({ quiet: true })
+  const lock = l.bundle + '.lock'
+  fs.mkdirSync(path.dirname(lock), { recursive: true })
+  const started = Date.now()
+  for (;;) {
+    try {
+      fs.closeSync(fs.openSync(lock, 'wx'))
+      break
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e
+      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? 0)
+      if (age > BUILD_WAIT_MS || Date.now() - started > BUILD_WAIT_MS) {
+        fs.rmSync(lock, { force: true })
+        continue
+      }
+      sleepSync(100)
+      if (bundleFresh(l)) return
+    }
+  }
+  try {
+    require(l.builder).buildCli({ quiet: true })
+  } finally {
+    fs.rmSync(lock, { force: true })
+  }
 }
 
 const CACHE_SUFFIX = '.v8cache'
