@@ -23,12 +23,16 @@ function layout(root) {
   }
 }
 
-/** Whether the bundle was built after every project file it was built from last changed. */
+/**
+ * Whether the bundle is at least as new as every project file it was built from. Compared with the
+ * bundle's own mtime, so an unpacked npm tarball (every file stamped alike) counts as fresh.
+ */
 function bundleFresh(l) {
   let manifest
+  let builtAt
   try {
     manifest = JSON.parse(fs.readFileSync(l.manifest, 'utf8'))
-    if (fs.statSync(l.bundle).mtimeMs < manifest.builtAt - 1) return false
+    builtAt = fs.statSync(l.bundle).mtimeMs
   } catch {
     return false
   }
@@ -36,7 +40,7 @@ function bundleFresh(l) {
   const base = l.root + path.sep
   for (const f of manifest.inputs) {
     const st = fs.statSync(base + f, { throwIfNoEntry: false })
-    if (!st || st.mtimeMs > manifest.builtAt) return false // changed, removed or renamed
+    if (!st || st.mtimeMs > builtAt) return false // changed, removed or renamed
   }
   return true
 }

@@ -200,3 +200,20 @@ describe('the OS keychain (the command inside the desktop app)', () => {
     }
   })
 })
+
+describe('init checks the password strength (dictionaries loaded on first use)', () => {
+  it('refuses a guessable password in the bundled command and in-process alike', async () => {
+    const d = tempDir('kb-cli-weak-')
+    try {
+      const weak = { KEYBRIDGE_PASSWORD: 'password1234' }
+      const spawned = await spawnCli(['init', '--json', '--data-dir', join(d.dir, 'a')], { env: weak })
+      expect(spawned.code).toBe(1)
+      expect(JSON.parse(spawned.err).error.code).toBe('WEAK_PASSWORD')
+      const inProcess = await cliInProcess(['init', '--json', '--data-dir', join(d.dir, 'b')], weak)
+      expect(inProcess.code).toBe(1)
+      expect(JSON.parse(inProcess.err).error.code).toBe('WEAK_PASSWORD')
+    } finally {
+      d.cleanup()
+    }
+  })
+})

@@ -206,6 +206,13 @@ describe('the npm launcher (electron/core/bin/launch.cjs) picks the build', () =
     expect(launch.choose(l, { KEYBRIDGE_CLI_SOURCE: '1' }, build)).toBe('source')
   })
 
+  it('an unpacked npm tarball (sources and bundle stamped alike) runs the bundle without building', () => {
+    const l = clone('tarball', { sources: true, bundle: true })
+    const stamp = new Date('1985-10-26T08:15:00Z') // what npm pack gives every file
+    for (const f of [l.sources, l.bundle, l.manifest]) utimesSync(f, stamp, stamp)
+    expect(launch.choose(l, {}, noBuild)).toBe('bundle')
+  })
+
   it('runs the bundle with a V8 code cache it writes once, never one of another build', () => {
     const l = clone('cached', { bundle: true })
     expect(launch.runBundle(l.bundle).marker).toBe('bundle keybridge.cjs')
