@@ -92,7 +92,8 @@ function defaultBuild(l) {
     }
   }
   try {
-    require(l.builder).buildCli({ quiet: true })
+    // A separate process: esbuild's plugins (the lazy undici) need its asynchronous API.
+    require('node:child_process').execFileSync(process.execPath, [l.builder, '--lazy'], { stdio: 'ignore' })
   } finally {
     fs.rmSync(lock, { force: true })
   }
