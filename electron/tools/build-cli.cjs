@@ -15,7 +15,18 @@ const { join, relative } = require('node:path')
 const ROOT = join(__dirname, '../..')
 const OUT_DIR = join(ROOT, 'out/cli')
 const OUT = join(OUT_DIR, 'keybridge.cjs')
-const EXTERNAL = ['better-sqlite3', '@node-rs/argon2', 'pino', 'pino-roll', 'thread-stream', 'electron']
+// Natives; pino (transports load files by path); zxcvbn's dictionaries (MBs, required only when a
+// password is checked: kept out so every start does not read them).
+const EXTERNAL = [
+  'better-sqlite3',
+  '@node-rs/argon2',
+  'pino',
+  'pino-roll',
+  'thread-stream',
+  'electron',
+  '@zxcvbn-ts/language-common',
+  '@zxcvbn-ts/language-en',
+]
 
 // Project files importing 'undici' get the lazy forwarder; the forwarder itself gets the real one.
 const LAZY_UNDICI = join(__dirname, 'lazy-undici.cjs')
