@@ -19,7 +19,10 @@ export const ToolPattern = z
   .trim()
   .min(1)
   .max(128)
-  .regex(/^[A-Za-z0-9_.*?/-]+$/, 'Use tool names with * or ? wildcards, e.g. homeassistant.*')
+  .regex(
+    /^[A-Za-z0-9_.*?/:-]+$/,
+    'Use tool identities with * or ? wildcards, e.g. homeassistant/* or github/api_read',
+  )
 
 export const TokenName = z
   .string()
@@ -50,8 +53,30 @@ export const BridgeStatus = z.object({
   tools: z.number().int(),
   pendingApprovals: z.number().int(),
   approvalMode: z.enum(['ask', 'deny', 'approve_all']),
+  /** The address the socket is really bound to (`0.0.0.0:3003`: every interface); null when stopped. */
+  address: z.string().nullable(),
+  /** Reachable from other machines (bound to something other than loopback). */
+  exposed: z.boolean(),
+  /** The Host names requests may use, listed explicitly. */
+  allowedHosts: z.array(z.string()),
+  /** A saved non-loopback address not used until the user confirms it (the bridge stays on loopback). */
+  exposureHeldBack: z.string().nullable(),
 })
 export type BridgeStatus = z.infer<typeof BridgeStatus>
+
+/** Tool counts past which an app warns or refuses (largest last), see docs/BRIDGE.md. */
+export const TOOL_BUDGETS = [
+  { app: 'VS Code', limit: 128 },
+  { app: 'Cursor', limit: 40 },
+] as const
+
+/** The warnings for a token that exposes `count` tools. */
+export function toolBudgetWarnings(count: number): string[] {
+  return TOOL_BUDGETS.filter((b) => count > b.limit).map(
+    (b) =>
+      `${count} tools is more than ${b.app} handles (${b.limit}); narrow the token with --scope patterns.`,
+  )
+}
 
 export const TokenSummary = z.object({
   id: z.string(),
@@ -65,6 +90,8 @@ export const TokenSummary = z.object({
   lastUsedAt: z.number().nullable(),
   useCount: z.number().int(),
   status: z.enum(['active', 'expired', 'revoked']),
+  /** How many tools this token sees in tools/list right now (null when not computed). */
+  toolCount: z.number().int().nullable().optional(),
 })
 export type TokenSummary = z.infer<typeof TokenSummary>
 
@@ -73,7 +100,14 @@ export const CreatedToken = z.object({ token: z.string(), summary: TokenSummary 
 export type CreatedToken = z.infer<typeof CreatedToken>
 
 export const ToolInfo = z.object({
+  /** The stable identity permissions and scopes are keyed by: `homeassistant/home/get_state`, `every/echo`. */
+  id: z.string(),
+  /** The name clients see (`ha_home_get_state`): letters, digits and single underscores, ≤ 48. */
   name: z.string(),
+  /** A tool, or an upstream's resources, prompts or sampling (permissioned like a tool). */
+  kind: z.enum(['tool', 'resources', 'prompts', 'sampling']),
+  /** Why the name differs from the plain one (a collision, resolved with a suffix), else null. */
+  note: z.string().nullable(),
   title: z.string().nullable(),
   description: z.string(),
   source: z.string(),
@@ -102,11 +136,17 @@ export const UpstreamSummary = z.object({
   args: z.array(z.string()),
   env: z.array(EnvEntry),
   enabled: z.boolean(),
+  perSession: z.boolean(),
+  maxCallSeconds: z.number().int(),
+  /** Whether its tools' annotations set their defaults; false: every tool asks until set. */
+  trustHints: z.boolean(),
   state: UpstreamState,
   pid: z.number().int().nullable(),
   restarts: z.number().int(),
   toolCount: z.number().int(),
   lastError: z.string().nullable(),
+  /** Things the user should know: a name refused or namespaced, resource URIs that clash. */
+  notes: z.array(z.string()),
   createdAt: z.number(),
 })
 export type UpstreamSummary = z.infer<typeof UpstreamSummary>
@@ -128,6 +168,10 @@ export const UpstreamInput = z.object({
   /** KEY → value; a value may be `{{credential:service/name.field}}`, resolved from the vault at start. */
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string().max(8192)).default({}),
   enabled: z.boolean().default(true),
+  /** One process per client session, for servers that keep per-user state (browsers, shells). */
+  perSession: z.boolean().default(false),
+  /** The longest one call may run, even while it reports progress (seconds). */
+  maxCallSeconds: z.number().int().min(1).max(86_400).default(600),
 })
 
 export const ApprovalRequest = z.object({
@@ -188,6 +232,10 @@ export const bridgeChannels = {
   /** Imported servers arrive disabled: the user enables each one (needs the vault unlocked). */
   'bridge.upstream.setEnabled': channel(ByName.extend({ enabled: z.boolean() }), UpstreamSummary),
   'bridge.upstream.status': channel(ByName, UpstreamSummary),
+  /** Desktop: the user confirmed binding the bridge to a non-loopback address (this run only). */
+  'bridge.expose': channel(z.object({ host: z.string().min(1).max(255) }), BridgeStatus),
+  /** Trust (or stop trusting) an upstream server's annotations as its tools' defaults; audited. */
+  'bridge.upstream.trust': channel(ByName.extend({ trusted: z.boolean() }), UpstreamSummary),
   'bridge.approvals.pending': channel(NoInput, z.array(ApprovalRequest)),
   'bridge.approve': channel(z.object({ id: z.string().min(1), decision: ApprovalDecision }), Ok),
   'bridge.clientConfig': channel(
@@ -206,6 +254,8 @@ export const bridgeChannels = {
       /** True when a fresh token value was minted (the previous value for that name stops working). */
       minted: z.boolean(),
       summary: TokenSummary,
+      /** What the app may not accept about this token (too many tools for it). */
+      warnings: z.array(z.string()).default([]),
     }),
   ),
 } satisfies Record<string, ChannelDef>

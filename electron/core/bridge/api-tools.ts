@@ -1,4 +1,5 @@
 import { request } from 'undici'
+import { z } from 'zod'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import { AppError } from '../../../shared/errors'
 import type { CredentialSummary } from '../../../shared/models/credential'
@@ -6,7 +7,10 @@ import type { CoreContext } from '../context'
 import { getServiceDescriptor } from '../providers/catalog'
 import { buildAuthenticatedRequest } from '../providers/request'
 import { getProvider } from '../providers/registry'
-import type { Redactor } from './redact'
+import type { SecretMatcher } from '../providers/redact'
+import { builtinSchema, parseArgs } from './json-schema'
+import { exposedName } from './names'
+import { REDACTED_META, type RedactionCount, type Redactor } from './redact'
 import type { BridgeTool, ToolSource } from './tool-source'
 
 export const API_SOURCE_ID = 'api'
@@ -21,48 +25,110 @@ interface Options {
   maxResponseBytes?: number
 }
 
-function str(args: Record<string, unknown>, key: string): string | undefined {
-  const v = args[key]
-  if (v === undefined || v === null) return undefined
-  if (typeof v !== 'string') throw new AppError('INVALID_INPUT', `The "${key}" argument must be a string.`)
-  return v
-}
-
 /**
  * Header values the bridge built from a secret (`Bearer <token>`, `Basic base64(email:token)`): they
- * are redacted too, whole and without their scheme. Version and content headers are left alone.
+ * are redacted too, whole, without their scheme and, for Basic, decoded (`email:token`), each in every
+ * encoding the redactor knows. Version and content headers are left alone.
  */
 function authValues(headers: Record<string, string>, secrets: string[]): string[] {
   const out: string[] = []
   for (const h of Object.values(headers)) {
     const bare = h.replace(/^\S+\s+/, '')
     const decoded = Buffer.from(bare, 'base64').toString('utf8')
-    if (secrets.some((s) => s.length >= 6 && (h.includes(s) || decoded.includes(s)))) out.push(h, bare)
+    if (secrets.some((s) => s.length >= 6 && (h.includes(s) || decoded.includes(s)))) {
+      out.push(h, bare)
+      if (/^Basic\s/i.test(h)) out.push(decoded)
+    }
   }
   return out
 }
 
-async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, max: number) {
+/** Reads at most `limit` bytes of a body; says whether there was more. */
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, limit: number) {
   const chunks: Buffer[] = []
   let size = 0
-  let truncated = false
+  let more = false
   for await (const chunk of body) {
-    const room = max - size
+    const room = limit - size
     if (chunk.length > room) {
       chunks.push(chunk.subarray(0, room))
-      truncated = true
+      size += room
+      more = true
       body.destroy()
       break
     }
     chunks.push(chunk)
     size += chunk.length
   }
-  return { text: Buffer.concat(chunks).toString('utf8'), truncated }
+  return { bytes: Buffer.concat(chunks, size), more }
+}
+
+/**
+ * The body redacted whole and then cut to `max` bytes: redaction first, on everything read past the cut
+ * by the length of the longest secret form, so a secret straddling the cut is replaced whole rather than
+ * leaving a prefix (which a second call could complete, using the redactor as an oracle).
+ */
+function redactedBody(
+  bytes: Buffer,
+  more: boolean,
+  max: number,
+  matcher: SecretMatcher,
+): { text: string; truncated: boolean; redacted: number } {
+  const text = bytes.toString('utf8')
+  const over = more || bytes.length > max
+  const cutAt = over ? bytes.subarray(0, max).toString('utf8').length : Infinity
+  const r = matcher.replace(text, cutAt)
+  return { text: r.text, truncated: over, redacted: r.count }
+}
+
+const READ_METHODS = ['GET', 'HEAD'] as const
+const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
+
+/** The arguments of `<service>_api_read` / `_api_request`: one zod object validates and describes them. */
+function apiArgs(service: string, names: string[], primary: string | undefined, methods: readonly string[]) {
+  const writes = methods.length > READ_METHODS.length
+  return z.object({
+    credential: z
+      .enum(names as [string, ...string[]])
+      .optional()
+      .describe(`Which stored ${service} account to use (default: ${primary}).`),
+    method: z
+      .enum(methods as [string, ...string[]], { error: `This tool accepts only ${methods.join(', ')}` })
+      .default('GET')
+      .describe(`HTTP method: ${methods.join(', ')}.`),
+    path: z
+      .string()
+      .min(1)
+      .describe(`Path relative to the ${service} API base, starting with "/" (e.g. "/user").`),
+    query: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+      .optional()
+      .describe('Query parameters (values are sent as text).'),
+    ...(writes
+      ? {
+          body: z.record(z.string(), z.unknown()).optional().describe('A JSON object request body.'),
+          body_text: z
+            .string()
+            .optional()
+            .describe('A request body sent as is (when it is not a JSON object).'),
+        }
+      : {}),
+  })
+}
+
+interface ApiArgs {
+  credential?: string
+  method: string
+  path: string
+  query?: Record<string, string | number | boolean>
+  body?: Record<string, unknown>
+  body_text?: string
 }
 
 /**
  * Authenticated API access for stored credentials: per service with at least one credential,
- * `<service>.api_read` (GET/HEAD, read-only) and `<service>.api_request` (any method, write). The
+ * `<service>_api_read` (GET/HEAD, read-only) and `<service>_api_request` (any method, write), identities
+ * `<service>/api_read` and `<service>/api_request`. The
  * `credential` argument picks the account (default: the primary). The bridge injects the secret via
  * the provider's request builder, which refuses any URL outside that provider's API base; redirects
  * are not followed; every secret value (and the auth headers built from them) is redacted from the
@@ -73,23 +139,17 @@ export function createApiToolSource(ctx: CoreContext, redactor: Redactor, opts: 
 
   async function run(
     service: string,
-    args: Record<string, unknown>,
-    methods: readonly string[],
+    args: ApiArgs,
     clientName: string,
     signal: AbortSignal,
   ): Promise<CallToolResult> {
-    const name = str(args, 'credential')
-    const c: CredentialSummary = ctx.credentials.findByRef(name ? `${service}/${name}` : service)
-    const method = (str(args, 'method') ?? 'GET').toUpperCase()
-    if (!methods.includes(method)) {
-      throw new AppError('INVALID_INPUT', `This tool accepts only ${methods.join(', ')}.`)
-    }
-    const path = str(args, 'path')
-    if (!path) throw new AppError('INVALID_INPUT', 'The "path" argument is required (e.g. "/user").')
-    const query = args['query']
-    if (query !== undefined && (typeof query !== 'object' || query === null || Array.isArray(query))) {
-      throw new AppError('INVALID_INPUT', 'The "query" argument must be an object of strings.')
-    }
+    const c: CredentialSummary = ctx.credentials.findByRef(
+      args.credential ? `${service}/${args.credential}` : service,
+    )
+    const method = args.method
+    const query = args.query
+      ? Object.fromEntries(Object.entries(args.query).map(([k, v]) => [k, String(v)]))
+      : undefined
     const secrets = ctx.credentials.readSecrets(c.id, {
       actor: 'bridge',
       actorName: clientName,
@@ -99,10 +159,11 @@ export function createApiToolSource(ctx: CoreContext, redactor: Redactor, opts: 
       service,
       c.fields,
       secrets,
-      { method, path, query: query as Record<string, string>, body: args['body'] },
+      { method, path: args.path, query, body: args.body ?? args.body_text },
       ctx.env,
     )
     const extra = [...Object.values(secrets), ...authValues(built.headers, Object.values(secrets))]
+    const matcher = redactor.matcherFor(extra)
     const timeout = AbortSignal.timeout(TIMEOUT_MS)
     let res
     try {
@@ -120,17 +181,23 @@ export function createApiToolSource(ctx: CoreContext, redactor: Redactor, opts: 
         `${new URL(built.url).host} ${timeout.aborted ? 'did not answer in time' : 'could not be reached'}.`,
       )
     }
-    const { text, truncated } =
-      method === 'HEAD' ? { text: '', truncated: false } : await readCapped(res.body, max)
+    // Read past the cut by the longest secret form (in bytes, at worst 3 per UTF-16 unit) to redact across it.
+    const { bytes, more } =
+      method === 'HEAD'
+        ? { bytes: Buffer.alloc(0), more: false }
+        : await readCapped(res.body, max + matcher.longest * 3 + 16)
+    const count: RedactionCount = { n: 0 }
     const headers: Record<string, string> = {}
     for (const [k, v] of Object.entries(res.headers)) {
       if (v !== undefined && KEPT_HEADERS.test(k))
-        headers[k] = redactor.text(Array.isArray(v) ? v.join(', ') : v, extra)
+        headers[k] = redactor.text(Array.isArray(v) ? v.join(', ') : v, extra, count)
     }
-    let body: unknown = redactor.text(text, extra)
+    const { text, truncated, redacted } = redactedBody(bytes, more, max, matcher)
+    count.n += redacted
+    let body: unknown = text
     if (!truncated && /json/i.test(headers['content-type'] ?? '')) {
       try {
-        body = JSON.parse(body as string)
+        body = JSON.parse(text)
       } catch {
         // Not valid JSON after all: keep the text.
       }
@@ -140,10 +207,12 @@ export function createApiToolSource(ctx: CoreContext, redactor: Redactor, opts: 
       headers,
       body,
       ...(truncated ? { truncated: true, limitBytes: max } : {}),
+      ...(count.n > 0 ? { redacted: count.n } : {}),
     }
     return {
       content: [{ type: 'text', text: JSON.stringify(out) }],
       ...(res.statusCode >= 400 ? { isError: true } : {}),
+      ...(count.n > 0 ? { _meta: { [REDACTED_META]: count.n } } : {}),
     }
   }
 
@@ -153,45 +222,41 @@ export function createApiToolSource(ctx: CoreContext, redactor: Redactor, opts: 
     const names = credentials.map((c) => c.name)
     const primary = credentials.find((c) => c.isPrimary)?.name ?? names[0]
     const where = d.baseUrl ? `${d.name} API (${d.baseUrl})` : `${d.name} API (at the credential's site URL)`
-    const props = (methods: string[]) => ({
-      credential: {
-        type: 'string',
-        enum: names,
-        description: `Which stored ${d.name} account to use (default: ${primary}).`,
-      },
-      method: { type: 'string', enum: methods, default: 'GET' },
-      path: { type: 'string', description: `Path relative to the ${d.name} API base, starting with "/".` },
-      query: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
-      ...(methods.some((m) => m !== 'GET' && m !== 'HEAD')
-        ? { body: { description: 'Request body: an object is sent as JSON, a string as is.' } }
-        : {}),
+    const read = apiArgs(d.name, names, primary, READ_METHODS)
+    const all = apiArgs(d.name, names, primary, ALL_METHODS)
+    const tool = (
+      original: 'api_read' | 'api_request',
+      title: string,
+      description: string,
+      schema: z.ZodObject,
+      annotations: BridgeTool['annotations'],
+    ): BridgeTool => ({
+      id: `${service}/${original}`,
+      nameParts: [service, original],
+      name: exposedName([service, original], `${service}/${original}`),
+      originalName: original,
+      title,
+      description,
+      inputSchema: builtinSchema(schema),
+      annotations: { title, ...annotations },
+      source: API_SOURCE_ID,
+      call: (args, c) => run(service, parseArgs(schema, args) as unknown as ApiArgs, c.clientName, c.signal),
     })
-    const read = ['GET', 'HEAD']
-    const all = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']
     return [
-      {
-        name: `${service}.api_read`,
-        title: `${d.name}: read from the API`,
-        description: `Send an authenticated GET or HEAD request to the ${where}. Keybridge adds the credential; the answer is JSON {status, headers, body}.`,
-        inputSchema: { type: 'object', properties: props(read), required: ['path'] },
-        annotations: { title: `${d.name}: read from the API`, readOnlyHint: true, openWorldHint: true },
-        source: API_SOURCE_ID,
-        call: (args, c) => run(service, args, read, c.clientName, c.signal),
-      },
-      {
-        name: `${service}.api_request`,
-        title: `${d.name}: any API request`,
-        description: `Send an authenticated request (GET, POST, PUT, PATCH, DELETE) to the ${where}. Keybridge adds the credential; the answer is JSON {status, headers, body}.`,
-        inputSchema: { type: 'object', properties: props(all), required: ['path'] },
-        annotations: {
-          title: `${d.name}: any API request`,
-          readOnlyHint: false,
-          destructiveHint: false,
-          openWorldHint: true,
-        },
-        source: API_SOURCE_ID,
-        call: (args, c) => run(service, args, all, c.clientName, c.signal),
-      },
+      tool(
+        'api_read',
+        `${d.name}: read from the API`,
+        `Send an authenticated GET or HEAD request to the ${where}. Keybridge adds the credential; the answer is JSON {status, headers, body}.`,
+        read,
+        { readOnlyHint: true, openWorldHint: true },
+      ),
+      tool(
+        'api_request',
+        `${d.name}: any API request`,
+        `Send an authenticated request (GET, POST, PUT, PATCH, DELETE) to the ${where}. Keybridge adds the credential; the answer is JSON {status, headers, body}.`,
+        all,
+        { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
+      ),
     ]
   }
 

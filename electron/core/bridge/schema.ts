@@ -39,4 +39,47 @@ export const bridgeMigrations: Migration[] = [
       `)
     },
   },
+  {
+    version: 2,
+    name: 'tool identities (source/original name), per-client upstream processes, call maximum',
+    up(db) {
+      db.exec(`
+        ALTER TABLE bridge_upstreams ADD COLUMN per_session INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE bridge_upstreams ADD COLUMN max_call_seconds INTEGER NOT NULL DEFAULT 600;
+      `)
+      // Permissions were keyed by the dotted display name (`homeassistant.home.get_state`,
+      // `github.api_read`, `every.echo`); they are now keyed by identity, whose separators are `/`.
+      // Token scopes need no rewrite: a scope's `.` and `/` both match either separator (scope.ts).
+      const rows = db.prepare('SELECT tool FROM bridge_tool_permissions').all() as { tool: string }[]
+      const update = db.prepare('UPDATE OR REPLACE bridge_tool_permissions SET tool = ? WHERE tool = ?')
+      for (const { tool } of rows) {
+        const id = legacyToIdentity(tool)
+        if (id !== tool) update.run(id, tool)
+      }
+    },
+  },
+  {
+    version: 3,
+    name: 'per-token "always allow" grants, trust in an upstream server\'s annotations',
+    up(db) {
+      db.exec(`
+        CREATE TABLE bridge_approval_grants (
+          token_id TEXT NOT NULL,              -- bridge_tokens.id: "always allow" is per client token
+          tool TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          PRIMARY KEY (token_id, tool)
+        );
+        -- 1: the user accepted this server's annotations (readOnlyHint...) as its tools' defaults.
+        ALTER TABLE bridge_upstreams ADD COLUMN trust_hints INTEGER NOT NULL DEFAULT 0;
+      `)
+    },
+  },
 ]
+
+/** `homeassistant.<slug>.<tool>` → `homeassistant/<slug>/<tool>`; `<source>.<tool>` → `<source>/<tool>`. */
+export function legacyToIdentity(name: string): string {
+  const dots = name.startsWith('homeassistant.') ? 2 : 1
+  let out = name
+  for (let i = 0; i < dots; i++) out = out.replace('.', '/')
+  return out
+}

@@ -1,4 +1,6 @@
 import { AppError } from '../../../shared/errors'
+import type { AuditActor } from '../../../shared/models/audit'
+import { capAuditSize } from '../vault/audit-retention'
 import { SecretValueIndex } from '../credentials/secret-values'
 import type {
   ApprovalDecision,
@@ -6,20 +8,27 @@ import type {
   BridgeStatus,
   ClientKind,
   PermissionLevel,
+  TokenSummary,
   ToolInfo,
 } from '../../../shared/ipc/bridge'
 import type { CoreContext } from '../context'
 import { createHomeAssistantToolSource } from '../homeassistant/tools'
 import { HaInstanceStore } from '../homeassistant/store'
 import { createApiToolSource } from './api-tools'
-import { ApprovalQueue } from './approvals'
+import { ApprovalGrants, ApprovalNotifier, ApprovalQueue } from './approvals'
 import { AuditWriter } from './audit-writer'
-import type { ApprovalMode, PipelineDeps } from './call-pipeline'
+import { visibleTo, type ApprovalMode, type PipelineDeps } from './call-pipeline'
+import { watchToolPolicy } from './change-watch'
 import { clientConfigSnippet } from './client-config'
 import { readConfig, writeConfig } from './config'
+import { isLoopbackBind } from './http-guard'
 import { BridgeHttpServer } from './http-server'
 import { createSessionServer } from './mcp-session'
-import { PermissionStore, requiredLevel, defaultPermission } from './permissions'
+import { exposedName } from './names'
+import { FEATURE_LEVEL, UpstreamRelay, type UpstreamFeature } from './relay'
+import { legacyToIdentity } from './schema'
+import { SessionHub } from './sessions'
+import { PermissionStore, requiredLevel, defaultPermission, hintsTrusted } from './permissions'
 import { RateLimiter } from './rate-limit'
 import { Redactor } from './redact'
 import { ToolRegistry } from './registry'
@@ -29,7 +38,21 @@ import { DEFAULT_BREAKER, type BreakerPolicy } from './upstream/connection'
 import { UpstreamManager } from './upstream/manager'
 import { UpstreamStore } from './upstream/store'
 
+/** How many tools an app takes before it warns or refuses (docs/BRIDGE.md, client table). */
+const CLIENT_TOOL_LIMIT: Partial<Record<ClientKind, number>> = { cursor: 40, vscode: 128 }
+const CLIENT_NAME: Record<ClientKind, string> = {
+  cursor: 'Cursor',
+  vscode: 'VS Code',
+  claude: 'Claude Desktop',
+  lmstudio: 'LM Studio',
+}
+
 export interface StartOptions {
+  /**
+   * An address the user gave for this start (serve --host, the desktop's confirmation): bound as given.
+   * Without it the saved one is used, except that a saved non-loopback address is held back (the bridge
+   * binds 127.0.0.1) until confirmed: a setting or an imported backup must not widen the exposure.
+   */
   host?: string
   port?: number
   /** Desktop: ask; headless: deny, or approve_all with --approve-all. */
@@ -48,8 +71,11 @@ export class BridgeService {
   readonly permissions: PermissionStore
   readonly registry = new ToolRegistry()
   readonly approvals: ApprovalQueue
+  readonly grants: ApprovalGrants
   readonly redactor: Redactor
   readonly upstreams: UpstreamManager
+  readonly sessions = new SessionHub()
+  readonly relay: UpstreamRelay
   private readonly limiter: RateLimiter
   private readonly auditWriter: AuditWriter
   private readonly ha: HaInstanceStore
@@ -57,6 +83,7 @@ export class BridgeService {
   private http: BridgeHttpServer | null = null
   private startedAt: number | null = null
   private mode: ApprovalMode = 'ask'
+  private heldBack: string | null = null
   private unsubscribe: (() => void)[] = []
   readonly deps: PipelineDeps
 
@@ -66,6 +93,7 @@ export class BridgeService {
   ) {
     this.tokens = new TokenStore(ctx.db, ctx.clock, ctx.macs, () => ctx.integrity.rolledBack)
     this.permissions = new PermissionStore(ctx.db, ctx.clock, ctx.macs)
+    this.grants = new ApprovalGrants(ctx.db)
     this.limiter = new RateLimiter(this.config().rateLimitPerMinute, () => ctx.clock.now())
     this.auditWriter = new AuditWriter(
       ctx.db,
@@ -73,6 +101,7 @@ export class BridgeService {
       () => this.tokens.flushUse(),
       undefined,
       (count) => ctx.events.emit('bridge.callsRecorded', { count }),
+      () => capAuditSize(ctx, 'bridge'),
     )
     this.ha = new HaInstanceStore(ctx)
     this.upstreams = new UpstreamManager(
@@ -83,9 +112,11 @@ export class BridgeService {
     )
     this.credentialSecrets = new SecretValueIndex(ctx.credentials, ctx.keyring)
     this.redactor = new Redactor(() => this.secretValues())
+    const notifier = new ApprovalNotifier(ctx.clock, (n) => ctx.options.notify?.({ ...n, kind: 'approval' }))
     this.approvals = new ApprovalQueue(ctx.clock, () => this.config().approvalTimeoutSeconds * 1000, {
       requested: (r) => {
         ctx.events.emit('bridge.approvalRequested', r)
+        notifier.requested(r.client, r.tool)
         this.statusChanged()
       },
       resolved: (id, decision) => {
@@ -103,12 +134,18 @@ export class BridgeService {
       approvalMode: () => this.mode,
       approvalTimeoutSeconds: () => this.config().approvalTimeoutSeconds,
       activity: (e) => ctx.events.emit('bridge.activity', e),
-      notifyApproval: (client, tool) =>
-        ctx.options.notify?.({
-          title: 'Keybridge: approval needed',
-          body: `${client} wants to use ${tool}.`,
-          kind: 'approval',
-        }),
+      grants: this.grants,
+    }
+    this.relay = new UpstreamRelay(this.upstreams, this.deps, this.sessions)
+    this.upstreams.hooks = {
+      notified: (config, method, params, sessionId) => this.relay.notified(config, method, params, sessionId),
+      answer: (config) => (kind, route, request, signal) =>
+        this.relay.answer(config, kind, route, request, signal),
+      notes: (name) => this.relay.notes(name),
+      sessionRoute: (sessionId) => {
+        const e = this.sessions.bySessionId(sessionId)
+        return e ? this.sessions.routeOf(e) : undefined
+      },
     }
     this.registry.add(createApiToolSource(ctx, this.redactor))
     this.registry.add(createHomeAssistantToolSource(ctx, this.ha))
@@ -147,9 +184,31 @@ export class BridgeService {
       version: this.ctx.version,
       verify: (t) => this.tokens.verify(t),
       rateLimiter: this.limiter,
-      newServer: () => createSessionServer(this.deps, { name: 'keybridge', version: this.ctx.version }),
+      newServer: (identity) =>
+        createSessionServer(
+          {
+            pipeline: this.deps,
+            relay: this.relay,
+            hub: this.sessions,
+            closed: (sessionId) => {
+              if (sessionId) void this.upstreams.sessionClosed(sessionId)
+            },
+          },
+          { name: 'keybridge', version: this.ctx.version },
+          identity,
+        ),
     })
-    await http.listen(opts.host ?? config.host, opts.port ?? config.port)
+    const saved = config.host
+    const holdBack = opts.host === undefined && !isLoopbackBind(saved)
+    this.heldBack = holdBack ? saved : null
+    await http.listen(opts.host ?? (holdBack ? '127.0.0.1' : saved), opts.port ?? config.port)
+    if (holdBack) {
+      this.ctx.options.notify?.({
+        title: 'Keybridge: bridge kept on this computer',
+        body: `The saved bridge address ${saved} would make it reachable from your network. It listens on 127.0.0.1 until you confirm ${saved} in Bridge.`,
+        kind: 'bridge',
+      })
+    }
     this.http = http
     this.startedAt = this.ctx.clock.now()
     this.redactor.refresh()
@@ -165,9 +224,30 @@ export class BridgeService {
         else void this.upstreams.stopAll({ keepRunning: true })
       }),
     )
+    this.unsubscribe.push(
+      watchToolPolicy(this.ctx.db, () => {
+        // Another process may have added, removed or disabled an upstream too.
+        void this.upstreams.reconcile()
+        this.permissionsChanged()
+      }),
+    )
     await this.upstreams.startAll()
     this.statusChanged()
     return this.status()
+  }
+
+  /** The desktop's explicit confirmation of a non-loopback address: restarts the bridge there, for this run. */
+  async expose(host: string): Promise<BridgeStatus> {
+    const mode = this.mode
+    if (this.http) await this.stop()
+    const status = await this.start({ host, approvalMode: mode })
+    this.ctx.audit.record({
+      actor: 'ui',
+      action: 'bridge_exposed',
+      target: status.address,
+      detail: { allowedHosts: status.allowedHosts },
+    })
+    return status
   }
 
   async stop(): Promise<BridgeStatus> {
@@ -199,6 +279,10 @@ export class BridgeService {
       tools: 0,
       pendingApprovals: this.approvals.size,
       approvalMode: this.mode,
+      address: this.http?.address ?? null,
+      exposed: this.http?.exposed ?? false,
+      allowedHosts: this.http ? [...this.http.allowedHosts] : [],
+      exposureHeldBack: this.http ? this.heldBack : null,
     }
   }
 
@@ -206,41 +290,109 @@ export class BridgeService {
     return { ...this.status(), tools: (await this.registry.tools()).size }
   }
 
-  /** The permissions matrix: live tools plus upstream tools last seen while their server ran. */
+  /**
+   * The permissions matrix: live tools, upstream tools last seen while their server ran, and each
+   * running upstream's resources, prompts and sampling (permissioned like tools).
+   */
   async toolInfos(): Promise<ToolInfo[]> {
-    const live = await this.registry.tools()
+    const live = await this.registry.byId()
+    const notes = new Map<string, string>()
+    for (const c of await this.registry.collisions())
+      for (const r of c.resolved)
+        notes.set(r.identity, `${c.resolved.length} tools wanted the name ${c.name}; each got a suffix.`)
     const entries: { tool: BridgeTool; available: boolean }[] = [...live.values()].map((tool) => ({
       tool,
       available: true,
     }))
-    for (const k of this.upstreams.knownTools()) if (!live.has(k.tool.name)) entries.push(k)
+    for (const k of this.upstreams.knownTools())
+      if (!live.has(k.tool.id))
+        entries.push({ ...k, tool: { ...k.tool, name: exposedName(k.tool.nameParts, k.tool.id) } })
     const stored = this.permissions.all()
-    return entries
-      .map(({ tool, available }) => {
-        const required = requiredLevel(tool.annotations)
-        const p = stored.get(tool.name) ?? defaultPermission(required)
-        return {
-          name: tool.name,
-          title: tool.title ?? tool.annotations.title ?? null,
-          description: tool.description,
-          source: tool.source,
-          requiredLevel: required,
-          level: p.level,
-          ask: p.ask,
-          isDefault: p.isDefault,
-          available,
-        }
-      })
-      .sort((a, b) => a.name.localeCompare(b.name))
+    const info = (
+      id: string,
+      name: string,
+      kind: ToolInfo['kind'],
+      title: string | null,
+      description: string,
+      source: string,
+      required: ToolInfo['requiredLevel'],
+      available: boolean,
+      trusted = true,
+    ): ToolInfo => {
+      const p = stored.get(id) ?? defaultPermission(required, trusted)
+      return {
+        id,
+        name,
+        kind,
+        note: notes.get(id) ?? null,
+        title,
+        description,
+        source,
+        requiredLevel: required,
+        level: p.level,
+        ask: p.ask,
+        isDefault: p.isDefault,
+        available,
+      }
+    }
+    const out = entries.map(({ tool, available }) =>
+      info(
+        tool.id,
+        tool.name,
+        'tool',
+        tool.title ?? tool.annotations.title ?? null,
+        tool.description,
+        tool.source,
+        requiredLevel(tool.annotations),
+        available,
+        hintsTrusted(tool),
+      ),
+    )
+    const FEATURE_TEXT: Record<UpstreamFeature, string> = {
+      resources: 'Read its resources (resources/read, subscriptions).',
+      prompts: 'Get its prompts (prompts/get).',
+      sampling: "Let it ask the client's model for a completion (sampling/createMessage).",
+    }
+    for (const { config, conn } of this.upstreams.live()) {
+      const caps = conn.capabilities ?? {}
+      for (const f of ['resources', 'prompts', 'sampling'] as UpstreamFeature[]) {
+        if (f !== 'sampling' && !caps[f]) continue
+        const id = this.relay.featureId(config, f)
+        out.push(
+          info(
+            id,
+            id,
+            f,
+            `${config.name}: ${f}`,
+            FEATURE_TEXT[f],
+            `upstream:${config.name}`,
+            FEATURE_LEVEL[f],
+            true,
+          ),
+        )
+      }
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name))
+  }
+
+  /** A tool by identity, exposed name, or the dotted name it had before identities. */
+  private findInfo(infos: ToolInfo[], tool: string): ToolInfo | undefined {
+    return (
+      infos.find((t) => t.id === tool) ??
+      infos.find((t) => t.name === tool) ??
+      infos.find((t) => t.id === legacyToIdentity(tool))
+    )
   }
 
   async setTool(tool: string, level: PermissionLevel, ask?: boolean): Promise<ToolInfo> {
-    const info = (await this.toolInfos()).find((t) => t.name === tool)
+    const info = this.findInfo(await this.toolInfos(), tool)
     if (!info)
       throw new AppError('NOT_FOUND', `No tool named "${tool}". List them with "keybridge tool list".`)
-    this.permissions.set(tool, level, ask ?? info.ask)
+    this.permissions.set(info.id, level, ask ?? info.ask)
+    // Asking again means asking every client again, including those told "always allow".
+    if (ask === true) this.grants.forgetTool(info.id)
     this.permissionsChanged()
-    return (await this.toolInfos()).find((t) => t.name === tool)!
+    return (await this.toolInfos()).find((t) => t.id === info.id)!
   }
 
   async setBulk(source: string, level: PermissionLevel, ask?: boolean): Promise<ToolInfo[]> {
@@ -248,14 +400,52 @@ export class BridgeService {
       (t) => t.source === source || t.source.startsWith(`${source}:`),
     )
     if (infos.length === 0) throw new AppError('NOT_FOUND', `No tools come from "${source}".`)
-    this.permissions.setMany(infos.map((t) => ({ tool: t.name, level, ask: ask ?? t.ask })))
+    this.permissions.setMany(infos.map((t) => ({ tool: t.id, level, ask: ask ?? t.ask })))
+    if (ask === true) for (const t of infos) this.grants.forgetTool(t.id)
     this.permissionsChanged()
-    const names = new Set(infos.map((t) => t.name))
-    return (await this.toolInfos()).filter((t) => names.has(t.name))
+    const ids = new Set(infos.map((t) => t.id))
+    return (await this.toolInfos()).filter((t) => ids.has(t.id))
+  }
+
+  /** How many tools a token sees in tools/list (scopes and permissions applied). */
+  async toolCountFor(scopes: readonly string[]): Promise<number> {
+    let n = 0
+    for (const t of (await this.registry.tools()).values())
+      if (visibleTo(this.deps, { id: '', name: '', scopes: [...scopes], expiresAt: null }, t)) n++
+    return n
+  }
+
+  /** The token list with each token's tool count. */
+  async tokensWithCounts(): Promise<TokenSummary[]> {
+    const list = this.tokens.list()
+    const counts = new Map<string, number>()
+    for (const t of list) {
+      const key = t.scopes.join('\n')
+      if (!counts.has(key)) counts.set(key, await this.toolCountFor(t.scopes))
+      t.toolCount = counts.get(key)!
+    }
+    return list
+  }
+
+  /** Trusts (or stops trusting) a server's annotations, in one step for all its tools; audited, reversible. */
+  trustUpstream(name: string, trusted: boolean, actor: AuditActor) {
+    const summary = this.ctx.db.transaction(() => {
+      const s = this.upstreams.setTrustHints(name, trusted)
+      this.ctx.audit.record({
+        actor,
+        action: trusted ? 'upstream_hints_trusted' : 'upstream_hints_untrusted',
+        target: `upstream:${s.name}`,
+        detail: { tools: s.toolCount },
+      })
+      return s
+    })()
+    this.permissionsChanged()
+    return summary
   }
 
   revokeToken(name: string) {
     const summary = this.tokens.revoke(name)
+    this.grants.forgetToken(summary.id)
     this.http?.dropToken(summary.id)
     return summary
   }
@@ -293,6 +483,20 @@ export class BridgeService {
       minted = true
     }
     return { client, minted, summary, ...clientConfigSnippet(client, url, value) }
+  }
+
+  /** The snippet, with the token's tool count and a warning when the app takes fewer tools than that. */
+  async clientConfigChecked(client: ClientKind, tokenName: string, token?: string) {
+    const r = this.clientConfig(client, tokenName, token)
+    const count = await this.toolCountFor(r.summary.scopes)
+    const limit = CLIENT_TOOL_LIMIT[client]
+    const warnings =
+      limit !== undefined && count > limit
+        ? [
+            `"${r.summary.name}" exposes ${count} tools; ${CLIENT_NAME[client]} handles about ${limit}. Narrow the token with scopes (keybridge token create --scope …).`,
+          ]
+        : []
+    return { ...r, summary: { ...r.summary, toolCount: count }, warnings }
   }
 
   private permissionsChanged(): void {

@@ -24,7 +24,7 @@ import type { ToolSource } from '../../../electron/core/bridge/tool-source'
 import { makeCore } from '../../helpers/core'
 
 const TRIVIAL = {
-  name: 'test.read_thing',
+  name: 'test_read_thing',
   description: 'Test tool read_thing',
   inputSchema: { type: 'object' as const, properties: { text: { type: 'string' } } },
   annotations: { readOnlyHint: true },
@@ -38,7 +38,16 @@ const answer = (args: Record<string, unknown> | undefined) => ({
 const trivialSource: ToolSource = {
   id: 'test',
   async listTools() {
-    return [{ ...TRIVIAL, source: 'test', call: async (args) => answer(args) }]
+    return [
+      {
+        ...TRIVIAL,
+        id: 'test/read_thing',
+        nameParts: ['test', 'read_thing'],
+        originalName: 'read_thing',
+        source: 'test',
+        call: async (args) => answer(args),
+      },
+    ]
   },
 }
 
@@ -93,6 +102,8 @@ async function keybridge(): Promise<{ url: string; token: string; close(): Promi
     env: {},
     enabled: true,
   })
+  // Its read-only echo is what the relay figure measures: trust its annotations so it runs unprompted.
+  bridge.upstreams.setTrustHints('reporter', true)
   await bridge.start({ host: '127.0.0.1', port: 0, approvalMode: 'deny' })
   const { token } = bridge.tokens.create({ name: 'bench', scopes: [] })
   return { url: bridge.url!, token, close: () => core.dispose() }

@@ -135,6 +135,11 @@ describe('keybridge token / tool / upstream / client-config / serve', () => {
     const token = (
       JSON.parse((await cli('token', 'create', '--name', 'Serve Test', '--json')).out) as { token: string }
     ).token
+    // Headless, an untrusted upstream's tools are denied whatever their annotations: trust its hints.
+    const trusted = await cli('upstream', 'trust', 'reporter', '--json')
+    expect(trusted.code).toBe(0)
+    expect(JSON.parse(trusted.out)).toMatchObject({ name: 'reporter', trustHints: true })
+    expect((await cli('upstream', 'trust', 'nobody')).code).toBe(1)
     const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data-dir', t.dir], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -149,19 +154,19 @@ describe('keybridge token / tool / upstream / client-config / serve', () => {
       const tools = await waitFor(
         async () => {
           const names = (await client.listTools()).tools.map((x) => x.name)
-          return names.includes('reporter.report_env') ? names : undefined
+          return names.includes('reporter_report_env') ? names : undefined
         },
         20_000,
         'upstream tools',
         250,
       )
-      expect(tools).toContain('reporter.report_env')
+      expect(tools).toContain('reporter_report_env')
       const r = JSON.parse(
-        textOf(await client.callTool({ name: 'reporter.report_env', arguments: { name: 'SECRET_ONE' } })),
+        textOf(await client.callTool({ name: 'reporter_report_env', arguments: { name: 'SECRET_ONE' } })),
       )
       expect(r).toMatchObject({ present: true, length: 'very-secret-literal-value'.length })
       // Headless: "ask" tools are denied without --approve-all.
-      const crash = await client.callTool({ name: 'reporter.crash', arguments: {} })
+      const crash = await client.callTool({ name: 'reporter_crash', arguments: {} })
       expect(textOf(crash)).toContain('--approve-all')
       await client.close()
 
@@ -171,10 +176,10 @@ describe('keybridge token / tool / upstream / client-config / serve', () => {
         level: string
         ask: boolean
       }[]
-      expect(listed.find((x) => x.name === 'reporter.crash')).toMatchObject({ level: 'execute', ask: true })
-      expect((await cli('tool', 'set', 'reporter.crash', 'off')).code).toBe(0)
-      expect((await cli('tool', 'set', 'reporter.echo', 'read', '--no-ask', '--json')).code).toBe(0)
-      expect((await cli('tool', 'set', 'reporter.echo', 'loud')).code).toBe(2)
+      expect(listed.find((x) => x.name === 'reporter_crash')).toMatchObject({ level: 'execute', ask: true })
+      expect((await cli('tool', 'set', 'reporter_crash', 'off')).code).toBe(0)
+      expect((await cli('tool', 'set', 'reporter_echo', 'read', '--no-ask', '--json')).code).toBe(0)
+      expect((await cli('tool', 'set', 'reporter_echo', 'loud')).code).toBe(2)
       expect((await cli('tool', 'set', 'no.such', 'read')).code).toBe(1)
 
       child.kill('SIGTERM')

@@ -1,6 +1,7 @@
 import {
   ClientKind,
   PermissionLevel,
+  toolBudgetWarnings,
   type ToolInfo,
   type TokenSummary,
   type UpstreamSummary,
@@ -37,8 +38,8 @@ function table(rows: string[][]): string {
 
 function tokenLines(tokens: TokenSummary[]): string {
   if (tokens.length === 0) return 'No client tokens. Create one with "keybridge token create --name <app>".'
-  return table([
-    ['NAME', 'TOKEN', 'STATUS', 'SCOPES', 'EXPIRES', 'LAST USED', 'USES'],
+  const lines = table([
+    ['NAME', 'TOKEN', 'STATUS', 'SCOPES', 'EXPIRES', 'LAST USED', 'USES', 'TOOLS'],
     ...tokens.map((t) => [
       t.name,
       t.display,
@@ -47,17 +48,23 @@ function tokenLines(tokens: TokenSummary[]): string {
       date(t.expiresAt),
       date(t.lastUsedAt),
       String(t.useCount),
+      t.toolCount === null || t.toolCount === undefined ? '-' : String(t.toolCount),
     ]),
   ])
+  const warnings = tokens
+    .filter((t) => t.status === 'active' && typeof t.toolCount === 'number')
+    .flatMap((t) => toolBudgetWarnings(t.toolCount!).map((w) => `warning: "${t.name}": ${w}`))
+  return [lines, ...warnings].join('\n')
 }
 
 function toolLines(tools: ToolInfo[]): string {
   if (tools.length === 0)
     return 'No tools yet: add credentials, Home Assistant instances or upstream servers.'
-  return table([
-    ['TOOL', 'SOURCE', 'NEEDS', 'LEVEL', 'ASK', ''],
+  const lines = table([
+    ['TOOL', 'ID', 'SOURCE', 'NEEDS', 'LEVEL', 'ASK', ''],
     ...tools.map((t) => [
       t.name,
+      t.id,
       t.source,
       t.requiredLevel,
       t.level,
@@ -65,13 +72,15 @@ function toolLines(tools: ToolInfo[]): string {
       t.available ? '' : '(not running)',
     ]),
   ])
+  const notes = tools.filter((t) => t.note).map((t) => `note: ${t.id} is listed as ${t.name}: ${t.note}`)
+  return [lines, ...notes].join('\n')
 }
 
 function upstreamLines(list: UpstreamSummary[]): string {
   if (list.length === 0)
     return 'No upstream servers. Add one with "keybridge upstream add --name N --command C".'
   return table([
-    ['NAME', 'COMMAND', 'ENV', 'TOOLS', 'ENABLED'],
+    ['NAME', 'COMMAND', 'ENV', 'TOOLS', 'ENABLED', 'HINTS'],
     ...list.map((u) => [
       u.name,
       [u.command, ...u.args].join(' '),
@@ -79,6 +88,7 @@ function upstreamLines(list: UpstreamSummary[]): string {
         '-',
       String(u.toolCount),
       u.enabled ? 'yes' : 'no',
+      u.trustHints ? 'trusted' : 'ask',
     ]),
   ])
 }
@@ -100,7 +110,8 @@ export const bridgeCommands: CommandSpec[] = [
       scope: {
         type: 'string',
         multiple: true,
-        description: 'limit to tools matching a pattern, e.g. homeassistant.*',
+        description:
+          'limit to tools whose identity matches a pattern, e.g. homeassistant/* or github/api_read',
       },
       expires: { type: 'string', description: 'lifetime: 30d, 12w, 1y or never (default never)' },
     },
@@ -126,7 +137,7 @@ export const bridgeCommands: CommandSpec[] = [
   },
   {
     name: 'token list',
-    summary: 'client tokens: prefix and last 4, scopes, expiry, last use',
+    summary: 'client tokens: prefix and last 4, scopes, expiry, last use, how many tools each sees',
     async run(ctx) {
       const core = await ctx.openCore()
       const tokens = await call(core, 'bridge.tokens.list', undefined)
@@ -146,7 +157,7 @@ export const bridgeCommands: CommandSpec[] = [
   },
   {
     name: 'tool list',
-    summary: 'bridge tools with the level they need, their permission and "ask"',
+    summary: 'bridge tools (name clients see, identity) with the level they need, their permission and "ask"',
     async run(ctx) {
       const core = await ctx.openCore()
       const tools = await call(core, 'bridge.tools.list', undefined)
@@ -156,7 +167,7 @@ export const bridgeCommands: CommandSpec[] = [
   {
     name: 'tool set',
     summary: 'set a tool to off, read, write or execute, optionally asking first',
-    usage: '<tool> off|read|write|execute',
+    usage: '<tool name or identity> off|read|write|execute',
     positionals: [2, 2],
     options: {
       ask: { type: 'boolean', description: 'ask for approval before each call' },
@@ -178,10 +189,21 @@ export const bridgeCommands: CommandSpec[] = [
     name: 'upstream add',
     summary: 'add an upstream stdio MCP server (env values may be {{credential:service/name.field}})',
     options: {
-      name: { type: 'string', description: 'short name; its tools become <name>.<tool>' },
+      name: {
+        type: 'string',
+        description: 'short name; its tools become <name>_<tool> (identity <name>/<tool>)',
+      },
       command: { type: 'string', description: 'the program to start' },
       arg: { type: 'string', multiple: true, description: 'one argument (repeat for more)' },
       env: { type: 'string', multiple: true, description: 'KEY=VALUE for its environment (repeat for more)' },
+      'per-client': {
+        type: 'boolean',
+        description: 'one process per client session (servers that keep per-user state: browsers, shells)',
+      },
+      'max-call-seconds': {
+        type: 'string',
+        description: 'the longest one call may run, even while it reports progress (default 600)',
+      },
     },
     async run(ctx) {
       const name = ctx.values['name'] as string | undefined
@@ -193,6 +215,13 @@ export const bridgeCommands: CommandSpec[] = [
         if (eq <= 0) throw new UsageError(`--env takes KEY=VALUE (got a value without "=")`)
         env[kv.slice(0, eq)] = kv.slice(eq + 1)
       }
+      const rawMax = ctx.values['max-call-seconds'] as string | undefined
+      const maxCallSeconds = rawMax === undefined ? undefined : Number(rawMax)
+      if (
+        maxCallSeconds !== undefined &&
+        !(Number.isInteger(maxCallSeconds) && maxCallSeconds >= 1 && maxCallSeconds <= 86_400)
+      )
+        throw new UsageError('--max-call-seconds takes a whole number of seconds from 1 to 86400')
       // The environment is sealed with the vault key, so the vault must be open.
       const core = await ctx.openCore({ unlock: true })
       const u = await call(core, 'bridge.upstream.add', {
@@ -200,6 +229,8 @@ export const bridgeCommands: CommandSpec[] = [
         command,
         args: strings(ctx.values['arg']),
         env,
+        perSession: ctx.values['per-client'] === true,
+        ...(maxCallSeconds !== undefined ? { maxCallSeconds } : {}),
       })
       ctx.print(`Added the upstream server "${u.name}". It starts with the bridge ("keybridge serve").`, u)
     },
@@ -236,6 +267,27 @@ export const bridgeCommands: CommandSpec[] = [
       )
     },
   })),
+  {
+    name: 'upstream trust',
+    summary:
+      "trust an upstream server's annotations (read-only tools then run without asking); --untrust undoes it",
+    usage: '<name>',
+    positionals: [1, 1],
+    options: {
+      untrust: { type: 'boolean', description: 'stop trusting them: every tool of the server asks again' },
+    },
+    async run(ctx) {
+      const trusted = !ctx.values['untrust']
+      const core = await ctx.openCore()
+      const u = await call(core, 'bridge.upstream.trust', { name: arg(ctx, 0), trusted })
+      ctx.print(
+        trusted
+          ? `Trusted the annotations of "${u.name}": its tools marked read-only run without asking; the others still ask.`
+          : `No longer trusting the annotations of "${u.name}": each of its tools asks until you set it ("keybridge tool set").`,
+        u,
+      )
+    },
+  },
   {
     name: 'upstream rm',
     summary: 'remove an upstream server',
@@ -276,6 +328,7 @@ export const bridgeCommands: CommandSpec[] = [
             ? `${r.fileHint}. Created the client token "${r.summary.name}" for it${r.summary.name !== tokenName ? ` ("${tokenName}" exists and keeps working; revoke it with keybridge token revoke "${tokenName}" if nothing uses it)` : ''}.`
             : `${r.fileHint}. Uses the existing token "${r.summary.name}".`,
         )
+        for (const w of r.warnings) ctx.io.err(`warning: ${w}`)
       }
       ctx.print(r.snippet, r)
     },
