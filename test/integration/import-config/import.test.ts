@@ -1,3 +1,4 @@
+import { exposedName } from '../../../electron/core/bridge/names'
 import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -122,7 +123,9 @@ describe('import from each app, rewrite, and use through the bridge', () => {
         const bytes = readFileSync(join(path, '..', f))
         for (const s of secrets) expect(bytes.includes(s.value), `${f} holds ${s.key}`).toBe(false)
       }
-      expect(env.core.ctx.db.prepare('SELECT COUNT(*) FROM config_undo WHERE path = ?').pluck().get(path)).toBe(1)
+      expect(
+        env.core.ctx.db.prepare('SELECT COUNT(*) FROM config_undo WHERE path = ?').pluck().get(path),
+      ).toBe(1)
       expect(original).not.toBe(rewritten)
       for (const s of secrets) expect(result.rewrite!.diff).not.toContain(s.value)
       expect(result.rewrite!.diff).not.toMatch(/kb_[A-Za-z0-9_-]{43}/)
@@ -135,7 +138,9 @@ describe('import from each app, rewrite, and use through the bridge', () => {
       const stdio = secrets.filter((s) => plan.servers.find((x) => x.id === s.server)?.action === 'upstream')
       for (const u of result.upstreams) {
         // Imported servers arrive disabled; the user enables each one.
-        const before = (await env.core.invoke('bridge.upstream.status', { name: u.name })) as { data: UpstreamSummary }
+        const before = (await env.core.invoke('bridge.upstream.status', { name: u.name })) as {
+          data: UpstreamSummary
+        }
         expect(before.data.enabled).toBe(false)
         await env.core.invoke('bridge.upstream.setEnabled', { name: u.name, enabled: true })
         await waitFor(
@@ -150,10 +155,14 @@ describe('import from each app, rewrite, and use through the bridge', () => {
       const client = await connectClient(access.url, access.authorization.replace(/^Bearer /, ''))
       try {
         const tools = (await client.listTools()).tools.map((t) => t.name)
-        for (const u of result.upstreams) expect(tools).toContain(`${u.name}.report_env`)
+        for (const u of result.upstreams)
+          expect(tools).toContain(exposedName([u.name, 'report_env'], `${u.name}/report_env`))
         for (const s of stdio) {
           const upstream = result.upstreams.find((u) => u.from === s.server)!
-          const r = await client.callTool({ name: `${upstream.name}.report_env`, arguments: { name: s.key } })
+          const r = await client.callTool({
+            name: exposedName([upstream.name, 'report_env'], `${upstream.name}/report_env`),
+            arguments: { name: s.key },
+          })
           const got = JSON.parse(textOf(r)) as { present: boolean; sha256: string }
           const expected = s.key === 'AUTH_HEADER' ? `Bearer ${s.value}` : s.value
           expect(got.sha256, `${s.server} ${s.key}`).toBe(sha(expected))

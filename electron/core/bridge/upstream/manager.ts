@@ -3,7 +3,6 @@ import type { Tool } from '@modelcontextprotocol/sdk/types.js'
 import { AppError } from '../../../../shared/errors'
 import { UpstreamInput, type UpstreamSummary } from '../../../../shared/ipc/bridge'
 import type { CredentialStore } from '../../credentials/store'
-import { listServiceDescriptors } from '../../providers/catalog'
 import type { Keyring } from '../../vault/keyring'
 import { relaySchema } from '../json-schema'
 import { exposedName } from '../names'
@@ -21,13 +20,9 @@ import type { CachedTool, UpstreamConfig, UpstreamStore } from './store'
 
 export const UPSTREAM_SOURCE_ID = 'upstream'
 
-/** Names an upstream may not take: its tools' identities would collide with a built-in source's. */
-export function reservedUpstreamName(name: string): boolean {
-  return (
-    ['homeassistant', 'ha', 'api', 'upstream', 'keybridge', 'test'].includes(name) ||
-    listServiceDescriptors().some((d) => d.id === name)
-  )
-}
+import { reservedUpstreamName } from './reserved-names'
+
+export { reservedUpstreamName }
 
 /** What the relay needs to know about one running upstream connection. */
 export interface LiveUpstream {
