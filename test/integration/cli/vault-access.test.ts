@@ -217,3 +217,39 @@ describe('init checks the password strength (dictionaries loaded on first use)',
     }
   })
 })
+
+describe('every command that opens the vault checks the password first', () => {
+  const commands: string[][] = [
+    ['credential', 'list'],
+    ['credential', 'validate', '--all'],
+    ['credential', 'reveal', 'github/none'],
+    ['credential', 'rm', 'github/none'],
+    ['audit'],
+    ['token', 'list'],
+    ['token', 'revoke', 'none'],
+    ['tool', 'list'],
+    ['upstream', 'list'],
+    ['ha', 'list'],
+    ['bridge', 'config'],
+    ['bridge', 'config', '--rate-limit', '5'],
+    ['bridge', 'status'],
+    ['rotate-key'],
+    ['client-config', 'cursor', '--token-name', 'x'],
+  ]
+  it.each(commands.map((c) => [c.join(' '), c] as const))(
+    '%s: wrong password → exit 1, nothing else said',
+    async (_, argv) => {
+      // A vault of its own: after five wrong passwords the vault throttles unlocking (also exit 1).
+      const d = tempDir('kb-cli-sweep-')
+      try {
+        expect((await cliInProcess(['init', '--data-dir', d.dir], RIGHT)).code).toBe(0)
+        const r = await cliInProcess([...argv, '--json', '--data-dir', d.dir], WRONG)
+        expect(r.code).toBe(1)
+        expect(r.out).toBe('')
+        expect(JSON.parse(r.err).error.code).toBe('BAD_PASSWORD')
+      } finally {
+        d.cleanup()
+      }
+    },
+  )
+})
