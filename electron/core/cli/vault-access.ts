@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { AppError } from '../../../shared/errors'
 import type { Core } from '../app'
+import type { CoreOptions } from '../context'
 import { VAULT_FILE } from '../vault/corruption'
 import type { Argon2Params, OsKeyProtector } from '../vault/key-protector'
 
@@ -36,6 +37,8 @@ export interface OpenVaultOptions {
   password(): Promise<string>
   /** Whether a password was given without asking (env, file or fd). */
   passwordGiven: boolean
+  /** Where the structured log goes (stderr with --verbose, the data folder for serve). */
+  logging?: CoreOptions['logging']
 }
 
 /**
@@ -53,6 +56,7 @@ export async function openVault(o: OpenVaultOptions): Promise<Core> {
     env: o.env,
     kdf: o.kdf,
     osProtector: o.osProtector,
+    logging: o.logging,
   })
   try {
     if (o.access === 'create') return core
