@@ -15,12 +15,12 @@ const { join, relative } = require('node:path')
 const ROOT = join(__dirname, '../..')
 const OUT_DIR = join(ROOT, 'out/cli')
 const OUT = join(OUT_DIR, 'keybridge.cjs')
-// Natives; pino (transports load files by path); zxcvbn's dictionaries (MBs, required only when a
+// Natives; zxcvbn's dictionaries (MBs, required only when a
 // password is checked: kept out so every start does not read them).
 const EXTERNAL = [
   'better-sqlite3',
   '@node-rs/argon2',
-  'pino',
+  // pino's transports (worker threads loading files by path) are not used: pino itself is bundled.
   'pino-roll',
   'thread-stream',
   'electron',

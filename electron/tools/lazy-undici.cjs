@@ -14,6 +14,8 @@ function lazyInstance(name, args) {
     {},
     {
       get(_, key) {
+        // Closing an agent that never connected needs no undici at all.
+        if (!target && (key === 'close' || key === 'destroy')) return () => Promise.resolve()
         const t = get()
         const v = t[key]
         return typeof v === 'function' ? v.bind(t) : v
