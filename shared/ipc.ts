@@ -6,6 +6,7 @@ import { credentialsChannels, credentialsEvents } from './ipc/credentials'
 import { servicesChannels, servicesEvents } from './ipc/services'
 import { homeassistantChannels, homeassistantEvents } from './ipc/homeassistant'
 import { bridgeChannels, bridgeEvents } from './ipc/bridge'
+import { bridgeRemoteChannels, bridgeRemoteEvents } from './ipc/bridgeRemote'
 import { backupChannels, backupEvents } from './ipc/backup'
 import { settingsChannels, settingsEvents } from './ipc/settings'
 import { importConfigChannels } from './ipc/importConfig'
@@ -24,6 +25,7 @@ export const channels = {
   ...servicesChannels,
   ...homeassistantChannels,
   ...bridgeChannels,
+  ...bridgeRemoteChannels,
   ...backupChannels,
   ...settingsChannels,
   ...importConfigChannels,
@@ -38,6 +40,7 @@ export const events = {
   ...servicesEvents,
   ...homeassistantEvents,
   ...bridgeEvents,
+  ...bridgeRemoteEvents,
   ...backupEvents,
   ...settingsEvents,
 } satisfies Record<string, z.ZodType>

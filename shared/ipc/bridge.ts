@@ -131,7 +131,27 @@ export const EnvEntry = z.object({
   reference: z.string().nullable(),
 })
 
-export const UpstreamState = z.enum(['stopped', 'starting', 'running', 'backoff', 'broken'])
+export const UpstreamState = z.enum(['stopped', 'starting', 'running', 'backoff', 'broken', 'needs_sign_in'])
+
+// --- remote upstreams (#18): what a list shows of a server reached by URL (never a secret) ---
+export const RemoteTransport = z.enum(['streamable-http', 'sse'])
+export const RemoteUpstreamInfo = z.object({
+  url: z.string(),
+  transport: RemoteTransport,
+  /** Header names with their `{{credential:...}}` reference, or `literal` (value never shown). */
+  headers: z.array(
+    z.object({ key: z.string(), kind: z.enum(['reference', 'literal']), reference: z.string().nullable() }),
+  ),
+  /** none: the server never asked for OAuth; signed_in: a grant is stored; needs_sign_in: run login. */
+  auth: z.enum(['none', 'signed_in', 'needs_sign_in']),
+  /** When the stored access token expires (it refreshes by itself when a refresh token exists). */
+  grantExpiresAt: z.number().nullable(),
+  scope: z.string().nullable(),
+  /** A plain-http host the user allowed on purpose (LAN), shown as such. */
+  lanAllowed: z.boolean(),
+})
+export type RemoteUpstreamInfo = z.infer<typeof RemoteUpstreamInfo>
+// --- end remote upstreams ---
 export const UpstreamSummary = z.object({
   id: z.string(),
   name: z.string(),
@@ -151,6 +171,8 @@ export const UpstreamSummary = z.object({
   /** Things the user should know: a name refused or namespaced, resource URIs that clash. */
   notes: z.array(z.string()),
   createdAt: z.number(),
+  /** Set for a remote (URL) upstream; command and args are empty then. */
+  remote: RemoteUpstreamInfo.nullable().default(null),
 })
 export type UpstreamSummary = z.infer<typeof UpstreamSummary>
 

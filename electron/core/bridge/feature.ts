@@ -5,6 +5,8 @@ import type { CoreContext, Feature } from '../context'
 import type { HandlerMap } from '../ipc/handlers'
 import { BridgeService } from './service'
 import { dashboardUsage } from './usage'
+import type { bridgeRemoteChannels } from '../../../shared/ipc/bridgeRemote'
+import { remoteUpstreamHandlers } from './upstream/remote/handlers'
 
 const services = new WeakMap<CoreContext, BridgeService>()
 
@@ -17,7 +19,7 @@ export function getBridge(ctx: CoreContext): BridgeService {
 
 export function createBridgeFeature(
   ctx: CoreContext,
-): Feature<HandlerMap<typeof bridgeChannels & typeof usageChannels>> {
+): Feature<HandlerMap<typeof bridgeChannels & typeof usageChannels & typeof bridgeRemoteChannels>> {
   const bridge = new BridgeService(ctx)
   services.set(ctx, bridge)
   return {
@@ -67,6 +69,8 @@ export function createBridgeFeature(
       },
       'bridge.clientConfig': ({ client, tokenName, token }) =>
         bridge.clientConfigChecked(client, tokenName, token),
+      // #18: remote upstreams (add by URL, sign in, probe, Home Assistant's MCP server).
+      ...remoteUpstreamHandlers(ctx, bridge),
     },
     async start() {
       // Only the desktop app starts the bridge by itself: a CLI command opening the same vault must not.

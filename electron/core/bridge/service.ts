@@ -117,6 +117,22 @@ export class BridgeService {
       ctx.credentials,
       ctx.keyring,
       opts.breaker ?? DEFAULT_BREAKER,
+      // #18: remote upstreams read a Home Assistant token at connect time and notify when sign-in is needed.
+      {
+        haToken: (name) => this.ha.readToken(this.ha.findByName(name).id),
+        clientMetadataUrl: ctx.env['KEYBRIDGE_OAUTH_CLIENT_METADATA_URL'] || undefined,
+        secretsChanged: () => this.redactor?.refresh(),
+        signInNeeded: (upstream, stepUp) => {
+          ctx.events.emit('bridge.upstreamSignInNeeded', { name: upstream, stepUp })
+          ctx.options.notify?.({
+            title: 'Keybridge: sign-in needed',
+            body: stepUp
+              ? `${upstream} asks for a wider permission: sign in again.`
+              : `${upstream} needs you to sign in again.`,
+            kind: 'bridge',
+          })
+        },
+      },
     )
     this.credentialSecrets = new SecretValueIndex(ctx.credentials, ctx.keyring)
     this.redactor = new Redactor(() => this.secretValues())
