@@ -46,6 +46,11 @@ export class RowMacs {
   private readonly reported = new Set<string>()
   /** Called after a signed change (Integrity grows the vault generation). */
   onSigned: (() => void) | null = null
+  /**
+   * True before a vault exists: there is no key to sign with yet, and rows written then (first-run
+   * settings) are signed when the vault is created, like a vault from before row MACs.
+   */
+  beforeVault: () => boolean = () => false
 
   constructor(
     private readonly db: Db,
@@ -99,7 +104,7 @@ export class RowMacs {
       this.delMac.run(table, String(id))
       return
     }
-    if (!this.keyring.unlocked && this.isInert(t, id)) return
+    if (!this.keyring.unlocked && (this.beforeVault() || this.isInert(t, id))) return
     this.putMac.run(table, String(id), this.keyring.mac(rowMessage(t, row)), this.clock.now())
     this.onSigned?.()
   }
