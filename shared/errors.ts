@@ -34,7 +34,10 @@ export const ErrorCode = z.enum([
 export type ErrorCode = z.infer<typeof ErrorCode>
 
 /** Machine-readable details of an error (e.g. which row failed its integrity check): never a secret. */
-export const ErrorParams = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]))
+export const ErrorParams = z.record(
+  z.string(),
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]),
+)
 export type ErrorParams = z.infer<typeof ErrorParams>
 
 export const ErrorShape = z.object({ code: ErrorCode, message: z.string(), params: ErrorParams.optional() })

@@ -41,7 +41,8 @@ export class Integrity {
   }
 
   private meta(key: string): string | undefined {
-    return this.db.prepare('SELECT value FROM vault_meta WHERE key = ?').pluck().get(key) as string | undefined
+    return this.db.prepare('SELECT value FROM vault_meta WHERE key = ?').pluck().get(key) as
+      string | undefined
   }
 
   private setMeta(key: string, value: string): void {
@@ -120,7 +121,11 @@ export class Integrity {
         }
       }
     })()
-    if (notice) this.audit.record({ actor: 'system', ...(notice as { action: string; detail: Record<string, unknown> }) })
+    if (notice)
+      this.audit.record({
+        actor: 'system',
+        ...(notice as { action: string; detail: Record<string, unknown> }),
+      })
     this.checkRollback()
   }
 
@@ -128,7 +133,7 @@ export class Integrity {
     const rec = this.read()
     const id = this.vaultId()
     if (!this.generations || !id || rec === null || rec === 'invalid') return
-    let seen: number | null = null
+    let seen: number | null
     try {
       seen = this.generations.read(id)
     } catch {

@@ -208,7 +208,10 @@ export class RowMacs {
   private inertIds(t: MacTable): string[] {
     if (!t.inert) return []
     return (
-      this.db.prepare(`SELECT ${q(t.idColumn)} FROM ${q(t.table)} WHERE (${t.inert})`).pluck().all() as unknown[]
+      this.db
+        .prepare(`SELECT ${q(t.idColumn)} FROM ${q(t.table)} WHERE (${t.inert})`)
+        .pluck()
+        .all() as unknown[]
     ).map(String)
   }
 
@@ -255,7 +258,10 @@ export class RowMacs {
         n++
       }
       if (!opts.onlyInert) {
-        for (const id of this.db.prepare('SELECT row_id FROM row_macs WHERE tbl = ?').pluck().all(t.table) as string[]) {
+        for (const id of this.db
+          .prepare('SELECT row_id FROM row_macs WHERE tbl = ?')
+          .pluck()
+          .all(t.table) as string[]) {
           if (!ids.has(id)) this.delMac.run(t.table, id)
         }
       }

@@ -33,7 +33,8 @@ export const fr: Record<MessageKey, string> = {
   'nav.import': 'Importer depuis une app',
   'shell.lockNow': 'Verrouiller',
   'integrity.title': 'Modifié hors de Keybridge',
-  'integrity.intro': 'Ces éléments sont refusés tant que vous ne les avez pas vérifiés (modifiez-les ou supprimez-les) :',
+  'integrity.intro':
+    'Ces éléments sont refusés tant que vous ne les avez pas vérifiés (modifiez-les ou supprimez-les) :',
   'integrity.accept': 'J’ai restauré ce coffre moi-même',
   'shell.lockHint': 'Verrouiller le coffre maintenant (Ctrl+L ou Cmd+L)',
 

@@ -110,8 +110,14 @@ describe('tamper matrix against a running bridge', () => {
 
   it('a bridge config row changed outside Keybridge is not applied (host stays loopback)', async () => {
     env.bridge.setConfig({ rateLimitPerMinute: 100_000 })
-    const row = env.core.ctx.db.prepare("SELECT value FROM settings WHERE key = 'bridge.config'").pluck().get() as string
-    sql(`UPDATE settings SET value = ? WHERE key = 'bridge.config'`, JSON.stringify({ ...JSON.parse(row), host: '0.0.0.0' }))
+    const row = env.core.ctx.db
+      .prepare("SELECT value FROM settings WHERE key = 'bridge.config'")
+      .pluck()
+      .get() as string
+    sql(
+      `UPDATE settings SET value = ? WHERE key = 'bridge.config'`,
+      JSON.stringify({ ...JSON.parse(row), host: '0.0.0.0' }),
+    )
     expect(env.bridge.config().host).toBe('127.0.0.1')
     await expectReported('settings', 'bridge.config')
   })
@@ -136,7 +142,10 @@ describe('tamper matrix against a running bridge', () => {
     const fields = (baseUrl: string, template: string) =>
       JSON.stringify({ baseUrl, headerName: 'Authorization', headerTemplate: template })
     sql(`UPDATE credentials SET fields = ? WHERE name = 'url'`, fields(attacker.base, 'Token {{secret}}'))
-    sql(`UPDATE credentials SET fields = ? WHERE name = 'header'`, fields(legit.base, 'Token {{secret}} {{secret}}'))
+    sql(
+      `UPDATE credentials SET fields = ? WHERE name = 'header'`,
+      fields(legit.base, 'Token {{secret}} {{secret}}'),
+    )
     sql(
       `UPDATE credentials SET service = 'gitlab', fields = ? WHERE service = 'github' AND name = 'personal'`,
       JSON.stringify({ url: attacker.base }),
@@ -178,7 +187,9 @@ describe('tamper matrix against a running bridge', () => {
     env.bridge.upstreams.add({ name: 'rep', command, args, env: { TOKEN_REF: 'plain' }, enabled: true })
     await waitFor(() => env.bridge.upstreams.status('rep').state === 'running', 30_000, 'reporter running')
     const id = env.bridge.upstreams.status('rep').id
-    const original = env.core.ctx.db.prepare('SELECT command, args, env_keys FROM bridge_upstreams WHERE id = ?').get(id) as {
+    const original = env.core.ctx.db
+      .prepare('SELECT command, args, env_keys FROM bridge_upstreams WHERE id = ?')
+      .get(id) as {
       command: string
       args: string
       env_keys: string
@@ -187,7 +198,10 @@ describe('tamper matrix against a running bridge', () => {
     const tampers: [string, string][] = [
       ['command', '/bin/sh'],
       ['args', JSON.stringify(['-e', leak])],
-      ['env_keys', JSON.stringify([{ key: 'GITHUB_TOKEN', kind: 'reference', reference: 'github/personal.token' }])],
+      [
+        'env_keys',
+        JSON.stringify([{ key: 'GITHUB_TOKEN', kind: 'reference', reference: 'github/personal.token' }]),
+      ],
     ]
     for (const [column, value] of tampers) {
       sql(`UPDATE bridge_upstreams SET ${column} = ? WHERE id = ?`, value, id)
@@ -207,7 +221,9 @@ describe('tamper matrix against a running bridge', () => {
     await new Promise((r) => setTimeout(r, 200))
     expect(attacker.requests).toEqual([])
     const audit = env.core.ctx.db
-      .prepare("SELECT COUNT(*) FROM audit_log WHERE action = 'row_tampered' AND target = 'bridge_upstreams/rep'")
+      .prepare(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'row_tampered' AND target = 'bridge_upstreams/rep'",
+      )
       .pluck()
       .get() as number
     expect(audit).toBe(3)
@@ -220,7 +236,9 @@ describe('tamper matrix against a running bridge', () => {
         ok: false,
         error: { code: 'VAULT_LOCKED' },
       })
-      expect(await env.core.invoke('bridge.tools.set', { tool: 'test.read_thing', level: 'execute' })).toMatchObject({
+      expect(
+        await env.core.invoke('bridge.tools.set', { tool: 'test.read_thing', level: 'execute' }),
+      ).toMatchObject({
         ok: false,
         error: { code: 'VAULT_LOCKED' },
       })

@@ -122,7 +122,9 @@ describe('import from each app, rewrite, and use through the bridge', () => {
         const bytes = readFileSync(join(path, '..', f))
         for (const s of secrets) expect(bytes.includes(s.value), `${f} holds ${s.key}`).toBe(false)
       }
-      expect(env.core.ctx.db.prepare('SELECT COUNT(*) FROM config_undo WHERE path = ?').pluck().get(path)).toBe(1)
+      expect(
+        env.core.ctx.db.prepare('SELECT COUNT(*) FROM config_undo WHERE path = ?').pluck().get(path),
+      ).toBe(1)
       expect(original).not.toBe(rewritten)
       for (const s of secrets) expect(result.rewrite!.diff).not.toContain(s.value)
       expect(result.rewrite!.diff).not.toMatch(/kb_[A-Za-z0-9_-]{43}/)
@@ -135,7 +137,9 @@ describe('import from each app, rewrite, and use through the bridge', () => {
       const stdio = secrets.filter((s) => plan.servers.find((x) => x.id === s.server)?.action === 'upstream')
       for (const u of result.upstreams) {
         // Imported servers arrive disabled; the user enables each one.
-        const before = (await env.core.invoke('bridge.upstream.status', { name: u.name })) as { data: UpstreamSummary }
+        const before = (await env.core.invoke('bridge.upstream.status', { name: u.name })) as {
+          data: UpstreamSummary
+        }
         expect(before.data.enabled).toBe(false)
         await env.core.invoke('bridge.upstream.setEnabled', { name: u.name, enabled: true })
         await waitFor(

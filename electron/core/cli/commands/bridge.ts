@@ -225,7 +225,10 @@ export const bridgeCommands: CommandSpec[] = [
     async run(ctx: CliContext) {
       // The row is signed with the vault key: the vault must be open.
       const core = await ctx.openCore({ unlock: true })
-      const u = await call(core, 'bridge.upstream.setEnabled', { name: arg(ctx, 0), enabled: verb === 'enable' })
+      const u = await call(core, 'bridge.upstream.setEnabled', {
+        name: arg(ctx, 0),
+        enabled: verb === 'enable',
+      })
       ctx.print(
         verb === 'enable'
           ? `Enabled the upstream server "${u.name}" (${[u.command, ...u.args].join(' ')}). It starts with the bridge.`
