@@ -239,3 +239,38 @@ describe('vault integrity: rollback, upgrade signing, rotation, password strengt
     expect(denied.filter((d) => d.includes('bad_password')).length).toBe(6)
   })
 })
+
+describe('a row put back to an earlier signed version of itself', () => {
+  it('is detected at the next unlock (and by the report): clients are refused until accepted', async () => {
+    const core = await makeCore({ unlocked: true })
+    try {
+      const bridge = getBridge(core.ctx)
+      bridge.tokens.create({ name: 'Old laptop', scopes: [] })
+      const db = core.ctx.db
+      const row = db.prepare("SELECT * FROM bridge_tokens WHERE name = 'Old laptop'").get() as Record<string, unknown>
+      const mac = db.prepare("SELECT mac FROM row_macs WHERE tbl = 'bridge_tokens' AND row_id = ?").pluck().get(row.id) as Buffer
+      bridge.revokeToken('Old laptop')
+      expect((await report(core)).rollback).toBeNull()
+      // The attacker restores the row and its MAC as they were before the revocation.
+      db.prepare('UPDATE bridge_tokens SET revoked_at = NULL WHERE id = ?').run(row.id)
+      db.prepare("UPDATE row_macs SET mac = ? WHERE tbl = 'bridge_tokens' AND row_id = ?").run(mac, row.id)
+      // On its own the row verifies again, but the set of MACs no longer matches the vault's record:
+      // the report (desktop banner, doctor) says so at once, and so does the next unlock.
+      const first = await report(core)
+      expect(first.tampered).toEqual([])
+      expect(first.rollback?.message).toMatch(/put back to earlier versions of themselves/)
+      core.ctx.vault.lock('ui')
+      await core.ctx.vault.unlock({ password: TEST_PASSWORD }, 'ui')
+      const r = await report(core)
+      expect(r.rollback?.message).toMatch(/put back to earlier versions of themselves/)
+      expect(core.ctx.integrity.rolledBack).toBe(true)
+      expect(bridge.tokens.verify('kb_' + 'x'.repeat(43))).toEqual({ ok: false, reason: 'rolled_back' })
+      const accepted = (await core.invoke('vault.integrity.acceptRollback', undefined)) as {
+        data: IntegrityReport
+      }
+      expect(accepted.data.rollback).toBeNull()
+    } finally {
+      await core.dispose()
+    }
+  })
+})
