@@ -46,6 +46,10 @@ export class Integrity {
     private readonly clock: Clock,
     private readonly generations: GenerationStore | undefined,
   ) {
+    this.getMetaStmt = db.prepare('SELECT value FROM vault_meta WHERE key = ?').pluck()
+    this.setMetaStmt = db.prepare(
+      'INSERT INTO vault_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    )
     macs.onSigned = () => this.bump()
     macs.onMacChanged = (table, id, before, after) => {
       if (!this.keyring.unlocked) return
@@ -65,11 +69,9 @@ export class Integrity {
     return acc.toString('hex')
   }
 
-  // Prepared once: a signed change reads and writes the record in its transaction.
-  private readonly getMetaStmt = this.db.prepare('SELECT value FROM vault_meta WHERE key = ?').pluck()
-  private readonly setMetaStmt = this.db.prepare(
-    'INSERT INTO vault_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-  )
+  // Prepared once (in the constructor): a signed change reads and writes the record in its transaction.
+  private readonly getMetaStmt
+  private readonly setMetaStmt
 
   private meta(key: string): string | undefined {
     return this.getMetaStmt.get(key) as string | undefined
