@@ -23,7 +23,10 @@ const Record_ = z.object({
    * XOR of a keyed digest of every stored row MAC: a row put back to an earlier signed version of
    * itself (with its old MAC, e.g. a token before its revocation) verifies on its own but changes this.
    */
-  acc: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  acc: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 })
 type IntegrityRecord = z.infer<typeof Record_>
 
@@ -261,8 +264,15 @@ export class Integrity {
 
   report(): IntegrityReport {
     const detection = Boolean(this.generations)
-    const rec = this.keyring.unlocked ? this.read() : null
-    if (rec && rec !== 'invalid' && !this.db.inTransaction) this.checkRows(rec)
+    // One read transaction: the record and the MAC set from the same snapshot (another process may
+    // be signing meanwhile).
+    const rec = this.keyring.unlocked
+      ? this.db.transaction(() => {
+          const r = this.read()
+          if (r && r !== 'invalid') this.checkRows(r)
+          return r
+        })()
+      : null
     const generation = rec && rec !== 'invalid' ? rec.generation : null
     const rollback = this.rollback
       ? {
