@@ -2,7 +2,8 @@ import { resolve } from 'node:path'
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite'
 import react from '@vitejs/plugin-react'
 
-// Main and preload are bundled from electron/, the renderer from renderer/.
+// Main and preload are bundled from electron/, the renderer from renderer/. The headless command is
+// part of the main bundle (`Keybridge --cli`); its Node build is electron/tools/build-cli.cjs.
 // The preload is CommonJS so that it loads with `sandbox: true`.
 export default defineConfig({
   main: {
@@ -10,10 +11,7 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        input: {
-          index: resolve(__dirname, 'electron/main/index.ts'),
-          cli: resolve(__dirname, 'electron/core/cli.ts'),
-        },
+        input: { index: resolve(__dirname, 'electron/main/index.ts') },
       },
     },
   },

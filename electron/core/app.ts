@@ -9,6 +9,7 @@ import { dispatch } from './ipc/dispatch'
 import type { CallContext, Handlers } from './ipc/handlers'
 import { APP_NAME, APP_VERSION } from './version'
 import { AuditLog } from './vault/audit'
+import { VAULT_FILE } from './vault/corruption'
 import { openDatabase } from './vault/database'
 import { secureDataDir } from './vault/file-modes'
 import { DEFAULT_ARGON2 } from './vault/key-protector'
@@ -54,7 +55,7 @@ export interface Core {
   close(): Promise<void>
 }
 
-export const VAULT_FILE = 'vault.sqlite'
+export { VAULT_FILE }
 
 /** Composition root: opens the vault file, runs every feature's migrations, wires the handlers. */
 export async function createCore(options: CoreOptions): Promise<Core> {

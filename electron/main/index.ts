@@ -3,6 +3,8 @@ import { join } from 'node:path'
 import type { DesktopSettings } from '../../shared/ipc/settings'
 import { isAppError } from '../../shared/errors'
 import { createCore, type Core } from '../core/app'
+import { runKeybridge } from '../core/cli'
+import { appSelfCommand, cliArgvFromApp } from '../core/cli/app-entry'
 import { keychainGenerationStore } from '../core/vault/generation-file'
 import { systemClock } from '../core/clock'
 import { APP_ID, resourcePaths } from './app-config'
@@ -123,7 +125,15 @@ async function start(): Promise<void> {
   if (!(startsHidden(process.argv) && shell.prefs.closeToTray)) showWindow()
 }
 
-if (!app.requestSingleInstanceLock()) {
+const cliArgv = cliArgvFromApp(process.argv, Boolean(process.defaultApp))
+if (cliArgv) {
+  // `Keybridge --cli ...` (resources/bin/keybridge): the headless command on the app's own runtime,
+  // with no window, tray or single-instance lock, so it runs beside the open desktop app.
+  app.dock?.hide()
+  void runKeybridge(cliArgv, {
+    self: appSelfCommand(process.execPath, process.argv, Boolean(process.defaultApp)),
+  }).then((code) => app.exit(code))
+} else if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {
   if (process.platform === 'win32') app.setAppUserModelId(APP_ID)

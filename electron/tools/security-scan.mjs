@@ -23,7 +23,8 @@ if (!existsSync(join(built, 'main/index.js')) || !existsSync(join(built, 'render
 // Main and preload are scanned byte for byte, so inline suppressions keep their line.
 const input = mkdtempSync(join(tmpdir(), 'kb-scan-'))
 process.on('exit', () => rmSync(input, { recursive: true, force: true }))
-cpSync(built, input, { recursive: true })
+// out/cli is the Node build of the headless command (not part of the app): not scanned.
+cpSync(built, input, { recursive: true, filter: (src) => src !== join(built, 'cli') })
 const { transformSync } = require('esbuild')
 const assets = join(input, 'renderer/assets')
 for (const f of existsSync(assets) ? readdirSync(assets).filter((n) => n.endsWith('.js')) : []) {

@@ -19,7 +19,10 @@ export const ToolPattern = z
   .trim()
   .min(1)
   .max(128)
-  .regex(/^[A-Za-z0-9_.*?/-]+$/, 'Use tool names with * or ? wildcards, e.g. homeassistant.*')
+  .regex(
+    /^[A-Za-z0-9_.*?/:-]+$/,
+    'Use tool identities with * or ? wildcards, e.g. homeassistant/* or github/api_read',
+  )
 
 export const TokenName = z
   .string()
@@ -53,6 +56,20 @@ export const BridgeStatus = z.object({
 })
 export type BridgeStatus = z.infer<typeof BridgeStatus>
 
+/** Tool counts past which an app warns or refuses (largest last), see docs/BRIDGE.md. */
+export const TOOL_BUDGETS = [
+  { app: 'VS Code', limit: 128 },
+  { app: 'Cursor', limit: 40 },
+] as const
+
+/** The warnings for a token that exposes `count` tools. */
+export function toolBudgetWarnings(count: number): string[] {
+  return TOOL_BUDGETS.filter((b) => count > b.limit).map(
+    (b) =>
+      `${count} tools is more than ${b.app} handles (${b.limit}); narrow the token with --scope patterns.`,
+  )
+}
+
 export const TokenSummary = z.object({
   id: z.string(),
   name: z.string(),
@@ -65,6 +82,8 @@ export const TokenSummary = z.object({
   lastUsedAt: z.number().nullable(),
   useCount: z.number().int(),
   status: z.enum(['active', 'expired', 'revoked']),
+  /** How many tools this token sees in tools/list right now (null when not computed). */
+  toolCount: z.number().int().nullable().optional(),
 })
 export type TokenSummary = z.infer<typeof TokenSummary>
 
@@ -73,7 +92,14 @@ export const CreatedToken = z.object({ token: z.string(), summary: TokenSummary 
 export type CreatedToken = z.infer<typeof CreatedToken>
 
 export const ToolInfo = z.object({
+  /** The stable identity permissions and scopes are keyed by: `homeassistant/home/get_state`, `every/echo`. */
+  id: z.string(),
+  /** The name clients see (`ha_home_get_state`): letters, digits and single underscores, ≤ 48. */
   name: z.string(),
+  /** A tool, or an upstream's resources, prompts or sampling (permissioned like a tool). */
+  kind: z.enum(['tool', 'resources', 'prompts', 'sampling']),
+  /** Why the name differs from the plain one (a collision, resolved with a suffix), else null. */
+  note: z.string().nullable(),
   title: z.string().nullable(),
   description: z.string(),
   source: z.string(),
@@ -102,11 +128,15 @@ export const UpstreamSummary = z.object({
   args: z.array(z.string()),
   env: z.array(EnvEntry),
   enabled: z.boolean(),
+  perSession: z.boolean(),
+  maxCallSeconds: z.number().int(),
   state: UpstreamState,
   pid: z.number().int().nullable(),
   restarts: z.number().int(),
   toolCount: z.number().int(),
   lastError: z.string().nullable(),
+  /** Things the user should know: a name refused or namespaced, resource URIs that clash. */
+  notes: z.array(z.string()),
   createdAt: z.number(),
 })
 export type UpstreamSummary = z.infer<typeof UpstreamSummary>
@@ -128,6 +158,10 @@ export const UpstreamInput = z.object({
   /** KEY → value; a value may be `{{credential:service/name.field}}`, resolved from the vault at start. */
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), z.string().max(8192)).default({}),
   enabled: z.boolean().default(true),
+  /** One process per client session, for servers that keep per-user state (browsers, shells). */
+  perSession: z.boolean().default(false),
+  /** The longest one call may run, even while it reports progress (seconds). */
+  maxCallSeconds: z.number().int().min(1).max(86_400).default(600),
 })
 
 export const ApprovalRequest = z.object({
@@ -206,6 +240,8 @@ export const bridgeChannels = {
       /** True when a fresh token value was minted (the previous value for that name stops working). */
       minted: z.boolean(),
       summary: TokenSummary,
+      /** What the app may not accept about this token (too many tools for it). */
+      warnings: z.array(z.string()).default([]),
     }),
   ),
 } satisfies Record<string, ChannelDef>

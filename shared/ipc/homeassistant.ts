@@ -65,7 +65,7 @@ export type HaProbeResult = z.infer<typeof HaProbeResult>
 export const HaInstance = z.object({
   id: z.string(),
   name: z.string(),
-  /** Lower-case name used in MCP tool names: homeassistant.<slug>.<tool>. */
+  /** Lower-case name used in MCP tool names: identity homeassistant/<slug>/<tool>, exposed ha_<slug>_<tool>. */
   slug: z.string(),
   url: z.string(),
   /** Domains the bridge may touch; empty means all. */

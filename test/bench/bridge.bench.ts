@@ -10,7 +10,7 @@ import type { BenchFigure } from './types'
 
 const SERVER = join(__dirname, '../fakes/mcp/bench-server.ts')
 const LOADGEN = join(__dirname, '../fakes/mcp/bench-load.ts')
-const TOOL = 'test.read_thing'
+const TOOL = 'test_read_thing'
 const ROUNDS = 7
 const WARMUP = 200
 /** SDK Client (latency): calls per round. */
@@ -190,7 +190,7 @@ async function round(s: Running, into: Series): Promise<void> {
   into.cpu16.push(g.serverMsPerCall)
   into.genClient16.push(g.clientMsPerCall)
   if (s.mode === 'keybridge') {
-    const relayed = await sdkLoad(s, 'reporter.echo', 1, RELAY_CALLS)
+    const relayed = await sdkLoad(s, 'reporter_echo', 1, RELAY_CALLS)
     into.relay.push(relayed.p50 - one.p50)
   }
 }
@@ -340,7 +340,7 @@ export default async function bridgeBench(): Promise<BenchFigure[]> {
       unit: 'ms',
       samples: kb.relay,
       notes:
-        'p50 of reporter.echo (env-reporter over stdio) minus p50 of the in-process trivial tool, same bridge and round',
+        'p50 of reporter_echo (env-reporter over stdio) minus p50 of the in-process trivial tool, same bridge and round',
     },
   ]
 }

@@ -25,7 +25,7 @@ test('approval dialog: a tool marked "ask me" waits for Allow once, Always allow
     await go(page, 'bridge', 'Bridge')
     await page.getByTestId('bridge-toggle').click()
     const url = (await page.getByTestId('bridge-url').innerText()).trim()
-    const row = page.locator('[data-testid="tool-row"][data-tool$=".get_state"]')
+    const row = page.locator('[data-testid="tool-row"][data-tool$="_get_state"]')
     await row.getByTestId('tool-ask').click()
     await expect(row.getByTestId('tool-ask')).toHaveAttribute('data-state', 'checked')
     const tool = (await row.getAttribute('data-tool'))!

@@ -111,7 +111,7 @@ test('full journey: credential, Home Assistant, client token, bridge call in Act
     const client = await mcpClient(url, token)
     try {
       const { tools } = await client.listTools()
-      const getState = tools.find((t) => t.name.endsWith('.get_state'))!
+      const getState = tools.find((t) => t.name.endsWith('_get_state'))!
       expect(getState).toBeTruthy()
       const result = await client.callTool({ name: getState.name, arguments: { entity_id: 'light.kitchen' } })
       expect(result.isError).toBeFalsy()

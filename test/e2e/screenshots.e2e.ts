@@ -38,7 +38,7 @@ test('screenshots of every main screen, light and dark, for the README', async (
     const client = await mcpClient(status.data.url, created.data.token)
     try {
       const { tools } = await client.listTools()
-      const getState = tools.find((t) => t.name.endsWith('.get_state'))!.name
+      const getState = tools.find((t) => t.name.endsWith('_get_state'))!.name
       for (const id of ['light.kitchen', 'light.living_room', 'light.kitchen', 'light.bedroom_lamp'])
         await client.callTool({ name: getState, arguments: { entity_id: id } })
       await client.callTool({ name: getState, arguments: { entity_id: 'light.nowhere' } })

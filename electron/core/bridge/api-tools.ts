@@ -1,4 +1,5 @@
 import { request } from 'undici'
+import { z } from 'zod'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import { AppError } from '../../../shared/errors'
 import type { CredentialSummary } from '../../../shared/models/credential'
@@ -6,6 +7,8 @@ import type { CoreContext } from '../context'
 import { getServiceDescriptor } from '../providers/catalog'
 import { buildAuthenticatedRequest } from '../providers/request'
 import { getProvider } from '../providers/registry'
+import { builtinSchema, parseArgs } from './json-schema'
+import { exposedName } from './names'
 import type { Redactor } from './redact'
 import type { BridgeTool, ToolSource } from './tool-source'
 
@@ -19,13 +22,6 @@ const KEPT_HEADERS =
 
 interface Options {
   maxResponseBytes?: number
-}
-
-function str(args: Record<string, unknown>, key: string): string | undefined {
-  const v = args[key]
-  if (v === undefined || v === null) return undefined
-  if (typeof v !== 'string') throw new AppError('INVALID_INPUT', `The "${key}" argument must be a string.`)
-  return v
 }
 
 /**
@@ -60,9 +56,54 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, max
   return { text: Buffer.concat(chunks).toString('utf8'), truncated }
 }
 
+const READ_METHODS = ['GET', 'HEAD'] as const
+const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
+
+/** The arguments of `<service>_api_read` / `_api_request`: one zod object validates and describes them. */
+function apiArgs(service: string, names: string[], primary: string | undefined, methods: readonly string[]) {
+  const writes = methods.length > READ_METHODS.length
+  return z.object({
+    credential: z
+      .enum(names as [string, ...string[]])
+      .optional()
+      .describe(`Which stored ${service} account to use (default: ${primary}).`),
+    method: z
+      .enum(methods as [string, ...string[]], { error: `This tool accepts only ${methods.join(', ')}` })
+      .default('GET')
+      .describe(`HTTP method: ${methods.join(', ')}.`),
+    path: z
+      .string()
+      .min(1)
+      .describe(`Path relative to the ${service} API base, starting with "/" (e.g. "/user").`),
+    query: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+      .optional()
+      .describe('Query parameters (values are sent as text).'),
+    ...(writes
+      ? {
+          body: z.record(z.string(), z.unknown()).optional().describe('A JSON object request body.'),
+          body_text: z
+            .string()
+            .optional()
+            .describe('A request body sent as is (when it is not a JSON object).'),
+        }
+      : {}),
+  })
+}
+
+interface ApiArgs {
+  credential?: string
+  method: string
+  path: string
+  query?: Record<string, string | number | boolean>
+  body?: Record<string, unknown>
+  body_text?: string
+}
+
 /**
  * Authenticated API access for stored credentials: per service with at least one credential,
- * `<service>.api_read` (GET/HEAD, read-only) and `<service>.api_request` (any method, write). The
+ * `<service>_api_read` (GET/HEAD, read-only) and `<service>_api_request` (any method, write), identities
+ * `<service>/api_read` and `<service>/api_request`. The
  * `credential` argument picks the account (default: the primary). The bridge injects the secret via
  * the provider's request builder, which refuses any URL outside that provider's API base; redirects
  * are not followed; every secret value (and the auth headers built from them) is redacted from the
@@ -73,23 +114,17 @@ export function createApiToolSource(ctx: CoreContext, redactor: Redactor, opts: 
 
   async function run(
     service: string,
-    args: Record<string, unknown>,
-    methods: readonly string[],
+    args: ApiArgs,
     clientName: string,
     signal: AbortSignal,
   ): Promise<CallToolResult> {
-    const name = str(args, 'credential')
-    const c: CredentialSummary = ctx.credentials.findByRef(name ? `${service}/${name}` : service)
-    const method = (str(args, 'method') ?? 'GET').toUpperCase()
-    if (!methods.includes(method)) {
-      throw new AppError('INVALID_INPUT', `This tool accepts only ${methods.join(', ')}.`)
-    }
-    const path = str(args, 'path')
-    if (!path) throw new AppError('INVALID_INPUT', 'The "path" argument is required (e.g. "/user").')
-    const query = args['query']
-    if (query !== undefined && (typeof query !== 'object' || query === null || Array.isArray(query))) {
-      throw new AppError('INVALID_INPUT', 'The "query" argument must be an object of strings.')
-    }
+    const c: CredentialSummary = ctx.credentials.findByRef(
+      args.credential ? `${service}/${args.credential}` : service,
+    )
+    const method = args.method
+    const query = args.query
+      ? Object.fromEntries(Object.entries(args.query).map(([k, v]) => [k, String(v)]))
+      : undefined
     const secrets = ctx.credentials.readSecrets(c.id, {
       actor: 'bridge',
       actorName: clientName,
@@ -99,7 +134,7 @@ export function createApiToolSource(ctx: CoreContext, redactor: Redactor, opts: 
       service,
       c.fields,
       secrets,
-      { method, path, query: query as Record<string, string>, body: args['body'] },
+      { method, path: args.path, query, body: args.body ?? args.body_text },
       ctx.env,
     )
     const extra = [...Object.values(secrets), ...authValues(built.headers, Object.values(secrets))]
@@ -153,45 +188,41 @@ export function createApiToolSource(ctx: CoreContext, redactor: Redactor, opts: 
     const names = credentials.map((c) => c.name)
     const primary = credentials.find((c) => c.isPrimary)?.name ?? names[0]
     const where = d.baseUrl ? `${d.name} API (${d.baseUrl})` : `${d.name} API (at the credential's site URL)`
-    const props = (methods: string[]) => ({
-      credential: {
-        type: 'string',
-        enum: names,
-        description: `Which stored ${d.name} account to use (default: ${primary}).`,
-      },
-      method: { type: 'string', enum: methods, default: 'GET' },
-      path: { type: 'string', description: `Path relative to the ${d.name} API base, starting with "/".` },
-      query: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
-      ...(methods.some((m) => m !== 'GET' && m !== 'HEAD')
-        ? { body: { description: 'Request body: an object is sent as JSON, a string as is.' } }
-        : {}),
+    const read = apiArgs(d.name, names, primary, READ_METHODS)
+    const all = apiArgs(d.name, names, primary, ALL_METHODS)
+    const tool = (
+      original: 'api_read' | 'api_request',
+      title: string,
+      description: string,
+      schema: z.ZodObject,
+      annotations: BridgeTool['annotations'],
+    ): BridgeTool => ({
+      id: `${service}/${original}`,
+      nameParts: [service, original],
+      name: exposedName([service, original], `${service}/${original}`),
+      originalName: original,
+      title,
+      description,
+      inputSchema: builtinSchema(schema),
+      annotations: { title, ...annotations },
+      source: API_SOURCE_ID,
+      call: (args, c) => run(service, parseArgs(schema, args) as unknown as ApiArgs, c.clientName, c.signal),
     })
-    const read = ['GET', 'HEAD']
-    const all = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']
     return [
-      {
-        name: `${service}.api_read`,
-        title: `${d.name}: read from the API`,
-        description: `Send an authenticated GET or HEAD request to the ${where}. Keybridge adds the credential; the answer is JSON {status, headers, body}.`,
-        inputSchema: { type: 'object', properties: props(read), required: ['path'] },
-        annotations: { title: `${d.name}: read from the API`, readOnlyHint: true, openWorldHint: true },
-        source: API_SOURCE_ID,
-        call: (args, c) => run(service, args, read, c.clientName, c.signal),
-      },
-      {
-        name: `${service}.api_request`,
-        title: `${d.name}: any API request`,
-        description: `Send an authenticated request (GET, POST, PUT, PATCH, DELETE) to the ${where}. Keybridge adds the credential; the answer is JSON {status, headers, body}.`,
-        inputSchema: { type: 'object', properties: props(all), required: ['path'] },
-        annotations: {
-          title: `${d.name}: any API request`,
-          readOnlyHint: false,
-          destructiveHint: false,
-          openWorldHint: true,
-        },
-        source: API_SOURCE_ID,
-        call: (args, c) => run(service, args, all, c.clientName, c.signal),
-      },
+      tool(
+        'api_read',
+        `${d.name}: read from the API`,
+        `Send an authenticated GET or HEAD request to the ${where}. Keybridge adds the credential; the answer is JSON {status, headers, body}.`,
+        read,
+        { readOnlyHint: true, openWorldHint: true },
+      ),
+      tool(
+        'api_request',
+        `${d.name}: any API request`,
+        `Send an authenticated request (GET, POST, PUT, PATCH, DELETE) to the ${where}. Keybridge adds the credential; the answer is JSON {status, headers, body}.`,
+        all,
+        { readOnlyHint: false, destructiveHint: false, openWorldHint: true },
+      ),
     ]
   }
 

@@ -7,7 +7,7 @@ import { levelAllows, requiredLevel, type PermissionStore } from './permissions'
 import type { Redactor } from './redact'
 import type { ToolRegistry } from './registry'
 import { scopeAllows } from './scope'
-import type { BridgeTool } from './tool-source'
+import type { BridgeTool, CallRoute } from './tool-source'
 import type { TokenIdentity } from './tokens'
 
 export type ApprovalMode = 'ask' | 'deny' | 'approve_all'
@@ -28,9 +28,55 @@ export interface PipelineDeps {
 
 /** What a client may see in tools/list: the tool is on, its level is allowed and the token's scope covers it. */
 export function visibleTo(deps: PipelineDeps, identity: TokenIdentity, tool: BridgeTool): boolean {
-  if (!scopeAllows(identity.scopes, tool.name)) return false
-  const required = requiredLevel(tool.annotations)
-  return levelAllows(deps.permissions.get(tool.name, required).level, required)
+  return allowedWithoutAsking(deps, identity.scopes, tool.id, requiredLevel(tool.annotations)) !== 'denied'
+}
+
+/** Scope and permission of an identity, before any approval: 'denied', 'ask' or 'ok'. */
+export function allowedWithoutAsking(
+  deps: PipelineDeps,
+  scopes: readonly string[],
+  id: string,
+  required: RequiredLevel,
+): 'denied' | 'ask' | 'ok' {
+  if (!scopeAllows(scopes, id)) return 'denied'
+  const perm = deps.permissions.get(id, required)
+  if (!levelAllows(perm.level, required)) return 'denied'
+  return perm.ask ? 'ask' : 'ok'
+}
+
+/**
+ * Scope → permission → approval for one identity (a tool, or an upstream's resources, prompts or
+ * sampling). Returns null when allowed, else the reason it was denied. `what` names it for messages.
+ */
+export async function authorize(
+  deps: PipelineDeps,
+  who: { name: string; scopes: readonly string[] },
+  id: string,
+  what: string,
+  required: RequiredLevel,
+  args: Record<string, unknown>,
+  signal: AbortSignal,
+): Promise<string | null> {
+  if (!scopeAllows(who.scopes, id))
+    return `the client token "${who.name}" is limited to ${who.scopes.join(', ')} and does not cover ${id}.`
+  const perm = deps.permissions.get(id, required)
+  if (perm.level === 'off') return `${what} is turned off in Keybridge.`
+  if (!levelAllows(perm.level, required))
+    return `${what} needs ${required} permission and Keybridge allows it only ${perm.level}.`
+  if (!perm.ask) return null
+  const mode = deps.approvalMode()
+  if (mode === 'deny')
+    return `${what} needs the user's approval, and this bridge runs headless without --approve-all.`
+  if (mode === 'approve_all') return null
+  deps.notifyApproval?.(who.name, id)
+  const outcome = await deps.approvals.request(
+    { client: who.name, tool: id, requiredLevel: required, arguments: deps.redactor.args(args) },
+    signal,
+  )
+  if (outcome === 'always_allow') deps.permissions.set(id, perm.level, false)
+  if (outcome === 'deny') return 'the user denied it.'
+  if (outcome === 'timeout') return `nobody approved it within ${deps.approvalTimeoutSeconds()} seconds.`
+  return null
 }
 
 function denied(reason: string): CallToolResult {
@@ -51,19 +97,23 @@ export async function callTool(
   name: string,
   rawArgs: Record<string, unknown> | undefined,
   signal: AbortSignal,
+  route?: CallRoute,
 ): Promise<CallToolResult> {
   const started = performance.now()
   const args = rawArgs ?? {}
+  let target = name
   const finish = (outcome: 'ok' | 'denied' | 'error', reason: string | null, required?: RequiredLevel) => {
     const durationMs = Math.round((performance.now() - started) * 100) / 100
     deps.audit.push({
       actor: 'bridge',
       actorName: identity.name,
       action: 'tool_call',
-      target: name,
+      // The identity, not the exposed name: the row still says which tool it was after a rename.
+      target,
       outcome,
       durationMs,
       detail: {
+        ...(target !== name ? { name } : {}),
         arguments: deps.redactor.args(args),
         ...(reason ? { reason } : {}),
         ...(required ? { required } : {}),
@@ -80,50 +130,20 @@ export async function callTool(
     finish('denied', 'unknown tool')
     throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name.slice(0, 128)}`)
   }
+  target = tool.id
   const required = requiredLevel(tool.annotations)
-  if (!scopeAllows(identity.scopes, name)) {
-    const reason = `the client token "${identity.name}" is limited to ${identity.scopes.join(', ')} and does not cover ${name}.`
-    finish('denied', reason, required)
-    return denied(reason)
-  }
-  const perm = deps.permissions.get(name, required)
-  if (perm.level === 'off') {
-    const reason = `${name} is turned off in Keybridge.`
-    finish('denied', reason, required)
-    return denied(reason)
-  }
-  if (!levelAllows(perm.level, required)) {
-    const reason = `${name} needs ${required} permission and Keybridge allows it only ${perm.level}.`
-    finish('denied', reason, required)
-    return denied(reason)
-  }
-  if (perm.ask) {
-    const mode = deps.approvalMode()
-    if (mode === 'deny') {
-      const reason = `${name} needs the user's approval, and this bridge runs headless without --approve-all.`
+  // The common case (allowed, no approval) stays synchronous.
+  const quick = allowedWithoutAsking(deps, identity.scopes, tool.id, required)
+  if (quick !== 'ok') {
+    const reason = await authorize(deps, identity, tool.id, name, required, args, signal)
+    if (reason) {
       finish('denied', reason, required)
       return denied(reason)
-    }
-    if (mode === 'ask') {
-      deps.notifyApproval?.(identity.name, name)
-      const outcome = await deps.approvals.request(
-        { client: identity.name, tool: name, requiredLevel: required, arguments: deps.redactor.args(args) },
-        signal,
-      )
-      if (outcome === 'always_allow') deps.permissions.set(name, perm.level, false)
-      if (outcome === 'deny' || outcome === 'timeout') {
-        const reason =
-          outcome === 'deny'
-            ? 'the user denied it.'
-            : `nobody approved it within ${deps.approvalTimeoutSeconds()} seconds.`
-        finish('denied', reason, required)
-        return denied(reason)
-      }
     }
   }
 
   try {
-    const result = await tool.call(args, { clientName: identity.name, signal })
+    const result = await tool.call(args, { clientName: identity.name, signal, route })
     const clean = deps.redactor.value(result) as CallToolResult
     finish(clean.isError ? 'error' : 'ok', clean.isError ? 'the tool reported an error' : null, required)
     return clean

@@ -29,7 +29,7 @@ export function createBridgeFeature(ctx: CoreContext): Feature<HandlerMap<typeof
       'bridge.config.get': () => bridge.config(),
       'bridge.config.set': (patch) => bridge.setConfig(patch),
       'bridge.tokens.create': (input) => bridge.tokens.create(input),
-      'bridge.tokens.list': () => bridge.tokens.list(),
+      'bridge.tokens.list': () => bridge.tokensWithCounts(),
       'bridge.tokens.revoke': ({ name }) => bridge.revokeToken(name),
       'bridge.tools.list': () => bridge.toolInfos(),
       'bridge.tools.set': ({ tool, level, ask }) => bridge.setTool(tool, level, ask),
@@ -52,7 +52,8 @@ export function createBridgeFeature(ctx: CoreContext): Feature<HandlerMap<typeof
         bridge.decide(id, decision)
         return { ok: true as const }
       },
-      'bridge.clientConfig': ({ client, tokenName, token }) => bridge.clientConfig(client, tokenName, token),
+      'bridge.clientConfig': ({ client, tokenName, token }) =>
+        bridge.clientConfigChecked(client, tokenName, token),
     },
     async start() {
       // Only the desktop app starts the bridge by itself: a CLI command opening the same vault must not.

@@ -94,9 +94,12 @@ export function coalesceWrites(res: ServerResponse): void {
 export type BodyResult =
   { ok: true; text: string } | { ok: false; tooLarge: true } | { ok: false; tooLarge: false }
 
+/** Past this a body is not even drained: the socket is cut (a client sending that much is not an MCP client). */
+export const DRAIN_CEILING_BYTES = 256 * 1024 * 1024
+
 /**
- * Reads a request body up to `max` bytes. A larger body is drained (up to a hard ceiling, then the
- * socket is cut) so the client still reads the 413 instead of a reset connection.
+ * Reads a request body up to `max` bytes. A larger body is read and discarded to its end (up to a
+ * hard ceiling, then the socket is cut) so the client reads the 413 instead of a reset connection.
  */
 export function readBody(req: IncomingMessage, max: number): Promise<BodyResult> {
   return new Promise((resolve) => {
@@ -109,7 +112,7 @@ export function readBody(req: IncomingMessage, max: number): Promise<BodyResult>
       if (size > max) over = true
       if (over) {
         chunks.length = 0
-        if (size > max * 16) req.destroy()
+        if (size > DRAIN_CEILING_BYTES) req.destroy()
         return
       }
       chunks.push(c)

@@ -15,11 +15,14 @@ import {
   sendJson,
   sendJsonRpcError,
 } from './http-guard'
+import { BoundedEventStore } from './event-store'
 import type { RateLimiter } from './rate-limit'
 import type { TokenCheck, TokenIdentity } from './tokens'
 
-/** POST bodies above this are refused with 413 before parsing. */
-export const MAX_BODY_BYTES = 1024 * 1024
+/** POST bodies above this are refused with 413 before parsing (the SDK's own limit is 4 MiB too). */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024
+/** Reconnect delay a client is told in SSE `retry:` fields. */
+export const SSE_RETRY_MS = 1000
 const MAX_SESSIONS = 512
 const MAX_SESSIONS_PER_TOKEN = 64
 const SESSION_IDLE_MS = 30 * 60_000
@@ -36,8 +39,34 @@ export interface HttpDeps {
   version: string
   verify(token: string | undefined): TokenCheck
   rateLimiter: RateLimiter
-  newServer(): Server
+  newServer(identity: TokenIdentity): Server
 }
+
+/** The SDK's web-standard transport inside the Node one (not part of its typed API). */
+interface PrimingTransport {
+  writePrimingEvent(c: unknown, e: unknown, streamId: string, version: string): Promise<void>
+}
+
+/**
+ * A POST's SSE answer starts with a priming event (id + retry) so that a client whose connection drops
+ * can resume with Last-Event-ID. For a call answered at once that event only costs time (measured: it
+ * doubles the relay latency of a quick upstream call), so it is sent only when the answer is not
+ * ready within a few milliseconds. Every event (answers, progress, the GET stream's notifications)
+ * carries an id either way.
+ */
+function primeOnlyWhenSlow(transport: StreamableHTTPServerTransport): void {
+  const inner = (transport as unknown as { _webStandardTransport?: PrimingTransport })._webStandardTransport
+  if (!inner || typeof inner.writePrimingEvent !== 'function') return
+  const prime = inner.writePrimingEvent.bind(inner)
+  inner.writePrimingEvent = async (controller, encoder, streamId, version) => {
+    const timer = setTimeout(() => {
+      void prime(controller, encoder, streamId, version).catch(() => {})
+    }, PRIME_AFTER_MS)
+    timer.unref()
+  }
+}
+/** A stream already answered by then is closed: the late priming write fails quietly. */
+const PRIME_AFTER_MS = 20
 
 const AUTH_REASON: Record<Exclude<TokenCheck, { ok: true }>['reason'], string> = {
   missing: 'Send Authorization: Bearer <token> with a Keybridge client token.',
@@ -181,7 +210,8 @@ export class BridgeHttpServer {
       })
     }
     const identity = check.identity
-    const limit = this.deps.rateLimiter.take(identity.id)
+    // Ending a session is never refused: a client over its limit must still be able to clean up.
+    const limit = req.method === 'DELETE' ? { ok: true as const } : this.deps.rateLimiter.take(identity.id)
     if (!limit.ok) {
       req.resume()
       return sendJsonRpcError(
@@ -266,9 +296,13 @@ export class BridgeHttpServer {
     message: unknown,
   ): Promise<void> {
     this.makeRoom(identity.id)
-    const server = this.deps.newServer()
+    const server = this.deps.newServer(identity)
     const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
       sessionIdGenerator: () => randomUUID(),
+      // SSE events carry ids and a retry interval; a client reconnecting with Last-Event-ID gets what
+      // it missed (bounded per session).
+      eventStore: new BoundedEventStore(),
+      retryInterval: SSE_RETRY_MS,
       // A POST is answered as a short SSE stream, the SDK's default. Its JSON-response mode would save a
       // little per call, but in SDK 1.x it never releases a session's per-POST stream mapping (each keeps
       // the Response alive: ~18 KB per call, unbounded for a long session; typescript-sdk issue #2559),
@@ -280,6 +314,7 @@ export class BridgeHttpServer {
         this.sessions.delete(id)
       },
     })
+    primeOnlyWhenSlow(transport)
     transport.onclose = () => {
       if (transport.sessionId) this.sessions.delete(transport.sessionId)
     }

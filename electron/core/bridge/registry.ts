@@ -1,17 +1,23 @@
+import { exposedName, isExposedName, resolveNames, type NameCollision } from './names'
 import type { BridgeTool, ToolSource } from './tool-source'
 
-/** MCP tool names: 1-128 characters of A-Z a-z 0-9 _ - . (2025-11-25). */
-const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/
+interface Built {
+  byName: Map<string, BridgeTool>
+  byId: Map<string, BridgeTool>
+  collisions: NameCollision[]
+}
 
 /**
- * Every tool the bridge serves, from all sources. The merged list is cached and rebuilt only after a
- * source reports a change, so tools/list and tools/call cost a map lookup.
+ * Every tool the bridge serves, from all sources, under names every client accepts (names.ts). The
+ * merged list is cached and rebuilt only after a source reports a change, so tools/list and tools/call
+ * cost a map lookup. No tool is dropped: a name that two identities want is resolved for both and the
+ * collision is kept for `collisions()` (shown by `keybridge tool list` and the desktop).
  */
 export class ToolRegistry {
   private sources = new Map<string, { source: ToolSource; unsubscribe?: () => void }>()
-  private cache: Promise<Map<string, BridgeTool>> | null = null
+  private cache: Promise<Built> | null = null
   /** The cache once built: lets a call find its tool without waiting on a promise. */
-  private built: Map<string, BridgeTool> | null = null
+  private built: Built | null = null
   private listeners = new Set<() => void>()
 
   add(source: ToolSource): void {
@@ -44,13 +50,33 @@ export class ToolRegistry {
     return () => this.listeners.delete(listener)
   }
 
+  /** Exposed name → tool. */
   async tools(): Promise<Map<string, BridgeTool>> {
+    return (await this.load()).byName
+  }
+
+  /** Identity → tool. */
+  async byId(): Promise<Map<string, BridgeTool>> {
+    return (await this.load()).byId
+  }
+
+  async collisions(): Promise<NameCollision[]> {
+    return (await this.load()).collisions
+  }
+
+  /** The tool named so. Synchronous when the list is built (every call but the first after a change). */
+  get(name: string): BridgeTool | undefined | Promise<BridgeTool | undefined> {
+    if (this.built) return this.built.byName.get(name)
+    return this.tools().then((m) => m.get(name))
+  }
+
+  private load(): Promise<Built> {
     if (!this.cache) {
       const building = this.build()
       this.cache = building
       building.then(
-        (map) => {
-          if (this.cache === building) this.built = map
+        (b) => {
+          if (this.cache === building) this.built = b
         },
         // A failed build must not stick.
         () => {
@@ -61,22 +87,27 @@ export class ToolRegistry {
     return this.cache
   }
 
-  /** The tool named so. Synchronous when the list is built (every call but the first after a change). */
-  get(name: string): BridgeTool | undefined | Promise<BridgeTool | undefined> {
-    if (this.built) return this.built.get(name)
-    return this.tools().then((m) => m.get(name))
-  }
-
-  private async build(): Promise<Map<string, BridgeTool>> {
+  private async build(): Promise<Built> {
     const lists = await Promise.all(
       [...this.sources.values()].map(({ source }) =>
         // One broken source (HA unreachable, vault locked) must not hide the others.
         source.listTools().catch(() => [] as BridgeTool[]),
       ),
     )
-    const map = new Map<string, BridgeTool>()
-    for (const list of lists)
-      for (const t of list) if (TOOL_NAME.test(t.name) && !map.has(t.name)) map.set(t.name, t)
-    return map
+    const byId = new Map<string, BridgeTool>()
+    for (const list of lists) for (const t of list) if (!byId.has(t.id)) byId.set(t.id, t)
+    const { names, collisions } = resolveNames(
+      [...byId.values()].map((t) => ({ identity: t.id, name: exposedName(t.nameParts, t.id) })),
+    )
+    const byName = new Map<string, BridgeTool>()
+    for (const t of [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+      const name = names.get(t.id)!
+      // exposedName cannot produce anything else; the check keeps a future bug from reaching clients.
+      if (!isExposedName(name)) continue
+      const named = { ...t, name }
+      byName.set(name, named)
+      byId.set(t.id, named)
+    }
+    return { byName, byId, collisions }
   }
 }

@@ -39,4 +39,31 @@ export const bridgeMigrations: Migration[] = [
       `)
     },
   },
+  {
+    version: 2,
+    name: 'tool identities (source/original name), per-client upstream processes, call maximum',
+    up(db) {
+      db.exec(`
+        ALTER TABLE bridge_upstreams ADD COLUMN per_session INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE bridge_upstreams ADD COLUMN max_call_seconds INTEGER NOT NULL DEFAULT 600;
+      `)
+      // Permissions were keyed by the dotted display name (`homeassistant.home.get_state`,
+      // `github.api_read`, `every.echo`); they are now keyed by identity, whose separators are `/`.
+      // Token scopes need no rewrite: a scope's `.` and `/` both match either separator (scope.ts).
+      const rows = db.prepare('SELECT tool FROM bridge_tool_permissions').all() as { tool: string }[]
+      const update = db.prepare('UPDATE OR REPLACE bridge_tool_permissions SET tool = ? WHERE tool = ?')
+      for (const { tool } of rows) {
+        const id = legacyToIdentity(tool)
+        if (id !== tool) update.run(id, tool)
+      }
+    },
+  },
 ]
+
+/** `homeassistant.<slug>.<tool>` → `homeassistant/<slug>/<tool>`; `<source>.<tool>` → `<source>/<tool>`. */
+export function legacyToIdentity(name: string): string {
+  const dots = name.startsWith('homeassistant.') ? 2 : 1
+  let out = name
+  for (let i = 0; i < dots; i++) out = out.replace('.', '/')
+  return out
+}

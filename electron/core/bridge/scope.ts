@@ -1,4 +1,9 @@
-/** Compiles tool patterns (`homeassistant.*`, `github.api_?ead`) into one matcher; no pattern = every tool. */
+/**
+ * Compiles tool patterns into one matcher over tool identities (`homeassistant/home/get_state`,
+ * `github/api_read`, `every/echo`); no pattern = every tool. `*` matches any run of characters, `?`
+ * one. A `.` or `/` in a pattern matches either separator: scopes written when identities were dotted
+ * (`homeassistant.*`, `github.api_read`) keep matching exactly what they matched.
+ */
 export function scopeMatcher(patterns: readonly string[]): (tool: string) => boolean {
   if (patterns.length === 0) return () => true
   const res = patterns.map(
@@ -7,7 +12,15 @@ export function scopeMatcher(patterns: readonly string[]): (tool: string) => boo
         '^' +
           p
             .split('')
-            .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/-]/g, '\\$&')))
+            .map((c) =>
+              c === '*'
+                ? '.*'
+                : c === '?'
+                  ? '.'
+                  : c === '.' || c === '/'
+                    ? '[./]'
+                    : c.replace(/[+^${}()|[\]\\-]/g, '\\$&'),
+            )
             .join('') +
           '$',
       ),

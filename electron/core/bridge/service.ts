@@ -6,6 +6,7 @@ import type {
   BridgeStatus,
   ClientKind,
   PermissionLevel,
+  TokenSummary,
   ToolInfo,
 } from '../../../shared/ipc/bridge'
 import type { CoreContext } from '../context'
@@ -14,11 +15,16 @@ import { HaInstanceStore } from '../homeassistant/store'
 import { createApiToolSource } from './api-tools'
 import { ApprovalQueue } from './approvals'
 import { AuditWriter } from './audit-writer'
-import type { ApprovalMode, PipelineDeps } from './call-pipeline'
+import { visibleTo, type ApprovalMode, type PipelineDeps } from './call-pipeline'
+import { watchToolPolicy } from './change-watch'
 import { clientConfigSnippet } from './client-config'
 import { readConfig, writeConfig } from './config'
 import { BridgeHttpServer } from './http-server'
 import { createSessionServer } from './mcp-session'
+import { exposedName } from './names'
+import { FEATURE_LEVEL, UpstreamRelay, type UpstreamFeature } from './relay'
+import { legacyToIdentity } from './schema'
+import { SessionHub } from './sessions'
 import { PermissionStore, requiredLevel, defaultPermission } from './permissions'
 import { RateLimiter } from './rate-limit'
 import { Redactor } from './redact'
@@ -28,6 +34,15 @@ import { TokenStore } from './tokens'
 import { DEFAULT_BREAKER, type BreakerPolicy } from './upstream/connection'
 import { UpstreamManager } from './upstream/manager'
 import { UpstreamStore } from './upstream/store'
+
+/** How many tools an app takes before it warns or refuses (docs/BRIDGE.md, client table). */
+const CLIENT_TOOL_LIMIT: Partial<Record<ClientKind, number>> = { cursor: 40, vscode: 128 }
+const CLIENT_NAME: Record<ClientKind, string> = {
+  cursor: 'Cursor',
+  vscode: 'VS Code',
+  claude: 'Claude Desktop',
+  lmstudio: 'LM Studio',
+}
 
 export interface StartOptions {
   host?: string
@@ -50,6 +65,8 @@ export class BridgeService {
   readonly approvals: ApprovalQueue
   readonly redactor: Redactor
   readonly upstreams: UpstreamManager
+  readonly sessions = new SessionHub()
+  readonly relay: UpstreamRelay
   private readonly limiter: RateLimiter
   private readonly auditWriter: AuditWriter
   private readonly ha: HaInstanceStore
@@ -110,6 +127,17 @@ export class BridgeService {
           kind: 'approval',
         }),
     }
+    this.relay = new UpstreamRelay(this.upstreams, this.deps, this.sessions)
+    this.upstreams.hooks = {
+      notified: (config, method, params, sessionId) => this.relay.notified(config, method, params, sessionId),
+      answer: (config) => (kind, route, request, signal) =>
+        this.relay.answer(config, kind, route, request, signal),
+      notes: (name) => this.relay.notes(name),
+      sessionRoute: (sessionId) => {
+        const e = this.sessions.bySessionId(sessionId)
+        return e ? this.sessions.routeOf(e) : undefined
+      },
+    }
     this.registry.add(createApiToolSource(ctx, this.redactor))
     this.registry.add(createHomeAssistantToolSource(ctx, this.ha))
     this.registry.add(this.upstreams)
@@ -147,7 +175,19 @@ export class BridgeService {
       version: this.ctx.version,
       verify: (t) => this.tokens.verify(t),
       rateLimiter: this.limiter,
-      newServer: () => createSessionServer(this.deps, { name: 'keybridge', version: this.ctx.version }),
+      newServer: (identity) =>
+        createSessionServer(
+          {
+            pipeline: this.deps,
+            relay: this.relay,
+            hub: this.sessions,
+            closed: (sessionId) => {
+              if (sessionId) void this.upstreams.sessionClosed(sessionId)
+            },
+          },
+          { name: 'keybridge', version: this.ctx.version },
+          identity,
+        ),
     })
     await http.listen(opts.host ?? config.host, opts.port ?? config.port)
     this.http = http
@@ -163,6 +203,13 @@ export class BridgeService {
         // Locked means no secret in use: upstream children hold secrets in their environment.
         if (unlocked) void this.upstreams.startAll()
         else void this.upstreams.stopAll({ keepRunning: true })
+      }),
+    )
+    this.unsubscribe.push(
+      watchToolPolicy(this.ctx.db, () => {
+        // Another process may have added, removed or disabled an upstream too.
+        void this.upstreams.reconcile()
+        this.permissionsChanged()
       }),
     )
     await this.upstreams.startAll()
@@ -206,41 +253,105 @@ export class BridgeService {
     return { ...this.status(), tools: (await this.registry.tools()).size }
   }
 
-  /** The permissions matrix: live tools plus upstream tools last seen while their server ran. */
+  /**
+   * The permissions matrix: live tools, upstream tools last seen while their server ran, and each
+   * running upstream's resources, prompts and sampling (permissioned like tools).
+   */
   async toolInfos(): Promise<ToolInfo[]> {
-    const live = await this.registry.tools()
+    const live = await this.registry.byId()
+    const notes = new Map<string, string>()
+    for (const c of await this.registry.collisions())
+      for (const r of c.resolved)
+        notes.set(r.identity, `${c.resolved.length} tools wanted the name ${c.name}; each got a suffix.`)
     const entries: { tool: BridgeTool; available: boolean }[] = [...live.values()].map((tool) => ({
       tool,
       available: true,
     }))
-    for (const k of this.upstreams.knownTools()) if (!live.has(k.tool.name)) entries.push(k)
+    for (const k of this.upstreams.knownTools())
+      if (!live.has(k.tool.id))
+        entries.push({ ...k, tool: { ...k.tool, name: exposedName(k.tool.nameParts, k.tool.id) } })
     const stored = this.permissions.all()
-    return entries
-      .map(({ tool, available }) => {
-        const required = requiredLevel(tool.annotations)
-        const p = stored.get(tool.name) ?? defaultPermission(required)
-        return {
-          name: tool.name,
-          title: tool.title ?? tool.annotations.title ?? null,
-          description: tool.description,
-          source: tool.source,
-          requiredLevel: required,
-          level: p.level,
-          ask: p.ask,
-          isDefault: p.isDefault,
-          available,
-        }
-      })
-      .sort((a, b) => a.name.localeCompare(b.name))
+    const info = (
+      id: string,
+      name: string,
+      kind: ToolInfo['kind'],
+      title: string | null,
+      description: string,
+      source: string,
+      required: ToolInfo['requiredLevel'],
+      available: boolean,
+    ): ToolInfo => {
+      const p = stored.get(id) ?? defaultPermission(required)
+      return {
+        id,
+        name,
+        kind,
+        note: notes.get(id) ?? null,
+        title,
+        description,
+        source,
+        requiredLevel: required,
+        level: p.level,
+        ask: p.ask,
+        isDefault: p.isDefault,
+        available,
+      }
+    }
+    const out = entries.map(({ tool, available }) =>
+      info(
+        tool.id,
+        tool.name,
+        'tool',
+        tool.title ?? tool.annotations.title ?? null,
+        tool.description,
+        tool.source,
+        requiredLevel(tool.annotations),
+        available,
+      ),
+    )
+    const FEATURE_TEXT: Record<UpstreamFeature, string> = {
+      resources: 'Read its resources (resources/read, subscriptions).',
+      prompts: 'Get its prompts (prompts/get).',
+      sampling: "Let it ask the client's model for a completion (sampling/createMessage).",
+    }
+    for (const { config, conn } of this.upstreams.live()) {
+      const caps = conn.capabilities ?? {}
+      for (const f of ['resources', 'prompts', 'sampling'] as UpstreamFeature[]) {
+        if (f !== 'sampling' && !caps[f]) continue
+        const id = this.relay.featureId(config, f)
+        out.push(
+          info(
+            id,
+            id,
+            f,
+            `${config.name}: ${f}`,
+            FEATURE_TEXT[f],
+            `upstream:${config.name}`,
+            FEATURE_LEVEL[f],
+            true,
+          ),
+        )
+      }
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name))
+  }
+
+  /** A tool by identity, exposed name, or the dotted name it had before identities. */
+  private findInfo(infos: ToolInfo[], tool: string): ToolInfo | undefined {
+    return (
+      infos.find((t) => t.id === tool) ??
+      infos.find((t) => t.name === tool) ??
+      infos.find((t) => t.id === legacyToIdentity(tool))
+    )
   }
 
   async setTool(tool: string, level: PermissionLevel, ask?: boolean): Promise<ToolInfo> {
-    const info = (await this.toolInfos()).find((t) => t.name === tool)
+    const info = this.findInfo(await this.toolInfos(), tool)
     if (!info)
       throw new AppError('NOT_FOUND', `No tool named "${tool}". List them with "keybridge tool list".`)
-    this.permissions.set(tool, level, ask ?? info.ask)
+    this.permissions.set(info.id, level, ask ?? info.ask)
     this.permissionsChanged()
-    return (await this.toolInfos()).find((t) => t.name === tool)!
+    return (await this.toolInfos()).find((t) => t.id === info.id)!
   }
 
   async setBulk(source: string, level: PermissionLevel, ask?: boolean): Promise<ToolInfo[]> {
@@ -248,10 +359,30 @@ export class BridgeService {
       (t) => t.source === source || t.source.startsWith(`${source}:`),
     )
     if (infos.length === 0) throw new AppError('NOT_FOUND', `No tools come from "${source}".`)
-    this.permissions.setMany(infos.map((t) => ({ tool: t.name, level, ask: ask ?? t.ask })))
+    this.permissions.setMany(infos.map((t) => ({ tool: t.id, level, ask: ask ?? t.ask })))
     this.permissionsChanged()
-    const names = new Set(infos.map((t) => t.name))
-    return (await this.toolInfos()).filter((t) => names.has(t.name))
+    const ids = new Set(infos.map((t) => t.id))
+    return (await this.toolInfos()).filter((t) => ids.has(t.id))
+  }
+
+  /** How many tools a token sees in tools/list (scopes and permissions applied). */
+  async toolCountFor(scopes: readonly string[]): Promise<number> {
+    let n = 0
+    for (const t of (await this.registry.tools()).values())
+      if (visibleTo(this.deps, { id: '', name: '', scopes: [...scopes], expiresAt: null }, t)) n++
+    return n
+  }
+
+  /** The token list with each token's tool count. */
+  async tokensWithCounts(): Promise<TokenSummary[]> {
+    const list = this.tokens.list()
+    const counts = new Map<string, number>()
+    for (const t of list) {
+      const key = t.scopes.join('\n')
+      if (!counts.has(key)) counts.set(key, await this.toolCountFor(t.scopes))
+      t.toolCount = counts.get(key)!
+    }
+    return list
   }
 
   revokeToken(name: string) {
@@ -266,8 +397,9 @@ export class BridgeService {
 
   /**
    * A config snippet needs a token value, and only hashes are stored: with the token shown at
-   * creation it is checked and used; without it, a fresh value is minted for that name (the
-   * previous value stops working) or, for a new name, a new token is created.
+   * creation it is checked and used; without it, a new token is created — under `tokenName`, or
+   * under a distinct name ("LM Studio 2") when that one exists. No token is ever revoked here:
+   * an app still using the older value keeps working until the user revokes it.
    */
   clientConfig(client: ClientKind, tokenName: string, token?: string) {
     const url = this.http?.url ?? `http://${this.config().host}:${this.config().port}/mcp`
@@ -283,16 +415,29 @@ export class BridgeService {
       minted = false
       summary = this.tokens.byName(tokenName)
     } else {
-      const exists = this.tokens.list().some((t) => t.name.toLowerCase() === tokenName.toLowerCase())
-      const created = exists
-        ? this.tokens.rotate(tokenName)
-        : this.tokens.create({ name: tokenName, scopes: [] })
-      if (exists) this.http?.dropToken(created.summary.id)
+      const taken = new Set(this.tokens.list().map((t) => t.name.toLowerCase()))
+      let name = tokenName
+      for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${tokenName} ${n}`
+      const created = this.tokens.create({ name, scopes: [] })
       value = created.token
       summary = created.summary
       minted = true
     }
     return { client, minted, summary, ...clientConfigSnippet(client, url, value) }
+  }
+
+  /** The snippet, with the token's tool count and a warning when the app takes fewer tools than that. */
+  async clientConfigChecked(client: ClientKind, tokenName: string, token?: string) {
+    const r = this.clientConfig(client, tokenName, token)
+    const count = await this.toolCountFor(r.summary.scopes)
+    const limit = CLIENT_TOOL_LIMIT[client]
+    const warnings =
+      limit !== undefined && count > limit
+        ? [
+            `"${r.summary.name}" exposes ${count} tools; ${CLIENT_NAME[client]} handles about ${limit}. Narrow the token with scopes (keybridge token create --scope …).`,
+          ]
+        : []
+    return { ...r, summary: { ...r.summary, toolCount: count }, warnings }
   }
 
   private permissionsChanged(): void {

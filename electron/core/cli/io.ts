@@ -35,6 +35,11 @@ export const processIO: CliIO = {
   err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
   promptSecret: promptHidden,
   isTTY: Boolean(process.stdout.isTTY),
+  readStdin: async () => {
+    const chunks: Buffer[] = []
+    for await (const c of process.stdin) chunks.push(c as Buffer)
+    return Buffer.concat(chunks).toString('utf8')
+  },
   status: process.stderr.isTTY ? (t) => void process.stderr.write(t) : undefined,
 }
 
@@ -76,7 +81,12 @@ export function createProgressBar(io: CliIO, label: string, now: () => number = 
   }
 }
 
-/** A secret file's first line (trailing newline ignored, like `pass` and Docker secrets). */
+/** A secret's first line (trailing newline ignored, like `pass` and Docker secrets). */
+export function firstLine(text: string): string {
+  return text.split(/\r?\n/)[0] ?? ''
+}
+
+/** A secret file's first line. */
 export function readSecretFile(path: string): string {
-  return readFileSync(path, 'utf8').split(/\r?\n/)[0] ?? ''
+  return firstLine(readFileSync(path, 'utf8'))
 }

@@ -1,12 +1,17 @@
+import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { AppError, toErrorShape } from '../../../shared/errors'
-import { createCore, type Core } from '../app'
+import type { Core } from '../app'
 import { APP_VERSION } from '../version'
+import { isCorruption } from '../vault/corruption'
 import { defaultDataDir } from './data-dir'
 import { invokeAsCli } from './invoke'
-import { createProgressBar, readSecretFile } from './io'
+import { createProgressBar, firstLine, readSecretFile } from './io'
 import { commands } from './registry'
 import { UsageError, type CliContext, type CliIO, type CommandSpec, type OptionSpec } from './spec'
+import { didYouMean } from './suggest'
+import type { SelfCommand } from './serve-launch'
+import { openVault } from './vault-access'
 
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   'data-dir': {
@@ -67,7 +72,7 @@ export function usage(cmd?: CommandSpec): string {
 }
 
 /** Finds the command named by the first one or two non-option words. */
-function findCommand(argv: string[]): { cmd?: CommandSpec; rest: string[] } {
+function findCommand(argv: string[]): { cmd?: CommandSpec; rest: string[]; words: string[] } {
   const words: number[] = []
   for (let i = 0; i < argv.length && words.length < 2; i++) {
     const a = argv[i]
@@ -80,16 +85,72 @@ function findCommand(argv: string[]): { cmd?: CommandSpec; rest: string[] } {
     }
     words.push(i)
   }
+  const named = words.map((i) => argv[i])
   for (const n of [2, 1]) {
     if (words.length < n) continue
-    const name = words
-      .slice(0, n)
-      .map((i) => argv[i])
-      .join(' ')
+    const name = named.slice(0, n).join(' ')
     const cmd = commands.find((c) => c.name === name)
-    if (cmd) return { cmd, rest: argv.filter((_, i) => !words.slice(0, n).includes(i)) }
+    if (cmd) return { cmd, rest: argv.filter((_, i) => !words.slice(0, n).includes(i)), words: named }
   }
-  return { rest: argv }
+  return { rest: argv, words: named }
+}
+
+/** `unknown command "credential lst". Did you mean "credential list"?` */
+function unknownCommand(words: string[]): UsageError {
+  if (words.length === 0) return new UsageError('no command given')
+  const [first, second] = words
+  const groups = [...new Set(commands.map((c) => c.name.split(' ')[0]))]
+  const inGroup = commands.filter((c) => c.name.startsWith(first + ' ')).map((c) => c.name)
+  if (inGroup.length) {
+    const subs = inGroup.map((n) => n.split(' ')[1])
+    const hint = second ? didYouMean(second, subs, (s) => `${first} ${s}`) : ''
+    return new UsageError(
+      `${second ? `unknown command "${first} ${second}".` : `"${first}" needs a subcommand.`}${hint || ` Its subcommands: ${subs.join(', ')}.`}`,
+    )
+  }
+  return new UsageError(`unknown command "${first}".${didYouMean(first, groups)}`)
+}
+
+/**
+ * Checks every `--flag` against the command's options before parsing, so a typo gets the closest
+ * valid option rather than Node's parser message.
+ */
+function checkFlags(cmd: CommandSpec, args: string[], opts: Record<string, OptionSpec>): void {
+  const names = Object.keys(opts)
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]
+    if (a === '--') break
+    if (a.startsWith('--')) {
+      const name = a.slice(2).split('=')[0]
+      const spec = opts[name]
+      if (!spec) {
+        throw new UsageError(
+          `unknown option --${name} for "${cmd.name}".${didYouMean(name, names, (n) => `--${n}`)}`,
+        )
+      }
+      if (spec.type === 'boolean' && a.includes('=')) throw new UsageError(`--${name} takes no value`)
+      if (spec.type === 'string' && !a.includes('=')) {
+        const next = args[i + 1]
+        if (next === undefined || (next.startsWith('--') && next.length > 2))
+          throw new UsageError(`--${name} needs a value`)
+        i++
+      }
+    } else if (/^-[^-]/.test(a) && a !== '-') {
+      const short = a[1]
+      if (!Object.values(opts).some((o) => o.short === short))
+        throw new UsageError(`unknown option ${a} for "${cmd.name}"`)
+    }
+  }
+}
+
+/** Node's parser errors, reworded (the pre-check above catches most). */
+function parseError(e: unknown): UsageError {
+  const m = (e as Error).message.split('\n')[0]
+  const opt = /'(--?[^' ]+)/.exec(m)?.[1]
+  const code = (e as { code?: string }).code
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && opt) return new UsageError(`${opt} needs a value`)
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && opt) return new UsageError(`unknown option ${opt}`)
+  return new UsageError(m.replace(/\. To specify a positional argument.*$/, ''))
 }
 
 export interface RunOptions {
@@ -97,6 +158,10 @@ export interface RunOptions {
   env?: Record<string, string | undefined>
   /** Lower Argon2 cost for tests (stored with the keyslot, so it stays consistent). */
   kdf?: { memoryCost: number; timeCost: number; parallelism: number }
+  /** Reads the master password handed over by the serve launcher (never in env or argv). */
+  passwordPipe?: () => Promise<string>
+  /** How to start this command again, for serve's bridge process (default: Node + this script). */
+  self?: SelfCommand
 }
 
 /** Runs one command line and returns the exit code. Never throws. */
@@ -104,19 +169,26 @@ export async function runCli(argv: string[], opts: RunOptions): Promise<number> 
   const { io } = opts
   const env = opts.env ?? process.env
   const jsonWanted = argv.includes('--json')
+  let dataDirOf = () => defaultDataDir(env)
   const fail = (code: number, e: unknown): number => {
     if (e instanceof UsageError) {
       if (jsonWanted) io.err(JSON.stringify({ error: { code: 'INVALID_INPUT', message: e.message } }))
       else io.err(`keybridge: ${e.message}\nRun "keybridge --help" for usage.`)
       return 2
     }
-    const shape = toErrorShape(e)
-    if (!(e instanceof AppError)) shape.message = `${shape.message} (${(e as Error)?.name ?? 'error'})`
+    const shape = isCorruption(e)
+      ? {
+          code: 'VAULT_DAMAGED' as const,
+          message: `The vault in ${dataDirOf()} is damaged (SQLite: ${(e as Error).message}). Nothing more was changed. Run "keybridge doctor" for details, or restore a backup.`,
+        }
+      : toErrorShape(e)
+    if (!(e instanceof AppError) && !isCorruption(e) && shape.code === 'INTERNAL')
+      shape.message = `${shape.message} (${(e as Error)?.name ?? 'error'})`
     io.err(jsonWanted ? JSON.stringify({ error: shape }) : `keybridge: ${shape.message}`)
     return code
   }
 
-  const { cmd, rest } = findCommand(argv)
+  const { cmd, rest, words } = findCommand(argv)
   if (!cmd) {
     if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
       io.out(usage())
@@ -126,12 +198,12 @@ export async function runCli(argv: string[], opts: RunOptions): Promise<number> 
       io.out(APP_VERSION)
       return 0
     }
-    const word = argv.find((a) => !a.startsWith('-'))
-    return fail(2, new UsageError(word ? `unknown command "${word}"` : 'no command given'))
+    return fail(2, unknownCommand(words))
   }
 
   let parsed: ReturnType<typeof parseArgs>
   try {
+    checkFlags(cmd, rest, commandOptions(cmd))
     parsed = parseArgs({
       args: rest,
       options: commandOptions(cmd) as Parameters<typeof parseArgs>[0] extends infer P
@@ -143,7 +215,7 @@ export async function runCli(argv: string[], opts: RunOptions): Promise<number> 
       strict: true,
     })
   } catch (e) {
-    return fail(2, new UsageError((e as Error).message.split('\n')[0]))
+    return fail(2, e instanceof UsageError ? e : parseError(e))
   }
   const values = parsed.values as CliContext['values']
   if (values['help']) {
@@ -155,8 +227,19 @@ export async function runCli(argv: string[], opts: RunOptions): Promise<number> 
     return fail(2, new UsageError(`usage: keybridge ${cmd.name}${cmd.usage ? ' ' + cmd.usage : ''}`))
   }
 
-  const dataDir = (values['data-dir'] as string | undefined) || defaultDataDir(env)
+  const dataDir = resolve((values['data-dir'] as string | undefined) || defaultDataDir(env))
+  dataDirOf = () => dataDir
   const opened: Core[] = []
+  let stdinRead = false
+  const stdinLine = async (what: string): Promise<string> => {
+    if (stdinRead) throw new UsageError(`only one value can come from standard input (${what})`)
+    stdinRead = true
+    if (!io.readStdin) throw new UsageError(`${what} needs standard input`)
+    return firstLine(await io.readStdin())
+  }
+  // The serve launcher hands the password to the bridge process over a pipe (see cli/serve-launch.ts).
+  let fromFd: Promise<string> | undefined
+  let masterPromise: Promise<string> | undefined
   const secretFrom = async (
     envName: string,
     fileOpt: string,
@@ -164,6 +247,7 @@ export async function runCli(argv: string[], opts: RunOptions): Promise<number> 
     what: string,
     confirm = false,
   ) => {
+    if (envName === 'KEYBRIDGE_PASSWORD' && opts.passwordPipe) return (fromFd ??= opts.passwordPipe())
     if (env[envName]) return env[envName]!
     const file = values[fileOpt] as string | undefined
     if (file) {
@@ -187,6 +271,9 @@ export async function runCli(argv: string[], opts: RunOptions): Promise<number> 
   }
   const ctx: CliContext = {
     dataDir,
+    argv,
+    bridgeProcess: Boolean(opts.passwordPipe),
+    self: opts.self,
     json: Boolean(values['json']),
     env,
     io,
@@ -195,8 +282,9 @@ export async function runCli(argv: string[], opts: RunOptions): Promise<number> 
     print(human, json) {
       io.out(this.json ? JSON.stringify(json, null, 2) : human)
     },
+    // Asked once per command, however many steps need it.
     masterPassword: (q = 'Master password: ') =>
-      secretFrom('KEYBRIDGE_PASSWORD', 'password-file', q, 'master password'),
+      (masterPromise ??= secretFrom('KEYBRIDGE_PASSWORD', 'password-file', q, 'master password')),
     backupPassphrase: (q = 'Backup passphrase: ', o = {}) =>
       secretFrom('KEYBRIDGE_BACKUP_PASSPHRASE', 'passphrase-file', q, 'backup passphrase', o.confirm),
     progress: (label) => createProgressBar(io, label),
@@ -207,20 +295,19 @@ export async function runCli(argv: string[], opts: RunOptions): Promise<number> 
       if (!found) throw new UsageError(`--${option} must be one of ${choices.join(', ')}`)
       return found
     },
+    stdinLine,
     call: invokeAsCli,
     async openCore(o = {}) {
-      const core = await createCore({ dataDir, runtime: 'node', env, kdf: opts.kdf })
+      const core = await openVault({
+        dataDir,
+        env,
+        kdf: opts.kdf,
+        access: o.access ?? 'unlock',
+        password: () => ctx.masterPassword(),
+        passwordGiven: Boolean(env['KEYBRIDGE_PASSWORD'] || values['password-file'] || opts.passwordPipe),
+      })
       opened.push(core)
       for (const n of core.ctx.notices) io.err(`Notice: ${n}`)
-      if (o.unlock) {
-        if (!core.ctx.vault.initialized) {
-          throw new AppError(
-            'VAULT_NOT_INITIALIZED',
-            `There is no vault in ${dataDir}. Run "keybridge init" first.`,
-          )
-        }
-        await core.ctx.vault.unlock({ password: await ctx.masterPassword() }, 'cli')
-      }
       return core
     },
   }

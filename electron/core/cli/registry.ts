@@ -1,8 +1,10 @@
 import { backupCommands } from './commands/backup'
 import { bridgeCommands } from './commands/bridge'
 import { credentialsCommands } from './commands/credentials'
+import { doctorCommands } from './commands/doctor'
 import { homeassistantCommands } from './commands/homeassistant'
 import { importConfigCommands } from './commands/import-config'
+import { serveCommands } from './commands/serve'
 import { servicesCommands } from './commands/services'
 import { vaultCommands } from './commands/vault'
 import type { CommandSpec } from './spec'
@@ -14,6 +16,8 @@ export const commands: CommandSpec[] = [
   ...servicesCommands,
   ...homeassistantCommands,
   ...bridgeCommands,
+  ...serveCommands,
   ...backupCommands,
   ...importConfigCommands,
+  ...doctorCommands,
 ]

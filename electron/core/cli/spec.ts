@@ -1,5 +1,7 @@
 import type { ChannelInput, ChannelName, ChannelOutput } from '../../../shared/ipc'
 import type { Core } from '../app'
+import type { SelfCommand } from './serve-launch'
+import type { VaultAccess } from './vault-access'
 
 export type OptionSpec = {
   type: 'string' | 'boolean'
@@ -22,6 +24,8 @@ export interface CliIO {
   /** Ask for a secret on the terminal without echo; undefined when there is no terminal. */
   promptSecret(question: string): Promise<string | undefined>
   isTTY: boolean
+  /** All of standard input (for `--field key=-`); absent where there is none. */
+  readStdin?(): Promise<string>
   /** Raw writes to stderr for a live status line; present only when stderr is a terminal. */
   status?(text: string): void
 }
@@ -35,13 +39,25 @@ export interface ProgressBar {
 
 export interface CliContext {
   dataDir: string
+  /** The whole command line as given (serve hands it to the bridge process). */
+  argv: string[]
+  /** True in the bridge process `serve` starts (the password came over its pipe). */
+  bridgeProcess: boolean
+  /** How to start this command again (the app's binary when packaged). */
+  self?: SelfCommand
   json: boolean
   env: Record<string, string | undefined>
   io: CliIO
   values: Record<string, string | boolean | string[] | undefined>
   positionals: string[]
-  /** Opens the core on the data dir; with unlock, unlocks it with the master password. */
-  openCore(opts?: { unlock?: boolean }): Promise<Core>
+  /**
+   * Opens the core on the data dir. A folder without a vault is refused (only `access: 'create'`,
+   * for init, makes one); by default the master password is checked and the vault unlocked before
+   * anything else. `unlock` is accepted for older callers: the vault is always unlocked.
+   */
+  openCore(opts?: { access?: VaultAccess; unlock?: boolean }): Promise<Core>
+  /** The first line of standard input, for a secret given as `-` (once per command). */
+  stdinLine(what: string): Promise<string>
   /** Human text on a terminal, one JSON document with --json. */
   print(human: string, json: unknown): void
   /** Reads the master password: KEYBRIDGE_PASSWORD, --password-file, else a prompt. */

@@ -1,6 +1,9 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
+import { z } from 'zod'
 import { AppError } from '../../../shared/errors'
 import type { HaInstance } from '../../../shared/ipc/homeassistant'
+import { builtinSchema, parseArgs } from '../bridge/json-schema'
+import { exposedName } from '../bridge/names'
 import type { BridgeTool, ToolSource } from '../bridge/tool-source'
 import type { CoreContext } from '../context'
 import { loadEntities } from './entities'
@@ -31,18 +34,6 @@ function refuseDomain(inst: HaInstance, domain: string, what: string): never {
   )
 }
 
-function str(args: Record<string, unknown>, key: string, required: true): string
-function str(args: Record<string, unknown>, key: string, required?: false): string | undefined
-function str(args: Record<string, unknown>, key: string, required = false): string | undefined {
-  const v = args[key]
-  if (v === undefined || v === null || v === '') {
-    if (required) throw new AppError('INVALID_INPUT', `The "${key}" argument is required.`)
-    return undefined
-  }
-  if (typeof v !== 'string') throw new AppError('INVALID_INPUT', `The "${key}" argument must be a string.`)
-  return v.trim()
-}
-
 function entityId(v: string): string {
   const id = v.toLowerCase()
   if (!ENTITY_ID.test(id))
@@ -50,9 +41,33 @@ function entityId(v: string): string {
   return id
 }
 
+const text = (d: string) => z.string().trim().describe(d)
+const ListArgs = z.object({
+  domain: text('Only this domain, e.g. light, switch, sensor, climate.').optional(),
+  area: text('Only entities in this area (name or id, case-insensitive).').optional(),
+  search: text('Text to find in the entity id or friendly name.').optional(),
+  limit: z.number().int().min(1).max(MAX_ENTITIES).optional().describe('At most this many (default 200).'),
+})
+const StateArgs = z.object({ entity_id: text('e.g. light.kitchen').min(1) })
+const HistoryArgs = z.object({
+  entity_id: text('e.g. sensor.living_room_temperature').min(1),
+  hours: z.number().min(0.1).max(168).optional().describe('How far back (default 24, at most 168).'),
+})
+const ServiceArgs = z.object({
+  domain: text('Service domain, e.g. light, switch, climate.').min(1),
+  service: text('Service name, e.g. turn_on, toggle, set_temperature.').min(1),
+  entity_id: text('Target entity id, or several separated by commas (light.kitchen,light.hall).').optional(),
+  data: z.record(z.string(), z.unknown()).optional().describe('Service data, e.g. {"brightness_pct": 50}.'),
+  return_response: z
+    .boolean()
+    .optional()
+    .describe('Ask for the service response (for services that return data).'),
+})
+
 /**
- * The bridge's Home Assistant tools: per stored instance, `homeassistant.<slug>.list_entities`,
- * `get_state`, `get_history` (read) and `call_service` (write, reversible). Allowed domains are
+ * The bridge's Home Assistant tools: per stored instance, `ha_<slug>_list_entities`,
+ * `get_state`, `get_history` (read) and `call_service` (write, reversible); identities
+ * `homeassistant/<slug>/<tool>`. Allowed domains are
  * enforced here for reads and writes alike. Results never carry the token: it only goes into the
  * Authorization header of the request to that instance.
  */
@@ -63,19 +78,29 @@ export function createHomeAssistantToolSource(
 ): ToolSource {
   /** Reads the instance fresh per call so edits (domains, URL, token) apply at once. */
   const run =
-    (
+    <S extends z.ZodObject>(
       id: string,
+      schema: S,
       body: (
         inst: HaInstance,
         conn: { baseUrl: string; token: string; timeoutMs?: number },
-        args: Record<string, unknown>,
+        args: z.output<S>,
       ) => Promise<Record<string, unknown>>,
     ) =>
     async (args: Record<string, unknown>): Promise<CallToolResult> => {
       try {
+        const raw = args ?? {}
+        // A list of entity ids is accepted as well as the comma-separated text the schema describes.
+        const ids = raw['entity_id']
+        const parsed = parseArgs(
+          schema,
+          Array.isArray(ids) && ids.every((x) => typeof x === 'string')
+            ? { ...raw, entity_id: ids.join(',') }
+            : raw,
+        )
         const inst = store.get(id)
         const conn = { baseUrl: inst.url, token: store.readToken(id), timeoutMs: opts.timeoutMs }
-        return ok(await body(inst, conn, args ?? {}))
+        return ok(await body(inst, conn, parsed))
       } catch (e) {
         return fail(e instanceof AppError ? e.message : 'The Home Assistant request failed inside Keybridge.')
       }
@@ -94,42 +119,29 @@ export function createHomeAssistantToolSource(
   }
 
   function toolsFor(inst: HaInstance): BridgeTool[] {
-    const prefix = `homeassistant.${inst.slug}`
+    const meta = (tool: string) => ({
+      id: `${HA_TOOL_SOURCE_ID}/${inst.slug}/${tool}`,
+      nameParts: ['ha', inst.slug, tool],
+      name: exposedName(['ha', inst.slug, tool], `${HA_TOOL_SOURCE_ID}/${inst.slug}/${tool}`),
+      originalName: tool,
+    })
     const scope = inst.allowedDomains.length
       ? ` Only these domains are allowed: ${inst.allowedDomains.join(', ')}.`
       : ''
     const where = `the Home Assistant instance "${inst.name}"`
     return [
       {
-        name: `${prefix}.list_entities`,
+        ...meta('list_entities'),
         title: `List entities (${inst.name})`,
         description: `List entities of ${where} with their state and area. Filter by domain (e.g. light), area name, or text in the id or name.${scope}`,
-        inputSchema: {
-          type: 'object',
-          properties: {
-            domain: { type: 'string', description: 'Only this domain, e.g. light, switch, sensor, climate.' },
-            area: {
-              type: 'string',
-              description: 'Only entities in this area (name or id, case-insensitive).',
-            },
-            search: { type: 'string', description: 'Text to find in the entity id or friendly name.' },
-            limit: {
-              type: 'integer',
-              minimum: 1,
-              maximum: MAX_ENTITIES,
-              description: 'At most this many (default 200).',
-            },
-          },
-        },
+        inputSchema: builtinSchema(ListArgs),
         annotations: { title: `List entities (${inst.name})`, readOnlyHint: true, openWorldHint: false },
         source: HA_TOOL_SOURCE_ID,
-        call: run(inst.id, async (i, conn, args) => {
-          const domain = str(args, 'domain')?.toLowerCase()
-          const area = str(args, 'area')?.toLowerCase()
-          const search = str(args, 'search')?.toLowerCase()
-          const rawLimit = args['limit']
-          const limit =
-            typeof rawLimit === 'number' && rawLimit >= 1 ? Math.min(Math.floor(rawLimit), MAX_ENTITIES) : 200
+        call: run(inst.id, ListArgs, async (i, conn, args) => {
+          const domain = args.domain?.toLowerCase() || undefined
+          const area = args.area?.toLowerCase() || undefined
+          const search = args.search?.toLowerCase() || undefined
+          const limit = args.limit ?? 200
           if (domain && !allows(i, domain)) refuseDomain(i, domain, `The "${domain}" domain`)
           const { entities, areasKnown } = await loadEntities(conn)
           if (area && !areasKnown) {
@@ -156,18 +168,14 @@ export function createHomeAssistantToolSource(
         }),
       },
       {
-        name: `${prefix}.get_state`,
+        ...meta('get_state'),
         title: `Get state (${inst.name})`,
         description: `The current state and attributes of one entity of ${where}.${scope}`,
-        inputSchema: {
-          type: 'object',
-          properties: { entity_id: { type: 'string', description: 'e.g. light.kitchen' } },
-          required: ['entity_id'],
-        },
+        inputSchema: builtinSchema(StateArgs),
         annotations: { title: `Get state (${inst.name})`, readOnlyHint: true, openWorldHint: false },
         source: HA_TOOL_SOURCE_ID,
-        call: run(inst.id, async (i, conn, args) => {
-          const id = entityId(str(args, 'entity_id', true))
+        call: run(inst.id, StateArgs, async (i, conn, args) => {
+          const id = entityId(args.entity_id)
           if (!allows(i, domainOf(id))) refuseDomain(i, domainOf(id), id)
           const s = await withRest(conn, (c) => c.state(id))
           return {
@@ -180,28 +188,16 @@ export function createHomeAssistantToolSource(
         }),
       },
       {
-        name: `${prefix}.get_history`,
+        ...meta('get_history'),
         title: `Get history (${inst.name})`,
         description: `How one entity of ${where} changed over the last hours (recorder history).${scope}`,
-        inputSchema: {
-          type: 'object',
-          properties: {
-            entity_id: { type: 'string', description: 'e.g. sensor.living_room_temperature' },
-            hours: {
-              type: 'number',
-              minimum: 0.1,
-              maximum: 168,
-              description: 'How far back (default 24, at most 168).',
-            },
-          },
-          required: ['entity_id'],
-        },
+        inputSchema: builtinSchema(HistoryArgs),
         annotations: { title: `Get history (${inst.name})`, readOnlyHint: true, openWorldHint: false },
         source: HA_TOOL_SOURCE_ID,
-        call: run(inst.id, async (i, conn, args) => {
-          const id = entityId(str(args, 'entity_id', true))
+        call: run(inst.id, HistoryArgs, async (i, conn, args) => {
+          const id = entityId(args.entity_id)
           if (!allows(i, domainOf(id))) refuseDomain(i, domainOf(id), id)
-          const h = typeof args['hours'] === 'number' ? Math.min(Math.max(args['hours'], 0.1), 168) : 24
+          const h = args.hours ?? 24
           const now = ctx.clock.now()
           const lists = await withRest(conn, (c) =>
             c.history(new Date(now - h * 3_600_000), { entityIds: [id], end: new Date(now), minimal: true }),
@@ -211,30 +207,10 @@ export function createHomeAssistantToolSource(
         }),
       },
       {
-        name: `${prefix}.call_service`,
+        ...meta('call_service'),
         title: `Call service (${inst.name})`,
         description: `Call a Home Assistant service (action) on ${where}, e.g. domain "light", service "turn_on", entity_id "light.kitchen", data {"brightness_pct": 50}. Returns the states it changed.${scope}`,
-        inputSchema: {
-          type: 'object',
-          properties: {
-            domain: { type: 'string', description: 'Service domain, e.g. light, switch, climate.' },
-            service: { type: 'string', description: 'Service name, e.g. turn_on, toggle, set_temperature.' },
-            entity_id: {
-              anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
-              description: 'Target entity id or ids.',
-            },
-            data: {
-              type: 'object',
-              description: 'Service data, e.g. {"brightness_pct": 50}.',
-              additionalProperties: true,
-            },
-            return_response: {
-              type: 'boolean',
-              description: 'Ask for the service response (for services that return data).',
-            },
-          },
-          required: ['domain', 'service'],
-        },
+        inputSchema: builtinSchema(ServiceArgs),
         annotations: {
           title: `Call service (${inst.name})`,
           readOnlyHint: false,
@@ -243,9 +219,9 @@ export function createHomeAssistantToolSource(
           openWorldHint: false,
         },
         source: HA_TOOL_SOURCE_ID,
-        call: run(inst.id, async (i, conn, args) => {
-          const domain = str(args, 'domain', true).toLowerCase()
-          const service = str(args, 'service', true).toLowerCase()
+        call: run(inst.id, ServiceArgs, async (i, conn, args) => {
+          const domain = args.domain.toLowerCase()
+          const service = args.service.toLowerCase()
           if (!/^[a-z0-9_]+$/.test(domain) || !/^[a-z0-9_]+$/.test(service)) {
             throw new AppError(
               'INVALID_INPUT',
@@ -253,22 +229,23 @@ export function createHomeAssistantToolSource(
             )
           }
           if (!allows(i, domain)) refuseDomain(i, domain, `The "${domain}" domain`)
-          const rawData = args['data'] ?? {}
-          if (typeof rawData !== 'object' || Array.isArray(rawData) || rawData === null) {
-            throw new AppError('INVALID_INPUT', 'The "data" argument must be an object.')
-          }
-          const data = { ...(rawData as Record<string, unknown>) }
-          const rawTargets = args['entity_id'] ?? data['entity_id']
+          const data = { ...(args.data ?? {}) }
+          const rawTargets = args.entity_id
+            ? args.entity_id
+                .split(',')
+                .map((t) => t.trim())
+                .filter(Boolean)
+            : data['entity_id']
           const targets = (
             Array.isArray(rawTargets) ? rawTargets : rawTargets === undefined ? [] : [rawTargets]
-          ).map((t) => {
+          ).map((t: unknown) => {
             if (typeof t !== 'string')
               throw new AppError('INVALID_INPUT', 'entity_id must be a string or a list of strings.')
             return entityId(t)
           })
           for (const t of targets) if (!allows(i, domainOf(t))) refuseDomain(i, domainOf(t), t)
           if (targets.length) data['entity_id'] = targets.length === 1 ? targets[0] : targets
-          const returnResponse = args['return_response'] === true
+          const returnResponse = args.return_response === true
           const r = await withRest(conn, (c) => c.callService(domain, service, data, { returnResponse }))
           return {
             service: `${domain}.${service}`,

@@ -76,7 +76,8 @@ function errorCode(e: unknown): string {
   return ''
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref?.())
+// A ref'd timer: a retry that is still waiting is pending work, so a headless process must not exit.
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 /**
  * HTTP for provider calls: a dedicated undici Agent (never the global dispatcher), a deadline per

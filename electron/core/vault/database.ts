@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3'
-import { mkdirSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { AppError } from '../../../shared/errors'
+import { damagedVault, isCorruption } from './corruption'
 
 export type Db = Database.Database
 
@@ -11,6 +12,8 @@ export type Db = Database.Database
  */
 export function openDatabase(file: string): Db {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
+  // Created owner-only: SQLite gives the -wal and -shm files the database file's mode.
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600))
   let db: Db
   try {
     db = new Database(file)
@@ -25,12 +28,34 @@ export function openDatabase(file: string): Db {
     }
     throw new AppError('IO_ERROR', `The vault file could not be opened (${message}).`)
   }
-  db.pragma('journal_mode = WAL')
-  db.pragma('synchronous = FULL')
-  db.pragma('foreign_keys = ON')
-  db.pragma('busy_timeout = 5000')
-  db.pragma('secure_delete = ON')
-  // Sorts and temp tables stay in memory: nothing derived from the vault lands in stray temp files.
-  db.pragma('temp_store = MEMORY')
+  try {
+    db.pragma('journal_mode = WAL')
+    db.pragma('synchronous = FULL')
+    db.pragma('foreign_keys = ON')
+    db.pragma('busy_timeout = 5000')
+    db.pragma('secure_delete = ON')
+    // Sorts and temp tables stay in memory: nothing derived from the vault lands in stray temp files.
+    db.pragma('temp_store = MEMORY')
+    // A damaged b-tree must be found before anything writes into it (cheap: no index cross-check).
+    const problems = integrityProblems(db, 'quick_check')
+    if (problems.length) throw damagedVault(file, problems.join('; '))
+  } catch (e) {
+    db.close()
+    if (e instanceof AppError) throw e
+    if (isCorruption(e)) throw damagedVault(file, (e as Error).message)
+    throw e
+  }
   return db
+}
+
+/** `quick_check` (page structure) or `integrity_check` (also indexes against tables): [] when sound. */
+export function integrityProblems(db: Db, check: 'quick_check' | 'integrity_check', max = 5): string[] {
+  const rows = db.pragma(`${check}(${max})`, { simple: false }) as Record<string, string>[]
+  const lines = rows.map((r) =>
+    String(Object.values(r)[0])
+      .replace(/\*\*\* in database \w+ \*\*\*/g, '')
+      .replace(/\s*\n\s*/g, ' ')
+      .trim(),
+  )
+  return lines.length === 1 && lines[0] === 'ok' ? [] : lines
 }

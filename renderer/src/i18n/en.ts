@@ -225,6 +225,8 @@ export const en = {
   'tokens.status.revoked': 'Revoked',
   'tokens.lastUsed': 'Last used',
   'tokens.calls': 'Calls',
+  'tokens.tools': 'Tools',
+  'tokens.toolsOver': '{count} tools: more than {app} handles ({limit}). Narrow the token with scopes.',
   'tokens.expires': 'Expires after',
   'tokens.days': '{n} days',
   'tokens.empty': 'No app is connected yet. Connect one to get its configuration snippet.',

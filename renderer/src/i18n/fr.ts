@@ -233,6 +233,9 @@ export const fr: Record<MessageKey, string> = {
   'tokens.status.revoked': 'Révoqué',
   'tokens.lastUsed': 'Dernière utilisation',
   'tokens.calls': 'Appels',
+  'tokens.tools': 'Outils',
+  'tokens.toolsOver':
+    '{count} outils : plus que {app} n’en accepte ({limit}). Restreignez le jeton avec des portées.',
   'tokens.expires': 'Expire après',
   'tokens.days': '{n} jours',
   'tokens.empty':

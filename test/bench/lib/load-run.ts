@@ -78,7 +78,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
       clients.push(c)
     }
     const listed = await clients[0].listTools()
-    const tool = listed.tools.find((t) => t.name.endsWith('.get_state'))?.name
+    const tool = listed.tools.find((t) => t.name.endsWith('_get_state'))?.name
     if (!tool)
       throw new Error(`no get_state tool listed (tools: ${listed.tools.map((t) => t.name).join(', ')})`)
     log(`load: ${o.clients} clients connected on ${tokenCount} tokens, calling ${tool}`)

@@ -88,7 +88,7 @@ export interface ServeProcess {
   child: ChildProcess
   /** Everything it printed so far (stdout and stderr), for error reports. */
   output(): string
-  /** SIGTERM, then SIGKILL after 10 s; resolves with how it exited. */
+  /** SIGTERM to the launcher (it forwards it), then SIGKILL after 10 s; resolves with how it exited. */
   stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
@@ -132,7 +132,8 @@ export function startServe(
           host,
           port: Number(m[2]),
           base: `http://${m[1]}:${m[2]}`,
-          pid: child.pid!,
+          // The bridge runs in its own process under the launcher (it prints its pid): measure that one.
+          pid: Number(/\(process (\d+)\)/.exec(out)?.[1] ?? child.pid),
           child,
           output: () => out,
           async stop() {

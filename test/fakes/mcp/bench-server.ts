@@ -24,7 +24,7 @@ import type { ToolSource } from '../../../electron/core/bridge/tool-source'
 import { makeCore } from '../../helpers/core'
 
 const TRIVIAL = {
-  name: 'test.read_thing',
+  name: 'test_read_thing',
   description: 'Test tool read_thing',
   inputSchema: { type: 'object' as const, properties: { text: { type: 'string' } } },
   annotations: { readOnlyHint: true },
@@ -38,7 +38,16 @@ const answer = (args: Record<string, unknown> | undefined) => ({
 const trivialSource: ToolSource = {
   id: 'test',
   async listTools() {
-    return [{ ...TRIVIAL, source: 'test', call: async (args) => answer(args) }]
+    return [
+      {
+        ...TRIVIAL,
+        id: 'test/read_thing',
+        nameParts: ['test', 'read_thing'],
+        originalName: 'read_thing',
+        source: 'test',
+        call: async (args) => answer(args),
+      },
+    ]
   },
 }
 

@@ -1,10 +1,14 @@
+import { exposedName } from '../../../electron/core/bridge/names'
 import type { BridgeTool, ToolSource } from '../../../electron/core/bridge/tool-source'
 
 /** A tool source with one tool per permission level, for bridge tests and benchmarks. */
 export function testToolSource(id = 'test'): ToolSource & { calls: { tool: string; args: unknown }[] } {
   const calls: { tool: string; args: unknown }[] = []
   const tool = (name: string, annotations: BridgeTool['annotations']): BridgeTool => ({
-    name: `${id}.${name}`,
+    id: `${id}/${name}`,
+    nameParts: [id, name],
+    name: exposedName([id, name], `${id}/${name}`),
+    originalName: name,
     description: `Test tool ${name}`,
     inputSchema: { type: 'object', properties: { text: { type: 'string' } } },
     annotations,

@@ -73,27 +73,27 @@ describe('api_request tools for stored credentials', () => {
   it('offers a read and a write tool per service, with the accounts to choose from', async () => {
     const client = await connectClient(env.url, env.token)
     const tools = (await client.listTools()).tools
-    const read = tools.find((t) => t.name === 'github.api_read')!
+    const read = tools.find((t) => t.name === 'github_api_read')!
     expect(read.annotations).toMatchObject({ readOnlyHint: true })
     expect((read.inputSchema.properties as Record<string, { enum?: string[] }>).credential.enum).toEqual([
       'personal',
       'work',
     ])
-    expect(tools.find((t) => t.name === 'github.api_request')?.annotations).toMatchObject({
+    expect(tools.find((t) => t.name === 'github_api_request')?.annotations).toMatchObject({
       readOnlyHint: false,
       destructiveHint: false,
     })
     const infos = (await env.core.invoke('bridge.tools.list', undefined)) as {
       data: { name: string; requiredLevel: string }[]
     }
-    expect(infos.data.find((t) => t.name === 'github.api_request')?.requiredLevel).toBe('write')
+    expect(infos.data.find((t) => t.name === 'github_api_request')?.requiredLevel).toBe('write')
     await client.close()
   })
 
   it('injects the credential, calls only the provider, and redacts the secret from the answer', async () => {
     const client = await connectClient(env.url, env.token)
     const r = await client.callTool({
-      name: 'github.api_read',
+      name: 'github_api_read',
       arguments: { path: '/user', query: { per_page: 5 } },
     })
     expect(r.isError).toBeFalsy()
@@ -111,9 +111,9 @@ describe('api_request tools for stored credentials', () => {
     expect(out.headers['x-echo-auth']).toBeUndefined()
 
     // Another account, and Basic auth (email:token base64) is redacted as well.
-    await client.callTool({ name: 'github.api_read', arguments: { path: '/user', credential: 'work' } })
+    await client.callTool({ name: 'github_api_read', arguments: { path: '/user', credential: 'work' } })
     expect(fake.seen.at(-1)!.auth).toBe(`Bearer ${GH_TOKEN}W`)
-    const j = await client.callTool({ name: 'jira.api_read', arguments: { path: '/rest/api/3/myself' } })
+    const j = await client.callTool({ name: 'jira_api_read', arguments: { path: '/rest/api/3/myself' } })
     expect(fake.seen.at(-1)!.auth).toMatch(/^Basic /)
     expect(textOf(j)).not.toContain(fake.seen.at(-1)!.auth.slice(6))
     await client.close()
@@ -122,14 +122,14 @@ describe('api_request tools for stored credentials', () => {
   it('refuses methods the tool does not allow and paths that leave the provider', async () => {
     const client = await connectClient(env.url, env.token)
     const post = await client.callTool({
-      name: 'github.api_read',
+      name: 'github_api_read',
       arguments: { path: '/user', method: 'POST' },
     })
     expect(post.isError).toBe(true)
     expect(textOf(post)).toContain('only GET, HEAD')
     const before = fake.seen.length
     for (const path of ['//evil.example/x', '/../etc', 'https://evil.example/', '/%2e%2e/x']) {
-      const r = await client.callTool({ name: 'github.api_read', arguments: { path } })
+      const r = await client.callTool({ name: 'github_api_read', arguments: { path } })
       expect(r.isError, path).toBe(true)
     }
     expect(fake.seen.length).toBe(before)
@@ -139,16 +139,16 @@ describe('api_request tools for stored credentials', () => {
   it('sends writes through api_request, caps big answers, and marks HTTP errors', async () => {
     const client = await connectClient(env.url, env.token)
     const w = await client.callTool({
-      name: 'github.api_request',
+      name: 'github_api_request',
       arguments: { path: '/repos/x/issues', method: 'POST', body: { title: 'hi' } },
     })
     expect(JSON.parse(textOf(w)).body).toMatchObject({ method: 'POST', body: '{"title":"hi"}' })
     const big = JSON.parse(
-      textOf(await client.callTool({ name: 'github.api_read', arguments: { path: '/big' } })),
+      textOf(await client.callTool({ name: 'github_api_read', arguments: { path: '/big' } })),
     )
     expect(big.truncated).toBe(true)
     expect(big.body.length).toBe(256 * 1024)
-    const missing = await client.callTool({ name: 'github.api_read', arguments: { path: '/missing' } })
+    const missing = await client.callTool({ name: 'github_api_read', arguments: { path: '/missing' } })
     expect(missing.isError).toBe(true)
     expect(JSON.parse(textOf(missing)).status).toBe(404)
     await client.close()

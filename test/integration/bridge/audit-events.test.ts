@@ -21,7 +21,7 @@ describe('bridge audit batching and events', () => {
     const client = await connectClient(b.url, b.token)
     try {
       for (let i = 0; i < 3; i++)
-        await client.callTool({ name: 'test.read_thing', arguments: { text: `x${i}` } })
+        await client.callTool({ name: 'test_read_thing', arguments: { text: `x${i}` } })
     } finally {
       await client.close()
     }

@@ -63,24 +63,24 @@ describe('bridge caches: token and permission changes bite at the next request',
   })
 
   it('applies a permission changed by another connection, or in-process, to the next call of an open session', async () => {
-    const call = (text: string) => client.callTool({ name: 'test.read_thing', arguments: { text } })
+    const call = (text: string) => client.callTool({ name: 'test_read_thing', arguments: { text } })
     const client = await connectClient(env.url, env.token)
     try {
       for (const text of ['a', 'b', 'c']) expect(textOf(await call(text))).toBe(`read_thing:${text}`)
-      // What `keybridge tool set test.read_thing off` writes, from its own process.
+      // What `keybridge tool set test_read_thing off` writes, from its own process.
       otherConnection((db) =>
         db
           .prepare(
-            "INSERT INTO bridge_tool_permissions (tool, level, ask, updated_at) VALUES ('test.read_thing', 'off', 0, 0) ON CONFLICT(tool) DO UPDATE SET level = 'off'",
+            "INSERT INTO bridge_tool_permissions (tool, level, ask, updated_at) VALUES ('test/read_thing', 'off', 0, 0) ON CONFLICT(tool) DO UPDATE SET level = 'off'",
           )
           .run(),
       )
       const off = await call('d')
       expect(off.isError).toBe(true)
       expect(textOf(off)).toContain('turned off')
-      await env.core.invoke('bridge.tools.set', { tool: 'test.read_thing', level: 'read', ask: false })
+      await env.core.invoke('bridge.tools.set', { tool: 'test_read_thing', level: 'read', ask: false })
       expect(textOf(await call('e'))).toBe('read_thing:e')
-      await env.core.invoke('bridge.tools.set', { tool: 'test.read_thing', level: 'read', ask: true })
+      await env.core.invoke('bridge.tools.set', { tool: 'test_read_thing', level: 'read', ask: true })
       const asked = await call('f')
       expect(textOf(asked)).toContain('approval')
     } finally {

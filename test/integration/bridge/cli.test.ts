@@ -91,7 +91,7 @@ describe('keybridge token / tool / upstream / client-config / serve', () => {
     ).toEqual(['reporter'])
   })
 
-  it("prints client config snippets in each app's format, minting a token for the name", async () => {
+  it("prints client config snippets in each app's format; a new token per snippet, none revoked", async () => {
     const lm = await cli('client-config', 'lmstudio', '--token-name', 'Cursor')
     expect(lm.code).toBe(0)
     const lmConfig = JSON.parse(lm.out)
@@ -106,12 +106,25 @@ describe('keybridge token / tool / upstream / client-config / serve', () => {
       'Authorization:${AUTH}',
     ])
     expect(claude.mcpServers.keybridge.env.AUTH).toMatch(/^Bearer kb_/)
-    const vscode = JSON.parse((await cli('client-config', 'vscode', '--token-name', 'Cursor')).out)
+    const vscodeRun = await cli('client-config', 'vscode', '--token-name', 'Cursor')
+    const vscode = JSON.parse(vscodeRun.out)
     expect(vscode.servers.keybridge).toMatchObject({ type: 'http', url: 'http://127.0.0.1:3003/mcp' })
+    // "Cursor" exists: a distinct name is created and said, and the older tokens keep working.
+    expect(vscodeRun.err).toContain('Created the client token "Cursor 3"')
+    expect(vscodeRun.err).toContain('"Cursor" exists and keeps working')
+    const tokens = JSON.parse((await cli('token', 'list', '--json')).out) as {
+      name: string
+      status: string
+    }[]
+    expect(tokens.filter((t) => t.name.startsWith('Cursor')).map((t) => [t.name, t.status])).toEqual([
+      ['Cursor', 'active'],
+      ['Cursor 2', 'active'],
+      ['Cursor 3', 'active'],
+    ])
     // With --token (the value shown at creation) nothing is minted.
     const value = vscode.servers.keybridge.headers.Authorization.slice(7)
     const again = JSON.parse(
-      (await cli('client-config', 'cursor', '--token-name', 'Cursor', '--token', value, '--json')).out,
+      (await cli('client-config', 'cursor', '--token-name', 'Cursor 3', '--token', value, '--json')).out,
     )
     expect(again.minted).toBe(false)
     expect(JSON.parse(again.snippet).mcpServers.keybridge.headers.Authorization).toBe(`Bearer ${value}`)
@@ -136,19 +149,19 @@ describe('keybridge token / tool / upstream / client-config / serve', () => {
       const tools = await waitFor(
         async () => {
           const names = (await client.listTools()).tools.map((x) => x.name)
-          return names.includes('reporter.report_env') ? names : undefined
+          return names.includes('reporter_report_env') ? names : undefined
         },
         20_000,
         'upstream tools',
         250,
       )
-      expect(tools).toContain('reporter.report_env')
+      expect(tools).toContain('reporter_report_env')
       const r = JSON.parse(
-        textOf(await client.callTool({ name: 'reporter.report_env', arguments: { name: 'SECRET_ONE' } })),
+        textOf(await client.callTool({ name: 'reporter_report_env', arguments: { name: 'SECRET_ONE' } })),
       )
       expect(r).toMatchObject({ present: true, length: 'very-secret-literal-value'.length })
       // Headless: "ask" tools are denied without --approve-all.
-      const crash = await client.callTool({ name: 'reporter.crash', arguments: {} })
+      const crash = await client.callTool({ name: 'reporter_crash', arguments: {} })
       expect(textOf(crash)).toContain('--approve-all')
       await client.close()
 
@@ -158,10 +171,10 @@ describe('keybridge token / tool / upstream / client-config / serve', () => {
         level: string
         ask: boolean
       }[]
-      expect(listed.find((x) => x.name === 'reporter.crash')).toMatchObject({ level: 'execute', ask: true })
-      expect((await cli('tool', 'set', 'reporter.crash', 'off')).code).toBe(0)
-      expect((await cli('tool', 'set', 'reporter.echo', 'read', '--no-ask', '--json')).code).toBe(0)
-      expect((await cli('tool', 'set', 'reporter.echo', 'loud')).code).toBe(2)
+      expect(listed.find((x) => x.name === 'reporter_crash')).toMatchObject({ level: 'execute', ask: true })
+      expect((await cli('tool', 'set', 'reporter_crash', 'off')).code).toBe(0)
+      expect((await cli('tool', 'set', 'reporter_echo', 'read', '--no-ask', '--json')).code).toBe(0)
+      expect((await cli('tool', 'set', 'reporter_echo', 'loud')).code).toBe(2)
       expect((await cli('tool', 'set', 'no.such', 'read')).code).toBe(1)
 
       child.kill('SIGTERM')

@@ -57,7 +57,7 @@ describe('bridge fuzz: malformed requests get errors, never a crash', () => {
       '{"jsonrpc":"2.0","id":1,"method":7}',
       '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":"x"}',
       '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":{"a":1}}}',
-      '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"test.read_thing","arguments":[1,2]}}',
+      '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"test_read_thing","arguments":[1,2]}}',
       '{"jsonrpc":"2.0","id":1,"method":"no/such/method"}',
       '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}',
       '[]',
@@ -140,7 +140,7 @@ describe('bridge fuzz: malformed requests get errors, never a crash', () => {
     }
     // A few huge bodies: declared and streamed.
     for (let i = 0; i < 4; i++)
-      cases.push(() => send('POST', '/mcp', good, Buffer.alloc(2 * 1024 * 1024 + i, 0x7b)))
+      cases.push(() => send('POST', '/mcp', good, Buffer.alloc(4 * 1024 * 1024 + 1 + i, 0x7b)))
 
     const statuses = new Map<number, number>()
     let next = 0
@@ -178,7 +178,7 @@ describe('bridge fuzz: malformed requests get errors, never a crash', () => {
 
     // Still serving.
     const client = await connectClient(env.url, env.token)
-    expect(textOf(await client.callTool({ name: 'test.read_thing', arguments: { text: 'alive' } }))).toBe(
+    expect(textOf(await client.callTool({ name: 'test_read_thing', arguments: { text: 'alive' } }))).toBe(
       'read_thing:alive',
     )
     await client.close()

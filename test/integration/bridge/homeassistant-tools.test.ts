@@ -17,7 +17,7 @@ describe('Home Assistant tools through the bridge', () => {
   it('serves the instance tools, read and write, and keeps the HA token out of results', async () => {
     const client = await connectClient(env.url, env.token)
     const before = (await client.listTools()).tools.map((t) => t.name)
-    expect(before.some((n) => n.startsWith('homeassistant.'))).toBe(false)
+    expect(before.some((n) => n.startsWith('ha_'))).toBe(false)
     const added = await env.core.invoke('homeassistant.add', {
       name: 'Home',
       url: ha.url,
@@ -28,24 +28,24 @@ describe('Home Assistant tools through the bridge', () => {
     expect(added.ok).toBe(true)
     const tools = (await client.listTools()).tools
     const names = tools.map((t) => t.name)
-    const prefix = names.find((n) => n.endsWith('.get_state'))!.replace(/\.get_state$/, '')
-    expect(prefix).toMatch(/^homeassistant\./)
-    expect(names).toContain(`${prefix}.call_service`)
-    expect(tools.find((t) => t.name === `${prefix}.list_entities`)?.annotations?.readOnlyHint).toBe(true)
+    const prefix = names.find((n) => n.endsWith('_get_state'))!.replace(/_get_state$/, '')
+    expect(prefix).toMatch(/^ha_/)
+    expect(names).toContain(`${prefix}_call_service`)
+    expect(tools.find((t) => t.name === `${prefix}_list_entities`)?.annotations?.readOnlyHint).toBe(true)
 
     const state = await client.callTool({
-      name: `${prefix}.get_state`,
+      name: `${prefix}_get_state`,
       arguments: { entity_id: 'light.kitchen' },
     })
     expect(state.isError).toBeFalsy()
     expect(textOf(state)).toContain('light.kitchen')
     const outside = await client.callTool({
-      name: `${prefix}.get_state`,
+      name: `${prefix}_get_state`,
       arguments: { entity_id: 'switch.coffee_maker' },
     })
     expect(outside.isError).toBe(true)
     const on = await client.callTool({
-      name: `${prefix}.call_service`,
+      name: `${prefix}_call_service`,
       arguments: { domain: 'light', service: 'turn_on', entity_id: 'light.kitchen' },
     })
     expect(on.isError).toBeFalsy()
@@ -54,7 +54,7 @@ describe('Home Assistant tools through the bridge', () => {
     const info = (await env.core.invoke('bridge.tools.list', undefined)) as {
       data: { name: string; source: string; requiredLevel: string }[]
     }
-    expect(info.data.find((t) => t.name === `${prefix}.call_service`)).toMatchObject({
+    expect(info.data.find((t) => t.name === `${prefix}_call_service`)).toMatchObject({
       source: 'homeassistant',
       requiredLevel: 'write',
     })

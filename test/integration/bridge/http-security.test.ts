@@ -112,7 +112,7 @@ describe('bridge HTTP: auth, Host/Origin, sessions, rate limit', () => {
     const withSession = { ...auth(env.token), 'Mcp-Session-Id': sid, 'MCP-Protocol-Version': '2025-06-18' }
     const ok = await rawRequest(env.port, { headers: withSession, body: list })
     expect(ok.status).toBe(200)
-    expect(ok.body).toContain('test.read_thing')
+    expect(ok.body).toContain('test_read_thing')
     expect(
       (
         await rawRequest(env.port, {

@@ -63,7 +63,7 @@ describe('a vault with 2,000 credentials, bridge running, OAuth refresher on', (
       const { token } = bridge.tokens.create({ name: 'Test App', scopes: [] })
       const client = await connectClient(bridge.url!, token)
       const echo = async (text: string) =>
-        textOf(await client.callTool({ name: 'test.read_thing', arguments: { text } }))
+        textOf(await client.callTool({ name: 'test_read_thing', arguments: { text } }))
 
       // The first tool call builds the redaction set: each row once.
       count.opens = 0

@@ -43,29 +43,29 @@ describe('bridge permissions, scopes and approvals', () => {
       res as { data: { name: string; requiredLevel: string; level: string; ask: boolean; source: string }[] }
     ).data
     const byName = Object.fromEntries(tools.map((t) => [t.name, t]))
-    expect(byName['test.read_thing']).toMatchObject({
+    expect(byName['test_read_thing']).toMatchObject({
       requiredLevel: 'read',
       level: 'read',
       ask: false,
       source: 'test',
     })
-    expect(byName['test.write_thing']).toMatchObject({ requiredLevel: 'write', level: 'write', ask: true })
+    expect(byName['test_write_thing']).toMatchObject({ requiredLevel: 'write', level: 'write', ask: true })
     // No annotations: destructiveHint defaults to true → execute.
-    expect(byName['test.exec_thing']).toMatchObject({ requiredLevel: 'execute', level: 'execute', ask: true })
+    expect(byName['test_exec_thing']).toMatchObject({ requiredLevel: 'execute', level: 'execute', ask: true })
   })
 
   it('hides a tool that is off or under-levelled, and denies calling it with a reason', async () => {
     const client = await connectClient(env.url, env.token)
-    await env.core.invoke('bridge.tools.set', { tool: 'test.write_thing', level: 'read' })
-    await env.core.invoke('bridge.tools.set', { tool: 'test.exec_thing', level: 'off' })
+    await env.core.invoke('bridge.tools.set', { tool: 'test_write_thing', level: 'read' })
+    await env.core.invoke('bridge.tools.set', { tool: 'test_exec_thing', level: 'off' })
     const names = (await client.listTools()).tools.map((t) => t.name)
-    expect(names).toContain('test.read_thing')
-    expect(names).not.toContain('test.write_thing')
-    expect(names).not.toContain('test.exec_thing')
-    const w = await client.callTool({ name: 'test.write_thing', arguments: {} })
+    expect(names).toContain('test_read_thing')
+    expect(names).not.toContain('test_write_thing')
+    expect(names).not.toContain('test_exec_thing')
+    const w = await client.callTool({ name: 'test_write_thing', arguments: {} })
     expect(w.isError).toBe(true)
     expect(textOf(w)).toContain('needs write permission')
-    const x = await client.callTool({ name: 'test.exec_thing', arguments: {} })
+    const x = await client.callTool({ name: 'test_exec_thing', arguments: {} })
     expect(textOf(x)).toContain('turned off')
     await expect(client.callTool({ name: 'nope.nothing', arguments: {} })).rejects.toThrow(/Unknown tool/)
     expect(env.tools.calls.filter((c) => c.tool !== 'read_thing')).toEqual([])
@@ -73,12 +73,12 @@ describe('bridge permissions, scopes and approvals', () => {
   })
 
   it('narrows a token to its scope patterns', async () => {
-    await env.core.invoke('bridge.tools.set', { tool: 'test.write_thing', level: 'write', ask: false })
+    await env.core.invoke('bridge.tools.set', { tool: 'test_write_thing', level: 'write', ask: false })
     const created = await env.core.invoke('bridge.tokens.create', { name: 'Scoped', scopes: ['test.read_*'] })
     const token = (created as { data: { token: string } }).data.token
     const client = await connectClient(env.url, token)
-    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['test.read_thing'])
-    const r = await client.callTool({ name: 'test.write_thing', arguments: {} })
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['test_read_thing'])
+    const r = await client.callTool({ name: 'test_write_thing', arguments: {} })
     expect(r.isError).toBe(true)
     expect(textOf(r)).toContain('limited to test.read_*')
     await client.close()
@@ -94,21 +94,22 @@ describe('bridge permissions, scopes and approvals', () => {
   })
 
   it('asks for approval: allow once runs the call, redacting secrets from the prompt', async () => {
-    await env.core.invoke('bridge.tools.set', { tool: 'test.write_thing', level: 'write', ask: true })
+    await env.core.invoke('bridge.tools.set', { tool: 'test_write_thing', level: 'write', ask: true })
     const client = await connectClient(env.url, env.token)
     approvals.length = 0
     const pending = client.callTool({
-      name: 'test.write_thing',
+      name: 'test_write_thing',
       arguments: { text: 'go', password: 'hunter2hunter2' },
     })
     await until(() => approvals.length === 1)
     expect(approvals[0]).toMatchObject({
       client: 'Test App',
-      tool: 'test.write_thing',
+      // Approvals are keyed by the tool's identity, not by the name clients see.
+      tool: 'test/write_thing',
       requiredLevel: 'write',
     })
     expect(JSON.stringify(approvals[0].arguments)).not.toContain('hunter2')
-    expect(notified.at(-1)).toContain('Test App wants to use test.write_thing')
+    expect(notified.at(-1)).toContain('Test App wants to use test/write_thing')
     const listed = await env.core.invoke('bridge.approvals.pending', undefined)
     expect((listed as { data: unknown[] }).data).toHaveLength(1)
     expect(
@@ -123,7 +124,7 @@ describe('bridge permissions, scopes and approvals', () => {
   it('asks for approval: deny refuses the call', async () => {
     const client = await connectClient(env.url, env.token)
     approvals.length = 0
-    const pending = client.callTool({ name: 'test.write_thing', arguments: { text: 'no' } })
+    const pending = client.callTool({ name: 'test_write_thing', arguments: { text: 'no' } })
     await until(() => approvals.length === 1)
     await env.core.invoke('bridge.approve', { id: approvals[0].id, decision: 'deny' })
     const r = await pending
@@ -136,39 +137,39 @@ describe('bridge permissions, scopes and approvals', () => {
     await env.core.invoke('bridge.config.set', { approvalTimeoutSeconds: 60 })
     const client = await connectClient(env.url, env.token)
     approvals.length = 0
-    const pending = client.callTool({ name: 'test.write_thing', arguments: { text: 'late' } })
+    const pending = client.callTool({ name: 'test_write_thing', arguments: { text: 'late' } })
     await until(() => approvals.length === 1)
     clock.advance(60_000)
     const r = await pending
     expect(r.isError).toBe(true)
     expect(textOf(r)).toContain('within 60 seconds')
-    expect(activity.at(-1)).toMatchObject({ tool: 'test.write_thing', outcome: 'denied' })
+    expect(activity.at(-1)).toMatchObject({ tool: 'test_write_thing', outcome: 'denied' })
     await client.close()
   })
 
   it('"always allow" stores the choice, so the next call does not ask', async () => {
     const client = await connectClient(env.url, env.token)
     approvals.length = 0
-    const pending = client.callTool({ name: 'test.write_thing', arguments: { text: 'a' } })
+    const pending = client.callTool({ name: 'test_write_thing', arguments: { text: 'a' } })
     await until(() => approvals.length === 1)
     await env.core.invoke('bridge.approve', { id: approvals[0].id, decision: 'always_allow' })
     expect((await pending).isError).toBeFalsy()
-    const again = await client.callTool({ name: 'test.write_thing', arguments: { text: 'b' } })
+    const again = await client.callTool({ name: 'test_write_thing', arguments: { text: 'b' } })
     expect(textOf(again)).toBe('write_thing:b')
     expect(approvals).toHaveLength(1)
     await client.close()
   })
 
   it('headless without --approve-all denies "ask" tools; with it they run', async () => {
-    await env.core.invoke('bridge.tools.set', { tool: 'test.write_thing', level: 'write', ask: true })
+    await env.core.invoke('bridge.tools.set', { tool: 'test_write_thing', level: 'write', ask: true })
     await restart('deny')
     let client = await connectClient(env.url, env.token)
-    const r = await client.callTool({ name: 'test.write_thing', arguments: {} })
+    const r = await client.callTool({ name: 'test_write_thing', arguments: {} })
     expect(textOf(r)).toContain('without --approve-all')
     await client.close()
     await restart('approve_all')
     client = await connectClient(env.url, env.token)
-    expect(textOf(await client.callTool({ name: 'test.write_thing', arguments: { text: 'y' } }))).toBe(
+    expect(textOf(await client.callTool({ name: 'test_write_thing', arguments: { text: 'y' } }))).toBe(
       'write_thing:y',
     )
     await client.close()

@@ -6,7 +6,7 @@ import { promisify } from 'node:util'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startBridge, textOf } from './support'
+import { FULL_FIXTURE, startBridge, textOf, waitFor } from './support'
 
 const run = promisify(execFile)
 const root = join(__dirname, '../../..')
@@ -32,10 +32,10 @@ describe('real MCP clients against the bridge', () => {
       cwd: INSPECTOR_CWD,
     })
     const tools = (JSON.parse(list.stdout) as { tools: { name: string }[] }).tools.map((t) => t.name)
-    expect(tools).toContain('test.read_thing')
+    expect(tools).toContain('test_read_thing')
     const call = await run(
       INSPECTOR,
-      [...common, '--method', 'tools/call', '--tool-name', 'test.read_thing', '--tool-arg', 'text=inspector'],
+      [...common, '--method', 'tools/call', '--tool-name', 'test_read_thing', '--tool-arg', 'text=inspector'],
       { timeout: 30_000, cwd: INSPECTOR_CWD },
     )
     expect(textOf(JSON.parse(call.stdout))).toBe('read_thing:inspector')
@@ -64,16 +64,34 @@ describe('real MCP clients against the bridge', () => {
       env: { ...getDefaultEnvironment(), MCP_REMOTE_CONFIG_DIR: configDir },
       stderr: 'ignore',
     })
+    // An upstream whose tool names Claude Desktop would refuse (dots, dashes, Unicode, 120 characters).
+    await env.core.invoke('bridge.upstream.add', {
+      name: 'hostile-names',
+      command: process.execPath,
+      args: ['--import', 'tsx', FULL_FIXTURE, '--names=hostile'],
+    })
+    await waitFor(
+      async () =>
+        (
+          (await env.core.invoke('bridge.upstream.status', { name: 'hostile-names' })) as {
+            data: { state: string }
+          }
+        ).data.state === 'running' || undefined,
+    )
     const client = new Client({ name: 'claude-desktop-standin', version: '1.0.0' })
     try {
       await client.connect(transport, { timeout: 30_000 })
       const tools = (await client.listTools()).tools.map((t) => t.name)
-      expect(tools).toContain('test.read_thing')
-      const r = await client.callTool({ name: 'test.read_thing', arguments: { text: 'remote' } })
+      // Claude Desktop withholds the whole list when one name fails this pattern.
+      for (const n of tools) expect(n).toMatch(/^[a-zA-Z0-9_-]{1,64}$/)
+      expect(tools.filter((n) => n.startsWith('hostile_names_'))).toHaveLength(20)
+      expect(tools).toContain('test_read_thing')
+      const r = await client.callTool({ name: 'test_read_thing', arguments: { text: 'remote' } })
       expect(textOf(r)).toBe('read_thing:remote')
     } finally {
       await client.close().catch(() => {})
       rmSync(configDir, { recursive: true, force: true })
+      await env.core.invoke('bridge.upstream.remove', { name: 'hostile-names' })
     }
   }, 60_000)
 })

@@ -118,6 +118,8 @@ export async function rawSession(port: number, token: string): Promise<string> {
 }
 
 export const REPORTER = join(__dirname, '../../fakes/mcp/env-reporter-server.ts')
+/** The stdio fixture offering every capability (test/fakes/mcp/full-server.ts). */
+export const FULL_FIXTURE = join(__dirname, '../../fakes/mcp/full-server.ts')
 export const EVERYTHING = join(
   __dirname,
   '../../../node_modules/@modelcontextprotocol/server-everything/dist/index.js',

@@ -77,7 +77,7 @@ describe('tamper matrix against a running bridge', () => {
     expect(res.body).toContain('changed outside Keybridge')
     await expectReported('bridge_tokens', 'Forged')
     // Widening a real token's scopes is the same: the row no longer matches its MAC.
-    const { token: narrow } = env.bridge.tokens.create({ name: 'Narrow', scopes: ['test.read_*'] })
+    const { token: narrow } = env.bridge.tokens.create({ name: 'Narrow', scopes: ['test_read_*'] })
     sql(`UPDATE bridge_tokens SET scopes = '[]' WHERE name = 'Narrow'`)
     const widened = await rawRequest(env.port, {
       headers: { ...MCP_HEADERS, Authorization: `Bearer ${narrow}` },
@@ -97,15 +97,15 @@ describe('tamper matrix against a running bridge', () => {
   })
 
   it('a permission row raised outside Keybridge leaves the tool off', async () => {
-    await env.bridge.setTool('test.exec_thing', 'off', false)
+    await env.bridge.setTool('test_exec_thing', 'off', false)
     const before = env.tools.calls.length
-    sql(`UPDATE bridge_tool_permissions SET level = 'execute', ask = 0 WHERE tool = 'test.exec_thing'`)
-    const r = await call('test.exec_thing', { text: 'x' })
+    sql(`UPDATE bridge_tool_permissions SET level = 'execute', ask = 0 WHERE tool = 'test/exec_thing'`)
+    const r = await call('test_exec_thing', { text: 'x' })
     expect(r.isError).toBe(true)
     expect(env.tools.calls.length).toBe(before)
-    const info = (await env.bridge.toolInfos()).find((t) => t.name === 'test.exec_thing')!
+    const info = (await env.bridge.toolInfos()).find((t) => t.name === 'test_exec_thing')!
     expect(info.level).toBe('off')
-    await expectReported('bridge_tool_permissions', 'test.exec_thing')
+    await expectReported('bridge_tool_permissions', 'test/exec_thing')
   })
 
   it('a bridge config row changed outside Keybridge is not applied (host stays loopback)', async () => {
@@ -135,7 +135,7 @@ describe('tamper matrix against a running bridge', () => {
     custom('header')
     addCredential(env.core, 'github', 'personal', { token: 'ghp_RelabelSecret000000000000000000' })
     // Untouched, they work (the legitimate listener gets the request).
-    const ok = await call('custom.api_read', { credential: 'url', path: '/me' })
+    const ok = await call('custom_api_read', { credential: 'url', path: '/me' })
     expect(ok.isError).toBeFalsy()
     expect(legit.requests.at(-1)!.headers.authorization).toBe('Token CUSTOM-SECRET-url')
 
@@ -154,9 +154,9 @@ describe('tamper matrix against a running bridge', () => {
     env.core.ctx.events.emit('credentials.changed', { at: clock.now() })
     const legitBefore = legit.requests.length
     for (const [tool, credential] of [
-      ['custom.api_read', 'url'],
-      ['custom.api_read', 'header'],
-      ['gitlab.api_read', 'personal'],
+      ['custom_api_read', 'url'],
+      ['custom_api_read', 'header'],
+      ['gitlab_api_read', 'personal'],
     ] as const) {
       const r = await call(tool, { credential, path: '/user' })
       expect(r.isError, `${tool} ${credential}`).toBe(true)
@@ -175,7 +175,7 @@ describe('tamper matrix against a running bridge', () => {
       'ui',
     )
     sql(`UPDATE ha_instances SET url = ? WHERE name = 'Home'`, attacker.base)
-    const r = await call('homeassistant.home.get_state', { entity_id: 'light.kitchen' })
+    const r = await call('ha_home_get_state', { entity_id: 'light.kitchen' })
     expect(r.isError).toBe(true)
     expect(textOf(r)).toContain('changed outside Keybridge')
     expect(attacker.requests).toEqual([])
@@ -237,7 +237,7 @@ describe('tamper matrix against a running bridge', () => {
         error: { code: 'VAULT_LOCKED' },
       })
       expect(
-        await env.core.invoke('bridge.tools.set', { tool: 'test.read_thing', level: 'execute' }),
+        await env.core.invoke('bridge.tools.set', { tool: 'test_read_thing', level: 'execute' }),
       ).toMatchObject({
         ok: false,
         error: { code: 'VAULT_LOCKED' },

@@ -52,14 +52,14 @@ describe('upstream stdio MCP servers', () => {
     await waitFor(async () => (await status('reporter')).state === 'running' || undefined)
     const client = await connectClient(env.url, env.token)
     const tools = (await client.listTools()).tools
-    const report = tools.find((t) => t.name === 'reporter.report_env')
+    const report = tools.find((t) => t.name === 'reporter_report_env')
     expect(report?.annotations?.readOnlyHint).toBe(true)
-    const r = await client.callTool({ name: 'reporter.report_env', arguments: { name: 'GH_TOKEN' } })
+    const r = await client.callTool({ name: 'reporter_report_env', arguments: { name: 'GH_TOKEN' } })
     const got = JSON.parse(textOf(r)) as { present: boolean; sha256: string }
     expect(got.present).toBe(true)
     expect(got.sha256).toBe(createHash('sha256').update(GITHUB_TOKEN).digest('hex'))
     const plain = JSON.parse(
-      textOf(await client.callTool({ name: 'reporter.report_env', arguments: { name: 'PLAIN' } })),
+      textOf(await client.callTool({ name: 'reporter_report_env', arguments: { name: 'PLAIN' } })),
     )
     expect(plain.length).toBe(LITERAL.length)
     await client.close()
@@ -91,15 +91,15 @@ describe('upstream stdio MCP servers', () => {
     await waitFor(async () => (await status('everything')).state === 'running' || undefined)
     const client = await connectClient(env.url, env.token)
     const names = (await client.listTools()).tools.map((t) => t.name)
-    expect(names).toContain('everything.echo')
-    expect(names).toContain('everything.get-sum')
+    expect(names).toContain('everything_echo')
+    expect(names).toContain('everything_get_sum')
     expect(
-      textOf(await client.callTool({ name: 'everything.echo', arguments: { message: 'hello' } })),
+      textOf(await client.callTool({ name: 'everything_echo', arguments: { message: 'hello' } })),
     ).toContain('hello')
-    const sum = await client.callTool({ name: 'everything.get-sum', arguments: { a: 2, b: 3 } })
+    const sum = await client.callTool({ name: 'everything_get_sum', arguments: { a: 2, b: 3 } })
     expect(textOf(sum)).toContain('5')
     // get-env dumps the whole environment: the bridge must not let the secret through.
-    const dump = textOf(await client.callTool({ name: 'everything.get-env', arguments: {} }))
+    const dump = textOf(await client.callTool({ name: 'everything_get_env', arguments: {} }))
     expect(dump).toContain('INJECTED')
     expect(dump).not.toContain(GITHUB_TOKEN)
     expect(dump).toContain('[redacted]')
@@ -109,13 +109,13 @@ describe('upstream stdio MCP servers', () => {
   it('restarts a crashed server with backoff', async () => {
     const before = await status('reporter')
     const client = await connectClient(env.url, env.token)
-    await client.callTool({ name: 'reporter.crash', arguments: {} })
+    await client.callTool({ name: 'reporter_crash', arguments: {} })
     const after = await waitFor(async () => {
       const s = await status('reporter')
       return s.state === 'running' && s.pid !== before.pid ? s : undefined
     })
     expect(after.restarts).toBeGreaterThanOrEqual(1)
-    const r = await client.callTool({ name: 'reporter.report_env', arguments: { name: 'GH_TOKEN' } })
+    const r = await client.callTool({ name: 'reporter_report_env', arguments: { name: 'GH_TOKEN' } })
     expect(JSON.parse(textOf(r)).present).toBe(true)
     await client.close()
   })
@@ -148,6 +148,6 @@ describe('upstream stdio MCP servers', () => {
         data: { name: string; available: boolean }[]
       }
     ).data
-    expect(tools.find((t) => t.name === 'reporter.report_env')).toMatchObject({ available: false })
+    expect(tools.find((t) => t.name === 'reporter_report_env')).toMatchObject({ available: false })
   })
 })

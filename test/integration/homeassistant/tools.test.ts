@@ -70,39 +70,37 @@ describe('Home Assistant MCP tools', () => {
     expect(tools.map((t) => t.name).sort()).toEqual(
       ['home', 'lights_only']
         .flatMap((s) =>
-          ['call_service', 'get_history', 'get_state', 'list_entities'].map((t) => `homeassistant.${s}.${t}`),
+          ['call_service', 'get_history', 'get_state', 'list_entities'].map((t) => `ha_${s}_${t}`),
         )
         .sort(),
     )
     const byName = Object.fromEntries(tools.map((t) => [t.name, t]))
-    expect(byName['homeassistant.home.list_entities'].annotations).toMatchObject({ readOnlyHint: true })
-    expect(byName['homeassistant.home.get_state'].annotations).toMatchObject({ readOnlyHint: true })
-    expect(byName['homeassistant.home.get_history'].annotations).toMatchObject({ readOnlyHint: true })
-    expect(byName['homeassistant.home.call_service'].annotations).toMatchObject({
+    expect(byName['ha_home_list_entities'].annotations).toMatchObject({ readOnlyHint: true })
+    expect(byName['ha_home_get_state'].annotations).toMatchObject({ readOnlyHint: true })
+    expect(byName['ha_home_get_history'].annotations).toMatchObject({ readOnlyHint: true })
+    expect(byName['ha_home_call_service'].annotations).toMatchObject({
       readOnlyHint: false,
       destructiveHint: false,
     })
-    expect(byName['homeassistant.lights_only.call_service'].description).toMatch(
-      /Only these domains are allowed: light/,
-    )
+    expect(byName['ha_lights_only_call_service'].description).toMatch(/Only these domains are allowed: light/)
   })
 
   it('list_entities filters by domain, area and text, with areas from the registries', async () => {
-    const lights = await callTool('homeassistant.home.list_entities', { domain: 'light' })
+    const lights = await callTool('ha_home_list_entities', { domain: 'light' })
     expect((lights.data!['entities'] as { entity_id: string }[]).map((e) => e.entity_id).sort()).toEqual([
       'light.bedroom_lamp',
       'light.kitchen',
       'light.living_room',
     ])
     expect(lights.r.structuredContent).toEqual(lights.data)
-    const kitchen = await callTool('homeassistant.home.list_entities', { area: 'Kitchen' })
+    const kitchen = await callTool('ha_home_list_entities', { area: 'Kitchen' })
     expect(
       (kitchen.data!['entities'] as { entity_id: string; area: string }[]).map((e) => [e.entity_id, e.area]),
     ).toEqual([
       ['light.kitchen', 'Kitchen'],
       ['switch.coffee_maker', 'Kitchen'],
     ])
-    const temp = await callTool('homeassistant.home.list_entities', { search: 'temperature' })
+    const temp = await callTool('ha_home_list_entities', { search: 'temperature' })
     expect(temp.data!['entities']).toContainEqual({
       entity_id: 'sensor.living_room_temperature',
       domain: 'sensor',
@@ -112,23 +110,23 @@ describe('Home Assistant MCP tools', () => {
       unit: '°C',
       device_class: 'temperature',
     })
-    const all = await callTool('homeassistant.home.list_entities', {})
+    const all = await callTool('ha_home_list_entities', {})
     expect(all.data!['total']).toBe(ha.states.size)
-    const limited = await callTool('homeassistant.lights_only.list_entities', {})
+    const limited = await callTool('ha_lights_only_list_entities', {})
     expect((limited.data!['entities'] as { domain: string }[]).every((e) => e.domain === 'light')).toBe(true)
   })
 
   it('get_state and get_history read one entity', async () => {
-    const s = await callTool('homeassistant.home.get_state', { entity_id: 'climate.living_room' })
+    const s = await callTool('ha_home_get_state', { entity_id: 'climate.living_room' })
     expect(s.data).toMatchObject({
       entity_id: 'climate.living_room',
       state: 'heat',
       attributes: { temperature: 21 },
     })
-    const missing = await callTool('homeassistant.home.get_state', { entity_id: 'light.nowhere' })
+    const missing = await callTool('ha_home_get_state', { entity_id: 'light.nowhere' })
     expect(missing.r.isError).toBe(true)
     expect(missing.text).toMatch(/no entity light\.nowhere/)
-    const h = await callTool('homeassistant.home.get_history', {
+    const h = await callTool('ha_home_get_history', {
       entity_id: 'sensor.living_room_temperature',
       hours: 4,
     })
@@ -136,7 +134,7 @@ describe('Home Assistant MCP tools', () => {
   })
 
   it('call_service changes state and returns the changed states and service responses', async () => {
-    const r = await callTool('homeassistant.home.call_service', {
+    const r = await callTool('ha_home_call_service', {
       domain: 'light',
       service: 'turn_on',
       entity_id: 'light.bedroom_lamp',
@@ -147,7 +145,7 @@ describe('Home Assistant MCP tools', () => {
       changed: [{ entity_id: 'light.bedroom_lamp', state: 'on' }],
     })
     expect(ha.states.get('light.bedroom_lamp')).toMatchObject({ state: 'on', attributes: { brightness: 51 } })
-    const fc = await callTool('homeassistant.home.call_service', {
+    const fc = await callTool('ha_home_call_service', {
       domain: 'weather',
       service: 'get_forecasts',
       entity_id: 'weather.home',
@@ -155,14 +153,14 @@ describe('Home Assistant MCP tools', () => {
       return_response: true,
     })
     expect(fc.data!['response']).toHaveProperty(['weather.home', 'forecast'])
-    const unknown = await callTool('homeassistant.home.call_service', { domain: 'light', service: 'explode' })
+    const unknown = await callTool('ha_home_call_service', { domain: 'light', service: 'explode' })
     expect(unknown.r.isError).toBe(true)
     expect(unknown.text).toMatch(/refused the request/)
   })
 
   it('enforces allowed domains for calls and reads, with a clear error', async () => {
     const before = ha.states.get('lock.front_door')!.state
-    const direct = await callTool('homeassistant.lights_only.call_service', {
+    const direct = await callTool('ha_lights_only_call_service', {
       domain: 'lock',
       service: 'unlock',
       entity_id: 'lock.front_door',
@@ -170,7 +168,7 @@ describe('Home Assistant MCP tools', () => {
     expect(direct.r.isError).toBe(true)
     expect(direct.text).toMatch(/outside the domains allowed for "Lights Only" \(light\)/)
     // A generic service aimed at a lock is refused too.
-    const sneaky = await callTool('homeassistant.lights_only.call_service', {
+    const sneaky = await callTool('ha_lights_only_call_service', {
       domain: 'light',
       service: 'turn_on',
       entity_id: ['light.kitchen', 'lock.front_door'],
@@ -178,9 +176,9 @@ describe('Home Assistant MCP tools', () => {
     expect(sneaky.r.isError).toBe(true)
     expect(sneaky.text).toMatch(/lock\.front_door is outside/)
     expect(ha.states.get('lock.front_door')!.state).toBe(before)
-    const read = await callTool('homeassistant.lights_only.get_state', { entity_id: 'lock.front_door' })
+    const read = await callTool('ha_lights_only_get_state', { entity_id: 'lock.front_door' })
     expect(read.r.isError).toBe(true)
-    const ok = await callTool('homeassistant.lights_only.call_service', {
+    const ok = await callTool('ha_lights_only_call_service', {
       domain: 'light',
       service: 'toggle',
       entity_id: 'light.kitchen',
@@ -199,7 +197,7 @@ describe('Home Assistant MCP tools', () => {
     await core.invoke('homeassistant.update', { id, allowedDomains: ['light', 'lock'] })
     off()
     expect(changed).toBe(1)
-    const unlocked = await callTool('homeassistant.lights_only.call_service', {
+    const unlocked = await callTool('ha_lights_only_call_service', {
       domain: 'lock',
       service: 'unlock',
       entity_id: 'lock.front_door',

@@ -92,7 +92,7 @@ describe('a Home Assistant tool call through the bridge when Home Assistant drop
       )
       open.push(client)
       const r = await client.callTool({
-        name: 'homeassistant.home.get_state',
+        name: 'ha_home_get_state',
         arguments: { entity_id: 'light.kitchen' },
       })
       expect(r.isError).toBe(true)
@@ -100,9 +100,7 @@ describe('a Home Assistant tool call through the bridge when Home Assistant drop
       expect(text).toMatch(/closed the connection|could not be reached|unreachable/i)
       expect(text).not.toContain(HA_TOKEN)
       // Still serving.
-      expect((await client.listTools()).tools.some((t) => t.name === 'homeassistant.home.get_state')).toBe(
-        true,
-      )
+      expect((await client.listTools()).tools.some((t) => t.name === 'ha_home_get_state')).toBe(true)
     },
   )
 })

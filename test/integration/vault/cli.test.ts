@@ -54,7 +54,7 @@ describe('keybridge vault and credential commands', () => {
   afterAll(() => t.cleanup())
 
   it('credential list: metadata only, --service filter, --json shape', async () => {
-    const all = await cli(t.dir, ['credential', 'list', '--json'], {})
+    const all = await cli(t.dir, ['credential', 'list', '--json'])
     expect(all.code).toBe(0)
     const rows = JSON.parse(all.out)
     expect(rows).toHaveLength(3)
@@ -62,12 +62,12 @@ describe('keybridge vault and credential commands', () => {
       ['account', 'id', 'isPrimary', 'lastUsedAt', 'lastValidatedAt', 'name', 'service', 'status'].sort(),
     )
     expect(all.out).not.toContain('ghp_')
-    const gh = JSON.parse((await cli(t.dir, ['credential', 'list', '--service', 'github', '--json'], {})).out)
+    const gh = JSON.parse((await cli(t.dir, ['credential', 'list', '--service', 'github', '--json'])).out)
     expect(gh.map((r: { name: string; isPrimary: boolean }) => [r.name, r.isPrimary])).toEqual([
       ['work', true],
       ['home', false],
     ])
-    const human = await cli(t.dir, ['credential', 'list'], {})
+    const human = await cli(t.dir, ['credential', 'list'])
     expect(human.out).toMatch(/SERVICE\/NAME\s+ACCOUNT\s+STATUS/)
     expect(human.out).toContain('github/home')
   })
@@ -97,7 +97,7 @@ describe('keybridge vault and credential commands', () => {
       promoted: { name: 'work', isPrimary: true },
     })
 
-    const audit = await cli(t.dir, ['audit', '--json', '--since', '1h'], {})
+    const audit = await cli(t.dir, ['audit', '--json', '--since', '1h'])
     const entries = JSON.parse(audit.out) as { action: string; target: string; actor: string }[]
     expect(entries.map((e) => e.action)).toEqual(
       expect.arrayContaining(['vault_created', 'created', 'set_primary', 'revealed', 'deleted']),
@@ -121,17 +121,17 @@ describe('keybridge vault and credential commands', () => {
   })
 
   it('audit: --csv, --since validation, filters', async () => {
-    const csv = await cli(t.dir, ['audit', '--csv', '--service', 'github'], {})
+    const csv = await cli(t.dir, ['audit', '--csv', '--service', 'github'])
     expect(csv.code).toBe(0)
     const lines = csv.out.split('\r\n')
     expect(lines[0]).toBe('id,time,actor,actorName,action,target,outcome,durationMs,detail')
     expect(lines.slice(1).every((l) => l.includes(',github/'))).toBe(true)
-    expect((await cli(t.dir, ['audit', '--since', 'yesterday-ish'], {})).code).toBe(2)
-    expect((await cli(t.dir, ['audit', '--csv', '--json'], {})).code).toBe(2)
-    const human = await cli(t.dir, ['audit', '--action', 'key_rotated'], {})
+    expect((await cli(t.dir, ['audit', '--since', 'yesterday-ish'])).code).toBe(2)
+    expect((await cli(t.dir, ['audit', '--csv', '--json'])).code).toBe(2)
+    const human = await cli(t.dir, ['audit', '--action', 'key_rotated'])
     expect(human.out).toMatch(/key_rotated\s+ok/)
     // The wrong-password rotate-key was stopped at unlock.
-    expect((await cli(t.dir, ['audit', '--action', 'unlocked'], {})).out).toMatch(/unlocked\s+denied/)
+    expect((await cli(t.dir, ['audit', '--action', 'unlocked'])).out).toMatch(/unlocked\s+denied/)
     expect(parseSince('7d', 10 * 86_400_000)).toBe(3 * 86_400_000)
     expect(parseSince('2026-01-31', 0)).toBe(Date.UTC(2026, 0, 31))
   })
@@ -143,7 +143,7 @@ describe('keybridge vault and credential commands', () => {
       const db = new Database(join(n.dir, VAULT_FILE))
       db.prepare("UPDATE schema_versions SET version = version + 1 WHERE module = 'credentials'").run()
       db.close()
-      const r = await cli(n.dir, ['credential', 'list', '--json'], {})
+      const r = await cli(n.dir, ['credential', 'list', '--json'])
       expect(r.code).toBe(1)
       expect(JSON.parse(r.err)).toMatchObject({ error: { code: 'VAULT_TOO_NEW' } })
     } finally {

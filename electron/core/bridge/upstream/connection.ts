@@ -1,12 +1,26 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
+import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js'
 import {
+  CreateMessageRequestSchema,
+  ElicitRequestSchema,
+  ErrorCode,
+  ListRootsRequestSchema,
+  LoggingMessageNotificationSchema,
+  McpError,
+  PromptListChangedNotificationSchema,
+  ResourceListChangedNotificationSchema,
+  ResourceUpdatedNotificationSchema,
   ToolListChangedNotificationSchema,
   type CallToolResult,
+  type ClientCapabilities,
+  type ServerCapabilities,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js'
 import { AppError } from '../../../../shared/errors'
 import type { UpstreamSummary } from '../../../../shared/ipc/bridge'
+import type { CallRoute } from '../tool-source'
 import type { CachedTool } from './store'
 
 type State = UpstreamSummary['state']
@@ -19,6 +33,7 @@ export interface BreakerPolicy {
   maxFailures: number
   windowMs: number
   startTimeoutMs: number
+  /** A call with neither an answer nor a progress report for this long is cancelled. */
   callTimeoutMs: number
 }
 
@@ -31,20 +46,73 @@ export const DEFAULT_BREAKER: BreakerPolicy = {
   callTimeoutMs: 120_000,
 }
 
+/** The longest a call may run even while it reports progress, unless the upstream says otherwise. */
+export { type CallRoute }
+export const DEFAULT_MAX_CALL_SECONDS = 600
+
+/**
+ * How to reach an upstream: anything that yields an SDK Transport (stdio today; remote Streamable HTTP
+ * or SSE plug in here). `env` is the secret environment resolved from the vault at each start.
+ */
+export interface UpstreamEndpoint {
+  open(env: Record<string, string>): Transport
+  /** For messages: "command not found: npx". */
+  describeFailure?(e: unknown): string | undefined
+}
+
+export function stdioEndpoint(command: string, args: string[]): UpstreamEndpoint {
+  return {
+    open: (env) =>
+      new StdioClientTransport({
+        command,
+        args,
+        env: { ...getDefaultEnvironment(), ...env },
+        stderr: 'ignore',
+      }),
+    describeFailure: (e) =>
+      (e as NodeJS.ErrnoException)?.code === 'ENOENT' ? `command not found: ${command}` : undefined,
+  }
+}
+
+/** A request an upstream sends back while serving a call: answered by the client session behind that call. */
+export type UpstreamRequestKind = 'sampling' | 'elicitation' | 'roots'
+
 export interface ConnectionDeps {
   /** The child's extra environment, resolved from the vault at each start. */
   resolveEnv(): Record<string, string>
   toolsChanged(tools: CachedTool[]): void
   stateChanged(): void
   policy: BreakerPolicy
+  maxCallSeconds?: number
+  /** What Keybridge declares to the upstream (default: sampling, elicitation and roots). */
+  capabilities?: ClientCapabilities
+  /** An upstream notification to relay (resources/prompts changes, log messages). */
+  notified?(method: string, params: Record<string, unknown> | undefined): void
+  /**
+   * Answers an upstream's sampling / elicitation / roots request for a route (permission, approval,
+   * audit, forwarding). Without it these requests get "Method not found".
+   */
+  answer?(
+    kind: UpstreamRequestKind,
+    route: CallRoute,
+    request: { method: string; params?: Record<string, unknown> },
+    signal: AbortSignal,
+  ): Promise<Record<string, unknown>>
+  /** The session that owns this connection (one process per client): requests outside a call go there. */
+  owner?(): CallRoute | undefined
 }
 
-const TOOL_NAME = /^[A-Za-z0-9_.-]{1,100}$/
+/** What Keybridge tells an upstream it can do, so servers do not hide the tools that need it. */
+export const UPSTREAM_CLIENT_CAPABILITIES: ClientCapabilities = {
+  sampling: {},
+  elicitation: { form: {} },
+  roots: { listChanged: true },
+}
 
 /**
- * One upstream MCP server over stdio, driven by the SDK client. A crash schedules a restart with
- * exponential backoff; too many failures in a window open the circuit until someone restarts it by
- * hand. Secrets reach only the child's environment: never argv, files or messages.
+ * One upstream MCP server, driven by the SDK client over any Transport. A crash schedules a restart
+ * with exponential backoff; too many failures in a window open the circuit until someone restarts it
+ * by hand. Secrets reach only the child's environment: never argv, files or messages.
  */
 export class UpstreamConnection {
   state: State = 'stopped'
@@ -52,24 +120,31 @@ export class UpstreamConnection {
   lastError: string | null = null
   tools: CachedTool[] = []
   private client: Client | null = null
-  private transport: StdioClientTransport | null = null
+  private transport: Transport | null = null
   private failures: number[] = []
   private consecutive = 0
   private retryTimer: NodeJS.Timeout | null = null
   private wanted = false
   private generation = 0
   private failedGeneration = -1
+  /** Calls in flight, most recent last: an upstream's sampling request belongs to one of them. */
+  private inflight: CallRoute[] = []
 
   constructor(
     readonly id: string,
     readonly name: string,
-    private readonly command: string,
-    private readonly args: string[],
+    private readonly endpoint: UpstreamEndpoint,
     private readonly deps: ConnectionDeps,
   ) {}
 
   get pid(): number | null {
-    return this.state === 'running' ? (this.transport?.pid ?? null) : null
+    const t = this.transport as { pid?: number | null } | null
+    return this.state === 'running' ? (t?.pid ?? null) : null
+  }
+
+  /** The upstream's capabilities while it runs. */
+  get capabilities(): ServerCapabilities | undefined {
+    return this.state === 'running' ? this.client?.getServerCapabilities() : undefined
   }
 
   async start(): Promise<void> {
@@ -99,16 +174,42 @@ export class UpstreamConnection {
     this.setState('stopped')
   }
 
-  async callTool(tool: string, args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> {
+  /** The running client, or a clear error. */
+  private live(): Client {
     const client = this.client
     if (!client || this.state !== 'running') {
       throw new AppError('UNREACHABLE', `The upstream server "${this.name}" is not running (${this.state}).`)
     }
+    return client
+  }
+
+  /** Request options for a relayed request: no fixed cap while progress arrives, a maximum in any case. */
+  private options(signal: AbortSignal, onprogress?: RequestOptions['onprogress']): RequestOptions {
+    return {
+      signal,
+      timeout: this.deps.policy.callTimeoutMs,
+      resetTimeoutOnProgress: true,
+      maxTotalTimeout: (this.deps.maxCallSeconds ?? DEFAULT_MAX_CALL_SECONDS) * 1000,
+      ...(onprogress ? { onprogress } : {}),
+    }
+  }
+
+  async callTool(
+    tool: string,
+    args: Record<string, unknown>,
+    signal: AbortSignal,
+    route?: CallRoute,
+  ): Promise<CallToolResult> {
+    const client = this.live()
+    const onprogress = progressRelay(route)
+    if (route) this.inflight.push(route)
     try {
-      return (await client.callTool({ name: tool, arguments: args }, undefined, {
-        signal,
-        timeout: this.deps.policy.callTimeoutMs,
-      })) as CallToolResult
+      return (await client.callTool(
+        { name: tool, arguments: args },
+        undefined,
+        // Without a client token Keybridge still asks for progress: it keeps a long call alive.
+        this.options(signal, onprogress ?? (() => {})),
+      )) as CallToolResult
     } catch (e) {
       // The child died during the call (its close already ran): say which server, not "Connection closed".
       if (this.client !== client && !signal.aborted) {
@@ -118,7 +219,73 @@ export class UpstreamConnection {
         )
       }
       throw e
+    } finally {
+      if (route) this.inflight.splice(this.inflight.lastIndexOf(route), 1)
     }
+  }
+
+  /** Any other request to the upstream (resources, prompts, completion, logging), relayed as is. */
+  async request(
+    method: string,
+    params: Record<string, unknown> | undefined,
+    signal: AbortSignal,
+    route?: CallRoute,
+  ): Promise<Record<string, unknown>> {
+    const client = this.live()
+    const onprogress = progressRelay(route)
+    const { _meta: _drop, ...rest } = params ?? {}
+    void _drop
+    if (route) this.inflight.push(route)
+    try {
+      return (await client.request(
+        { method, params: rest } as never,
+        PassThrough as never,
+        this.options(signal, onprogress),
+      )) as Record<string, unknown>
+    } finally {
+      if (route) this.inflight.splice(this.inflight.lastIndexOf(route), 1)
+    }
+  }
+
+  /**
+   * The session an upstream's own request belongs to: the owner of a per-client process, else the
+   * call in flight. Two clients' calls in flight on one shared process leave it ambiguous, and a
+   * request is never guessed onto the wrong client.
+   */
+  private routeFor(kind: UpstreamRequestKind): CallRoute {
+    const owner = this.deps.owner?.()
+    if (owner) return owner
+    const sessions = new Set(this.inflight.map((r) => r.sessionId))
+    if (this.inflight.length === 0 || sessions.size !== 1) {
+      throw new McpError(
+        ErrorCode.MethodNotFound,
+        this.inflight.length === 0
+          ? `Keybridge relays ${kind} requests only during a tool call of a client that supports them.`
+          : `Keybridge cannot tell which client this ${kind} request is for (calls from several clients are running); mark the upstream "one process per client".`,
+      )
+    }
+    return this.inflight[this.inflight.length - 1]
+  }
+
+  private async relayUp(
+    kind: UpstreamRequestKind,
+    request: { method: string; params?: Record<string, unknown> },
+    signal: AbortSignal,
+  ): Promise<Record<string, unknown>> {
+    const route = this.routeFor(kind)
+    const declared =
+      kind === 'sampling'
+        ? route.clientCapabilities?.sampling
+        : kind === 'elicitation'
+          ? route.clientCapabilities?.elicitation
+          : route.clientCapabilities?.roots
+    if (!declared || !this.deps.answer) {
+      throw new McpError(
+        ErrorCode.MethodNotFound,
+        `The client "${route.clientName}" does not support ${kind}.`,
+      )
+    }
+    return this.deps.answer(kind, route, request, signal)
   }
 
   private async connect(): Promise<void> {
@@ -133,13 +300,18 @@ export class UpstreamConnection {
       this.setState('broken')
       return
     }
-    const transport = new StdioClientTransport({
-      command: this.command,
-      args: this.args,
-      env: { ...getDefaultEnvironment(), ...env },
-      stderr: 'ignore',
-    })
-    const client = new Client({ name: 'keybridge', version: '1' }, { capabilities: {} })
+    let transport: Transport
+    try {
+      transport = this.endpoint.open(env)
+    } catch (e) {
+      this.lastError = this.endpoint.describeFailure?.(e) ?? 'its transport could not be opened'
+      this.setState('broken')
+      return
+    }
+    const client = new Client(
+      { name: 'keybridge', version: '1' },
+      { capabilities: this.deps.capabilities ?? UPSTREAM_CLIENT_CAPABILITIES },
+    )
     client.onclose = () => {
       if (gen === this.generation && this.wanted) this.failed(gen, 'exited unexpectedly')
     }
@@ -147,6 +319,32 @@ export class UpstreamConnection {
       if (gen !== this.generation) return
       await this.refreshTools(client).catch(() => {})
     })
+    for (const schema of [
+      ResourceListChangedNotificationSchema,
+      ResourceUpdatedNotificationSchema,
+      PromptListChangedNotificationSchema,
+      LoggingMessageNotificationSchema,
+    ]) {
+      client.setNotificationHandler(schema, (n) => {
+        if (gen === this.generation) this.deps.notified?.(n.method, n.params as Record<string, unknown>)
+      })
+    }
+    const caps = this.deps.capabilities ?? UPSTREAM_CLIENT_CAPABILITIES
+    if (caps.sampling)
+      client.setRequestHandler(
+        CreateMessageRequestSchema,
+        (r, extra) => this.relayUp('sampling', r, extra.signal) as never,
+      )
+    if (caps.elicitation)
+      client.setRequestHandler(
+        ElicitRequestSchema,
+        (r, extra) => this.relayUp('elicitation', r, extra.signal) as never,
+      )
+    if (caps.roots)
+      client.setRequestHandler(
+        ListRootsRequestSchema,
+        (r, extra) => this.relayUp('roots', r, extra.signal) as never,
+      )
     try {
       await client.connect(transport, { timeout: this.deps.policy.startTimeoutMs })
       if (gen !== this.generation) {
@@ -162,11 +360,7 @@ export class UpstreamConnection {
     } catch (e) {
       await client.close().catch(() => {})
       if (gen !== this.generation) return
-      const code = (e as NodeJS.ErrnoException)?.code
-      this.failed(
-        gen,
-        code === 'ENOENT' ? `command not found: ${this.command}` : 'failed to start or to answer initialize',
-      )
+      this.failed(gen, this.endpoint.describeFailure?.(e) ?? 'failed to start or to answer initialize')
     }
   }
 
@@ -179,15 +373,18 @@ export class UpstreamConnection {
       cursor = r.nextCursor
       if (!cursor) break
     }
-    this.tools = all
-      .filter((t) => TOOL_NAME.test(t.name))
-      .map((t) => ({
-        name: t.name,
-        ...(t.title ? { title: t.title } : {}),
-        description: t.description ?? '',
-        inputSchema: t.inputSchema as Record<string, unknown>,
-        annotations: (t.annotations ?? {}) as Record<string, unknown>,
-      }))
+    // Every tool is kept, whatever its name: the registry gives each one a name clients accept.
+    this.tools = all.map((t) => ({
+      name: t.name,
+      ...(t.title ? { title: t.title } : {}),
+      description: t.description ?? '',
+      inputSchema: t.inputSchema as Record<string, unknown>,
+      ...(t.outputSchema ? { outputSchema: t.outputSchema as Record<string, unknown> } : {}),
+      annotations: (t.annotations ?? {}) as Record<string, unknown>,
+      ...(t.icons ? { icons: t.icons as Record<string, unknown>[] } : {}),
+      ...(t.execution ? { execution: t.execution as Record<string, unknown> } : {}),
+      ...(t._meta ? { _meta: t._meta } : {}),
+    }))
     this.deps.toolsChanged(this.tools)
   }
 
@@ -224,4 +421,21 @@ export class UpstreamConnection {
     this.state = s
     this.deps.stateChanged()
   }
+}
+
+/** The upstream's progress goes back to the client under the client's own token. */
+function progressRelay(route: CallRoute | undefined): RequestOptions['onprogress'] | undefined {
+  const token = route?.progressToken
+  if (token === undefined || !route) return undefined
+  return (p) =>
+    void route
+      .notify({ method: 'notifications/progress', params: { ...p, progressToken: token } })
+      .catch(() => {})
+}
+
+/** Results of relayed requests go back as they came: the client on the other side validates them. */
+export const PassThrough = {
+  parse: (v: unknown) => v,
+  safeParse: (v: unknown) => ({ success: true, data: v }),
+  '~standard': { version: 1, vendor: 'keybridge', validate: (v: unknown) => ({ value: v }) },
 }

@@ -1,25 +1,73 @@
 import type { z } from 'zod'
+import type { Tool } from '@modelcontextprotocol/sdk/types.js'
 import { AppError } from '../../../../shared/errors'
-import type { UpstreamInput, UpstreamSummary } from '../../../../shared/ipc/bridge'
+import { UpstreamInput, type UpstreamSummary } from '../../../../shared/ipc/bridge'
 import type { CredentialStore } from '../../credentials/store'
+import { listServiceDescriptors } from '../../providers/catalog'
 import type { Keyring } from '../../vault/keyring'
-import type { BridgeTool, ToolAnnotations, ToolSource } from '../tool-source'
-import { UpstreamConnection, DEFAULT_BREAKER, type BreakerPolicy } from './connection'
+import { relaySchema } from '../json-schema'
+import { exposedName } from '../names'
+import type { BridgeTool, CallRoute, ToolAnnotations, ToolSource } from '../tool-source'
+import {
+  UpstreamConnection,
+  DEFAULT_BREAKER,
+  stdioEndpoint,
+  type BreakerPolicy,
+  type ConnectionDeps,
+  type UpstreamEndpoint,
+} from './connection'
 import { referencesIn, resolveTemplate } from './env-template'
 import type { CachedTool, UpstreamConfig, UpstreamStore } from './store'
 
 export const UPSTREAM_SOURCE_ID = 'upstream'
 
+/** Names an upstream may not take: its tools' identities would collide with a built-in source's. */
+export function reservedUpstreamName(name: string): boolean {
+  return (
+    ['homeassistant', 'ha', 'api', 'upstream', 'keybridge', 'test'].includes(name) ||
+    listServiceDescriptors().some((d) => d.id === name)
+  )
+}
+
+/** What the relay needs to know about one running upstream connection. */
+export interface LiveUpstream {
+  config: UpstreamConfig
+  conn: UpstreamConnection
+}
+
+export interface UpstreamHooks {
+  /** An upstream's notification (resources/prompts changed, a log message), with the session it is for (per-client processes). */
+  notified?(
+    upstream: UpstreamConfig,
+    method: string,
+    params: Record<string, unknown> | undefined,
+    sessionId?: string,
+  ): void
+  answer?: (upstream: UpstreamConfig) => ConnectionDeps['answer']
+  /** Readable notes about a server (URI clashes), from the relay. */
+  notes?(upstream: string): string[]
+  /** The route of a session, for requests a per-client process sends outside a call. */
+  sessionRoute?(sessionId: string): CallRoute | undefined
+}
+
 /**
  * All upstream servers: their definitions (store), their running children (connections) and their
- * tools as one ToolSource, re-exported as `<server>.<tool>`. Children run only while the bridge runs
- * and the vault is unlocked.
+ * tools as one ToolSource. A tool's identity is `<server>/<tool>` (the upstream's own name, sent back
+ * on a call); its exposed name `<server>_<tool>` follows names.ts. Children run only while the bridge
+ * runs and the vault is unlocked. A server marked "one process per client" gets one child per client
+ * session (started at its first use, stopped with the session) beside the shared one that lists its
+ * tools.
  */
 export class UpstreamManager implements ToolSource {
   readonly id = UPSTREAM_SOURCE_ID
   private connections = new Map<string, UpstreamConnection>()
+  /** Per-client processes: `<config id>\n<session id>` → connection. */
+  private perSession = new Map<string, UpstreamConnection>()
   private listeners = new Set<() => void>()
   private running = false
+  hooks: UpstreamHooks = {}
+  /** How to reach an upstream (tests and remote upstreams swap it; default: its stdio command). */
+  endpointFor: (config: UpstreamConfig) => UpstreamEndpoint = (c) => stdioEndpoint(c.command, c.args)
 
   constructor(
     private readonly store: UpstreamStore,
@@ -29,7 +77,14 @@ export class UpstreamManager implements ToolSource {
     public policy: BreakerPolicy = DEFAULT_BREAKER,
   ) {}
 
-  add(input: z.output<typeof UpstreamInput>): UpstreamSummary {
+  add(raw: z.input<typeof UpstreamInput>): UpstreamSummary {
+    const input = UpstreamInput.parse(raw)
+    if (reservedUpstreamName(input.name)) {
+      throw new AppError(
+        'CONFLICT',
+        `"${input.name}" is the name of a built-in Keybridge tool source; pick another name for the upstream server.`,
+      )
+    }
     // Check every reference now, so a typo fails at add time rather than at the first start.
     for (const value of Object.values(input.env)) {
       for (const r of referencesIn(value)) {
@@ -50,6 +105,7 @@ export class UpstreamManager implements ToolSource {
     const conn = this.connections.get(config.id)
     this.connections.delete(config.id)
     await conn?.stop()
+    await this.stopPerSession((k) => k.startsWith(`${config.id}\n`))
     this.changed()
   }
 
@@ -97,6 +153,87 @@ export class UpstreamManager implements ToolSource {
   async stopAll(opts: { keepRunning?: boolean } = {}): Promise<void> {
     if (!opts.keepRunning) this.running = false
     await Promise.all([...this.connections.values()].map((c) => c.stop()))
+    await this.stopPerSession(() => true)
+  }
+
+  /** Brings the children in line with the stored rows (another process added or removed a server). */
+  async reconcile(): Promise<void> {
+    if (!this.running || !this.keyring.unlocked) return
+    const configs = this.store.list()
+    const ids = new Set(configs.map((c) => c.id))
+    const stale = [...this.connections].filter(([id]) => !ids.has(id))
+    for (const [id] of stale) this.connections.delete(id)
+    await Promise.all([
+      ...stale.map(([, c]) => c.stop()),
+      ...configs
+        .filter((c) => c.enabled && !this.connections.has(c.id))
+        .map((c) => this.connectionFor(c).start()),
+    ])
+    if (stale.length) this.changed()
+  }
+
+  /** A client session ended: its own upstream processes stop. */
+  async sessionClosed(sessionId: string): Promise<void> {
+    await this.stopPerSession((k) => k.endsWith(`\n${sessionId}`))
+  }
+
+  private async stopPerSession(match: (key: string) => boolean): Promise<void> {
+    const stopping: Promise<void>[] = []
+    for (const [k, c] of this.perSession)
+      if (match(k)) {
+        this.perSession.delete(k)
+        stopping.push(c.stop())
+      }
+    await Promise.all(stopping)
+  }
+
+  /** Every running upstream (shared connections), in name order. */
+  live(): LiveUpstream[] {
+    const out: LiveUpstream[] = []
+    for (const config of this.store.list()) {
+      const conn = this.connections.get(config.id)
+      if (conn?.state === 'running') out.push({ config, conn })
+    }
+    return out
+  }
+
+  /**
+   * The connection a session's request to an upstream goes to: the shared one, or for a server marked
+   * "one process per client" the session's own (started on first use).
+   */
+  async connectionOf(config: UpstreamConfig, sessionId: string | undefined): Promise<UpstreamConnection> {
+    const shared = this.connections.get(config.id)
+    if (!config.perSession || sessionId === undefined) {
+      if (!shared) throw new AppError('UNREACHABLE', `The upstream server "${config.name}" is not running.`)
+      return shared
+    }
+    const key = `${config.id}\n${sessionId}`
+    let conn = this.perSession.get(key)
+    if (!conn) {
+      this.keyring.require()
+      conn = new UpstreamConnection(config.id, config.name, this.endpointFor(config), {
+        ...this.connectionDeps(config, sessionId),
+        toolsChanged: () => {},
+        stateChanged: () => {},
+        owner: () => this.hooks.sessionRoute?.(sessionId),
+      })
+      this.perSession.set(key, conn)
+    }
+    if (conn.state !== 'running') {
+      await conn.start()
+      if ((conn.state as string) !== 'running') {
+        throw new AppError(
+          'UNREACHABLE',
+          `The upstream server "${config.name}" did not start for this client (${conn.lastError ?? conn.state}).`,
+        )
+      }
+    }
+    return conn
+  }
+
+  /** The identity prefix of a server's tools (`every`; `upstream/<name>` for an old row named like a built-in source). */
+  identityPrefix(config: UpstreamConfig): string {
+    return reservedUpstreamName(config.name) ? `upstream/${config.name}` : config.name
   }
 
   get isRunning(): boolean {
@@ -108,10 +245,12 @@ export class UpstreamManager implements ToolSource {
     return this.store.list().flatMap((config) => {
       const conn = this.connections.get(config.id)
       const live = conn?.state === 'running'
-      return (live ? conn.tools : config.toolsCache).map((t) => ({
-        tool: this.wrap(config, t),
-        available: live,
-      }))
+      return (live ? conn.tools : config.toolsCache)
+        .filter((t) => this.relayable(t))
+        .map((t) => ({
+          tool: this.wrap(config, t),
+          available: live,
+        }))
     })
   }
 
@@ -119,7 +258,8 @@ export class UpstreamManager implements ToolSource {
     const out: BridgeTool[] = []
     for (const config of this.store.list()) {
       const conn = this.connections.get(config.id)
-      if (conn?.state === 'running') for (const t of conn.tools) out.push(this.wrap(config, t))
+      if (conn?.state === 'running')
+        for (const t of conn.tools) if (this.relayable(t)) out.push(this.wrap(config, t))
     }
     return out
   }
@@ -144,27 +284,52 @@ export class UpstreamManager implements ToolSource {
   }
 
   private wrap(config: UpstreamConfig, t: CachedTool): BridgeTool {
+    const prefix = this.identityPrefix(config)
     return {
-      name: `${config.name}.${t.name}`,
-      ...(t.title ? { title: t.title } : {}),
+      id: `${prefix}/${t.name}`,
+      nameParts: [config.name, t.name],
+      name: exposedName([config.name, t.name], `${prefix}/${t.name}`),
+      originalName: t.name,
+      // The upstream's own name stays visible: as the title when it has none, and in _meta.
+      title: t.title ?? (t.annotations['title'] as string | undefined) ?? t.name,
       description: t.description,
-      inputSchema: { ...t.inputSchema, type: 'object' },
+      inputSchema: { ...relaySchema(t.inputSchema), type: 'object' },
+      ...(t.outputSchema
+        ? { outputSchema: { ...relaySchema(t.outputSchema), type: 'object' } as Tool['outputSchema'] }
+        : {}),
+      ...(t.icons ? { icons: t.icons as Tool['icons'] } : {}),
+      ...(t.execution ? { execution: t.execution as Tool['execution'] } : {}),
+      _meta: { ...(t._meta ?? {}), 'keybridge/upstream': config.name, 'keybridge/originalName': t.name },
       annotations: t.annotations as ToolAnnotations,
       source: `upstream:${config.name}`,
-      call: (args, ctx) => {
-        const conn = this.connections.get(config.id)
-        if (!conn) throw new AppError('UNREACHABLE', `The upstream server "${config.name}" is not running.`)
-        return conn.callTool(t.name, args, ctx.signal)
+      call: async (args, ctx) => {
+        const conn = await this.connectionOf(config, ctx.route?.sessionId)
+        return conn.callTool(t.name, args, ctx.signal, ctx.route)
       },
+    }
+  }
+
+  /** Tools that must run as tasks cannot be relayed (Keybridge does not offer tasks): they are not listed. */
+  private relayable(t: CachedTool): boolean {
+    return (t.execution as { taskSupport?: string } | undefined)?.taskSupport !== 'required'
+  }
+
+  private connectionDeps(config: UpstreamConfig, sessionId?: string) {
+    return {
+      policy: this.policy,
+      maxCallSeconds: config.maxCallSeconds,
+      resolveEnv: () => this.resolveEnv(config),
+      notified: (method: string, params: Record<string, unknown> | undefined) =>
+        this.hooks.notified?.(config, method, params, sessionId),
+      answer: this.hooks.answer?.(config),
     }
   }
 
   private connectionFor(config: UpstreamConfig): UpstreamConnection {
     let conn = this.connections.get(config.id)
     if (!conn) {
-      conn = new UpstreamConnection(config.id, config.name, config.command, config.args, {
-        policy: this.policy,
-        resolveEnv: () => this.resolveEnv(config),
+      conn = new UpstreamConnection(config.id, config.name, this.endpointFor(config), {
+        ...this.connectionDeps(config),
         toolsChanged: (tools) => {
           this.store.saveToolsCache(config.id, tools)
           this.changed()
@@ -215,11 +380,21 @@ export class UpstreamManager implements ToolSource {
       args: c.args,
       env: c.envKeys,
       enabled: c.enabled,
+      perSession: c.perSession,
+      maxCallSeconds: c.maxCallSeconds,
       state: conn?.state ?? 'stopped',
       pid: conn?.pid ?? null,
       restarts: conn?.restarts ?? 0,
       toolCount: conn?.state === 'running' ? conn.tools.length : c.toolsCache.length,
       lastError: conn?.lastError ?? null,
+      notes: [
+        ...(reservedUpstreamName(c.name)
+          ? [
+              `"${c.name}" is also a built-in source: its tools' identities are namespaced as upstream/${c.name}/….`,
+            ]
+          : []),
+        ...(this.hooks.notes?.(c.name) ?? []),
+      ],
       createdAt: c.createdAt,
     }
   }

@@ -16,7 +16,11 @@ export const CachedTool = z.object({
   title: z.string().optional(),
   description: z.string(),
   inputSchema: z.record(z.string(), z.unknown()),
+  outputSchema: z.record(z.string(), z.unknown()).optional(),
   annotations: z.record(z.string(), z.unknown()),
+  icons: z.array(z.record(z.string(), z.unknown())).optional(),
+  execution: z.record(z.string(), z.unknown()).optional(),
+  _meta: z.record(z.string(), z.unknown()).optional(),
 })
 export type CachedTool = z.infer<typeof CachedTool>
 
@@ -33,6 +37,10 @@ export interface UpstreamConfig {
   args: string[]
   envKeys: EnvKey[]
   enabled: boolean
+  /** One process per client session (servers that keep per-user state) instead of one shared. */
+  perSession: boolean
+  /** The longest one call may run, progress or not. */
+  maxCallSeconds: number
   toolsCache: CachedTool[]
   createdAt: number
 }
@@ -44,11 +52,14 @@ interface Row {
   args: string
   env_keys: string
   enabled: number
+  per_session: number
+  max_call_seconds: number
   tools_cache: string
   created_at: number
 }
 
-const COLUMNS = 'id, name, command, args, env_keys, enabled, tools_cache, created_at'
+const COLUMNS =
+  'id, name, command, args, env_keys, enabled, per_session, max_call_seconds, tools_cache, created_at'
 
 function toConfig(r: Row): UpstreamConfig {
   const cache = z.array(CachedTool).safeParse(JSON.parse(r.tools_cache))
@@ -59,6 +70,8 @@ function toConfig(r: Row): UpstreamConfig {
     args: JSON.parse(r.args) as string[],
     envKeys: JSON.parse(r.env_keys) as EnvKey[],
     enabled: r.enabled === 1,
+    perSession: r.per_session === 1,
+    maxCallSeconds: r.max_call_seconds,
     toolsCache: cache.success ? cache.data : [],
     createdAt: r.created_at,
   }
@@ -92,8 +105,8 @@ export class UpstreamStore {
     const sealed = this.keyring.seal(sealLocation(COL, id), JSON.stringify(input.env))
     this.db
       .prepare(
-        `INSERT INTO bridge_upstreams (id, name, command, args, env_keys, env, enabled, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO bridge_upstreams (id, name, command, args, env_keys, env, enabled, per_session, max_call_seconds, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         id,
@@ -103,6 +116,8 @@ export class UpstreamStore {
         JSON.stringify(envKeys),
         sealed,
         input.enabled ? 1 : 0,
+        input.perSession ? 1 : 0,
+        input.maxCallSeconds ?? 600,
         now,
         now,
       )
@@ -137,7 +152,7 @@ export class UpstreamStore {
     this.db.prepare('DELETE FROM bridge_upstreams WHERE id = ?').run(c.id)
     this.db
       .prepare("DELETE FROM bridge_tool_permissions WHERE tool LIKE ? ESCAPE '\\'")
-      .run(c.name.replace(/[\\%_]/g, (m) => '\\' + m) + '.%')
+      .run(c.name.replace(/[\\%_]/g, (m) => '\\' + m) + '/%')
     return c
   }
 

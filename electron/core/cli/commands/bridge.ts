@@ -1,11 +1,11 @@
 import {
   ClientKind,
   PermissionLevel,
+  toolBudgetWarnings,
   type ToolInfo,
   type TokenSummary,
   type UpstreamSummary,
 } from '../../../../shared/ipc/bridge'
-import { getBridge } from '../../bridge/feature'
 import { UsageError, type CliContext, type CommandSpec } from '../spec'
 import { invokeAsCli } from '../invoke'
 
@@ -38,8 +38,8 @@ function table(rows: string[][]): string {
 
 function tokenLines(tokens: TokenSummary[]): string {
   if (tokens.length === 0) return 'No client tokens. Create one with "keybridge token create --name <app>".'
-  return table([
-    ['NAME', 'TOKEN', 'STATUS', 'SCOPES', 'EXPIRES', 'LAST USED', 'USES'],
+  const lines = table([
+    ['NAME', 'TOKEN', 'STATUS', 'SCOPES', 'EXPIRES', 'LAST USED', 'USES', 'TOOLS'],
     ...tokens.map((t) => [
       t.name,
       t.display,
@@ -48,17 +48,23 @@ function tokenLines(tokens: TokenSummary[]): string {
       date(t.expiresAt),
       date(t.lastUsedAt),
       String(t.useCount),
+      t.toolCount === null || t.toolCount === undefined ? '-' : String(t.toolCount),
     ]),
   ])
+  const warnings = tokens
+    .filter((t) => t.status === 'active' && typeof t.toolCount === 'number')
+    .flatMap((t) => toolBudgetWarnings(t.toolCount!).map((w) => `warning: "${t.name}": ${w}`))
+  return [lines, ...warnings].join('\n')
 }
 
 function toolLines(tools: ToolInfo[]): string {
   if (tools.length === 0)
     return 'No tools yet: add credentials, Home Assistant instances or upstream servers.'
-  return table([
-    ['TOOL', 'SOURCE', 'NEEDS', 'LEVEL', 'ASK', ''],
+  const lines = table([
+    ['TOOL', 'ID', 'SOURCE', 'NEEDS', 'LEVEL', 'ASK', ''],
     ...tools.map((t) => [
       t.name,
+      t.id,
       t.source,
       t.requiredLevel,
       t.level,
@@ -66,6 +72,8 @@ function toolLines(tools: ToolInfo[]): string {
       t.available ? '' : '(not running)',
     ]),
   ])
+  const notes = tools.filter((t) => t.note).map((t) => `note: ${t.id} is listed as ${t.name}: ${t.note}`)
+  return [lines, ...notes].join('\n')
 }
 
 function upstreamLines(list: UpstreamSummary[]): string {
@@ -101,7 +109,8 @@ export const bridgeCommands: CommandSpec[] = [
       scope: {
         type: 'string',
         multiple: true,
-        description: 'limit to tools matching a pattern, e.g. homeassistant.*',
+        description:
+          'limit to tools whose identity matches a pattern, e.g. homeassistant/* or github/api_read',
       },
       expires: { type: 'string', description: 'lifetime: 30d, 12w, 1y or never (default never)' },
     },
@@ -127,7 +136,7 @@ export const bridgeCommands: CommandSpec[] = [
   },
   {
     name: 'token list',
-    summary: 'client tokens: prefix and last 4, scopes, expiry, last use',
+    summary: 'client tokens: prefix and last 4, scopes, expiry, last use, how many tools each sees',
     async run(ctx) {
       const core = await ctx.openCore()
       const tokens = await call(core, 'bridge.tokens.list', undefined)
@@ -147,7 +156,7 @@ export const bridgeCommands: CommandSpec[] = [
   },
   {
     name: 'tool list',
-    summary: 'bridge tools with the level they need, their permission and "ask"',
+    summary: 'bridge tools (name clients see, identity) with the level they need, their permission and "ask"',
     async run(ctx) {
       const core = await ctx.openCore()
       const tools = await call(core, 'bridge.tools.list', undefined)
@@ -157,7 +166,7 @@ export const bridgeCommands: CommandSpec[] = [
   {
     name: 'tool set',
     summary: 'set a tool to off, read, write or execute, optionally asking first',
-    usage: '<tool> off|read|write|execute',
+    usage: '<tool name or identity> off|read|write|execute',
     positionals: [2, 2],
     options: {
       ask: { type: 'boolean', description: 'ask for approval before each call' },
@@ -179,10 +188,21 @@ export const bridgeCommands: CommandSpec[] = [
     name: 'upstream add',
     summary: 'add an upstream stdio MCP server (env values may be {{credential:service/name.field}})',
     options: {
-      name: { type: 'string', description: 'short name; its tools become <name>.<tool>' },
+      name: {
+        type: 'string',
+        description: 'short name; its tools become <name>_<tool> (identity <name>/<tool>)',
+      },
       command: { type: 'string', description: 'the program to start' },
       arg: { type: 'string', multiple: true, description: 'one argument (repeat for more)' },
       env: { type: 'string', multiple: true, description: 'KEY=VALUE for its environment (repeat for more)' },
+      'per-client': {
+        type: 'boolean',
+        description: 'one process per client session (servers that keep per-user state: browsers, shells)',
+      },
+      'max-call-seconds': {
+        type: 'string',
+        description: 'the longest one call may run, even while it reports progress (default 600)',
+      },
     },
     async run(ctx) {
       const name = ctx.values['name'] as string | undefined
@@ -194,6 +214,13 @@ export const bridgeCommands: CommandSpec[] = [
         if (eq <= 0) throw new UsageError(`--env takes KEY=VALUE (got a value without "=")`)
         env[kv.slice(0, eq)] = kv.slice(eq + 1)
       }
+      const rawMax = ctx.values['max-call-seconds'] as string | undefined
+      const maxCallSeconds = rawMax === undefined ? undefined : Number(rawMax)
+      if (
+        maxCallSeconds !== undefined &&
+        !(Number.isInteger(maxCallSeconds) && maxCallSeconds >= 1 && maxCallSeconds <= 86_400)
+      )
+        throw new UsageError('--max-call-seconds takes a whole number of seconds from 1 to 86400')
       // The environment is sealed with the vault key, so the vault must be open.
       const core = await ctx.openCore({ unlock: true })
       const u = await call(core, 'bridge.upstream.add', {
@@ -201,6 +228,8 @@ export const bridgeCommands: CommandSpec[] = [
         command,
         args: strings(ctx.values['arg']),
         env,
+        perSession: ctx.values['per-client'] === true,
+        ...(maxCallSeconds !== undefined ? { maxCallSeconds } : {}),
       })
       ctx.print(`Added the upstream server "${u.name}". It starts with the bridge ("keybridge serve").`, u)
     },
@@ -251,14 +280,15 @@ export const bridgeCommands: CommandSpec[] = [
   {
     name: 'client-config',
     summary:
-      'print the config snippet for an app (mints a fresh token for that name unless --token is given)',
-    usage: '<lmstudio|cursor|claude|vscode>',
+      'print the config snippet for an app: reuses the token given with --token, else creates a new one (never revokes)',
+    usage: '<lmstudio|cursor|claude|vscode> --token-name N [--token -]',
     positionals: [1, 1],
     options: {
-      'token-name': { type: 'string', description: 'the client token the app uses (created if missing)' },
+      'token-name': { type: 'string', description: 'the client token the app uses' },
       token: {
         type: 'string',
-        description: 'its current value, if you still have it (otherwise a new one is minted)',
+        description:
+          'its value, shown at "token create"; "-" reads it from stdin (else a new token is created)',
       },
     },
     async run(ctx) {
@@ -266,67 +296,19 @@ export const bridgeCommands: CommandSpec[] = [
       if (!client.success) throw new UsageError('client-config takes lmstudio, cursor, claude or vscode')
       const tokenName = ctx.values['token-name'] as string | undefined
       if (!tokenName) throw new UsageError('client-config needs --token-name')
-      // It may mint a token, whose row is signed with the vault key.
-      const core = await ctx.openCore({ unlock: true })
-      const r = await call(core, 'bridge.clientConfig', {
-        client: client.data,
-        tokenName,
-        token: ctx.values['token'] as string | undefined,
-      })
+      let token = ctx.values['token'] as string | undefined
+      const core = await ctx.openCore()
+      if (token === '-') token = await ctx.stdinLine('--token -')
+      const r = await call(core, 'bridge.clientConfig', { client: client.data, tokenName, token })
       if (!ctx.json) {
         ctx.io.err(
-          `${r.fileHint}.${r.minted ? ` A fresh token was minted for "${r.summary.name}"; any older value of it stops working.` : ''}`,
+          r.minted
+            ? `${r.fileHint}. Created the client token "${r.summary.name}" for it${r.summary.name !== tokenName ? ` ("${tokenName}" exists and keeps working; revoke it with keybridge token revoke "${tokenName}" if nothing uses it)` : ''}.`
+            : `${r.fileHint}. Uses the existing token "${r.summary.name}".`,
         )
+        for (const w of r.warnings) ctx.io.err(`warning: ${w}`)
       }
       ctx.print(r.snippet, r)
-    },
-  },
-  {
-    name: 'serve',
-    summary: 'run the vault and the MCP bridge until SIGINT/SIGTERM',
-    options: {
-      port: { type: 'string', description: 'port (default: the configured one, 3003)' },
-      host: { type: 'string', description: 'address to bind (default 127.0.0.1)' },
-      'approve-all': {
-        type: 'boolean',
-        description: 'run tools marked "ask" without asking (headless has no prompt)',
-      },
-    },
-    async run(ctx) {
-      const rawPort = ctx.values['port'] as string | undefined
-      const port = rawPort === undefined ? undefined : Number(rawPort)
-      if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
-        throw new UsageError('--port takes a number from 0 to 65535')
-      }
-      const core = await ctx.openCore({ unlock: true })
-      const bridge = getBridge(core.ctx)
-      const approvalMode = ctx.values['approve-all'] ? 'approve_all' : 'deny'
-      const status = await bridge.start({
-        host: ctx.values['host'] as string | undefined,
-        port,
-        approvalMode,
-      })
-      const tools = (await bridge.registry.tools()).size
-      ctx.print(
-        [
-          `Keybridge bridge listening on ${status.url}`,
-          `${tools} tools; ${approvalMode === 'deny' ? 'tools marked "ask" are denied (no prompt headless; --approve-all allows them)' : 'tools marked "ask" run without asking (--approve-all)'}.`,
-          'Press Ctrl+C to stop.',
-        ].join('\n'),
-        { ...status, tools },
-      )
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          process.off('SIGINT', done)
-          process.off('SIGTERM', done)
-          resolve()
-        }
-        process.on('SIGINT', done)
-        process.on('SIGTERM', done)
-      })
-      // Closing the core stops the bridge: sessions, upstream children, then the database.
-      await bridge.stop()
-      if (!ctx.json) ctx.io.err('Keybridge bridge stopped.')
     },
   },
 ]

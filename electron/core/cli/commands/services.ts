@@ -1,25 +1,49 @@
 import { credentialRef } from '../../../../shared/models/credential'
 import type { ValidationResult } from '../../../../shared/models/service'
 import { getServiceDescriptor, listServiceDescriptors } from '../../providers/catalog'
+import { AppError } from '../../../../shared/errors'
+import { readSecretFile } from '../io'
 import { UsageError, type CliContext, type CommandSpec } from '../spec'
 import { invokeAsCli } from '../invoke'
 
 const call = invokeAsCli
 
-/** `--field key=value` pairs; an empty secret value is asked for on the terminal (no echo). */
+function splitPair(pair: string, option: string): [string, string] {
+  const eq = pair.indexOf('=')
+  if (eq <= 0)
+    throw new UsageError(
+      `--${option} takes key=${option === 'field' ? 'value' : 'PATH'} (got "${pair.split('=')[0]}")`,
+    )
+  return [pair.slice(0, eq), pair.slice(eq + 1)]
+}
+
+/**
+ * `--field key=value` pairs. A secret never needs to be on the command line: `key=` asks for it
+ * on the terminal (no echo), `key=-` reads it from standard input, `--field-file key=PATH` from a
+ * file (first line of each).
+ */
 async function fieldValues(ctx: CliContext, service: string): Promise<Record<string, string>> {
   const descriptor = getServiceDescriptor(service)
   if (!descriptor) throw new UsageError(`unknown service "${service}" (see "keybridge services")`)
   const out: Record<string, string> = {}
   for (const pair of (ctx.values['field'] as string[] | undefined) ?? []) {
-    const eq = pair.indexOf('=')
-    if (eq <= 0) throw new UsageError(`--field takes key=value (got "${pair.split('=')[0]}")`)
-    const key = pair.slice(0, eq)
-    let value = pair.slice(eq + 1)
-    if (value === '' && descriptor.fields.find((f) => f.key === key)?.secret) {
+    const [key, raw] = splitPair(pair, 'field')
+    let value = raw
+    if (value === '-') {
+      value = await ctx.stdinLine(`--field ${key}=-`)
+    } else if (value === '' && descriptor.fields.find((f) => f.key === key)?.secret) {
       value = (await ctx.io.promptSecret(`${key}: `)) ?? ''
     }
     out[key] = value
+  }
+  for (const pair of (ctx.values['field-file'] as string[] | undefined) ?? []) {
+    const [key, path] = splitPair(pair, 'field-file')
+    if (key in out) throw new UsageError(`${key} is given twice (--field and --field-file)`)
+    try {
+      out[key] = readSecretFile(path)
+    } catch {
+      throw new AppError('IO_ERROR', `The file ${path} (for ${key}) could not be read.`)
+    }
   }
   return out
 }
@@ -49,14 +73,19 @@ export const servicesCommands: CommandSpec[] = [
   {
     name: 'credential add',
     summary: 'validate (unless --no-validate) then store a credential; refused validation stores nothing',
-    usage: '--service S --name N --field key=value ... [--no-validate]',
+    usage: '--service S --name N --field key=value ... [--field-file key=PATH] [--no-validate]',
     options: {
       service: { type: 'string', description: 'catalog service id (see "keybridge services")' },
       name: { type: 'string', description: 'a name for this account, unique per service' },
       field: {
         type: 'string',
         multiple: true,
-        description: 'a field as key=value; leave a secret empty (key=) to be asked for it',
+        description: 'a field as key=value; a secret as key= (asked for) or key=- (read from stdin)',
+      },
+      'field-file': {
+        type: 'string',
+        multiple: true,
+        description: "a field as key=PATH: the value is the file's first line",
       },
       'no-validate': { type: 'boolean', description: 'store without contacting the service (unvalidated)' },
     },
@@ -64,8 +93,10 @@ export const servicesCommands: CommandSpec[] = [
       const service = ctx.values['service'] as string | undefined
       const name = ctx.values['name'] as string | undefined
       if (!service || !name) throw new UsageError('credential add needs --service and --name')
+      if (!getServiceDescriptor(service))
+        throw new UsageError(`unknown service "${service}" (see "keybridge services")`)
+      const core = await ctx.openCore()
       const fields = await fieldValues(ctx, service)
-      const core = await ctx.openCore({ unlock: true })
       const saved = await call(core, 'credentials.create', {
         service,
         name,

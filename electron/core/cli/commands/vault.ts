@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { AppError } from '../../../../shared/errors'
+import { VAULT_FILE } from '../../vault/corruption'
 import type { AuditEntry } from '../../../../shared/models/audit'
 import { allAudit, auditToCsv } from '../../vault/audit-query'
 import { UsageError, type CommandSpec } from '../spec'
@@ -32,10 +35,12 @@ export const vaultCommands: CommandSpec[] = [
       },
     },
     async run(ctx) {
-      const core = await ctx.openCore()
-      if (core.ctx.vault.initialized) {
+      const exists = () => {
         throw new AppError('VAULT_ALREADY_INITIALIZED', `A vault already exists in ${ctx.dataDir}.`)
       }
+      // An existing vault is refused before asking; the file is created only once the password is known.
+      const fileExists = existsSync(join(ctx.dataDir, VAULT_FILE))
+      if (fileExists && (await ctx.openCore({ access: 'create' })).ctx.vault.initialized) exists()
       const raw = (ctx.values['auto-lock'] as string | undefined) ?? '15'
       const autoLockMinutes = raw === 'never' ? null : Number(raw)
       const password = await ctx.masterPassword('Choose a master password: ')
@@ -44,6 +49,8 @@ export const vaultCommands: CommandSpec[] = [
         if (again !== password)
           throw new AppError('INVALID_INPUT', 'The two passwords differ. Nothing was created.')
       }
+      const core = await ctx.openCore({ access: 'create' })
+      if (core.ctx.vault.initialized) exists()
       const res = await core.invoke(
         'vault.create',
         { mode: 'password', password, autoLockMinutes },
@@ -55,34 +62,29 @@ export const vaultCommands: CommandSpec[] = [
   },
   {
     name: 'lock-status',
-    summary: 'whether a vault exists, how it is protected, its auto-lock',
+    summary:
+      'how the vault is protected and its auto-lock; needs no password, but checks one given by env or file',
     async run(ctx) {
-      const core = await ctx.openCore()
+      const core = await ctx.openCore({ access: 'check-if-given' })
       const s = core.ctx.vault.status()
-      const human = !s.initialized
-        ? `No vault in ${ctx.dataDir}.`
-        : [
-            `Vault: ${ctx.dataDir}`,
-            `Protected by: ${s.protectors.map((p) => (p === 'os' ? 'OS keychain' : 'master password')).join(' + ')}`,
-            `Auto-lock (desktop): ${s.autoLockMinutes === null ? 'never' : `${s.autoLockMinutes} min`}`,
-            `Headless: ${s.hasPassword ? 'opens with the master password' : 'cannot open (no master password)'}`,
-          ].join('\n')
-      ctx.print(human, { dataDir: ctx.dataDir, ...s, locked: true })
+      // Unlocked here only when a given password was checked (a wrong one has already exited 1).
+      const passwordChecked = !s.locked
+      const human = [
+        `Vault: ${ctx.dataDir}`,
+        `Protected by: ${s.protectors.map((p) => (p === 'os' ? 'OS keychain' : 'master password')).join(' + ')}`,
+        `Auto-lock (desktop): ${s.autoLockMinutes === null ? 'never' : `${s.autoLockMinutes} min`}`,
+        `Headless: ${s.hasPassword ? 'opens with the master password' : 'cannot open (no master password)'}`,
+        `Master password: ${passwordChecked ? 'checked, correct' : 'not checked (none given; lock-status needs none)'}`,
+      ].join('\n')
+      ctx.print(human, { dataDir: ctx.dataDir, ...s, locked: true, passwordChecked })
     },
   },
   {
     name: 'rotate-key',
     summary: 're-encrypt every secret under a new vault key',
     async run(ctx) {
-      const password = await ctx.masterPassword()
       const core = await ctx.openCore()
-      if (!core.ctx.vault.initialized) {
-        throw new AppError(
-          'VAULT_NOT_INITIALIZED',
-          `There is no vault in ${ctx.dataDir}. Run "keybridge init" first.`,
-        )
-      }
-      await core.ctx.vault.unlock({ password }, 'cli')
+      const password = await ctx.masterPassword()
       const res = await core.invoke('vault.rotateKey', { password }, { actor: 'cli' })
       if (!res.ok) throw new AppError(res.error.code, res.error.message)
       const r = res.data as { keyVersion: number; resealed: number; durationMs: number }

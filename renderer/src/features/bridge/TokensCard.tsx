@@ -7,9 +7,26 @@ import { useNow } from '../../lib/use-now'
 import { attempt, notifySuccess } from '../../lib/notify'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { CreateTokenDialog } from './CreateTokenDialog'
+import { TOOL_BUDGETS } from '../../../../shared/ipc/bridge'
 import { useBridge, type Token } from './store'
 
 const STATUS_COLOR = { active: 'green', expired: 'orange', revoked: 'gray' } as const
+
+/** How many tools a token exposes, flagged past what Cursor (40) or VS Code (128) accept. */
+function ToolBudget({ count }: { count: number | null | undefined }) {
+  const t = useT()
+  if (count === null || count === undefined) return <Text color="gray">–</Text>
+  const over = TOOL_BUDGETS.find((b) => count > b.limit)
+  if (!over) return <Text>{count}</Text>
+  return (
+    <Badge
+      color={over.limit >= 128 ? 'red' : 'orange'}
+      title={t('tokens.toolsOver', { count, app: over.app, limit: over.limit })}
+    >
+      {count}
+    </Badge>
+  )
+}
 
 /** Client tokens: one per LLM app, shown once at creation, revocable. */
 export function TokensCard() {
@@ -43,6 +60,7 @@ export function TokensCard() {
                 <Table.ColumnHeaderCell>{t('tokens.status')}</Table.ColumnHeaderCell>
                 <Table.ColumnHeaderCell>{t('tokens.lastUsed')}</Table.ColumnHeaderCell>
                 <Table.ColumnHeaderCell>{t('tokens.calls')}</Table.ColumnHeaderCell>
+                <Table.ColumnHeaderCell>{t('tokens.tools')}</Table.ColumnHeaderCell>
                 <Table.ColumnHeaderCell />
               </Table.Row>
             </Table.Header>
@@ -60,6 +78,9 @@ export function TokensCard() {
                   </Table.Cell>
                   <Table.Cell>{relativeTime(tk.lastUsedAt, lang, now, t('common.never'))}</Table.Cell>
                   <Table.Cell>{tk.useCount}</Table.Cell>
+                  <Table.Cell data-testid="token-tools">
+                    <ToolBudget count={tk.toolCount} />
+                  </Table.Cell>
                   <Table.Cell>
                     {tk.status === 'active' && (
                       <Button size="1" variant="soft" color="red" onClick={() => setRevoking(tk)}>

@@ -62,7 +62,7 @@ export const useBridge = create<BridgeState>((set, get) => ({
   },
   async setTool(input) {
     const tool = await call('bridge.tools.set', input)
-    set({ tools: (get().tools ?? []).map((t) => (t.name === tool.name ? tool : t)) })
+    set({ tools: (get().tools ?? []).map((t) => (t.id === tool.id ? tool : t)) })
   },
   async setBulk(input) {
     await call('bridge.tools.setBulk', input)

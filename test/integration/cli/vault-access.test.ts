@@ -1,0 +1,154 @@
+import Database from 'better-sqlite3'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { VAULT_FILE } from '../../../electron/core/app'
+import { tempDir } from '../../helpers/core'
+import { cliInProcess, spawnCli } from '../../helpers/cli-process'
+
+// The real command: the master password is checked before anything, a folder without a vault is
+// refused without creating anything, a damaged vault is named and never written to, typos get a hint.
+const PASSWORD = 'vault access test password'
+const WRONG = { KEYBRIDGE_PASSWORD: 'not the password at all' }
+const RIGHT = { KEYBRIDGE_PASSWORD: PASSWORD }
+const t = tempDir('kb-cli-access-')
+const run = (argv: string[], env: Record<string, string | undefined> = RIGHT) =>
+  spawnCli([...argv, '--data-dir', t.dir], { env })
+
+beforeAll(async () => {
+  expect((await cliInProcess(['init', '--data-dir', t.dir], RIGHT)).code).toBe(0)
+})
+afterAll(() => t.cleanup())
+
+describe('a wrong master password', () => {
+  it('is refused by reading and writing commands alike, audited, and token create mints nothing', async () => {
+    for (const argv of [
+      ['credential', 'list'],
+      ['token', 'create', '--name', 'Intruder'],
+      ['audit'],
+      ['token', 'list', '--json'],
+    ]) {
+      const r = await run(argv, WRONG)
+      expect(r.code, argv.join(' ')).toBe(1)
+      expect(r.out).toBe('')
+      expect(r.err.trim()).toBe(
+        argv.includes('--json')
+          ? JSON.stringify({
+              error: { code: 'BAD_PASSWORD', message: 'That master password is not correct.' },
+            })
+          : 'keybridge: That master password is not correct.',
+      )
+    }
+    const tokens = await run(['token', 'list', '--json'])
+    expect(tokens.code).toBe(0)
+    expect(JSON.parse(tokens.out)).toEqual([])
+    const audit = JSON.parse((await run(['audit', '--json', '--action', 'unlocked'])).out) as {
+      outcome: string
+      actor: string
+    }[]
+    expect(audit.filter((e) => e.outcome === 'denied' && e.actor === 'cli')).toHaveLength(4)
+  })
+
+  it('lock-status needs no password and says so; a wrong one given is still refused', async () => {
+    const none = await run(['lock-status', '--json'], { KEYBRIDGE_PASSWORD: undefined })
+    expect(none.code).toBe(0)
+    expect(JSON.parse(none.out)).toMatchObject({ initialized: true, passwordChecked: false })
+    const human = await run(['lock-status'], { KEYBRIDGE_PASSWORD: undefined })
+    expect(human.out).toContain('Master password: not checked (none given; lock-status needs none)')
+    expect((await run(['lock-status'], WRONG)).code).toBe(1)
+    expect(JSON.parse((await run(['lock-status', '--json'])).out).passwordChecked).toBe(true)
+  })
+})
+
+describe('a folder without a vault', () => {
+  it('is refused with the way to create one, and nothing is created', async () => {
+    const missing = join(t.dir, 'no-such-folder')
+    for (const argv of [['credential', 'list'], ['lock-status'], ['token', 'create', '--name', 'x']]) {
+      const r = await spawnCli([...argv, '--data-dir', missing], { env: RIGHT })
+      expect(r.code).toBe(1)
+      expect(r.err.trim()).toBe(
+        `keybridge: No vault in ${missing}. Create one with keybridge init --data-dir ${missing}.`,
+      )
+      expect(existsSync(missing)).toBe(false)
+    }
+  })
+})
+
+describe('a damaged vault', () => {
+  it('a file that is not a database: names the file and SQLite error, points to doctor and backups', async () => {
+    const d = tempDir('kb-cli-damaged-')
+    try {
+      const file = join(d.dir, VAULT_FILE)
+      writeFileSync(file, Buffer.alloc(8192, 0x5a))
+      const r = await spawnCli(['credential', 'list', '--data-dir', d.dir], { env: RIGHT })
+      expect(r.code).toBe(1)
+      expect(r.err).toContain(file)
+      expect(r.err).toMatch(/SQLite: file is not a database/)
+      expect(r.err).toContain('Nothing was changed')
+      expect(r.err).toContain('keybridge doctor')
+      expect(r.err).toMatch(/backup/)
+      expect(readFileSync(file)).toEqual(Buffer.alloc(8192, 0x5a))
+    } finally {
+      d.cleanup()
+    }
+  })
+
+  it('a damaged index page: found at open (quick_check), and the write is refused', async () => {
+    const d = tempDir('kb-cli-damaged-index-')
+    try {
+      expect((await cliInProcess(['init', '--data-dir', d.dir], RIGHT)).code).toBe(0)
+      const file = join(d.dir, VAULT_FILE)
+      const db = new Database(file)
+      const { rootpage } = db
+        .prepare("SELECT rootpage FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL LIMIT 1")
+        .get() as { rootpage: number }
+      const pageSize = db.pragma('page_size', { simple: true }) as number
+      db.close()
+      const bytes = readFileSync(file)
+      bytes.fill(0xff, (rootpage - 1) * pageSize, (rootpage - 1) * pageSize + 64)
+      writeFileSync(file, bytes)
+      const r = await spawnCli(
+        [
+          'credential',
+          'add',
+          '--service',
+          'github',
+          '--name',
+          'x',
+          '--field',
+          'token=-',
+          '--no-validate',
+          '--json',
+          '--data-dir',
+          d.dir,
+        ],
+        { env: RIGHT, input: 'ghp_damagedvaultdamagedvault0001\n' },
+      )
+      expect(r.code).toBe(1)
+      const err = JSON.parse(r.err).error as { code: string; message: string }
+      expect(err.code).toBe('VAULT_DAMAGED')
+      expect(err.message).toContain(file)
+      expect(readFileSync(file).equals(bytes)).toBe(true)
+    } finally {
+      d.cleanup()
+    }
+  })
+})
+
+describe('usage errors name the closest valid word (exit 2)', () => {
+  it('subcommands, commands and options', async () => {
+    const lst = await run(['credential', 'lst'])
+    expect(lst.code).toBe(2)
+    expect(lst.err).toContain('unknown command "credential lst". Did you mean "credential list"?')
+    const cred = await run(['credentail', 'list'])
+    expect(cred.code).toBe(2)
+    expect(cred.err).toContain('Did you mean "credential"?')
+    const dd = await spawnCli(['credential', 'list', '--datadir', t.dir], { env: RIGHT })
+    expect(dd.code).toBe(2)
+    expect(dd.err).toContain('unknown option --datadir for "credential list". Did you mean "--data-dir"?')
+    expect(dd.err).not.toMatch(/ERR_PARSE_ARGS|To specify an option argument/)
+    const missing = await run(['token', 'create', '--name'])
+    expect(missing.code).toBe(2)
+    expect(missing.err).toContain('--name needs a value')
+  })
+})
