@@ -1,5 +1,6 @@
 import { AppError } from '../../../shared/errors'
 import { escapeTemplate, mentionsReference } from '../bridge/upstream/env-template'
+import { reservedUpstreamName } from '../bridge/upstream/reserved-names'
 import type {
   ImportEdits,
   PlannedCredential,
@@ -359,8 +360,15 @@ function nameServers(servers: ServerDraft[], existing: Existing): void {
   const mine = new Set<string>()
   for (const s of servers) {
     if (s.action !== 'upstream' || !s.include || !s.upstreamName) continue
-    const taken = (n: string) => vault.has(n) || mine.has(n)
-    if (vault.has(s.upstreamName)) {
+    const taken = (n: string) => vault.has(n) || mine.has(n) || reservedUpstreamName(n)
+    if (reservedUpstreamName(s.upstreamName)) {
+      // A server called like a built-in source ("github") would share its tools' identities.
+      const was = s.upstreamName
+      s.upstreamName = firstFree(`${was}-mcp`, taken, 40)
+      s.notes.push(
+        `Named "${s.upstreamName}" in Keybridge: "${was}" is the name of Keybridge's own ${was} tools.`,
+      )
+    } else if (vault.has(s.upstreamName)) {
       s.conflict = `There is already an upstream server named "${s.upstreamName}".`
       s.suggestedName = firstFree(s.upstreamName, taken, 40)
     } else if (mine.has(s.upstreamName)) {

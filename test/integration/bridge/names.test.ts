@@ -130,6 +130,8 @@ describe('tool names over hostile inputs', () => {
       db.exec(`
         ALTER TABLE bridge_upstreams DROP COLUMN per_session;
         ALTER TABLE bridge_upstreams DROP COLUMN max_call_seconds;
+        ALTER TABLE bridge_upstreams DROP COLUMN trust_hints;
+        DROP TABLE bridge_approval_grants;
         UPDATE schema_versions SET version = 1 WHERE module = 'bridge';
         INSERT INTO bridge_tool_permissions (tool, level, ask, updated_at) VALUES ('fixture.add', 'off', 0, 0);
         INSERT INTO bridge_tool_permissions (tool, level, ask, updated_at) VALUES ('fixture.long', 'read', 0, 0);

@@ -1,3 +1,4 @@
+import { exposedName } from '../../../electron/core/bridge/names'
 import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -154,10 +155,14 @@ describe('import from each app, rewrite, and use through the bridge', () => {
       const client = await connectClient(access.url, access.authorization.replace(/^Bearer /, ''))
       try {
         const tools = (await client.listTools()).tools.map((t) => t.name)
-        for (const u of result.upstreams) expect(tools).toContain(`${u.name}.report_env`)
+        for (const u of result.upstreams)
+          expect(tools).toContain(exposedName([u.name, 'report_env'], `${u.name}/report_env`))
         for (const s of stdio) {
           const upstream = result.upstreams.find((u) => u.from === s.server)!
-          const r = await client.callTool({ name: `${upstream.name}.report_env`, arguments: { name: s.key } })
+          const r = await client.callTool({
+            name: exposedName([upstream.name, 'report_env'], `${upstream.name}/report_env`),
+            arguments: { name: s.key },
+          })
           const got = JSON.parse(textOf(r)) as { present: boolean; sha256: string }
           const expected = s.key === 'AUTH_HEADER' ? `Bearer ${s.value}` : s.value
           expect(got.sha256, `${s.server} ${s.key}`).toBe(sha(expected))

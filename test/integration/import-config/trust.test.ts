@@ -140,7 +140,7 @@ describe('an upstream imported with a literal reference receives the text, not t
     await waitFor(() => env.bridge.upstreams.status('rep').state === 'running', 30_000, 'rep running')
     const client = await connectClient(env.url, env.token)
     try {
-      const r = await client.callTool({ name: 'rep.report_env', arguments: { name: 'GITHUB_TOKEN' } })
+      const r = await client.callTool({ name: 'rep_report_env', arguments: { name: 'GITHUB_TOKEN' } })
       const literal = '{{credential:github/personal.token}}'
       expect(JSON.parse(textOf(r))).toMatchObject({
         present: true,

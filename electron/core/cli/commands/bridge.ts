@@ -80,7 +80,7 @@ function upstreamLines(list: UpstreamSummary[]): string {
   if (list.length === 0)
     return 'No upstream servers. Add one with "keybridge upstream add --name N --command C".'
   return table([
-    ['NAME', 'COMMAND', 'ENV', 'TOOLS', 'ENABLED'],
+    ['NAME', 'COMMAND', 'ENV', 'TOOLS', 'ENABLED', 'HINTS'],
     ...list.map((u) => [
       u.name,
       [u.command, ...u.args].join(' '),
@@ -88,6 +88,7 @@ function upstreamLines(list: UpstreamSummary[]): string {
         '-',
       String(u.toolCount),
       u.enabled ? 'yes' : 'no',
+      u.trustHints ? 'trusted' : 'ask',
     ]),
   ])
 }
@@ -266,6 +267,27 @@ export const bridgeCommands: CommandSpec[] = [
       )
     },
   })),
+  {
+    name: 'upstream trust',
+    summary:
+      "trust an upstream server's annotations (read-only tools then run without asking); --untrust undoes it",
+    usage: '<name>',
+    positionals: [1, 1],
+    options: {
+      untrust: { type: 'boolean', description: 'stop trusting them: every tool of the server asks again' },
+    },
+    async run(ctx) {
+      const trusted = !ctx.values['untrust']
+      const core = await ctx.openCore()
+      const u = await call(core, 'bridge.upstream.trust', { name: arg(ctx, 0), trusted })
+      ctx.print(
+        trusted
+          ? `Trusted the annotations of "${u.name}": its tools marked read-only run without asking; the others still ask.`
+          : `No longer trusting the annotations of "${u.name}": each of its tools asks until you set it ("keybridge tool set").`,
+        u,
+      )
+    },
+  },
   {
     name: 'upstream rm',
     summary: 'remove an upstream server',
