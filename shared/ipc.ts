@@ -9,6 +9,8 @@ import { bridgeChannels, bridgeEvents } from './ipc/bridge'
 import { backupChannels, backupEvents } from './ipc/backup'
 import { settingsChannels, settingsEvents } from './ipc/settings'
 import { importConfigChannels } from './ipc/importConfig'
+import { logsChannels } from './ipc/logs'
+import { usageChannels } from './ipc/usage'
 
 /**
  * The whole IPC contract: channel → { input, output } zod schemas. The main process registers
@@ -25,6 +27,8 @@ export const channels = {
   ...backupChannels,
   ...settingsChannels,
   ...importConfigChannels,
+  ...logsChannels,
+  ...usageChannels,
 } satisfies Record<string, ChannelDef>
 
 /** Main → renderer notifications: event name → payload schema. */

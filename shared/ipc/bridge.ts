@@ -92,6 +92,9 @@ export const TokenSummary = z.object({
   status: z.enum(['active', 'expired', 'revoked']),
   /** How many tools this token sees in tools/list right now (null when not computed). */
   toolCount: z.number().int().nullable().optional(),
+  /** Tool calls allowed per local day / calendar month; null for no quota. */
+  dailyQuota: z.number().int().nullable(),
+  monthlyQuota: z.number().int().nullable(),
 })
 export type TokenSummary = z.infer<typeof TokenSummary>
 
@@ -199,6 +202,9 @@ export type ActivityEntry = z.infer<typeof ActivityEntry>
 
 const ByName = z.object({ name: z.string().min(1) })
 
+/** Tool calls per period; null for none. */
+export const Quota = z.number().int().min(1).max(1_000_000_000).nullable()
+
 export const bridgeChannels = {
   'bridge.status': channel(NoInput, BridgeStatus),
   'bridge.start': channel(NoInput, BridgeStatus),
@@ -211,8 +217,20 @@ export const bridgeChannels = {
       scopes: z.array(ToolPattern).max(64).default([]),
       /** Days until it expires; omitted or null for never. */
       expiresInDays: z.number().int().min(1).max(3650).nullable().optional(),
+      dailyQuota: Quota.optional(),
+      monthlyQuota: Quota.optional(),
     }),
     CreatedToken,
+  ),
+  /** Changes a token's limits; a field left out keeps its value, null removes a quota. */
+  'bridge.tokens.update': channel(
+    z.object({
+      name: z.string().min(1),
+      scopes: z.array(ToolPattern).max(64).optional(),
+      dailyQuota: Quota.optional(),
+      monthlyQuota: Quota.optional(),
+    }),
+    TokenSummary,
   ),
   'bridge.tokens.list': channel(NoInput, z.array(TokenSummary)),
   'bridge.tokens.revoke': channel(ByName, TokenSummary),

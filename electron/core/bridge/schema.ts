@@ -74,6 +74,17 @@ export const bridgeMigrations: Migration[] = [
       `)
     },
   },
+  {
+    version: 4,
+    name: 'daily and monthly call quotas per client token',
+    up(db) {
+      // Plain columns (null = no quota); what is used is counted from the daily audit aggregate.
+      db.exec(`
+        ALTER TABLE bridge_tokens ADD COLUMN daily_quota INTEGER;
+        ALTER TABLE bridge_tokens ADD COLUMN monthly_quota INTEGER;
+      `)
+    },
+  },
 ]
 
 /** `homeassistant.<slug>.<tool>` → `homeassistant/<slug>/<tool>`; `<source>.<tool>` → `<source>/<tool>`. */

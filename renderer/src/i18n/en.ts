@@ -244,6 +244,11 @@ export const en = {
   'tokens.revokeTitle': 'Revoke {name}?',
   'tokens.revokeBody': 'The app using this token loses access at once.',
   'tokens.revoked': '{name} was revoked.',
+  'tokens.dailyQuota': 'Calls per day',
+  'tokens.monthlyQuota': 'Calls per month',
+  'tokens.noQuota': 'No limit',
+  'tokens.quotaHelp':
+    'Past a quota, calls are refused until it resets: at local midnight, or on the first of the month.',
 
   'tools.title': 'Tools and permissions',
   'tools.intro': 'Choose what each tool may do. "Ask me" shows a prompt here before each call.',
@@ -401,6 +406,12 @@ export const en = {
   'settings.closeToTray': 'Keep running in the tray when the window is closed',
   'settings.openAtLogin': 'Open Keybridge when I log in',
   'settings.security': 'Security',
+  'logs.title': 'Logs and diagnostics',
+  'logs.help':
+    'Keybridge keeps a log of what it does (never a secret), one file per day for 30 days. Attach the diagnostics to a bug report.',
+  'logs.openFolder': 'Open logs folder',
+  'logs.copyDiagnostics': 'Copy diagnostics',
+  'logs.diagnosticsCopied': 'Diagnostics copied to the clipboard.',
   'settings.saved': 'Saved.',
   'settings.changePassword': 'Change the master password',
   'settings.addPassword': 'Add a master password',

@@ -254,6 +254,11 @@ export const fr: Record<MessageKey, string> = {
   'tokens.revokeTitle': 'Révoquer {name} ?',
   'tokens.revokeBody': 'L’application qui utilise ce jeton perd l’accès immédiatement.',
   'tokens.revoked': '{name} a été révoqué.',
+  'tokens.dailyQuota': 'Appels par jour',
+  'tokens.monthlyQuota': 'Appels par mois',
+  'tokens.noQuota': 'Sans limite',
+  'tokens.quotaHelp':
+    'Au-delà d’un quota, les appels sont refusés jusqu’à sa remise à zéro : à minuit (heure locale) ou le premier du mois.',
 
   'tools.title': 'Outils et autorisations',
   'tools.intro':
@@ -413,6 +418,12 @@ export const fr: Record<MessageKey, string> = {
   'settings.closeToTray': 'Continuer dans la barre système quand la fenêtre est fermée',
   'settings.openAtLogin': 'Ouvrir Keybridge à l’ouverture de session',
   'settings.security': 'Sécurité',
+  'logs.title': 'Journaux et diagnostic',
+  'logs.help':
+    'Keybridge tient un journal de ce qu’il fait (jamais un secret), un fichier par jour pendant 30 jours. Joignez le diagnostic à un rapport de bug.',
+  'logs.openFolder': 'Ouvrir le dossier des journaux',
+  'logs.copyDiagnostics': 'Copier le diagnostic',
+  'logs.diagnosticsCopied': 'Diagnostic copié dans le presse-papiers.',
   'settings.saved': 'Enregistré.',
   'settings.changePassword': 'Changer le mot de passe maître',
   'settings.addPassword': 'Ajouter un mot de passe maître',
