@@ -166,6 +166,24 @@ describe('tamper matrix against the CLI', () => {
       child.kill('SIGTERM')
       await exited
     }
+    // `keybridge doctor` names each, with its fix (exit 1: problems found).
+    const doctor = await kb(t.dir, ['doctor', '--json'])
+    expect(doctor.code).toBe(1)
+    const findings = JSON.parse(doctor.out) as { findings?: unknown[] } | unknown[] as unknown
+    const list = (Array.isArray(findings) ? findings : (findings as { findings: unknown[] }).findings) as {
+      check: string
+      status: string
+      message: string
+      fix?: string
+    }[]
+    const rows = list.filter((f) => f.check === 'row-integrity' && f.status === 'problem')
+    expect(rows.map((f) => f.message.replace(/ on .*$/, '')).sort()).toEqual([
+      'The Home Assistant instance "Home" was changed outside Keybridge',
+      'The client token "Forged" was changed outside Keybridge',
+      'The credential "api" was changed outside Keybridge',
+      'The upstream server "tool" was changed outside Keybridge',
+    ])
+    expect(rows.every((f) => f.fix?.includes('delete it'))).toBe(true)
     // Every refusal was audited, and the same list the desktop and `keybridge doctor` show names them all.
     const core = await createCore({ dataDir: t.dir, runtime: 'node', env: {}, kdf: TEST_KDF })
     try {

@@ -1,5 +1,6 @@
 import { bridgePortCheck } from './checks/bridge-port'
 import { fileModesCheck } from './checks/file-modes'
+import { rowIntegrityCheck } from './checks/row-integrity'
 import { sealedRowsCheck } from './checks/sealed-rows'
 import { vaultIntegrityCheck } from './checks/vault-integrity'
 import { versionsCheck } from './checks/versions'
@@ -12,6 +13,7 @@ export const DOCTOR_CHECKS: DoctorCheck[] = [
   fileModesCheck,
   vaultIntegrityCheck,
   sealedRowsCheck,
+  rowIntegrityCheck,
   bridgePortCheck,
   versionsCheck,
 ]
