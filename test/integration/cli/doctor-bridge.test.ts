@@ -60,6 +60,7 @@ describe('keybridge doctor', () => {
         'file-modes',
         'vault-integrity',
         'sealed-rows',
+        'row-integrity',
         'bridge-port',
         'versions',
       ])
