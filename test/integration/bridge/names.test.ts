@@ -128,6 +128,13 @@ describe('tool names over hostile inputs', () => {
       const db = core.ctx.db
       // Back to the first bridge schema, with what it stored: dotted permission keys and scopes.
       db.exec(`
+        DROP TABLE bridge_upstream_grants; -- #18's migration 3 (remote upstreams), undone too
+        ALTER TABLE bridge_upstreams DROP COLUMN kind;
+        ALTER TABLE bridge_upstreams DROP COLUMN url;
+        ALTER TABLE bridge_upstreams DROP COLUMN transport;
+        ALTER TABLE bridge_upstreams DROP COLUMN header_keys;
+        ALTER TABLE bridge_upstreams DROP COLUMN headers;
+        ALTER TABLE bridge_upstreams DROP COLUMN allow_http;
         ALTER TABLE bridge_upstreams DROP COLUMN per_session;
         ALTER TABLE bridge_upstreams DROP COLUMN max_call_seconds;
         ALTER TABLE bridge_upstreams DROP COLUMN trust_hints;

@@ -55,20 +55,34 @@ export const DEFAULT_MAX_CALL_SECONDS = 600
  * or SSE plug in here). `env` is the secret environment resolved from the vault at each start.
  */
 export interface UpstreamEndpoint {
-  open(env: Record<string, string>): Transport
+  /** #18: `lost` reports why a remote server or its session went away (retryCall: the call may be retried). */
+  open(env: Record<string, string>, lost?: (reason: string, retryCall: boolean) => void): Transport
   /** For messages: "command not found: npx". */
   describeFailure?(e: unknown): string | undefined
+  /** #18: a failure that needs the user's sign-in: no automatic retry until then. */
+  needsSignIn?(e: unknown): boolean
+  /** #18: a call that failed this way is tried once more on a new session. */
+  retryCall?(e: unknown): boolean
+  /** A child process's last stderr lines, for the UI when it fails (stdio only). */
+  stderr?: StderrTail
 }
 
 export function stdioEndpoint(command: string, args: string[]): UpstreamEndpoint {
+  const stderr = new StderrTail()
   return {
-    open: (env) =>
-      new StdioClientTransport({
+    stderr,
+    open: (env) => {
+      const transport = new StdioClientTransport({
         command,
         args,
         env: { ...getDefaultEnvironment(), ...env },
-        stderr: 'ignore',
-      }),
+        // Kept for the UI (a failed start says why); every injected value is masked before storing.
+        stderr: 'pipe',
+      })
+      stderr.reset(Object.values(env))
+      transport.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString('utf8')))
+      return transport
+    },
     describeFailure: (e) =>
       (e as NodeJS.ErrnoException)?.code === 'ENOENT' ? `command not found: ${command}` : undefined,
   }
@@ -129,6 +143,10 @@ export class UpstreamConnection {
   private failedGeneration = -1
   /** Calls in flight, most recent last: an upstream's sampling request belongs to one of them. */
   private inflight: CallRoute[] = []
+  /** #18: why a remote transport reported its session or server gone (for lastError). */
+  private lostReason: string | null = null
+  /** #18: sessions the server ended; a call that saw one is tried again on the new session. */
+  private sessionsEnded = 0
 
   constructor(
     readonly id: string,
@@ -136,6 +154,11 @@ export class UpstreamConnection {
     private readonly endpoint: UpstreamEndpoint,
     private readonly deps: ConnectionDeps,
   ) {}
+
+  /** The child's last stderr lines (secrets of its environment masked), shown when it fails. */
+  get stderrLines(): string[] {
+    return this.endpoint.stderr?.get() ?? []
+  }
 
   get pid(): number | null {
     const t = this.transport as { pid?: number | null } | null
@@ -176,6 +199,12 @@ export class UpstreamConnection {
 
   /** The running client, or a clear error. */
   private live(): Client {
+    if (this.state === 'needs_sign_in') {
+      throw new AppError(
+        'OAUTH_FAILED',
+        `The remote server "${this.name}" needs sign-in: run "keybridge upstream login ${this.name}" or use "Sign in" in the Bridge screen.`,
+      )
+    }
     const client = this.client
     if (!client || this.state !== 'running') {
       throw new AppError('UNREACHABLE', `The upstream server "${this.name}" is not running (${this.state}).`)
@@ -199,9 +228,11 @@ export class UpstreamConnection {
     args: Record<string, unknown>,
     signal: AbortSignal,
     route?: CallRoute,
+    retry = true,
   ): Promise<CallToolResult> {
     const client = this.live()
     const onprogress = progressRelay(route)
+    const ended = this.sessionsEnded
     if (route) this.inflight.push(route)
     try {
       return (await client.callTool(
@@ -211,17 +242,27 @@ export class UpstreamConnection {
         this.options(signal, onprogress ?? (() => {})),
       )) as CallToolResult
     } catch (e) {
-      // The child died during the call (its close already ran): say which server, not "Connection closed".
-      if (this.client !== client && !signal.aborted) {
-        throw new AppError(
-          'UPSTREAM_ERROR',
-          `The upstream server "${this.name}" stopped during the call (${this.lastError ?? 'it exited'}); Keybridge restarts it.`,
-        )
+      // #18: a remote server that ended the session gets a new one; the call is tried once more.
+      if (!(retry && !signal.aborted && (this.endpoint.retryCall?.(e) || this.sessionsEnded > ended))) {
+        if (e instanceof AppError) throw e
+        this.rethrowStopped(e, client, signal)
       }
-      throw e
     } finally {
       if (route) this.inflight.splice(this.inflight.lastIndexOf(route), 1)
     }
+    await this.whenSettled(client, signal)
+    return this.callTool(tool, args, signal, route, false)
+  }
+
+  /** The child died during the call (its close already ran): say which server, not "Connection closed". */
+  private rethrowStopped(e: unknown, client: Client, signal: AbortSignal): never {
+    if (this.client !== client && !signal.aborted) {
+      throw new AppError(
+        'UPSTREAM_ERROR',
+        `The upstream server "${this.name}" stopped during the call (${this.lastError ?? 'it exited'}); Keybridge restarts it.`,
+      )
+    }
+    throw e
   }
 
   /** Any other request to the upstream (resources, prompts, completion, logging), relayed as is. */
@@ -301,10 +342,17 @@ export class UpstreamConnection {
       return
     }
     let transport: Transport
+    this.lostReason = null
     try {
-      transport = this.endpoint.open(env)
+      transport = this.endpoint.open(env, (reason, retryCall) => {
+        if (gen !== this.generation) return
+        this.lostReason = reason
+        if (retryCall) this.sessionsEnded++
+      })
     } catch (e) {
-      this.lastError = this.endpoint.describeFailure?.(e) ?? 'its transport could not be opened'
+      this.lastError =
+        this.endpoint.describeFailure?.(e) ??
+        (e instanceof AppError ? e.message : 'its transport could not be opened')
       this.setState('broken')
       return
     }
@@ -313,7 +361,9 @@ export class UpstreamConnection {
       { capabilities: this.deps.capabilities ?? UPSTREAM_CLIENT_CAPABILITIES },
     )
     client.onclose = () => {
-      if (gen === this.generation && this.wanted) this.failed(gen, 'exited unexpectedly')
+      // #18: only a connection that was up; a failed connect is reported (with its reason) below.
+      if (gen === this.generation && this.wanted && this.client === client)
+        this.failed(gen, this.lostReason ?? 'exited unexpectedly')
     }
     client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
       if (gen !== this.generation) return
@@ -360,6 +410,13 @@ export class UpstreamConnection {
     } catch (e) {
       await client.close().catch(() => {})
       if (gen !== this.generation) return
+      if (this.endpoint.needsSignIn?.(e)) {
+        if (this.retryTimer) clearTimeout(this.retryTimer)
+        this.retryTimer = null
+        this.lastError = this.endpoint.describeFailure?.(e) ?? 'needs sign-in'
+        this.setState('needs_sign_in')
+        return
+      }
       this.failed(gen, this.endpoint.describeFailure?.(e) ?? 'failed to start or to answer initialize')
     }
   }
@@ -417,9 +474,66 @@ export class UpstreamConnection {
     this.retryTimer.unref()
   }
 
+  /** #18: waits (bounded by the start timeout) until a reconnect has settled one way or the other. */
+  private async whenSettled(old: Client, signal: AbortSignal): Promise<void> {
+    const end = Date.now() + this.deps.policy.startTimeoutMs
+    while (Date.now() < end && !signal.aborted && this.wanted) {
+      if (this.state === 'running' && this.client && this.client !== old) return
+      if (this.state === 'broken' || this.state === 'needs_sign_in') return
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  }
+
   private setState(s: State): void {
     this.state = s
     this.deps.stateChanged()
+  }
+}
+
+/** A bounded tail of a child's stderr: the last MAX_LINES lines, each cut to MAX_LINE characters. */
+export class StderrTail {
+  static readonly MAX_LINES = 20
+  static readonly MAX_LINE = 400
+  private lines: string[] = []
+  private partial = ''
+  private secrets: string[] = []
+
+  /** A new start: forget the old lines and mask these values (the child's injected environment). */
+  reset(secrets: string[]): void {
+    this.lines = []
+    this.partial = ''
+    this.secrets = secrets.filter((s) => s.length >= 4).sort((a, b) => b.length - a.length)
+  }
+
+  push(text: string): void {
+    const parts = (this.partial + text).split(/\r?\n/)
+    this.partial = (parts.pop() ?? '').slice(-StderrTail.MAX_LINE * 2)
+    for (const line of parts) this.add(line)
+  }
+
+  get(): string[] {
+    if (!this.partial.trim()) return [...this.lines]
+    return [...this.lines, this.mask(this.maskCutOff(this.partial))].slice(-StderrTail.MAX_LINES)
+  }
+
+  /** An unfinished line may end in the first characters of a secret: hide such a tail too. */
+  private maskCutOff(line: string): string {
+    for (const s of this.secrets)
+      for (let n = Math.min(s.length - 1, line.length); n >= 4; n--)
+        if (line.endsWith(s.slice(0, n))) return `${line.slice(0, -n)}•••`
+    return line
+  }
+
+  private add(line: string): void {
+    if (!line.trim()) return
+    this.lines.push(this.mask(line))
+    if (this.lines.length > StderrTail.MAX_LINES) this.lines.shift()
+  }
+
+  private mask(line: string): string {
+    let out = line
+    for (const s of this.secrets) out = out.split(s).join('•••')
+    return out.length > StderrTail.MAX_LINE ? `${out.slice(0, StderrTail.MAX_LINE)}…` : out
   }
 }
 

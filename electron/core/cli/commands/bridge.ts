@@ -9,6 +9,13 @@ import {
 import { UsageError, type CliContext, type CommandSpec } from '../spec'
 import { invokeAsCli } from '../invoke'
 import { parseQuotas, QUOTA_OPTIONS } from './observability'
+import {
+  addHomeAssistantUpstream,
+  addRemoteUpstream,
+  REMOTE_ADD_OPTIONS,
+  remoteState,
+  remoteUpstreamCommands,
+} from './bridge-remote'
 
 const call = invokeAsCli
 
@@ -82,17 +89,20 @@ function toolLines(tools: ToolInfo[]): string {
 
 function upstreamLines(list: UpstreamSummary[]): string {
   if (list.length === 0)
-    return 'No upstream servers. Add one with "keybridge upstream add --name N --command C".'
+    return 'No upstream servers. Add one with "keybridge upstream add --name N --command C" (or --url URL).'
+  const keys = (entries: UpstreamSummary['env']) =>
+    entries.map((e) => (e.kind === 'reference' ? `${e.key}=${e.reference}` : `${e.key}=•••`)).join(' ') || '-'
   return table([
-    ['NAME', 'COMMAND', 'ENV', 'TOOLS', 'ENABLED', 'HINTS'],
+    ['NAME', 'COMMAND', 'ENV', 'TOOLS', 'ENABLED', 'HINTS', 'STATE'],
     ...list.map((u) => [
       u.name,
-      [u.command, ...u.args].join(' '),
-      u.env.map((e) => (e.kind === 'reference' ? `${e.key}=${e.reference}` : `${e.key}=•••`)).join(' ') ||
-        '-',
+      // #18: a remote server shows its URL and transport, its headers (values never) and sign-in state.
+      u.remote ? `${u.remote.url} (${u.remote.transport})` : [u.command, ...u.args].join(' '),
+      keys(u.remote ? u.remote.headers : u.env),
       String(u.toolCount),
       u.enabled ? 'yes' : 'no',
       u.trustHints ? 'trusted' : 'ask',
+      remoteState(u),
     ]),
   ])
 }
@@ -194,8 +204,10 @@ export const bridgeCommands: CommandSpec[] = [
   },
   {
     name: 'upstream add',
-    summary: 'add an upstream stdio MCP server (env values may be {{credential:service/name.field}})',
+    summary:
+      'add an upstream MCP server: stdio (--command) or remote (--url); env and header values may be {{credential:service/name.field}}',
     options: {
+      ...REMOTE_ADD_OPTIONS,
       name: {
         type: 'string',
         description: 'short name; its tools become <name>_<tool> (identity <name>/<tool>)',
@@ -215,7 +227,9 @@ export const bridgeCommands: CommandSpec[] = [
     async run(ctx) {
       const name = ctx.values['name'] as string | undefined
       const command = ctx.values['command'] as string | undefined
-      if (!name || !command) throw new UsageError('upstream add needs --name and --command')
+      if (ctx.values['home-assistant']) return addHomeAssistantUpstream(ctx, name)
+      if (name && ctx.values['url']) return addRemoteUpstream(ctx, name)
+      if (!name || !command) throw new UsageError('upstream add needs --name and --command (or --url)')
       const env: Record<string, string> = {}
       for (const kv of strings(ctx.values['env'])) {
         const eq = kv.indexOf('=')
@@ -306,6 +320,7 @@ export const bridgeCommands: CommandSpec[] = [
       ctx.print(`Removed the upstream server "${arg(ctx, 0)}".`, { ok: true, name: arg(ctx, 0) })
     },
   },
+  ...remoteUpstreamCommands,
   {
     name: 'client-config',
     summary:
