@@ -1,33 +1,42 @@
-import { invokeAsCli } from '../../invoke'
 import type { DoctorCheck, DoctorFinding } from '../types'
 
-/** Rows changed outside Keybridge (row MACs) and a rolled-back vault file (vault.integrity). */
+/**
+ * Rows that decide where a secret goes or who may use it, changed outside Keybridge (their row MAC
+ * fails), and a vault file older than the generation seen outside it: the same report as the
+ * desktop's banner (`vault.integrity`). Detection is audited; nothing else is written.
+ */
 export const rowIntegrityCheck: DoctorCheck = {
   id: 'row-integrity',
-  title: 'Rows signed by Keybridge, no rollback',
+  title: 'Rows changed outside Keybridge, and rollback',
   async run(d) {
     const u = await d.unlocked()
     if ('skipped' in u) return [{ check: this.id, status: 'skipped', message: u.skipped }]
-    const report = await invokeAsCli(u.core, 'vault.integrity', undefined)
-    const out: DoctorFinding[] = report.tampered.map((t) => ({
-      check: this.id,
-      status: 'problem' as const,
-      message: t.message,
-      fix: `Review the ${t.what} "${t.label}" and delete it if you did not make the change (then add it again), or restore a backup.`,
-    }))
-    if (report.rollback) {
+    const r = u.core.ctx.integrity.report()
+    const out: DoctorFinding[] = []
+    if (r.rollback) {
       out.push({
         check: this.id,
         status: 'problem',
-        message: report.rollback.message,
-        fix: 'If you restored this vault file yourself, accept it in the desktop app (the integrity banner); otherwise restore your latest backup.',
+        message: r.rollback.message,
+        fix: 'If you restored this vault yourself, accept it from the desktop app (the banner); otherwise restore your latest backup ("keybridge import BACKUP --mode replace") and revoke the client tokens.',
+      })
+    }
+    for (const t of r.tampered) {
+      out.push({
+        check: this.id,
+        status: 'problem',
+        message: t.message,
+        fix:
+          t.table === 'vault_meta'
+            ? 'Restore your latest backup ("keybridge import BACKUP --mode replace").'
+            : `Review it, then delete it and add it again (${t.what} "${t.label}"); until then Keybridge refuses it.`,
       })
     }
     if (out.length === 0) {
       out.push({
         check: this.id,
         status: 'ok',
-        message: `Every signed row verifies${report.rollbackDetection ? '; no rollback' : ' (rollback detection needs the OS keychain: not here)'}.`,
+        message: `Every authenticated row verifies${r.rollbackDetection ? '; the vault file is not older than the one last seen' : ' (no generation is kept outside the file here: a whole-file rollback cannot be detected in password-only mode)'}.`,
       })
     }
     return out
