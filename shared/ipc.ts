@@ -6,9 +6,12 @@ import { credentialsChannels, credentialsEvents } from './ipc/credentials'
 import { servicesChannels, servicesEvents } from './ipc/services'
 import { homeassistantChannels, homeassistantEvents } from './ipc/homeassistant'
 import { bridgeChannels, bridgeEvents } from './ipc/bridge'
+import { bridgeRemoteChannels, bridgeRemoteEvents } from './ipc/bridgeRemote'
 import { backupChannels, backupEvents } from './ipc/backup'
 import { settingsChannels, settingsEvents } from './ipc/settings'
 import { importConfigChannels } from './ipc/importConfig'
+import { logsChannels } from './ipc/logs'
+import { usageChannels } from './ipc/usage'
 
 /**
  * The whole IPC contract: channel → { input, output } zod schemas. The main process registers
@@ -22,9 +25,12 @@ export const channels = {
   ...servicesChannels,
   ...homeassistantChannels,
   ...bridgeChannels,
+  ...bridgeRemoteChannels,
   ...backupChannels,
   ...settingsChannels,
   ...importConfigChannels,
+  ...logsChannels,
+  ...usageChannels,
 } satisfies Record<string, ChannelDef>
 
 /** Main → renderer notifications: event name → payload schema. */
@@ -34,6 +40,7 @@ export const events = {
   ...servicesEvents,
   ...homeassistantEvents,
   ...bridgeEvents,
+  ...bridgeRemoteEvents,
   ...backupEvents,
   ...settingsEvents,
 } satisfies Record<string, z.ZodType>

@@ -1,8 +1,12 @@
 import { isAppError } from '../../../shared/errors'
 import type { bridgeChannels } from '../../../shared/ipc/bridge'
+import type { usageChannels } from '../../../shared/ipc/usage'
 import type { CoreContext, Feature } from '../context'
 import type { HandlerMap } from '../ipc/handlers'
 import { BridgeService } from './service'
+import { dashboardUsage } from './usage'
+import type { bridgeRemoteChannels } from '../../../shared/ipc/bridgeRemote'
+import { remoteUpstreamHandlers } from './upstream/remote/handlers'
 
 const services = new WeakMap<CoreContext, BridgeService>()
 
@@ -13,7 +17,9 @@ export function getBridge(ctx: CoreContext): BridgeService {
   return s
 }
 
-export function createBridgeFeature(ctx: CoreContext): Feature<HandlerMap<typeof bridgeChannels>> {
+export function createBridgeFeature(
+  ctx: CoreContext,
+): Feature<HandlerMap<typeof bridgeChannels & typeof usageChannels & typeof bridgeRemoteChannels>> {
   const bridge = new BridgeService(ctx)
   services.set(ctx, bridge)
   return {
@@ -32,6 +38,9 @@ export function createBridgeFeature(ctx: CoreContext): Feature<HandlerMap<typeof
       'bridge.tokens.create': (input) => bridge.tokens.create(input),
       'bridge.tokens.list': () => bridge.tokensWithCounts(),
       'bridge.tokens.revoke': ({ name }) => bridge.revokeToken(name),
+      'bridge.tokens.update': ({ name, ...patch }, call) => bridge.updateToken(name, patch, call.actor),
+      'usage.token': ({ name, days }) => bridge.tokenUsage(name, days),
+      'usage.dashboard': ({ days }) => dashboardUsage(ctx.db, ctx.clock.now(), days),
       'bridge.tools.list': () => bridge.toolInfos(),
       'bridge.tools.set': ({ tool, level, ask }) => bridge.setTool(tool, level, ask),
       'bridge.tools.setBulk': ({ source, level, ask }) => bridge.setBulk(source, level, ask),
@@ -60,12 +69,17 @@ export function createBridgeFeature(ctx: CoreContext): Feature<HandlerMap<typeof
       },
       'bridge.clientConfig': ({ client, tokenName, token }) =>
         bridge.clientConfigChecked(client, tokenName, token),
+      // #18: remote upstreams (add by URL, sign in, probe, Home Assistant's MCP server).
+      ...remoteUpstreamHandlers(ctx, bridge),
     },
     async start() {
       // Only the desktop app starts the bridge by itself: a CLI command opening the same vault must not.
       if (ctx.options.runtime === 'electron' && bridge.config().enabled) {
         await bridge.start({ approvalMode: 'ask' }).catch((e) => {
-          console.error(`[keybridge] the bridge did not start: ${(e as Error)?.name ?? 'error'}`)
+          ctx.log.error(
+            { err: e, code: (e as { code?: string })?.code ?? 'INTERNAL' },
+            'the bridge did not start',
+          )
           // A taken port may be a squatter collecting tokens: say so where the user sees it.
           if (isAppError(e))
             ctx.options.notify?.({

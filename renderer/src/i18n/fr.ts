@@ -33,7 +33,8 @@ export const fr: Record<MessageKey, string> = {
   'nav.import': 'Importer depuis une app',
   'shell.lockNow': 'Verrouiller',
   'integrity.title': 'Modifié hors de Keybridge',
-  'integrity.intro': 'Ces éléments sont refusés tant que vous ne les avez pas vérifiés (modifiez-les ou supprimez-les) :',
+  'integrity.intro':
+    'Ces éléments sont refusés tant que vous ne les avez pas vérifiés (modifiez-les ou supprimez-les) :',
   'integrity.accept': 'J’ai restauré ce coffre moi-même',
   'shell.lockHint': 'Verrouiller le coffre maintenant (Ctrl+L ou Cmd+L)',
 
@@ -253,6 +254,11 @@ export const fr: Record<MessageKey, string> = {
   'tokens.revokeTitle': 'Révoquer {name} ?',
   'tokens.revokeBody': 'L’application qui utilise ce jeton perd l’accès immédiatement.',
   'tokens.revoked': '{name} a été révoqué.',
+  'tokens.dailyQuota': 'Appels par jour',
+  'tokens.monthlyQuota': 'Appels par mois',
+  'tokens.noQuota': 'Sans limite',
+  'tokens.quotaHelp':
+    'Au-delà d’un quota, les appels sont refusés jusqu’à sa remise à zéro : à minuit (heure locale) ou le premier du mois.',
 
   'tools.title': 'Outils et autorisations',
   'tools.intro':
@@ -295,6 +301,7 @@ export const fr: Record<MessageKey, string> = {
   'upstream.state.running': 'En marche',
   'upstream.state.backoff': 'Nouvel essai',
   'upstream.state.broken': 'En panne',
+  'upstream.state.needs_sign_in': 'Connexion requise',
   'upstream.tools': 'Outils',
   'upstream.restarts': '{n} redémarrages',
   'upstream.enable': 'Activer',
@@ -305,6 +312,23 @@ export const fr: Record<MessageKey, string> = {
   'upstream.removeTitle': 'Retirer {name} ?',
   'upstream.removeBody': 'Le serveur est arrêté et ses outils disparaissent de la passerelle.',
   'upstream.removed': '{name} a été retiré.',
+  'upstream.remote.check': 'Vérifier',
+  'upstream.remote.checked': '{name} : {n} outils.',
+  'upstream.remote.add': 'Ajouter un serveur distant',
+  'upstream.remote.help':
+    'Un serveur MCP joint par URL. Une valeur d’en-tête peut nommer un secret stocké, par ex. Authorization: Bearer {{credential:github/personal.token}}. S’il demande OAuth, utilisez « Se connecter » dans la liste.',
+  'upstream.remote.url': 'URL',
+  'upstream.remote.transport': 'Transport',
+  'upstream.remote.headers': 'En-têtes (un « Nom: Valeur » par ligne)',
+  'upstream.remote.allowHttp':
+    'Autoriser le http simple vers cet hôte (un serveur local comme Home Assistant)',
+  'upstream.remote.badHeader': 'Écrivez chaque en-tête sous la forme « Nom: Valeur » ({line}).',
+  'upstream.remote.signIn': 'Se connecter',
+  'upstream.remote.signedIn': 'Connecté à {name}.',
+  'upstream.remote.auth.none': 'Aucune connexion requise',
+  'upstream.remote.auth.signed_in': 'Connecté',
+  'upstream.remote.auth.needs_sign_in': 'Connexion requise',
+  'upstream.remote.expires': 'jeton valable jusqu’au {at}',
 
   'approval.title': 'Une application veut lancer un outil',
   'approval.body': '{client} demande à lancer {tool}. Rien ne se passe tant que vous n’avez pas répondu.',
@@ -412,6 +436,12 @@ export const fr: Record<MessageKey, string> = {
   'settings.closeToTray': 'Continuer dans la barre système quand la fenêtre est fermée',
   'settings.openAtLogin': 'Ouvrir Keybridge à l’ouverture de session',
   'settings.security': 'Sécurité',
+  'logs.title': 'Journaux et diagnostic',
+  'logs.help':
+    'Keybridge tient un journal de ce qu’il fait (jamais un secret), un fichier par jour pendant 30 jours. Joignez le diagnostic à un rapport de bug.',
+  'logs.openFolder': 'Ouvrir le dossier des journaux',
+  'logs.copyDiagnostics': 'Copier le diagnostic',
+  'logs.diagnosticsCopied': 'Diagnostic copié dans le presse-papiers.',
   'settings.saved': 'Enregistré.',
   'settings.changePassword': 'Changer le mot de passe maître',
   'settings.addPassword': 'Ajouter un mot de passe maître',
@@ -468,7 +498,7 @@ export const fr: Record<MessageKey, string> = {
   'import.includeServer': 'Importer le serveur {name}',
   'import.upstreamNameOf': 'Nom du serveur amont pour {name}',
   'import.action.upstream': 'Un serveur amont du pont',
-  'import.action.remote': 'Un serveur par URL (son secret est déplacé)',
+  'import.action.remote': 'Un serveur distant (via le pont)',
   'import.action.keep': 'Reste dans l’app',
   'import.action.keybridge': 'L’entrée de Keybridge',
   'import.headers': 'En-têtes : {names}',

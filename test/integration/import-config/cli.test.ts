@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../../electron/core/cli/main'
@@ -89,7 +89,7 @@ describe('keybridge import-config', () => {
     expect(
       result.credentials.map((c: { service: string; name: string }) => `${c.service}/${c.name}`),
     ).toEqual(['github/github', 'slack/slack', 'custom/remote-search'])
-    // Servers named like Keybridge's own tool sources get "-mcp" (their tools would share identities).
+    // github and slack are built-in sources' names: their upstreams are named apart.
     expect(result.upstreams.map((u: { name: string }) => u.name)).toEqual([
       'github-mcp',
       'slack-mcp',

@@ -8,6 +8,7 @@ import type { ImportPlan, ImportResult } from '../../../shared/ipc/importConfig'
 import { parseJsonc, toValue } from '../../../electron/core/import-config/jsonc'
 import { tempDir } from '../../helpers/core'
 import { connectClient, startBridge, textOf, waitFor } from '../bridge/support'
+import { startBearerMcpServer, type BearerFake } from '../../fakes/mcp-oauth/bearer-server'
 import { copyFixture, FIXTURE_SECRETS } from './support'
 
 const sha = (v: string) => createHash('sha256').update(v).digest('hex')
@@ -41,13 +42,17 @@ describe('import from each app, rewrite, and use through the bridge', () => {
   let env: Awaited<ReturnType<typeof startBridge>>
   let files: ReturnType<typeof tempDir>
 
+  let remote: BearerFake
+
   beforeAll(async () => {
+    remote = await startBearerMcpServer({})
     env = await startBridge({ approvalMode: 'approve_all' })
     env.bridge.upstreams.policy = { ...env.bridge.upstreams.policy, baseBackoffMs: 50 }
     files = tempDir('kb-import-')
   })
   afterAll(async () => {
     await env.dispose()
+    await remote.close()
     files.cleanup()
   })
 
@@ -61,7 +66,7 @@ describe('import from each app, rewrite, and use through the bridge', () => {
 
   for (const [rel, format, app] of cases) {
     it(`${app}: finds every secret, stores it sealed, runs its servers with it, and rewrites the config`, async () => {
-      const path = copyFixture(rel, files.dir, { runnable: true })
+      const path = copyFixture(rel, files.dir, { runnable: true, remoteUrl: remote.url })
       const original = readFileSync(path, 'utf8')
       const secrets = FIXTURE_SECRETS[rel]
       const before = env.core.ctx.credentials.count()
@@ -155,12 +160,27 @@ describe('import from each app, rewrite, and use through the bridge', () => {
       const client = await connectClient(access.url, access.authorization.replace(/^Bearer /, ''))
       try {
         const tools = (await client.listTools()).tools.map((t) => t.name)
-        for (const u of result.upstreams)
-          expect(tools).toContain(exposedName([u.name, 'report_env'], `${u.name}/report_env`))
+        const isRemote = (u: { from: string }) =>
+          plan.servers.find((x) => x.id === u.from)?.action === 'remote'
+        // The bridge's exposed name of an upstream tool (`claude-helper` + `report_env` → `claude_helper_report_env`).
+        const exposed = (upstream: string, tool: string) =>
+          tools.find((t) => t === `${upstream.replace(/[^A-Za-z0-9]+/g, '_')}_${tool}`)
+        for (const u of result.upstreams.filter((x) => !isRemote(x)))
+          expect(exposed(u.name, 'report_env')).toBeDefined()
+        // #18: a URL server is now a remote upstream: its header (sealed, or a vault reference) reaches it.
+        expect(result.upstreams.filter(isRemote)).toHaveLength(
+          plan.servers.filter((x) => x.action === 'remote' && x.include).length,
+        )
+        for (const u of result.upstreams.filter(isRemote)) {
+          const whoami = exposed(u.name, 'whoami')!
+          const got = JSON.parse(textOf(await client.callTool({ name: whoami, arguments: {} })))
+          const s = secrets.find((x) => x.server === u.from && x.key.toLowerCase() === 'authorization')
+          if (s) expect(got.authorizationSha256, `${u.from} header`).toBe(sha(`Bearer ${s.value}`))
+        }
         for (const s of stdio) {
           const upstream = result.upstreams.find((u) => u.from === s.server)!
           const r = await client.callTool({
-            name: exposedName([upstream.name, 'report_env'], `${upstream.name}/report_env`),
+            name: exposed(upstream.name, 'report_env')!,
             arguments: { name: s.key },
           })
           const got = JSON.parse(textOf(r)) as { present: boolean; sha256: string }
