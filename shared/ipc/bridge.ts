@@ -168,6 +168,8 @@ export const UpstreamSummary = z.object({
   restarts: z.number().int(),
   toolCount: z.number().int(),
   lastError: z.string().nullable(),
+  /** The server's last stderr lines (values injected into its environment masked). */
+  stderrTail: z.array(z.string()).default([]),
   /** Things the user should know: a name refused or namespaced, resource URIs that clash. */
   notes: z.array(z.string()),
   createdAt: z.number(),
@@ -221,6 +223,21 @@ export const ActivityEntry = z.object({
   reason: z.string().nullable(),
 })
 export type ActivityEntry = z.infer<typeof ActivityEntry>
+
+/** An app connected to the bridge: one MCP session, labelled with what the app said in initialize. */
+export const BridgeSession = z.object({
+  id: z.string(),
+  tokenId: z.string(),
+  tokenName: z.string(),
+  clientName: z.string().nullable(),
+  clientVersion: z.string().nullable(),
+  startedAt: z.number(),
+  lastSeen: z.number(),
+})
+export type BridgeSession = z.infer<typeof BridgeSession>
+
+/** "Connected" means a session seen within this window. */
+export const CONNECTED_WINDOW_MS = 5 * 60_000
 
 const ByName = z.object({ name: z.string().min(1) })
 
@@ -278,6 +295,8 @@ export const bridgeChannels = {
   'bridge.upstream.trust': channel(ByName.extend({ trusted: z.boolean() }), UpstreamSummary),
   'bridge.approvals.pending': channel(NoInput, z.array(ApprovalRequest)),
   'bridge.approve': channel(z.object({ id: z.string().min(1), decision: ApprovalDecision }), Ok),
+  /** Sessions seen in the last CONNECTED_WINDOW_MS (the "connected apps"). */
+  'bridge.sessions': channel(NoInput, z.array(BridgeSession)),
   'bridge.clientConfig': channel(
     z.object({
       client: ClientKind,
@@ -311,4 +330,6 @@ export const bridgeEvents = {
   'bridge.toolsChanged': z.object({ at: z.number() }),
   /** A batch of tool-call audit rows is committed: views built on the audit log can reload now. */
   'bridge.callsRecorded': z.object({ count: z.number().int() }),
+  /** An app finished initialize with one of the client tokens. */
+  'bridge.sessionStarted': BridgeSession,
 } satisfies Record<string, z.ZodType>

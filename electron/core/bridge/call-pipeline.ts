@@ -2,6 +2,7 @@ import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/
 import type { Logger } from 'pino'
 import { isAppError } from '../../../shared/errors'
 import type { ActivityEntry, RequiredLevel } from '../../../shared/ipc/bridge'
+import type { AuditActor } from '../../../shared/models/audit'
 import {
   MAX_PENDING_PER_CLIENT,
   type ApprovalGrants,
@@ -197,6 +198,8 @@ export async function callTool(
   rawArgs: Record<string, unknown> | undefined,
   signal: AbortSignal,
   route?: CallRoute,
+  /** Who the audit row names: a client over HTTP by default; the desktop's playground runs as a token. */
+  via: { actor: AuditActor; action: string } = { actor: 'bridge', action: 'tool_call' },
 ): Promise<CallToolResult> {
   const started = performance.now()
   const args = rawArgs ?? {}
@@ -218,9 +221,9 @@ export async function callTool(
     if (denial) deps.metrics?.deny(label, identity.name, denial)
     deps.log?.debug({ tool: label, source, client: identity.name, outcome, durationMs, denial }, 'tool call')
     deps.audit.push({
-      actor: 'bridge',
+      actor: via.actor,
       actorName: identity.name,
-      action: 'tool_call',
+      action: via.action,
       // The identity, not the exposed name: the row still says which tool it was after a rename.
       target,
       outcome,

@@ -39,6 +39,11 @@ const SESSION_IDLE_MS = 30 * 60_000
 interface Session {
   id: string
   tokenId: string
+  tokenName: string
+  /** What the app said it is in `initialize` (clientInfo): self-reported, shown as a label only. */
+  clientName: string | null
+  clientVersion: string | null
+  startedAt: number
   transport: StreamableHTTPServerTransport
   server: Server
   lastSeen: number
@@ -52,6 +57,8 @@ export interface Refusal {
   headers: Record<string, string>
   body: unknown
 }
+/** A session as the UI sees it (no transport, no token value). */
+export type SessionInfo = Omit<Session, 'transport' | 'server'>
 
 export interface HttpDeps {
   version: string
@@ -69,6 +76,10 @@ export interface HttpDeps {
     reason: Exclude<TokenCheck, { ok: true }>['reason'] | 'scope' | 'rate_limited',
     token?: string,
   ): void
+  /** Called once a session is initialized (the guided connect waits for this). */
+  onSessionStarted?(info: SessionInfo): void
+  /** Called when a session ends (client DELETE, idle sweep, revocation). */
+  onSessionClosed?(): void
 }
 
 /** The SDK's web-standard transport inside the Node one (not part of its typed API). */
@@ -164,6 +175,13 @@ export class BridgeHttpServer {
 
   get sessionCount(): number {
     return this.sessions.size
+  }
+
+  /** Open sessions, most recently seen first. */
+  sessionInfos(): SessionInfo[] {
+    return [...this.sessions.values()]
+      .map(({ transport: _t, server: _s, ...info }) => info)
+      .sort((a, b) => b.lastSeen - a.lastSeen)
   }
 
   async listen(host: string, port: number): Promise<void> {
@@ -479,17 +497,24 @@ export class BridgeHttpServer {
       // the Response alive: ~18 KB per call, unbounded for a long session; typescript-sdk issue #2559),
       // found by the 60 s load run. Server-sent notifications still go out on the GET stream.
       onsessioninitialized: (id) => {
-        this.sessions.set(id, {
+        const now = Date.now()
+        const session: Session = {
           id,
           tokenId: identity.id,
+          tokenName: identity.name,
+          ...clientInfoOf(message),
+          startedAt: now,
           transport,
           server,
-          lastSeen: Date.now(),
+          lastSeen: now,
           protocolVersion: negotiatedVersion(message),
-        })
+        }
+        this.sessions.set(id, session)
+        const { transport: _t, server: _s, ...info } = session
+        this.deps.onSessionStarted?.(info)
       },
       onsessionclosed: (id) => {
-        this.sessions.delete(id)
+        if (this.sessions.delete(id)) this.deps.onSessionClosed?.()
       },
     })
     primeOnlyWhenSlow(transport)
@@ -541,11 +566,19 @@ export class BridgeHttpServer {
   }
 
   private removeSession(s: Session): void {
-    this.sessions.delete(s.id)
+    if (this.sessions.delete(s.id)) this.deps.onSessionClosed?.()
     void this.closeSession(s)
   }
 
   private async closeSession(s: Session): Promise<void> {
     await s.server.close().catch(() => {})
   }
+}
+
+/** The app's self-description from an initialize request, cut to a label's length. */
+function clientInfoOf(message: unknown): { clientName: string | null; clientVersion: string | null } {
+  const info = (message as { params?: { clientInfo?: { name?: unknown; version?: unknown } } }).params
+    ?.clientInfo
+  const label = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, 80) : null)
+  return { clientName: label(info?.name), clientVersion: label(info?.version) }
 }

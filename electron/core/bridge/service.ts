@@ -11,6 +11,7 @@ import type {
   ToolInfo,
 } from '../../../shared/ipc/bridge'
 import type { AuditActor } from '../../../shared/models/audit'
+import { CONNECTED_WINDOW_MS } from '../../../shared/ipc/bridge'
 import type { CoreContext } from '../context'
 import { createHomeAssistantToolSource } from '../homeassistant/tools'
 import { HaInstanceStore } from '../homeassistant/store'
@@ -22,7 +23,7 @@ import { watchToolPolicy } from './change-watch'
 import { clientConfigSnippet } from './client-config'
 import { readConfig, writeConfig } from './config'
 import { isLoopbackBind } from './http-guard'
-import { BridgeHttpServer, type Refusal } from './http-server'
+import { BridgeHttpServer, type Refusal, type SessionInfo } from './http-server'
 import { BridgeMetrics, noMetrics } from './metrics'
 import { QuotaCounter, quotaMessage } from './quota'
 import { logUpstreamStates } from './upstream-log'
@@ -245,6 +246,11 @@ export class BridgeService {
         if (reason === 'rate_limited') this.metrics.rateLimit(token ?? '')
         else this.metrics.authFailure(reason)
       },
+      onSessionStarted: (info) => {
+        this.ctx.events.emit('bridge.sessionStarted', info)
+        this.statusChanged()
+      },
+      onSessionClosed: () => this.statusChanged(),
     })
     const saved = config.host
     const holdBack = opts.host === undefined && !isLoopbackBind(saved)
@@ -339,6 +345,11 @@ export class BridgeService {
       allowedHosts: this.http ? [...this.http.allowedHosts] : [],
       exposureHeldBack: this.http ? this.heldBack : null,
     }
+  }
+
+  /** Apps seen within the connected window, newest first. */
+  connectedSessions(now = Date.now()): SessionInfo[] {
+    return (this.http?.sessionInfos() ?? []).filter((s) => now - s.lastSeen <= CONNECTED_WINDOW_MS)
   }
 
   async statusWithTools(): Promise<BridgeStatus> {
@@ -609,7 +620,8 @@ export class BridgeService {
     let minted: boolean
     let summary
     if (token) {
-      const check = this.tokens.verify(token)
+      // Checking the value is not a use: only bridge requests count.
+      const check = this.tokens.verify(token, { countUse: false })
       if (!check.ok || check.identity.name.toLowerCase() !== tokenName.toLowerCase()) {
         throw new AppError('INVALID_INPUT', `That is not the current token of "${tokenName}".`)
       }

@@ -187,6 +187,28 @@ export class TokenStore {
     return this.toSummary(this.require(name))
   }
 
+  /** The identity a client using this token has (the playground runs calls as it); active tokens only. */
+  identityOf(name: string): TokenIdentity {
+    const row = this.require(name)
+    const summary = this.toSummary(row)
+    if (summary.status !== 'active') {
+      throw new AppError(
+        'CONFLICT',
+        `The client token "${row.name}" is ${summary.status}.`,
+        { name: row.name, status: summary.status },
+        'token_inactive',
+      )
+    }
+    return {
+      id: row.id,
+      name: row.name,
+      scopes: JSON.parse(row.scopes) as string[],
+      expiresAt: row.expires_at,
+      dailyQuota: row.daily_quota,
+      monthlyQuota: row.monthly_quota,
+    }
+  }
+
   revoke(name: string): TokenSummary {
     const row = this.require(name)
     if (row.revoked_at === null) {
@@ -200,7 +222,7 @@ export class TokenStore {
   }
 
   /** Checks the value of an `Authorization: Bearer` header. Counts a use when it passes. */
-  verify(token: string | undefined): TokenCheck {
+  verify(token: string | undefined, opts: { countUse?: boolean } = {}): TokenCheck {
     if (!token) return { ok: false, reason: 'missing' }
     if (!TOKEN_RE.test(token)) return { ok: false, reason: 'invalid' }
     // Rows are verified with the vault key: locked, no token row can be trusted.
@@ -214,6 +236,7 @@ export class TokenStore {
     if (!found.verified) return { ok: false, reason: 'tampered' }
     const now = this.clock.now()
     if (row.expires_at !== null && row.expires_at <= now) return { ok: false, reason: 'expired' }
+    if (opts.countUse === false) return { ok: true, identity }
     const use = this.pendingUse.get(row.id)
     if (use) {
       use.at = now

@@ -8,6 +8,7 @@ import { copyText } from '../../lib/clipboard'
 import { describeError, notifyError, notifySuccess } from '../../lib/notify'
 import { useBridge } from './store'
 import { DialogFooter, ErrorCallout, Field } from '../../components/Field'
+import { useReturnFocus } from '../../lib/use-return-focus'
 
 type Snippet = ChannelOutput<'bridge.clientConfig'>
 type Kind = Snippet['client']
@@ -24,6 +25,7 @@ const EXPIRY = ['never', '30', '90', '365'] as const
  * this dialog's state and is dropped when it closes.
  */
 export function CreateTokenDialog({ onClose }: { onClose(): void }) {
+  const returnFocus = useReturnFocus()
   const t = useT()
   const [name, setName] = useState('')
   const [expiry, setExpiry] = useState<(typeof EXPIRY)[number]>('never')
@@ -71,7 +73,7 @@ export function CreateTokenDialog({ onClose }: { onClose(): void }) {
 
   return (
     <Dialog.Root open onOpenChange={(o) => !o && onClose()}>
-      <Dialog.Content maxWidth="640px">
+      <Dialog.Content maxWidth="640px" {...returnFocus}>
         <Dialog.Title>{created ? t('tokens.createdTitle') : t('tokens.create')}</Dialog.Title>
         {!created ? (
           <form onSubmit={(e) => void submit(e)}>
