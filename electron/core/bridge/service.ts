@@ -100,7 +100,7 @@ export class BridgeService {
   ) {
     this.tokens = new TokenStore(ctx.db, ctx.clock, ctx.macs, () => ctx.integrity.rolledBack)
     this.permissions = new PermissionStore(ctx.db, ctx.clock, ctx.macs)
-    this.grants = new ApprovalGrants(ctx.db)
+    this.grants = new ApprovalGrants(ctx.db, ctx.macs)
     this.limiter = new RateLimiter(this.config().rateLimitPerMinute, () => ctx.clock.now())
     this.quota = new QuotaCounter(ctx.db, ctx.clock)
     this.auditWriter = new AuditWriter(
