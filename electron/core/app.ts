@@ -26,6 +26,7 @@ import { credentialMigrations } from './credentials/schema'
 import { createCredentialsFeature } from './credentials/feature'
 import { providersMigrations } from './providers/schema'
 import { createProvidersFeature } from './providers/feature'
+import { coreEnv, endpointOverridesAllowed } from './providers/base-url'
 import { homeassistantMigrations } from './homeassistant/schema'
 import { createHomeAssistantFeature } from './homeassistant/feature'
 import { bridgeMigrations } from './bridge/schema'
@@ -109,7 +110,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     macs,
     integrity,
     credentials: new CredentialStore(db, keyring, audit, clock, events, macs),
-    env: options.env ?? process.env,
+    env: coreEnv(options.env ?? process.env, endpointOverridesAllowed(options)),
     version: options.version ?? APP_VERSION,
     notices,
   }

@@ -22,9 +22,14 @@ export interface CoreOptions {
   clock?: Clock
   /** Argon2id cost for new master passwords (tests lower it; stored with each keyslot). */
   kdf?: Argon2Params
-  /** Environment for base URL overrides (KEYBRIDGE_<SERVICE>_BASE_URL); defaults to process.env. */
+  /**
+   * Environment for base URL overrides (KEYBRIDGE_<SERVICE>_BASE_URL); defaults to process.env. The
+   * packaged desktop app drops endpoint overrides from it (see `packaged`).
+   */
   env?: Record<string, string | undefined>
   version?: string
+  /** Desktop: whether this is the packaged app (Electron's app.isPackaged); then endpoint overrides are ignored. */
+  packaged?: boolean
   /** The system clipboard (Electron's in the app, an in-memory one in tests). Copy-secret needs it. */
   clipboard?: Clipboard
   /** Desktop notifications (Electron's Notification in the app). Absent headless. */

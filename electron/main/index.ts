@@ -75,6 +75,7 @@ async function start(): Promise<void> {
       }),
     },
     version: app.getVersion(),
+    packaged: app.isPackaged,
     env: { ...process.env, KEYBRIDGE_LOCALE: app.getLocale() },
     clipboard: systemClipboard(clipboard),
     notify,

@@ -53,6 +53,14 @@ export const BridgeStatus = z.object({
   tools: z.number().int(),
   pendingApprovals: z.number().int(),
   approvalMode: z.enum(['ask', 'deny', 'approve_all']),
+  /** The address the socket is really bound to (`0.0.0.0:3003`: every interface); null when stopped. */
+  address: z.string().nullable(),
+  /** Reachable from other machines (bound to something other than loopback). */
+  exposed: z.boolean(),
+  /** The Host names requests may use, listed explicitly. */
+  allowedHosts: z.array(z.string()),
+  /** A saved non-loopback address not used until the user confirms it (the bridge stays on loopback). */
+  exposureHeldBack: z.string().nullable(),
 })
 export type BridgeStatus = z.infer<typeof BridgeStatus>
 
@@ -150,6 +158,8 @@ export const UpstreamSummary = z.object({
   enabled: z.boolean(),
   perSession: z.boolean(),
   maxCallSeconds: z.number().int(),
+  /** Whether its tools' annotations set their defaults; false: every tool asks until set. */
+  trustHints: z.boolean(),
   state: UpstreamState,
   pid: z.number().int().nullable(),
   restarts: z.number().int(),
@@ -244,6 +254,10 @@ export const bridgeChannels = {
   /** Imported servers arrive disabled: the user enables each one (needs the vault unlocked). */
   'bridge.upstream.setEnabled': channel(ByName.extend({ enabled: z.boolean() }), UpstreamSummary),
   'bridge.upstream.status': channel(ByName, UpstreamSummary),
+  /** Desktop: the user confirmed binding the bridge to a non-loopback address (this run only). */
+  'bridge.expose': channel(z.object({ host: z.string().min(1).max(255) }), BridgeStatus),
+  /** Trust (or stop trusting) an upstream server's annotations as its tools' defaults; audited. */
+  'bridge.upstream.trust': channel(ByName.extend({ trusted: z.boolean() }), UpstreamSummary),
   'bridge.approvals.pending': channel(NoInput, z.array(ApprovalRequest)),
   'bridge.approve': channel(z.object({ id: z.string().min(1), decision: ApprovalDecision }), Ok),
   'bridge.clientConfig': channel(

@@ -56,14 +56,16 @@ test('approval dialog: a tool marked "ask me" waits for Allow once, Always allow
       expect(r2.isError).toBe(true)
       expect(JSON.stringify(r2.content)).not.toContain('"state"')
 
-      // Always allow: this call and the next run without asking; the matrix no longer asks.
+      // Always allow: this call and this client's next run without asking; the tool still asks
+      // other clients, so the matrix keeps "ask me".
       const always = client.callTool({ name: tool, arguments: { entity_id: 'light.kitchen' } })
       await dialog.getByTestId('approval-always').click()
       expect((await always).isError).toBeFalsy()
       expect(
         (await client.callTool({ name: tool, arguments: { entity_id: 'light.kitchen' } })).isError,
       ).toBeFalsy()
-      await expect(row.getByTestId('tool-ask')).toHaveAttribute('data-state', 'unchecked')
+      await expect(dialog).toBeHidden()
+      await expect(row.getByTestId('tool-ask')).toHaveAttribute('data-state', 'checked')
 
       // Both outcomes are in the audit log.
       await go(page, 'activity', 'Activity')

@@ -35,6 +35,9 @@ test('upstream server: env value picked from a stored credential reaches it, sta
   const row = page.getByTestId('upstream-row').filter({ hasText: 'reporter' })
   await expect(row).toContainText('GITHUB_TOKEN={{credential:github/work.token}}')
   await expect(row.getByTestId('upstream-state')).toHaveText('Running', { timeout: 20_000 })
+  // An upstream's annotations are claims: trust them so its read-only tool runs without a prompt.
+  await row.getByTestId('upstream-trust').click()
+  await expect(row.getByTestId('upstream-trust')).toBeChecked()
 
   // The secret reached the server's environment (it reports a hash, never the value).
   const client = await mcpClient(url, created.data.token)

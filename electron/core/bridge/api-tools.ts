@@ -7,9 +7,10 @@ import type { CoreContext } from '../context'
 import { getServiceDescriptor } from '../providers/catalog'
 import { buildAuthenticatedRequest } from '../providers/request'
 import { getProvider } from '../providers/registry'
+import type { SecretMatcher } from '../providers/redact'
 import { builtinSchema, parseArgs } from './json-schema'
 import { exposedName } from './names'
-import type { Redactor } from './redact'
+import { REDACTED_META, type RedactionCount, type Redactor } from './redact'
 import type { BridgeTool, ToolSource } from './tool-source'
 
 export const API_SOURCE_ID = 'api'
@@ -26,34 +27,58 @@ interface Options {
 
 /**
  * Header values the bridge built from a secret (`Bearer <token>`, `Basic base64(email:token)`): they
- * are redacted too, whole and without their scheme. Version and content headers are left alone.
+ * are redacted too, whole, without their scheme and, for Basic, decoded (`email:token`), each in every
+ * encoding the redactor knows. Version and content headers are left alone.
  */
 function authValues(headers: Record<string, string>, secrets: string[]): string[] {
   const out: string[] = []
   for (const h of Object.values(headers)) {
     const bare = h.replace(/^\S+\s+/, '')
     const decoded = Buffer.from(bare, 'base64').toString('utf8')
-    if (secrets.some((s) => s.length >= 6 && (h.includes(s) || decoded.includes(s)))) out.push(h, bare)
+    if (secrets.some((s) => s.length >= 6 && (h.includes(s) || decoded.includes(s)))) {
+      out.push(h, bare)
+      if (/^Basic\s/i.test(h)) out.push(decoded)
+    }
   }
   return out
 }
 
-async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, max: number) {
+/** Reads at most `limit` bytes of a body; says whether there was more. */
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }, limit: number) {
   const chunks: Buffer[] = []
   let size = 0
-  let truncated = false
+  let more = false
   for await (const chunk of body) {
-    const room = max - size
+    const room = limit - size
     if (chunk.length > room) {
       chunks.push(chunk.subarray(0, room))
-      truncated = true
+      size += room
+      more = true
       body.destroy()
       break
     }
     chunks.push(chunk)
     size += chunk.length
   }
-  return { text: Buffer.concat(chunks).toString('utf8'), truncated }
+  return { bytes: Buffer.concat(chunks, size), more }
+}
+
+/**
+ * The body redacted whole and then cut to `max` bytes: redaction first, on everything read past the cut
+ * by the length of the longest secret form, so a secret straddling the cut is replaced whole rather than
+ * leaving a prefix (which a second call could complete, using the redactor as an oracle).
+ */
+function redactedBody(
+  bytes: Buffer,
+  more: boolean,
+  max: number,
+  matcher: SecretMatcher,
+): { text: string; truncated: boolean; redacted: number } {
+  const text = bytes.toString('utf8')
+  const over = more || bytes.length > max
+  const cutAt = over ? bytes.subarray(0, max).toString('utf8').length : Infinity
+  const r = matcher.replace(text, cutAt)
+  return { text: r.text, truncated: over, redacted: r.count }
 }
 
 const READ_METHODS = ['GET', 'HEAD'] as const
@@ -138,6 +163,7 @@ export function createApiToolSource(ctx: CoreContext, redactor: Redactor, opts: 
       ctx.env,
     )
     const extra = [...Object.values(secrets), ...authValues(built.headers, Object.values(secrets))]
+    const matcher = redactor.matcherFor(extra)
     const timeout = AbortSignal.timeout(TIMEOUT_MS)
     let res
     try {
@@ -155,17 +181,23 @@ export function createApiToolSource(ctx: CoreContext, redactor: Redactor, opts: 
         `${new URL(built.url).host} ${timeout.aborted ? 'did not answer in time' : 'could not be reached'}.`,
       )
     }
-    const { text, truncated } =
-      method === 'HEAD' ? { text: '', truncated: false } : await readCapped(res.body, max)
+    // Read past the cut by the longest secret form (in bytes, at worst 3 per UTF-16 unit) to redact across it.
+    const { bytes, more } =
+      method === 'HEAD'
+        ? { bytes: Buffer.alloc(0), more: false }
+        : await readCapped(res.body, max + matcher.longest * 3 + 16)
+    const count: RedactionCount = { n: 0 }
     const headers: Record<string, string> = {}
     for (const [k, v] of Object.entries(res.headers)) {
       if (v !== undefined && KEPT_HEADERS.test(k))
-        headers[k] = redactor.text(Array.isArray(v) ? v.join(', ') : v, extra)
+        headers[k] = redactor.text(Array.isArray(v) ? v.join(', ') : v, extra, count)
     }
-    let body: unknown = redactor.text(text, extra)
+    const { text, truncated, redacted } = redactedBody(bytes, more, max, matcher)
+    count.n += redacted
+    let body: unknown = text
     if (!truncated && /json/i.test(headers['content-type'] ?? '')) {
       try {
-        body = JSON.parse(body as string)
+        body = JSON.parse(text)
       } catch {
         // Not valid JSON after all: keep the text.
       }
@@ -175,10 +207,12 @@ export function createApiToolSource(ctx: CoreContext, redactor: Redactor, opts: 
       headers,
       body,
       ...(truncated ? { truncated: true, limitBytes: max } : {}),
+      ...(count.n > 0 ? { redacted: count.n } : {}),
     }
     return {
       content: [{ type: 'text', text: JSON.stringify(out) }],
       ...(res.statusCode >= 400 ? { isError: true } : {}),
+      ...(count.n > 0 ? { _meta: { [REDACTED_META]: count.n } } : {}),
     }
   }
 

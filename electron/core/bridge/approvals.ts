@@ -2,23 +2,33 @@ import { randomUUID } from 'node:crypto'
 import { AppError } from '../../../shared/errors'
 import type { ApprovalDecision, ApprovalRequest, RequiredLevel } from '../../../shared/ipc/bridge'
 import type { Clock } from '../clock'
+import type { Db } from '../vault/database'
 
-export type ApprovalOutcome = ApprovalDecision | 'timeout'
+/** How a prompt ended: the user's decision or `timeout`. */
+export type ApprovalResolution = ApprovalDecision | 'timeout'
+/** A prompt's end, or a refusal before anyone was asked (`duplicate`, `queue_full`). */
+export type ApprovalOutcome = ApprovalResolution | 'duplicate' | 'queue_full'
+
+/** Prompts one client token may have waiting at once (each for a different tool). */
+export const MAX_PENDING_PER_CLIENT = 3
 
 interface Pending {
   request: ApprovalRequest
-  resolve(o: ApprovalOutcome): void
+  tokenId: string
+  resolve(o: ApprovalResolution): void
   cancelTimer(): void
 }
 
 export interface ApprovalHooks {
   requested(r: ApprovalRequest): void
-  resolved(id: string, outcome: ApprovalOutcome): void
+  resolved(id: string, outcome: ApprovalResolution): void
 }
 
 /**
  * Tool calls waiting for the user. A call resolves with the user's decision, `timeout` when nobody
- * answers in time, or `deny` when the client goes away. The timer runs on the injected clock.
+ * answers in time, or `deny` when the client goes away. A client token gets at most one prompt per tool
+ * and MAX_PENDING_PER_CLIENT in all: a flood of calls cannot bury the user in prompts (or hide the one
+ * that matters among them); the excess is refused at once. The timer runs on the injected clock.
  */
 export class ApprovalQueue {
   private pending = new Map<string, Pending>()
@@ -32,13 +42,17 @@ export class ApprovalQueue {
   request(
     r: { client: string; tool: string; requiredLevel: RequiredLevel; arguments: Record<string, unknown> },
     signal?: AbortSignal,
+    tokenId = r.client,
   ): Promise<ApprovalOutcome> {
+    const mine = [...this.pending.values()].filter((p) => p.tokenId === tokenId)
+    if (mine.some((p) => p.request.tool === r.tool)) return Promise.resolve('duplicate')
+    if (mine.length >= MAX_PENDING_PER_CLIENT) return Promise.resolve('queue_full')
     const id = randomUUID()
     const now = this.clock.now()
     const timeout = this.timeoutMs()
     const request: ApprovalRequest = { id, ...r, createdAt: now, expiresAt: now + timeout }
     return new Promise((resolve) => {
-      const finish = (o: ApprovalOutcome) => {
+      const finish = (o: ApprovalResolution) => {
         const p = this.pending.get(id)
         if (!p) return
         this.pending.delete(id)
@@ -49,7 +63,7 @@ export class ApprovalQueue {
       }
       const onAbort = () => finish('deny')
       const cancelTimer = this.clock.setTimer(timeout, () => finish('timeout'))
-      this.pending.set(id, { request, resolve: finish, cancelTimer })
+      this.pending.set(id, { request, tokenId, resolve: finish, cancelTimer })
       signal?.addEventListener('abort', onAbort, { once: true })
       this.hooks.requested(request)
     })
@@ -72,5 +86,81 @@ export class ApprovalQueue {
   /** Denies everything still waiting (bridge stopping). */
   denyAll(): void {
     for (const p of [...this.pending.values()]) p.resolve('deny')
+  }
+}
+
+/**
+ * "Always allow" answers: per client token and tool, never for every client. Stored in the vault so
+ * they survive restarts; a revoked token's grants go with it.
+ */
+export class ApprovalGrants {
+  private readonly has
+  private readonly put
+
+  constructor(private readonly db: Db) {
+    this.has = db.prepare('SELECT 1 FROM bridge_approval_grants WHERE token_id = ? AND tool = ?')
+    this.put = db.prepare(
+      'INSERT OR IGNORE INTO bridge_approval_grants (token_id, tool, created_at) VALUES (?, ?, ?)',
+    )
+  }
+
+  allows(tokenId: string, tool: string): boolean {
+    return this.has.get(tokenId, tool) !== undefined
+  }
+
+  grant(tokenId: string, tool: string, at: number): void {
+    this.put.run(tokenId, tool, at)
+  }
+
+  /** Forgets a tool's grants (the user set its permission again) or a token's (revoked). */
+  forgetTool(tool: string): void {
+    this.db.prepare('DELETE FROM bridge_approval_grants WHERE tool = ?').run(tool)
+  }
+
+  forgetToken(tokenId: string): void {
+    this.db.prepare('DELETE FROM bridge_approval_grants WHERE token_id = ?').run(tokenId)
+  }
+}
+
+/**
+ * Desktop notifications for approval requests, coalesced: the first in a quiet period is shown at once,
+ * the ones that follow within `windowMs` are summed up in one notification at the end of the window.
+ */
+export class ApprovalNotifier {
+  private windowOpen = false
+  private held: { client: string; tool: string }[] = []
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly send: (n: { title: string; body: string }) => void,
+    private readonly windowMs = 10_000,
+  ) {}
+
+  requested(client: string, tool: string): void {
+    if (!this.windowOpen) {
+      this.windowOpen = true
+      this.send({ title: 'Keybridge: approval needed', body: `${client} wants to use ${tool}.` })
+      this.clock.setTimer(this.windowMs, () => this.close())
+      return
+    }
+    this.held.push({ client, tool })
+  }
+
+  private close(): void {
+    const held = this.held
+    this.held = []
+    this.windowOpen = false
+    if (held.length === 0) return
+    const clients = [...new Set(held.map((h) => h.client))]
+    this.send({
+      title: 'Keybridge: approvals needed',
+      body:
+        held.length === 1
+          ? `${held[0].client} wants to use ${held[0].tool}.`
+          : `${held.length} more tool calls wait for your approval (${clients.slice(0, 3).join(', ')}${clients.length > 3 ? ', …' : ''}).`,
+    })
+    // What arrives next opens a new window.
+    this.windowOpen = true
+    this.clock.setTimer(this.windowMs, () => this.close())
   }
 }

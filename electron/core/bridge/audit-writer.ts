@@ -1,6 +1,8 @@
 import type { AuditLog, AuditRecord } from '../vault/audit'
 import type { Db } from '../vault/database'
 
+const SIZE_CHECK_ROWS = 500
+
 /**
  * Audit rows for tool calls, written in batches: one transaction (one fsync, ~5 ms) per ~200 ms instead of
  * one per call, which is what lets the bridge serve thousands of calls per second. `flush` runs on
@@ -9,6 +11,7 @@ import type { Db } from '../vault/database'
 export class AuditWriter {
   private queue: AuditRecord[] = []
   private timer: NodeJS.Timeout | null = null
+  private sinceSizeCheck = 0
 
   constructor(
     private readonly db: Db,
@@ -17,6 +20,8 @@ export class AuditWriter {
     private readonly delayMs = 200,
     /** After the batch is committed (not inside the transaction): readers of the audit log see it. */
     private readonly onCommitted: (count: number) => void = () => {},
+    /** Keeps the audit table under its size cap; run every SIZE_CHECK_ROWS rows written. */
+    private readonly capSize: () => void = () => {},
   ) {}
 
   push(r: AuditRecord): void {
@@ -40,6 +45,12 @@ export class AuditWriter {
         this.onFlush()
       })()
       if (batch.length > 0) this.onCommitted(batch.length)
+      this.sinceSizeCheck += batch.length
+      // Rows are at most a few KiB (arguments are capped), so this bounds the growth between checks.
+      if (this.sinceSizeCheck >= SIZE_CHECK_ROWS) {
+        this.sinceSizeCheck = 0
+        this.capSize()
+      }
     } catch (e) {
       console.error(`[keybridge] bridge audit write failed: ${(e as Error)?.name ?? 'error'}`)
     }

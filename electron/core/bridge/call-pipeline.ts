@@ -1,10 +1,15 @@
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import { isAppError } from '../../../shared/errors'
 import type { ActivityEntry, RequiredLevel } from '../../../shared/ipc/bridge'
-import type { ApprovalQueue } from './approvals'
+import {
+  MAX_PENDING_PER_CLIENT,
+  type ApprovalGrants,
+  type ApprovalOutcome,
+  type ApprovalQueue,
+} from './approvals'
 import type { AuditWriter } from './audit-writer'
-import { levelAllows, requiredLevel, type PermissionStore } from './permissions'
-import type { Redactor } from './redact'
+import { hintsTrusted, levelAllows, requiredLevel, type PermissionStore } from './permissions'
+import { REDACTED_META, type Redactor } from './redact'
 import type { ToolRegistry } from './registry'
 import { scopeAllows } from './scope'
 import type { BridgeTool, CallRoute } from './tool-source'
@@ -22,26 +27,56 @@ export interface PipelineDeps {
   approvalMode(): ApprovalMode
   approvalTimeoutSeconds(): number
   activity(e: ActivityEntry): void
-  /** Told about approval requests (desktop notification). */
-  notifyApproval?(client: string, tool: string): void
+  /** "Always allow" answers, per client token and tool. */
+  grants: Pick<ApprovalGrants, 'allows' | 'grant'>
+}
+
+/** Who asks: a client token (its id keys "always allow"), or a route that only knows name and scopes. */
+export interface Asker {
+  id?: string
+  name: string
+  scopes: readonly string[]
 }
 
 /** What a client may see in tools/list: the tool is on, its level is allowed and the token's scope covers it. */
 export function visibleTo(deps: PipelineDeps, identity: TokenIdentity, tool: BridgeTool): boolean {
-  return allowedWithoutAsking(deps, identity.scopes, tool.id, requiredLevel(tool.annotations)) !== 'denied'
+  return (
+    allowedWithoutAsking(deps, identity, tool.id, requiredLevel(tool.annotations), hintsTrusted(tool)) !==
+    'denied'
+  )
 }
 
 /** Scope and permission of an identity, before any approval: 'denied', 'ask' or 'ok'. */
 export function allowedWithoutAsking(
   deps: PipelineDeps,
-  scopes: readonly string[],
+  who: Asker,
   id: string,
   required: RequiredLevel,
+  trusted = true,
 ): 'denied' | 'ask' | 'ok' {
-  if (!scopeAllows(scopes, id)) return 'denied'
-  const perm = deps.permissions.get(id, required)
+  if (!scopeAllows(who.scopes, id)) return 'denied'
+  const perm = deps.permissions.get(id, required, trusted)
   if (!levelAllows(perm.level, required)) return 'denied'
-  return perm.ask ? 'ask' : 'ok'
+  return perm.ask && !(who.id && deps.grants.allows(who.id, id)) ? 'ask' : 'ok'
+}
+
+const APPROVAL_REFUSALS: Record<
+  Exclude<ApprovalOutcome, 'allow_once' | 'always_allow'>,
+  (what: string, timeoutSeconds: number) => string
+> = {
+  deny: () => 'the user denied it.',
+  timeout: (_what, s) => `nobody approved it within ${s} seconds.`,
+  duplicate: (what) =>
+    `an approval prompt for ${what} from this client is already waiting; wait for the user's answer before calling it again.`,
+  queue_full: () =>
+    `this client already has ${MAX_PENDING_PER_CLIENT} calls waiting for the user's approval; wait for those answers first.`,
+}
+
+/** Why an upstream tool asks although it claims to be read-only, and how the user can change that. */
+function untrustedHint(tool: BridgeTool | undefined, isDefault: boolean): string {
+  if (!tool || hintsTrusted(tool) || !isDefault || !tool.source.startsWith('upstream:')) return ''
+  const server = tool.source.slice('upstream:'.length)
+  return ` Tools of upstream servers ask until you trust the server's annotations ("keybridge upstream trust ${server}") or set the tool ("keybridge tool set").`
 }
 
 /**
@@ -50,38 +85,63 @@ export function allowedWithoutAsking(
  */
 export async function authorize(
   deps: PipelineDeps,
-  who: { name: string; scopes: readonly string[] },
+  who: Asker,
   id: string,
   what: string,
   required: RequiredLevel,
   args: Record<string, unknown>,
   signal: AbortSignal,
+  tool?: BridgeTool,
 ): Promise<string | null> {
   if (!scopeAllows(who.scopes, id))
     return `the client token "${who.name}" is limited to ${who.scopes.join(', ')} and does not cover ${id}.`
-  const perm = deps.permissions.get(id, required)
+  const perm = deps.permissions.get(id, required, tool ? hintsTrusted(tool) : true)
   if (perm.level === 'off') return `${what} is turned off in Keybridge.`
   if (!levelAllows(perm.level, required))
     return `${what} needs ${required} permission and Keybridge allows it only ${perm.level}.`
-  if (!perm.ask) return null
+  if (!perm.ask || (who.id && deps.grants.allows(who.id, id))) return null
   const mode = deps.approvalMode()
   if (mode === 'deny')
-    return `${what} needs the user's approval, and this bridge runs headless without --approve-all.`
+    return `${what} needs the user's approval, and this bridge runs headless without --approve-all.${untrustedHint(tool, perm.isDefault)}`
   if (mode === 'approve_all') return null
-  deps.notifyApproval?.(who.name, id)
   const outcome = await deps.approvals.request(
     { client: who.name, tool: id, requiredLevel: required, arguments: deps.redactor.args(args) },
     signal,
+    who.id ?? who.name,
   )
-  if (outcome === 'always_allow') deps.permissions.set(id, perm.level, false)
-  if (outcome === 'deny') return 'the user denied it.'
-  if (outcome === 'timeout') return `nobody approved it within ${deps.approvalTimeoutSeconds()} seconds.`
-  return null
+  // "Always allow" is this client token's, for this tool: other clients are still asked.
+  if (outcome === 'always_allow' && who.id) deps.grants.grant(who.id, id, deps.now())
+  if (outcome === 'allow_once' || outcome === 'always_allow') return null
+  return APPROVAL_REFUSALS[outcome](what, deps.approvalTimeoutSeconds())
 }
 
 function denied(reason: string): CallToolResult {
   return { content: [{ type: 'text', text: `Keybridge denied this call: ${reason}` }], isError: true }
 }
+
+/**
+ * A result with every stored secret form replaced; when any was (here or by the tool itself, as the API
+ * tools do before they cut a long body), `_meta["keybridge/redacted"]` says how many, and the audit row too.
+ */
+function markRedacted(
+  deps: PipelineDeps,
+  tool: BridgeTool,
+  result: CallToolResult,
+  done: (clean: CallToolResult, redacted: number) => void,
+): CallToolResult {
+  const count = { n: 0 }
+  const clean = deps.redactor.value(result, { count }) as CallToolResult
+  // Only Keybridge's own tools report a count; an upstream's claim is replaced, not added.
+  const before = OWN_SOURCES.has(tool.source) ? result._meta?.[REDACTED_META] : undefined
+  const n = count.n + (typeof before === 'number' ? before : 0)
+  if (clean._meta && REDACTED_META in clean._meta) delete clean._meta[REDACTED_META]
+  if (n > 0) clean._meta = { ...clean._meta, [REDACTED_META]: n }
+  done(clean, n)
+  return clean
+}
+
+/** Tool sources that are Keybridge's own code (their result metadata is trusted). */
+const OWN_SOURCES = new Set(['api', 'homeassistant'])
 
 /**
  * One tools/call, in order: tool exists → token scope → tool enabled and level allowed → approval
@@ -101,8 +161,15 @@ export async function callTool(
 ): Promise<CallToolResult> {
   const started = performance.now()
   const args = rawArgs ?? {}
-  let target = name
-  const finish = (outcome: 'ok' | 'denied' | 'error', reason: string | null, required?: RequiredLevel) => {
+  // An unknown name is the client's text: kept short in audit rows and events.
+  const shown = name.length > 200 ? `${name.slice(0, 200)}…` : name
+  let target = shown
+  const finish = (
+    outcome: 'ok' | 'denied' | 'error',
+    reason: string | null,
+    required?: RequiredLevel,
+    redacted = 0,
+  ) => {
     const durationMs = Math.round((performance.now() - started) * 100) / 100
     deps.audit.push({
       actor: 'bridge',
@@ -113,13 +180,16 @@ export async function callTool(
       outcome,
       durationMs,
       detail: {
-        ...(target !== name ? { name } : {}),
-        arguments: deps.redactor.args(args),
-        ...(reason ? { reason } : {}),
+        ...(target !== shown ? { name: shown } : {}),
+        arguments: deps.redactor.summary(args),
+        ...(reason
+          ? { reason: reason.length > 1024 ? `${reason.slice(0, 1024)}… (truncated)` : reason }
+          : {}),
         ...(required ? { required } : {}),
+        ...(redacted > 0 ? { redacted } : {}),
       },
     })
-    deps.activity({ at: deps.now(), client: identity.name, tool: name, outcome, durationMs, reason })
+    deps.activity({ at: deps.now(), client: identity.name, tool: shown, outcome, durationMs, reason })
   }
 
   // No await when the tool list is built: fewer turns before the answer is ready, which lets the SDK's
@@ -133,9 +203,9 @@ export async function callTool(
   target = tool.id
   const required = requiredLevel(tool.annotations)
   // The common case (allowed, no approval) stays synchronous.
-  const quick = allowedWithoutAsking(deps, identity.scopes, tool.id, required)
+  const quick = allowedWithoutAsking(deps, identity, tool.id, required, hintsTrusted(tool))
   if (quick !== 'ok') {
-    const reason = await authorize(deps, identity, tool.id, name, required, args, signal)
+    const reason = await authorize(deps, identity, tool.id, name, required, args, signal, tool)
     if (reason) {
       finish('denied', reason, required)
       return denied(reason)
@@ -144,9 +214,14 @@ export async function callTool(
 
   try {
     const result = await tool.call(args, { clientName: identity.name, signal, route })
-    const clean = deps.redactor.value(result) as CallToolResult
-    finish(clean.isError ? 'error' : 'ok', clean.isError ? 'the tool reported an error' : null, required)
-    return clean
+    return markRedacted(deps, tool, result, (clean, n) =>
+      finish(
+        clean.isError ? 'error' : 'ok',
+        clean.isError ? 'the tool reported an error' : null,
+        required,
+        n,
+      ),
+    )
   } catch (e) {
     const message =
       isAppError(e) || e instanceof McpError

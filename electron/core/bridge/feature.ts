@@ -1,3 +1,4 @@
+import { isAppError } from '../../../shared/errors'
 import type { bridgeChannels } from '../../../shared/ipc/bridge'
 import type { CoreContext, Feature } from '../context'
 import type { HandlerMap } from '../ipc/handlers'
@@ -51,6 +52,11 @@ export function createBridgeFeature(
       'bridge.upstream.restart': ({ name }) => bridge.upstreams.restart(name),
       'bridge.upstream.setEnabled': ({ name, enabled }) => bridge.upstreams.setEnabled(name, enabled),
       'bridge.upstream.status': ({ name }) => bridge.upstreams.status(name),
+      'bridge.expose': async ({ host }) => {
+        await bridge.expose(host)
+        return bridge.statusWithTools()
+      },
+      'bridge.upstream.trust': ({ name, trusted }, call) => bridge.trustUpstream(name, trusted, call.actor),
       'bridge.approvals.pending': () => bridge.approvals.list(),
       'bridge.approve': ({ id, decision }) => {
         bridge.decide(id, decision)
@@ -66,6 +72,13 @@ export function createBridgeFeature(
       if (ctx.options.runtime === 'electron' && bridge.config().enabled) {
         await bridge.start({ approvalMode: 'ask' }).catch((e) => {
           console.error(`[keybridge] the bridge did not start: ${(e as Error)?.name ?? 'error'}`)
+          // A taken port may be a squatter collecting tokens: say so where the user sees it.
+          if (isAppError(e))
+            ctx.options.notify?.({
+              title: 'Keybridge: the bridge did not start',
+              body: e.message,
+              kind: 'bridge',
+            })
         })
       }
     },

@@ -1,3 +1,4 @@
+import { hostname, networkInterfaces } from 'node:os'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]'])
@@ -14,19 +15,81 @@ export function parseHostHeader(value: string): { name: string; port: number } |
   return { name: m[1].toLowerCase(), port: m[2] === undefined ? 80 : Number(m[2]) }
 }
 
+/** Whether a bind address keeps the bridge on this machine (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackBind(host: string): boolean {
+  return isLoopbackHost(host.replace(/^\[|\]$/g, ''))
+}
+
+/** Whether a peer (socket.remoteAddress) is on this machine: 127.0.0.0/8, ::1 or IPv4-mapped 127/8. */
+export function isLoopbackPeer(address: string | undefined): boolean {
+  if (!address) return false
+  const a = address.toLowerCase().replace(/^::ffff:/, '')
+  return a === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a)
+}
+
+const WILDCARD = new Set(['0.0.0.0', '::', '[::]'])
+
+export function isWildcardBind(host: string): boolean {
+  return WILDCARD.has(host.toLowerCase())
+}
+
+type Interfaces = NodeJS.Dict<{ address: string; family: string | number; internal: boolean }[]>
+
 /**
- * DNS-rebinding defence. The Host header must name this server (a loopback name, or the address the
- * user deliberately bound to) with the listening port; a browser page on an attacker's domain that
- * resolves to 127.0.0.1 still sends its own name as Host, so it is refused.
+ * The Host names a request may use, explicitly: the loopback names, plus, once the user exposed the
+ * bridge, the address it is bound to, or for a wildcard bind every address of this machine's network
+ * interfaces and its host name (`name`, `name.local`). Nothing else: a rebinding domain is never listed.
  */
-export function hostAllowed(header: string | undefined, port: number, boundHost: string): boolean {
+export function allowedHostNames(
+  boundHost: string,
+  interfaces: Interfaces = networkInterfaces(),
+  name: string = hostname(),
+): string[] {
+  const out = new Set(LOOPBACK_NAMES)
+  const bracket = (a: string) => (a.includes(':') && !a.startsWith('[') ? `[${a}]` : a)
+  const bound = boundHost.toLowerCase()
+  if (isLoopbackBind(bound)) return [...out]
+  if (!isWildcardBind(bound)) {
+    out.add(bracket(bound))
+    return [...out]
+  }
+  const v6 = bound !== '0.0.0.0'
+  for (const list of Object.values(interfaces))
+    for (const i of list ?? []) {
+      const family = String(i.family)
+      if (family === 'IPv4' || family === '4' || (v6 && (family === 'IPv6' || family === '6')))
+        out.add(bracket(i.address.toLowerCase().replace(/%.*$/, '')))
+    }
+  const host = name.toLowerCase()
+  if (/^[a-z0-9.-]+$/.test(host)) {
+    out.add(host)
+    if (!host.endsWith('.local')) out.add(`${host}.local`)
+  }
+  return [...out]
+}
+
+/**
+ * DNS-rebinding defence. The Host header must name this server (one of `allowed`, see allowedHostNames)
+ * with the listening port; a browser page on an attacker's domain that resolves to 127.0.0.1 still sends
+ * its own name as Host, so it is refused.
+ */
+export function hostAllowed(header: string | undefined, port: number, allowed: ReadonlySet<string>): boolean {
   if (!header) return false
   const h = parseHostHeader(header)
   if (!h || h.port !== port) return false
-  if (LOOPBACK_NAMES.has(h.name)) return true
-  const bound = boundHost.toLowerCase()
-  const boundName = bound.includes(':') && !bound.startsWith('[') ? `[${bound}]` : bound
-  return boundName !== '0.0.0.0' && boundName !== '[::]' && h.name === boundName
+  return allowed.has(h.name)
+}
+
+/**
+ * Whether a peer may talk to the bridge at all: from this machine always; from elsewhere only when the
+ * user bound it to a non-loopback address. Decided from the socket, not from any header.
+ */
+export function peerAllowed(
+  address: string | undefined,
+  boundHost: string,
+  isLocal: (a: string | undefined) => boolean = isLoopbackPeer,
+): boolean {
+  return isLocal(address) || !isLoopbackBind(boundHost)
 }
 
 /** A present Origin must be a loopback page (http or https); `null` and anything else are refused. */

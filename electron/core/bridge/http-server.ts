@@ -4,19 +4,28 @@ import type { AddressInfo } from 'node:net'
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js'
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js'
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js'
+import {
+  isInitializeRequest,
+  LATEST_PROTOCOL_VERSION,
+  SUPPORTED_PROTOCOL_VERSIONS,
+} from '@modelcontextprotocol/sdk/types.js'
 import { AppError } from '../../../shared/errors'
 import {
+  allowedHostNames,
   bearerToken,
   coalesceWrites,
   hostAllowed,
+  isLoopbackBind,
+  isWildcardBind,
   originAllowed,
+  peerAllowed,
   readBody,
   sendJson,
   sendJsonRpcError,
 } from './http-guard'
 import { BoundedEventStore } from './event-store'
-import type { RateLimiter } from './rate-limit'
+import { portOwner } from './port-owner'
+import { batchingAllowed, countMessages, type MessageCount, type RateLimiter } from './rate-limit'
 import type { TokenCheck, TokenIdentity } from './tokens'
 
 /** POST bodies above this are refused with 413 before parsing (the SDK's own limit is 4 MiB too). */
@@ -33,13 +42,22 @@ interface Session {
   transport: StreamableHTTPServerTransport
   server: Server
   lastSeen: number
+  /** Negotiated at initialize (what the SDK's server answers): decides whether batches are allowed. */
+  protocolVersion: string
 }
+
+/** A refusal by a per-message check hooked in after the rate limit (quotas). */
+export type MessageRefusal = { status: number; message: string; retryAfterSeconds?: number }
 
 export interface HttpDeps {
   version: string
   verify(token: string | undefined): TokenCheck
   rateLimiter: RateLimiter
+  /** Further per-message limits (quotas), asked after the rate limit admitted the messages. */
+  admitMessages?(identity: TokenIdentity, count: MessageCount): MessageRefusal | null
   newServer(identity: TokenIdentity): Server
+  /** Which peers count as this machine (default: loopback addresses); tests narrow it. */
+  isLocalPeer?(address: string | undefined): boolean
 }
 
 /** The SDK's web-standard transport inside the Node one (not part of its typed API). */
@@ -81,6 +99,26 @@ const AUTH_REASON: Record<Exclude<TokenCheck, { ok: true }>['reason'], string> =
 }
 
 /**
+ * Loud on purpose: a program listening on the bridge's port while Keybridge is down receives the bearer
+ * tokens the apps send. Names the owner where the OS tells.
+ */
+export function portTakenMessage(host: string, port: number): string {
+  const owner = portOwner(port)
+  const who = owner ? `by another program (pid ${owner.pid}, ${owner.command})` : 'by another program'
+  return `Port ${port} on ${host} is already in use ${who}, so the bridge did not start. If you did not start that program, it may be collecting the tokens your apps send to Keybridge: stop it, then rotate those client tokens ("keybridge token revoke" and create new ones). Otherwise choose another port for the bridge.`
+}
+
+const ONE_MESSAGE: MessageCount = { messages: 1, toolCalls: 0, batch: false }
+
+/** The version the SDK's server answers initialize with: the client's when supported, else the latest. */
+function negotiatedVersion(init: unknown): string {
+  const asked = (init as { params?: { protocolVersion?: unknown } }).params?.protocolVersion
+  return typeof asked === 'string' && SUPPORTED_PROTOCOL_VERSIONS.includes(asked)
+    ? asked
+    : LATEST_PROTOCOL_VERSION
+}
+
+/**
  * The bridge's HTTP endpoint: `/mcp` (Streamable HTTP through the SDK's transport, one session per
  * initialize) and `/health`. Every request passes Host and Origin checks, then `/mcp` needs a client
  * token and a free slot in its rate limit. Nothing a client sends can throw out of here.
@@ -91,13 +129,26 @@ export class BridgeHttpServer {
   private sweeper: NodeJS.Timeout | null = null
   port = 0
   host = '127.0.0.1'
+  /** The Host names requests may use (allowedHostNames of the bound address). */
+  allowedHosts: ReadonlySet<string> = new Set(allowedHostNames('127.0.0.1'))
 
   constructor(private readonly deps: HttpDeps) {}
 
+  /** The URL apps on this machine use (for a wildcard bind, the loopback address: also listened on). */
   get url(): string {
     const h = this.host.includes(':') ? `[${this.host}]` : this.host
-    const shown = h === '0.0.0.0' || h === '[::]' ? '127.0.0.1' : h
+    const shown = isWildcardBind(this.host) ? '127.0.0.1' : h
     return `http://${shown}:${this.port}/mcp`
+  }
+
+  /** The address the socket is really bound to, `host:port` (`0.0.0.0:3003` for every interface). */
+  get address(): string {
+    return `${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`
+  }
+
+  /** Reachable from other machines: bound to something other than loopback. */
+  get exposed(): boolean {
+    return !isLoopbackBind(this.host)
   }
 
   get sessionCount(): number {
@@ -127,7 +178,7 @@ export class BridgeHttpServer {
           new AppError(
             'IO_ERROR',
             e.code === 'EADDRINUSE'
-              ? `Port ${port} on ${host} is already in use. Choose another port for the bridge.`
+              ? portTakenMessage(host, port)
               : `The bridge could not listen on ${host}:${port} (${e.code ?? 'error'}).`,
           ),
         )
@@ -139,8 +190,10 @@ export class BridgeHttpServer {
       })
     })
     this.http = http
-    this.host = host
-    this.port = (http.address() as AddressInfo).port
+    const bound = http.address() as AddressInfo
+    this.host = bound.address
+    this.port = bound.port
+    this.allowedHosts = new Set(allowedHostNames(this.host))
     this.sweeper = setInterval(() => this.sweepIdle(), 60_000)
     this.sweeper.unref()
   }
@@ -171,7 +224,19 @@ export class BridgeHttpServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!hostAllowed(req.headers.host, this.port, this.host)) {
+    // The peer first, from the socket: on a loopback bind nothing from another machine gets in,
+    // whatever Host it claims (a forwarded port, a proxy, a misconfigured firewall).
+    if (!peerAllowed(req.socket.remoteAddress, this.host, this.deps.isLocalPeer)) {
+      req.resume()
+      return sendJsonRpcError(
+        res,
+        403,
+        -32000,
+        'Forbidden: this Keybridge bridge accepts connections from this computer only.',
+        { Connection: 'close' },
+      )
+    }
+    if (!hostAllowed(req.headers.host, this.port, this.allowedHosts)) {
       return sendJsonRpcError(
         res,
         403,
@@ -211,18 +276,13 @@ export class BridgeHttpServer {
     }
     const identity = check.identity
     // Ending a session is never refused: a client over its limit must still be able to clean up.
-    const limit = req.method === 'DELETE' ? { ok: true as const } : this.deps.rateLimiter.take(identity.id)
-    if (!limit.ok) {
-      req.resume()
-      return sendJsonRpcError(
-        res,
-        429,
-        -32000,
-        'Too many requests: this client token is over its rate limit.',
-        {
-          'Retry-After': String(limit.retryAfterSeconds),
-        },
-      )
+    // A POST's messages are counted in handlePost, once its body is parsed; before that, an exhausted
+    // token is refused without reading the body. Any other request is one message.
+    if (req.method !== 'DELETE' && (req.method !== 'POST' || !this.deps.rateLimiter.hasRoom(identity.id))) {
+      if (!this.admitMessages(res, identity, ONE_MESSAGE)) {
+        req.resume()
+        return
+      }
     }
     const auth: AuthInfo = {
       token: identity.id,
@@ -252,14 +312,13 @@ export class BridgeHttpServer {
     const body = await readBody(req, MAX_BODY_BYTES)
     if (!body.ok) {
       if (body.tooLarge) {
-        return sendJsonRpcError(
+        return this.refuse(
           res,
+          identity,
           413,
           -32000,
           `Request body too large (the limit is ${MAX_BODY_BYTES} bytes).`,
-          {
-            Connection: 'close',
-          },
+          { Connection: 'close' },
         )
       }
       return
@@ -268,25 +327,86 @@ export class BridgeHttpServer {
     try {
       message = JSON.parse(body.text)
     } catch {
-      return sendJsonRpcError(res, 400, -32700, 'Parse error: Invalid JSON')
+      return this.refuse(res, identity, 400, -32700, 'Parse error: Invalid JSON')
     }
-    if (req.headers['mcp-session-id'] !== undefined) {
+    const count = countMessages(message)
+    const sid = req.headers['mcp-session-id']
+    if (sid !== undefined) {
+      const known = typeof sid === 'string' ? this.sessions.get(sid) : undefined
+      // A refused request is one message; sessionFor answers why.
+      if (known?.tokenId !== identity.id && !this.admitMessages(res, identity, ONE_MESSAGE)) return
       const session = this.sessionFor(req, res, identity)
-      if (session) {
-        coalesceWrites(res)
-        await session.transport.handleRequest(req, res, message)
+      if (!session) return
+      if (count.batch && !batchingAllowed(session.protocolVersion)) {
+        return this.refuse(
+          res,
+          identity,
+          400,
+          -32600,
+          `Invalid Request: JSON-RPC batches are not part of MCP ${session.protocolVersion}; send one message per request.`,
+        )
       }
+      if (!this.admitMessages(res, identity, count)) return
+      coalesceWrites(res)
+      await session.transport.handleRequest(req, res, message)
       return
     }
     if (!isInitializeRequest(message)) {
-      return sendJsonRpcError(
+      return this.refuse(
         res,
+        identity,
         400,
         -32000,
         'Bad Request: Mcp-Session-Id header is required (initialize first).',
       )
     }
+    if (!this.admitMessages(res, identity, count)) return
     await this.startSession(req, res, identity, message)
+  }
+
+  /** A refusal after the body was read counts as one message, so refused requests are not free. */
+  private refuse(
+    res: ServerResponse,
+    identity: TokenIdentity,
+    status: number,
+    code: number,
+    message: string,
+    headers: Record<string, string> = {},
+  ): void {
+    if (this.admitMessages(res, identity, ONE_MESSAGE)) sendJsonRpcError(res, status, code, message, headers)
+  }
+
+  /**
+   * The one place where a request's JSON-RPC messages are counted against its token: the rate limit
+   * (a batch takes one slot per message, all or none), then the hooked per-message limits (quotas).
+   * Answers the refusal itself and returns false.
+   */
+  private admitMessages(res: ServerResponse, identity: TokenIdentity, count: MessageCount): boolean {
+    const limit = this.deps.rateLimiter.take(identity.id, count.messages)
+    if (!limit.ok) {
+      sendJsonRpcError(
+        res,
+        429,
+        -32000,
+        count.messages > 1
+          ? `Too many requests: this batch of ${count.messages} messages is over the client token's rate limit.`
+          : 'Too many requests: this client token is over its rate limit.',
+        { 'Retry-After': String(limit.retryAfterSeconds) },
+      )
+      return false
+    }
+    const refused = this.deps.admitMessages?.(identity, count)
+    if (refused) {
+      sendJsonRpcError(
+        res,
+        refused.status,
+        -32000,
+        refused.message,
+        refused.retryAfterSeconds ? { 'Retry-After': String(refused.retryAfterSeconds) } : {},
+      )
+      return false
+    }
+    return true
   }
 
   private async startSession(
@@ -308,7 +428,14 @@ export class BridgeHttpServer {
       // the Response alive: ~18 KB per call, unbounded for a long session; typescript-sdk issue #2559),
       // found by the 60 s load run. Server-sent notifications still go out on the GET stream.
       onsessioninitialized: (id) => {
-        this.sessions.set(id, { id, tokenId: identity.id, transport, server, lastSeen: Date.now() })
+        this.sessions.set(id, {
+          id,
+          tokenId: identity.id,
+          transport,
+          server,
+          lastSeen: Date.now(),
+          protocolVersion: negotiatedVersion(message),
+        })
       },
       onsessionclosed: (id) => {
         this.sessions.delete(id)

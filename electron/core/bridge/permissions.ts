@@ -23,9 +23,18 @@ export interface ToolPermission {
   isDefault: boolean
 }
 
-/** Defaults for a tool nobody has configured: read-only tools run, write and execute tools ask. */
-export function defaultPermission(required: RequiredLevel): ToolPermission {
-  return { level: required, ask: required !== 'read', isDefault: true }
+/**
+ * Defaults for a tool nobody has configured: read-only tools run, write and execute tools ask. A tool
+ * whose annotations are only a claim (an upstream server the user has not trusted) asks whatever it
+ * claims: a server lying with readOnlyHint must not run unprompted.
+ */
+export function defaultPermission(required: RequiredLevel, hintsTrusted = true): ToolPermission {
+  return { level: required, ask: !hintsTrusted || required !== 'read', isDefault: true }
+}
+
+/** Whether a tool's annotations are trusted: Keybridge's own tools, or an upstream the user trusts. */
+export function hintsTrusted(tool: { hintsTrusted?: boolean }): boolean {
+  return tool.hintsTrusted !== false
 }
 
 export function levelAllows(level: PermissionLevel, required: RequiredLevel): boolean {
@@ -67,7 +76,7 @@ export class PermissionStore {
     this.stamp = ChangeStamp.of(db)
   }
 
-  get(tool: string, required: RequiredLevel): ToolPermission {
+  get(tool: string, required: RequiredLevel, trusted = true): ToolPermission {
     // The request's token check has just read the vault's change stamp; a caller outside a request
     // reads it again when that reading is older than 50 ms.
     const gen = this.stamp.recent(50)
@@ -84,7 +93,9 @@ export class PermissionStore {
       if (this.cache.size >= 4096) this.cache.clear()
       this.cache.set(tool, row)
     }
-    return row ? { level: row.level, ask: row.ask === 1, isDefault: false } : defaultPermission(required)
+    return row
+      ? { level: row.level, ask: row.ask === 1, isDefault: false }
+      : defaultPermission(required, trusted)
   }
 
   /** A row that fails its MAC (audited) reads as off; unverifiable while locked, shown as stored. */

@@ -105,7 +105,7 @@ export class UpstreamRelay {
     return (
       allowedWithoutAsking(
         this.deps,
-        e.identity.scopes,
+        e.identity,
         this.featureId(config, feature),
         FEATURE_LEVEL[feature],
       ) !== 'denied'

@@ -60,6 +60,22 @@ export const bridgeMigrations: Migration[] = [
   },
   {
     version: 3,
+    name: 'per-token "always allow" grants, trust in an upstream server\'s annotations',
+    up(db) {
+      db.exec(`
+        CREATE TABLE bridge_approval_grants (
+          token_id TEXT NOT NULL,              -- bridge_tokens.id: "always allow" is per client token
+          tool TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          PRIMARY KEY (token_id, tool)
+        );
+        -- 1: the user accepted this server's annotations (readOnlyHint...) as its tools' defaults.
+        ALTER TABLE bridge_upstreams ADD COLUMN trust_hints INTEGER NOT NULL DEFAULT 0;
+      `)
+    },
+  },
+  {
+    version: 4,
     name: 'remote upstreams (URL, transport, sealed headers) and their OAuth grants',
     up(db) {
       db.exec(`

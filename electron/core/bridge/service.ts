@@ -1,4 +1,6 @@
 import { AppError } from '../../../shared/errors'
+import type { AuditActor } from '../../../shared/models/audit'
+import { capAuditSize } from '../vault/audit-retention'
 import { SecretValueIndex } from '../credentials/secret-values'
 import type {
   ApprovalDecision,
@@ -13,19 +15,20 @@ import type { CoreContext } from '../context'
 import { createHomeAssistantToolSource } from '../homeassistant/tools'
 import { HaInstanceStore } from '../homeassistant/store'
 import { createApiToolSource } from './api-tools'
-import { ApprovalQueue } from './approvals'
+import { ApprovalGrants, ApprovalNotifier, ApprovalQueue } from './approvals'
 import { AuditWriter } from './audit-writer'
 import { visibleTo, type ApprovalMode, type PipelineDeps } from './call-pipeline'
 import { watchToolPolicy } from './change-watch'
 import { clientConfigSnippet } from './client-config'
 import { readConfig, writeConfig } from './config'
+import { isLoopbackBind } from './http-guard'
 import { BridgeHttpServer } from './http-server'
 import { createSessionServer } from './mcp-session'
 import { exposedName } from './names'
 import { FEATURE_LEVEL, UpstreamRelay, type UpstreamFeature } from './relay'
 import { legacyToIdentity } from './schema'
 import { SessionHub } from './sessions'
-import { PermissionStore, requiredLevel, defaultPermission } from './permissions'
+import { PermissionStore, requiredLevel, defaultPermission, hintsTrusted } from './permissions'
 import { RateLimiter } from './rate-limit'
 import { Redactor } from './redact'
 import { ToolRegistry } from './registry'
@@ -45,6 +48,11 @@ const CLIENT_NAME: Record<ClientKind, string> = {
 }
 
 export interface StartOptions {
+  /**
+   * An address the user gave for this start (serve --host, the desktop's confirmation): bound as given.
+   * Without it the saved one is used, except that a saved non-loopback address is held back (the bridge
+   * binds 127.0.0.1) until confirmed: a setting or an imported backup must not widen the exposure.
+   */
   host?: string
   port?: number
   /** Desktop: ask; headless: deny, or approve_all with --approve-all. */
@@ -63,6 +71,7 @@ export class BridgeService {
   readonly permissions: PermissionStore
   readonly registry = new ToolRegistry()
   readonly approvals: ApprovalQueue
+  readonly grants: ApprovalGrants
   readonly redactor: Redactor
   readonly upstreams: UpstreamManager
   readonly sessions = new SessionHub()
@@ -74,6 +83,7 @@ export class BridgeService {
   private http: BridgeHttpServer | null = null
   private startedAt: number | null = null
   private mode: ApprovalMode = 'ask'
+  private heldBack: string | null = null
   private unsubscribe: (() => void)[] = []
   readonly deps: PipelineDeps
 
@@ -83,6 +93,7 @@ export class BridgeService {
   ) {
     this.tokens = new TokenStore(ctx.db, ctx.clock, ctx.macs, () => ctx.integrity.rolledBack)
     this.permissions = new PermissionStore(ctx.db, ctx.clock, ctx.macs)
+    this.grants = new ApprovalGrants(ctx.db)
     this.limiter = new RateLimiter(this.config().rateLimitPerMinute, () => ctx.clock.now())
     this.auditWriter = new AuditWriter(
       ctx.db,
@@ -90,6 +101,7 @@ export class BridgeService {
       () => this.tokens.flushUse(),
       undefined,
       (count) => ctx.events.emit('bridge.callsRecorded', { count }),
+      () => capAuditSize(ctx, 'bridge'),
     )
     this.ha = new HaInstanceStore(ctx)
     this.upstreams = new UpstreamManager(
@@ -116,9 +128,11 @@ export class BridgeService {
     )
     this.credentialSecrets = new SecretValueIndex(ctx.credentials, ctx.keyring)
     this.redactor = new Redactor(() => this.secretValues())
+    const notifier = new ApprovalNotifier(ctx.clock, (n) => ctx.options.notify?.({ ...n, kind: 'approval' }))
     this.approvals = new ApprovalQueue(ctx.clock, () => this.config().approvalTimeoutSeconds * 1000, {
       requested: (r) => {
         ctx.events.emit('bridge.approvalRequested', r)
+        notifier.requested(r.client, r.tool)
         this.statusChanged()
       },
       resolved: (id, decision) => {
@@ -136,12 +150,7 @@ export class BridgeService {
       approvalMode: () => this.mode,
       approvalTimeoutSeconds: () => this.config().approvalTimeoutSeconds,
       activity: (e) => ctx.events.emit('bridge.activity', e),
-      notifyApproval: (client, tool) =>
-        ctx.options.notify?.({
-          title: 'Keybridge: approval needed',
-          body: `${client} wants to use ${tool}.`,
-          kind: 'approval',
-        }),
+      grants: this.grants,
     }
     this.relay = new UpstreamRelay(this.upstreams, this.deps, this.sessions)
     this.upstreams.hooks = {
@@ -205,7 +214,17 @@ export class BridgeService {
           identity,
         ),
     })
-    await http.listen(opts.host ?? config.host, opts.port ?? config.port)
+    const saved = config.host
+    const holdBack = opts.host === undefined && !isLoopbackBind(saved)
+    this.heldBack = holdBack ? saved : null
+    await http.listen(opts.host ?? (holdBack ? '127.0.0.1' : saved), opts.port ?? config.port)
+    if (holdBack) {
+      this.ctx.options.notify?.({
+        title: 'Keybridge: bridge kept on this computer',
+        body: `The saved bridge address ${saved} would make it reachable from your network. It listens on 127.0.0.1 until you confirm ${saved} in Bridge.`,
+        kind: 'bridge',
+      })
+    }
     this.http = http
     this.startedAt = this.ctx.clock.now()
     this.redactor.refresh()
@@ -231,6 +250,20 @@ export class BridgeService {
     await this.upstreams.startAll()
     this.statusChanged()
     return this.status()
+  }
+
+  /** The desktop's explicit confirmation of a non-loopback address: restarts the bridge there, for this run. */
+  async expose(host: string): Promise<BridgeStatus> {
+    const mode = this.mode
+    if (this.http) await this.stop()
+    const status = await this.start({ host, approvalMode: mode })
+    this.ctx.audit.record({
+      actor: 'ui',
+      action: 'bridge_exposed',
+      target: status.address,
+      detail: { allowedHosts: status.allowedHosts },
+    })
+    return status
   }
 
   async stop(): Promise<BridgeStatus> {
@@ -262,6 +295,10 @@ export class BridgeService {
       tools: 0,
       pendingApprovals: this.approvals.size,
       approvalMode: this.mode,
+      address: this.http?.address ?? null,
+      exposed: this.http?.exposed ?? false,
+      allowedHosts: this.http ? [...this.http.allowedHosts] : [],
+      exposureHeldBack: this.http ? this.heldBack : null,
     }
   }
 
@@ -296,8 +333,9 @@ export class BridgeService {
       source: string,
       required: ToolInfo['requiredLevel'],
       available: boolean,
+      trusted = true,
     ): ToolInfo => {
-      const p = stored.get(id) ?? defaultPermission(required)
+      const p = stored.get(id) ?? defaultPermission(required, trusted)
       return {
         id,
         name,
@@ -323,6 +361,7 @@ export class BridgeService {
         tool.source,
         requiredLevel(tool.annotations),
         available,
+        hintsTrusted(tool),
       ),
     )
     const FEATURE_TEXT: Record<UpstreamFeature, string> = {
@@ -366,6 +405,8 @@ export class BridgeService {
     if (!info)
       throw new AppError('NOT_FOUND', `No tool named "${tool}". List them with "keybridge tool list".`)
     this.permissions.set(info.id, level, ask ?? info.ask)
+    // Asking again means asking every client again, including those told "always allow".
+    if (ask === true) this.grants.forgetTool(info.id)
     this.permissionsChanged()
     return (await this.toolInfos()).find((t) => t.id === info.id)!
   }
@@ -376,6 +417,7 @@ export class BridgeService {
     )
     if (infos.length === 0) throw new AppError('NOT_FOUND', `No tools come from "${source}".`)
     this.permissions.setMany(infos.map((t) => ({ tool: t.id, level, ask: ask ?? t.ask })))
+    if (ask === true) for (const t of infos) this.grants.forgetTool(t.id)
     this.permissionsChanged()
     const ids = new Set(infos.map((t) => t.id))
     return (await this.toolInfos()).filter((t) => ids.has(t.id))
@@ -401,8 +443,25 @@ export class BridgeService {
     return list
   }
 
+  /** Trusts (or stops trusting) a server's annotations, in one step for all its tools; audited, reversible. */
+  trustUpstream(name: string, trusted: boolean, actor: AuditActor) {
+    const summary = this.ctx.db.transaction(() => {
+      const s = this.upstreams.setTrustHints(name, trusted)
+      this.ctx.audit.record({
+        actor,
+        action: trusted ? 'upstream_hints_trusted' : 'upstream_hints_untrusted',
+        target: `upstream:${s.name}`,
+        detail: { tools: s.toolCount },
+      })
+      return s
+    })()
+    this.permissionsChanged()
+    return summary
+  }
+
   revokeToken(name: string) {
     const summary = this.tokens.revoke(name)
+    this.grants.forgetToken(summary.id)
     this.http?.dropToken(summary.id)
     return summary
   }

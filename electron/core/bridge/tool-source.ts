@@ -77,6 +77,8 @@ export interface BridgeTool {
   annotations: ToolAnnotations
   /** Where it comes from, for the tools matrix: 'homeassistant', 'api', 'upstream:<name>'. */
   source: string
+  /** False when its annotations are an untrusted server's claim: then it asks by default. */
+  hintsTrusted?: boolean
   call(args: Record<string, unknown>, ctx: ToolCallContext): Promise<CallToolResult>
 }
 

@@ -1,7 +1,7 @@
-import { reservedUpstreamName } from '../bridge/upstream/manager'
 import { checkRemoteUrl } from '../bridge/upstream/remote/url-policy'
 import { AppError } from '../../../shared/errors'
 import { escapeTemplate, mentionsReference } from '../bridge/upstream/env-template'
+import { reservedUpstreamName } from '../bridge/upstream/reserved-names'
 import type {
   ImportEdits,
   PlannedCredential,
@@ -366,10 +366,15 @@ function nameServers(servers: ServerDraft[], existing: Existing): void {
   const mine = new Set<string>()
   for (const s of servers) {
     if ((s.action !== 'upstream' && s.action !== 'remote') || !s.include || !s.upstreamName) continue
-    // #18/#14: a built-in source's name (github, linear, ...) cannot be an upstream's: take a free one.
     const taken = (n: string) => vault.has(n) || mine.has(n) || reservedUpstreamName(n)
-    if (reservedUpstreamName(s.upstreamName)) s.upstreamName = `${s.upstreamName}-mcp`.slice(0, 40)
-    if (vault.has(s.upstreamName)) {
+    if (reservedUpstreamName(s.upstreamName)) {
+      // A server called like a built-in source ("github") would share its tools' identities.
+      const was = s.upstreamName
+      s.upstreamName = firstFree(`${was}-mcp`, taken, 40)
+      s.notes.push(
+        `Named "${s.upstreamName}" in Keybridge: "${was}" is the name of Keybridge's own ${was} tools.`,
+      )
+    } else if (vault.has(s.upstreamName)) {
       s.conflict = `There is already an upstream server named "${s.upstreamName}".`
       s.suggestedName = firstFree(s.upstreamName, taken, 40)
     } else if (mine.has(s.upstreamName)) {

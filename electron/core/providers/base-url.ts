@@ -9,6 +9,24 @@ export function baseUrlEnvName(serviceId: string): string {
   return `KEYBRIDGE_${serviceId.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_BASE_URL`
 }
 
+/** Environment variables that move where credentials are sent: API bases and OAuth endpoints. */
+const ENDPOINT_OVERRIDE = /^KEYBRIDGE_[A-Z0-9_]+_(BASE_URL|AUTH_URL|TOKEN_URL|DEVICE_URL|REVOKE_URL|ISSUER)$/
+
+/**
+ * Endpoint overrides from the environment are for development builds, tests and the headless command;
+ * the packaged desktop app ignores them, since whatever can set the user's environment (a shell profile,
+ * a launcher) could otherwise send secrets anywhere. The desktop app without the flag counts as packaged.
+ */
+export function endpointOverridesAllowed(o: { runtime: string; packaged?: boolean }): boolean {
+  return o.runtime !== 'electron' || o.packaged === false
+}
+
+/** The environment the core uses: without endpoint overrides unless they are allowed. */
+export function coreEnv(env: Env, allowOverrides: boolean): Env {
+  if (allowOverrides) return env
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !ENDPOINT_OVERRIDE.test(k)))
+}
+
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|\[::1\]|localhost)$/i
 
 export function isLoopbackHost(hostname: string): boolean {

@@ -8,6 +8,7 @@ import type { AuditActor } from '../../../shared/models/audit'
 import type { ServiceDescriptor } from '../../../shared/models/service'
 import type { CoreContext } from '../context'
 import { raiseAttention } from './attention'
+import { requireRedactableSecrets } from './redact'
 import { requireService, type Validation, type Validator } from './validator'
 import type { CredentialInput } from './types'
 
@@ -42,6 +43,10 @@ function requireComplete(descriptor: ServiceDescriptor, c: CredentialInput): voi
       throw new AppError('INVALID_INPUT', `Enter the ${f.label.toLowerCase()} for ${descriptor.name}.`)
     }
   }
+}
+
+function fieldLabel(descriptor: { fields: { key: string; label: string }[] }, key: string): string {
+  return descriptor.fields.find((f) => f.key === key)?.label.toLowerCase() ?? key
 }
 
 const isOAuthGrant = (c: CredentialSummary) => c.secretFields.includes('accessToken')
@@ -84,6 +89,7 @@ export class CredentialService {
     }
     const c = splitValues(descriptor, input.fields)
     requireComplete(descriptor, c)
+    requireRedactableSecrets(c.secrets, (k) => fieldLabel(descriptor, k))
     this.ctx.keyring.require()
     this.assertNameFree(input.service, input.name)
     const v = input.validate ? await this.validator.check(input.service, c) : null
@@ -133,6 +139,7 @@ export class CredentialService {
     }
     // A secret left empty keeps the stored one.
     const secretPatch = Object.fromEntries(Object.entries(change.secrets).filter(([, v]) => v !== ''))
+    requireRedactableSecrets(secretPatch, (k) => fieldLabel(descriptor, k))
     const current = this.ctx.credentials.readSecrets(before.id, { actor, action: 'read_for_validation' })
     const next = { fields, secrets: { ...current, ...secretPatch } }
     requireComplete(descriptor, next)

@@ -206,6 +206,13 @@ export const en = {
   'bridge.running': 'Running',
   'bridge.stopped': 'Stopped',
   'bridge.toggle': 'Bridge on or off',
+  'bridge.exposed': 'Reachable from your network ({address})',
+  'bridge.heldBack':
+    'The saved address {host} would make the bridge reachable from your network, so it listens on {address} for now.',
+  'bridge.expose': 'Listen on the network',
+  'bridge.exposeTitle': 'Let other computers reach the bridge on {host}?',
+  'bridge.exposeBody':
+    'Anyone on your network who holds a client token could then use your credentials through Keybridge. This lasts until Keybridge restarts.',
   'bridge.url': 'Address',
   'bridge.port': 'Port',
   'bridge.portHelp': '0 picks a free port.',
@@ -268,6 +275,9 @@ export const en = {
   'upstream.pickCredential': 'Pick a stored credential',
   'upstream.literal': 'Type a value…',
   'upstream.addEnv': 'Add a variable',
+  'upstream.trustHints': 'Trust its read-only hints',
+  'upstream.trusted': 'Tools of {name} marked read-only now run without asking.',
+  'upstream.untrusted': 'Every tool of {name} asks again until you set it.',
   'upstream.state': 'State',
   'upstream.state.stopped': 'Stopped',
   'upstream.state.starting': 'Starting',
@@ -307,6 +317,8 @@ export const en = {
   'approval.client': 'App',
   'approval.tool': 'Tool',
   'approval.arguments': 'Arguments',
+  'approval.secretsHidden':
+    'Every value is shown as the tool receives it, except your stored secrets ([redacted]).',
   'approval.expires': 'Denied automatically in {seconds} s.',
   'approval.more': '{n} more waiting',
   'approval.once': 'Allow once',

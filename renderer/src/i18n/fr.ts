@@ -212,6 +212,13 @@ export const fr: Record<MessageKey, string> = {
   'bridge.running': 'En marche',
   'bridge.stopped': 'Arrêtée',
   'bridge.toggle': 'Passerelle activée ou non',
+  'bridge.exposed': 'Joignable depuis votre réseau ({address})',
+  'bridge.heldBack':
+    'L’adresse enregistrée {host} rendrait le pont joignable depuis votre réseau : il écoute donc sur {address} pour l’instant.',
+  'bridge.expose': 'Écouter sur le réseau',
+  'bridge.exposeTitle': 'Laisser d’autres ordinateurs joindre le pont sur {host} ?',
+  'bridge.exposeBody':
+    'Toute personne de votre réseau détenant un jeton client pourrait alors utiliser vos identifiants via Keybridge. Valable jusqu’au redémarrage de Keybridge.',
   'bridge.url': 'Adresse',
   'bridge.port': 'Port',
   'bridge.portHelp': '0 choisit un port libre.',
@@ -280,6 +287,9 @@ export const fr: Record<MessageKey, string> = {
   'upstream.pickCredential': 'Choisir un identifiant enregistré',
   'upstream.literal': 'Saisir une valeur…',
   'upstream.addEnv': 'Ajouter une variable',
+  'upstream.trustHints': 'Croire ses indications « lecture seule »',
+  'upstream.trusted': 'Les outils de {name} marqués lecture seule s’exécutent désormais sans demander.',
+  'upstream.untrusted': 'Chaque outil de {name} demande de nouveau jusqu’à ce que vous le régliez.',
   'upstream.state': 'État',
   'upstream.state.stopped': 'Arrêté',
   'upstream.state.starting': 'Démarrage',
@@ -320,6 +330,8 @@ export const fr: Record<MessageKey, string> = {
   'approval.client': 'Application',
   'approval.tool': 'Outil',
   'approval.arguments': 'Arguments',
+  'approval.secretsHidden':
+    'Chaque valeur est montrée telle que l’outil la reçoit, sauf vos secrets enregistrés ([redacted]).',
   'approval.expires': 'Refusé automatiquement dans {seconds} s.',
   'approval.more': '{n} autres en attente',
   'approval.once': 'Autoriser une fois',

@@ -54,7 +54,7 @@ export interface HttpFuzzReport {
   /** Anything that is not an HTTP answer in the 2xx–4xx range (or a deliberate close of an oversized body). */
   findings: { category: string; what: string; outcome: string }[]
   health: { checks: number; failures: number; maxMs: number }
-  /** Server RSS: before, at half-way, peak, and after the run (with a second of rest). */
+  /** Server RSS: before, at half-way, peak, and after the run (settled: the lowest over 6 idle seconds). */
   rss: { beforeMb: number; halfMb: number; peakMb: number; afterMb: number } | null
   alive: boolean
 }
@@ -618,10 +618,7 @@ export async function fuzzHttp(o: HttpFuzzOptions): Promise<HttpFuzzReport> {
   for (const s of await stalled) stalledOutcomes[label(s)] = (stalledOutcomes[label(s)] ?? 0) + 1
   await checkHealth()
   if (sampler) clearInterval(sampler)
-  if (rss && o.pid) {
-    await new Promise((r) => setTimeout(r, 1_000))
-    rss.afterMb = rssMbOf(o.pid)
-  }
+  if (rss && o.pid) rss.afterMb = await settledRssMb(o.pid)
   return {
     seed: o.seed,
     total: plan.length,
@@ -634,6 +631,22 @@ export async function fuzzHttp(o: HttpFuzzOptions): Promise<HttpFuzzReport> {
     rss,
     alive: o.pid ? isAlive(o.pid) : true,
   }
+}
+
+/**
+ * The server's RSS once the round's garbage is collected: the lowest reading over a few idle seconds.
+ * One reading a second after the last request lands anywhere between the live heap and the live heap
+ * plus the round's last few hundred MB of garbage (1 MB bodies, 900 KB arguments, 100 KB ids), which V8
+ * collects when its memory reducer runs on an idle heap; a leak, unlike garbage, stays in every reading.
+ */
+async function settledRssMb(pid: number, ms = 6_000): Promise<number> {
+  let low = rssMbOf(pid)
+  for (const end = Date.now() + ms; Date.now() < end;) {
+    await new Promise((r) => setTimeout(r, 250))
+    const v = rssMbOf(pid)
+    if (Number.isFinite(v)) low = Math.min(low, v)
+  }
+  return low
 }
 
 /** Peak RSS allowed during a fuzz round, and growth allowed from one round's end to the next's. */

@@ -102,6 +102,8 @@ async function keybridge(): Promise<{ url: string; token: string; close(): Promi
     env: {},
     enabled: true,
   })
+  // Its read-only echo is what the relay figure measures: trust its annotations so it runs unprompted.
+  bridge.upstreams.setTrustHints('reporter', true)
   await bridge.start({ host: '127.0.0.1', port: 0, approvalMode: 'deny' })
   const { token } = bridge.tokens.create({ name: 'bench', scopes: [] })
   return { url: bridge.url!, token, close: () => core.dispose() }

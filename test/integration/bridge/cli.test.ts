@@ -135,6 +135,11 @@ describe('keybridge token / tool / upstream / client-config / serve', () => {
     const token = (
       JSON.parse((await cli('token', 'create', '--name', 'Serve Test', '--json')).out) as { token: string }
     ).token
+    // Headless, an untrusted upstream's tools are denied whatever their annotations: trust its hints.
+    const trusted = await cli('upstream', 'trust', 'reporter', '--json')
+    expect(trusted.code).toBe(0)
+    expect(JSON.parse(trusted.out)).toMatchObject({ name: 'reporter', trustHints: true })
+    expect((await cli('upstream', 'trust', 'nobody')).code).toBe(1)
     const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data-dir', t.dir], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -114,7 +114,11 @@ describe('bridge HTTP edge cases', () => {
     const ids = [...call.body.matchAll(/^id: (\S+)$/gm)].map((m) => m[1])
     expect(ids.length).toBeGreaterThanOrEqual(2)
     // A client that lost the stream after the first (priming) event asks again from there.
-    const replay = await sseUntil(env.port, { ...h, Accept: 'text/event-stream', 'Last-Event-ID': ids[0] }, /napped/)
+    const replay = await sseUntil(
+      env.port,
+      { ...h, Accept: 'text/event-stream', 'Last-Event-ID': ids[0] },
+      /napped/,
+    )
     expect(replay.status).toBe(200)
     expect(replay.text).toContain(`id: ${ids[1]}`)
     expect(replay.text).toContain('napped')

@@ -128,7 +128,7 @@ describe('tool names over hostile inputs', () => {
       const db = core.ctx.db
       // Back to the first bridge schema, with what it stored: dotted permission keys and scopes.
       db.exec(`
-        DROP TABLE bridge_upstream_grants; -- #18's migration 3 (remote upstreams), undone too
+        DROP TABLE bridge_upstream_grants; -- #18's migration 4 (remote upstreams), undone too
         ALTER TABLE bridge_upstreams DROP COLUMN kind;
         ALTER TABLE bridge_upstreams DROP COLUMN url;
         ALTER TABLE bridge_upstreams DROP COLUMN transport;
@@ -137,6 +137,8 @@ describe('tool names over hostile inputs', () => {
         ALTER TABLE bridge_upstreams DROP COLUMN allow_http;
         ALTER TABLE bridge_upstreams DROP COLUMN per_session;
         ALTER TABLE bridge_upstreams DROP COLUMN max_call_seconds;
+        ALTER TABLE bridge_upstreams DROP COLUMN trust_hints;
+        DROP TABLE bridge_approval_grants;
         UPDATE schema_versions SET version = 1 WHERE module = 'bridge';
         INSERT INTO bridge_tool_permissions (tool, level, ask, updated_at) VALUES ('fixture.add', 'off', 0, 0);
         INSERT INTO bridge_tool_permissions (tool, level, ask, updated_at) VALUES ('fixture.long', 'read', 0, 0);

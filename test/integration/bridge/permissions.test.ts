@@ -2,7 +2,7 @@ import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/typ
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ManualClock } from '../../../electron/core/clock'
 import type { ApprovalRequest } from '../../../shared/ipc/bridge'
-import { connectClient, startBridge, textOf } from './support'
+import { addCredential, connectClient, startBridge, textOf } from './support'
 
 async function until(check: () => boolean, ms = 5000): Promise<void> {
   const end = Date.now() + ms
@@ -93,13 +93,14 @@ describe('bridge permissions, scopes and approvals', () => {
     expect(after.map((r) => r.outcome)).toContain('denied')
   })
 
-  it('asks for approval: allow once runs the call, redacting secrets from the prompt', async () => {
+  it('asks for approval: allow once runs the call; the prompt shows every value but stored secrets', async () => {
     await env.core.invoke('bridge.tools.set', { tool: 'test_write_thing', level: 'write', ask: true })
+    addCredential(env.core, 'github', 'approval-test', { token: 'ghp_StoredSecretForThePrompt1' })
     const client = await connectClient(env.url, env.token)
     approvals.length = 0
     const pending = client.callTool({
       name: 'test_write_thing',
-      arguments: { text: 'go', password: 'hunter2hunter2' },
+      arguments: { text: 'go', password: 'hunter2hunter2', note: 'use ghp_StoredSecretForThePrompt1' },
     })
     await until(() => approvals.length === 1)
     expect(approvals[0]).toMatchObject({
@@ -108,7 +109,12 @@ describe('bridge permissions, scopes and approvals', () => {
       tool: 'test/write_thing',
       requiredLevel: 'write',
     })
-    expect(JSON.stringify(approvals[0].arguments)).not.toContain('hunter2')
+    // The key is the client's choice: its value is shown. A stored secret is not, whatever its key.
+    expect(approvals[0].arguments).toEqual({
+      text: 'go',
+      password: 'hunter2hunter2',
+      note: 'use [redacted]',
+    })
     expect(notified.at(-1)).toContain('Test App wants to use test/write_thing')
     const listed = await env.core.invoke('bridge.approvals.pending', undefined)
     expect((listed as { data: unknown[] }).data).toHaveLength(1)

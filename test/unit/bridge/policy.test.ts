@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../../../electron/core/clock'
-import { hostAllowed, originAllowed, parseHostHeader } from '../../../electron/core/bridge/http-guard'
+import {
+  allowedHostNames,
+  hostAllowed,
+  originAllowed,
+  parseHostHeader,
+  peerAllowed,
+} from '../../../electron/core/bridge/http-guard'
 import { defaultPermission, levelAllows, requiredLevel } from '../../../electron/core/bridge/permissions'
 import { RateLimiter } from '../../../electron/core/bridge/rate-limit'
 import { Redactor } from '../../../electron/core/bridge/redact'
@@ -51,13 +57,38 @@ describe('bridge policy pieces', () => {
 
   it('checks Host and Origin for DNS rebinding', () => {
     expect(parseHostHeader('[::1]:3003')).toEqual({ name: '[::1]', port: 3003 })
-    expect(hostAllowed('127.0.0.1:3003', 3003, '127.0.0.1')).toBe(true)
-    expect(hostAllowed('localhost:3003', 3003, '127.0.0.1')).toBe(true)
-    expect(hostAllowed('localhost', 3003, '127.0.0.1')).toBe(false)
-    expect(hostAllowed('attacker.example:3003', 3003, '127.0.0.1')).toBe(false)
-    expect(hostAllowed('192.168.1.5:3003', 3003, '192.168.1.5')).toBe(true)
-    expect(hostAllowed('192.168.1.5:3003', 3003, '0.0.0.0')).toBe(false)
-    expect(hostAllowed(undefined, 3003, '127.0.0.1')).toBe(false)
+    const hosts = (bound: string) =>
+      new Set(
+        allowedHostNames(
+          bound,
+          {
+            eth0: [{ address: '192.168.1.5', family: 'IPv4', internal: false }],
+            eth1: [{ address: 'fe80::1%eth1', family: 'IPv6', internal: false }],
+          },
+          'laptop',
+        ),
+      )
+    expect(hostAllowed('127.0.0.1:3003', 3003, hosts('127.0.0.1'))).toBe(true)
+    expect(hostAllowed('localhost:3003', 3003, hosts('127.0.0.1'))).toBe(true)
+    expect(hostAllowed('localhost', 3003, hosts('127.0.0.1'))).toBe(false)
+    expect(hostAllowed('attacker.example:3003', 3003, hosts('127.0.0.1'))).toBe(false)
+    // Loopback bind: no LAN name, not even this machine's.
+    expect(hostAllowed('192.168.1.5:3003', 3003, hosts('127.0.0.1'))).toBe(false)
+    expect(hostAllowed('laptop.local:3003', 3003, hosts('127.0.0.1'))).toBe(false)
+    expect(hostAllowed('192.168.1.5:3003', 3003, hosts('192.168.1.5'))).toBe(true)
+    // Every interface: the LAN addresses and the host name are listed explicitly, nothing else.
+    expect([...hosts('0.0.0.0')].sort()).toEqual(
+      ['127.0.0.1', '192.168.1.5', '[::1]', 'laptop', 'laptop.local', 'localhost'].sort(),
+    )
+    expect(hosts('::').has('[fe80::1]')).toBe(true)
+    expect(hostAllowed('attacker.example:3003', 3003, hosts('0.0.0.0'))).toBe(false)
+    expect(hostAllowed(undefined, 3003, hosts('127.0.0.1'))).toBe(false)
+    // The peer check reads the socket's address, and is strict on a loopback bind only.
+    for (const local of ['127.0.0.1', '127.0.0.2', '::1', '::ffff:127.0.0.1'])
+      expect(peerAllowed(local, '127.0.0.1'), local).toBe(true)
+    for (const remote of ['192.168.1.20', '::ffff:10.0.0.3', 'fe80::2', undefined])
+      expect(peerAllowed(remote, '127.0.0.1'), String(remote)).toBe(false)
+    expect(peerAllowed('192.168.1.20', '0.0.0.0')).toBe(true)
     expect(originAllowed(undefined)).toBe(true)
     expect(originAllowed('http://localhost:6274')).toBe(true)
     expect(originAllowed('https://127.0.0.1')).toBe(true)
@@ -65,19 +96,25 @@ describe('bridge policy pieces', () => {
     expect(originAllowed('http://localhost.evil.example')).toBe(false)
   })
 
-  it('redacts stored secret values everywhere and masks secret-looking keys in arguments', () => {
+  it('redacts stored secret values in every encoding, and shows every other argument value whatever its key', () => {
     const r = new Redactor(() => ['s3cr3t-value', 'x'])
     r.refresh()
     expect(r.text('token s3cr3t-value here')).toBe('token [redacted] here')
+    expect(r.text('upper S3CR3T-VALUE')).toBe('upper [redacted]')
+    expect(r.text(`b64 ${Buffer.from('s3cr3t-value').toString('base64')}`)).toBe('b64 [redacted]')
+    expect(r.text(`hex ${Buffer.from('s3cr3t-value').toString('hex')}`)).toBe('hex [redacted]')
     expect(r.text('short x stays')).toBe('short x stays')
-    expect(r.args({ q: 'find s3cr3t-value', password: 'anything', nested: [{ apiKey: 'k', n: 1 }] })).toEqual(
-      {
-        q: 'find [redacted]',
-        password: '[redacted]',
-        nested: [{ apiKey: '[redacted]', n: 1 }],
-      },
-    )
-    expect(r.value({ next_token: 'abc' })).toEqual({ next_token: 'abc' })
+    const count = { n: 0 }
+    expect(
+      r.value({ q: 'find s3cr3t-value', password: 'anything', nested: [{ apiKey: 'k', n: 1 }] }, { count }),
+    ).toEqual({
+      q: 'find [redacted]',
+      // A key the client chose says nothing: the user approving the call sees the value.
+      password: 'anything',
+      nested: [{ apiKey: 'k', n: 1 }],
+    })
+    expect(count.n).toBe(1)
+    expect(r.args({ token: 's3cr3t-value' })).toEqual({ token: '[redacted]' })
   })
 
   it('parses credential references in upstream env values', () => {

@@ -3,7 +3,6 @@ import type { Tool } from '@modelcontextprotocol/sdk/types.js'
 import { AppError } from '../../../../shared/errors'
 import { UpstreamInput, type UpstreamSummary } from '../../../../shared/ipc/bridge'
 import type { CredentialStore } from '../../credentials/store'
-import { listServiceDescriptors } from '../../providers/catalog'
 import type { Keyring } from '../../vault/keyring'
 import { relaySchema } from '../json-schema'
 import { exposedName } from '../names'
@@ -23,13 +22,9 @@ import { RemoteUpstreams, type RemoteDeps } from './remote/remote-upstreams'
 
 export const UPSTREAM_SOURCE_ID = 'upstream'
 
-/** Names an upstream may not take: its tools' identities would collide with a built-in source's. */
-export function reservedUpstreamName(name: string): boolean {
-  return (
-    ['homeassistant', 'ha', 'api', 'upstream', 'keybridge', 'test'].includes(name) ||
-    listServiceDescriptors().some((d) => d.id === name)
-  )
-}
+import { reservedUpstreamName } from './reserved-names'
+
+export { reservedUpstreamName }
 
 /** What the relay needs to know about one running upstream connection. */
 export interface LiveUpstream {
@@ -187,6 +182,18 @@ export class UpstreamManager implements ToolSource {
     }
     this.changed()
     return this.summary(config)
+  }
+
+  /**
+   * Accepts (or no longer accepts) a server's annotations as its tools' defaults: with trust, a tool
+   * claiming readOnlyHint runs without asking, as Keybridge's own read tools do; without, every tool of
+   * the server asks until the user sets it. Tools the user set explicitly keep their setting.
+   */
+  setTrustHints(name: string, trusted: boolean): UpstreamSummary {
+    const config = this.store.require(name)
+    this.store.setTrustHints(config.id, trusted)
+    this.changed()
+    return this.summary({ ...config, trustHints: trusted })
   }
 
   async restart(name: string): Promise<UpstreamSummary> {
@@ -375,6 +382,8 @@ export class UpstreamManager implements ToolSource {
       _meta: { ...(t._meta ?? {}), 'keybridge/upstream': config.name, 'keybridge/originalName': t.name },
       annotations: t.annotations as ToolAnnotations,
       source: `upstream:${config.name}`,
+      // A change of trust re-lists the tools (changed()), so this is never stale.
+      hintsTrusted: config.trustHints,
       call: async (args, ctx) => {
         const conn = await this.connectionOf(config, ctx.route?.sessionId)
         return conn.callTool(t.name, args, ctx.signal, ctx.route)
@@ -458,6 +467,7 @@ export class UpstreamManager implements ToolSource {
       enabled: c.enabled,
       perSession: c.perSession,
       maxCallSeconds: c.maxCallSeconds,
+      trustHints: c.trustHints,
       state: conn?.state ?? 'stopped',
       pid: conn?.pid ?? null,
       restarts: conn?.restarts ?? 0,

@@ -43,6 +43,8 @@ export interface UpstreamConfig {
   perSession: boolean
   /** The longest one call may run, progress or not. */
   maxCallSeconds: number
+  /** The user accepted this server's annotations (readOnlyHint...) as its tools' defaults. */
+  trustHints: boolean
   toolsCache: CachedTool[]
   createdAt: number
   /** #18: a remote upstream (reached by URL) instead of a child process. */
@@ -62,6 +64,7 @@ interface Row {
   enabled: number
   per_session: number
   max_call_seconds: number
+  trust_hints: number
   tools_cache: string
   created_at: number
   kind: string
@@ -72,7 +75,7 @@ interface Row {
 }
 
 const COLUMNS =
-  'id, name, command, args, env_keys, enabled, per_session, max_call_seconds, tools_cache, created_at, kind, url, transport, header_keys, allow_http'
+  'id, name, command, args, env_keys, enabled, per_session, max_call_seconds, trust_hints, tools_cache, created_at, kind, url, transport, header_keys, allow_http'
 
 function keysOf(map: Record<string, string>): EnvKey[] {
   return Object.entries(map).map(([key, value]) => {
@@ -92,6 +95,7 @@ function toConfig(r: Row): UpstreamConfig {
     enabled: r.enabled === 1,
     perSession: r.per_session === 1,
     maxCallSeconds: r.max_call_seconds,
+    trustHints: r.trust_hints === 1,
     toolsCache: cache.success ? cache.data : [],
     createdAt: r.created_at,
     kind: r.kind === 'remote' ? 'remote' : 'stdio',
@@ -174,6 +178,10 @@ export class UpstreamStore {
     this.db.prepare('DELETE FROM bridge_upstreams WHERE id = ?').run(c.id)
     this.db
       .prepare("DELETE FROM bridge_tool_permissions WHERE tool LIKE ? ESCAPE '\\'")
+      .run(c.name.replace(/[\\%_]/g, (m) => '\\' + m) + '/%')
+    // A server added again under this name must not inherit the old one's "always allow" answers.
+    this.db
+      .prepare("DELETE FROM bridge_approval_grants WHERE tool LIKE ? ESCAPE '\\'")
       .run(c.name.replace(/[\\%_]/g, (m) => '\\' + m) + '/%')
     return c
   }
@@ -276,6 +284,17 @@ export class UpstreamStore {
       this.macs.sign('bridge_upstreams', c.id)
     })()
     return this.require(name)
+  }
+
+  /** Trust (or stop trusting) this server's annotations: a signed column, so the vault must be open. */
+  setTrustHints(id: string, trusted: boolean): void {
+    this.db.transaction(() => {
+      this.macs.require('bridge_upstreams', id)
+      this.db
+        .prepare('UPDATE bridge_upstreams SET trust_hints = ?, updated_at = ? WHERE id = ?')
+        .run(trusted ? 1 : 0, this.clock.now(), id)
+      this.macs.sign('bridge_upstreams', id)
+    })()
   }
 
   saveToolsCache(id: string, tools: CachedTool[]): void {

@@ -89,7 +89,7 @@ function upstreamLines(list: UpstreamSummary[]): string {
   const keys = (entries: UpstreamSummary['env']) =>
     entries.map((e) => (e.kind === 'reference' ? `${e.key}=${e.reference}` : `${e.key}=•••`)).join(' ') || '-'
   return table([
-    ['NAME', 'COMMAND', 'ENV', 'TOOLS', 'ENABLED', 'STATE'],
+    ['NAME', 'COMMAND', 'ENV', 'TOOLS', 'ENABLED', 'HINTS', 'STATE'],
     ...list.map((u) => [
       u.name,
       // #18: a remote server shows its URL and transport, its headers (values never) and sign-in state.
@@ -97,6 +97,7 @@ function upstreamLines(list: UpstreamSummary[]): string {
       keys(u.remote ? u.remote.headers : u.env),
       String(u.toolCount),
       u.enabled ? 'yes' : 'no',
+      u.trustHints ? 'trusted' : 'ask',
       remoteState(u),
     ]),
   ])
@@ -280,6 +281,27 @@ export const bridgeCommands: CommandSpec[] = [
       )
     },
   })),
+  {
+    name: 'upstream trust',
+    summary:
+      "trust an upstream server's annotations (read-only tools then run without asking); --untrust undoes it",
+    usage: '<name>',
+    positionals: [1, 1],
+    options: {
+      untrust: { type: 'boolean', description: 'stop trusting them: every tool of the server asks again' },
+    },
+    async run(ctx) {
+      const trusted = !ctx.values['untrust']
+      const core = await ctx.openCore()
+      const u = await call(core, 'bridge.upstream.trust', { name: arg(ctx, 0), trusted })
+      ctx.print(
+        trusted
+          ? `Trusted the annotations of "${u.name}": its tools marked read-only run without asking; the others still ask.`
+          : `No longer trusting the annotations of "${u.name}": each of its tools asks until you set it ("keybridge tool set").`,
+        u,
+      )
+    },
+  },
   {
     name: 'upstream rm',
     summary: 'remove an upstream server',

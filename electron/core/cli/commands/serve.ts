@@ -127,7 +127,11 @@ export const serveCommands: CommandSpec[] = [
     summary: 'run the vault and the MCP bridge until SIGINT/SIGTERM',
     options: {
       port: { type: 'string', description: 'port (default: the configured one, 3003)' },
-      host: { type: 'string', description: 'address to bind (default 127.0.0.1)' },
+      host: {
+        type: 'string',
+        description:
+          'address to bind (default 127.0.0.1); anything else exposes the bridge to your network (warned); a saved non-loopback address is used only when given here',
+      },
       'approve-all': {
         type: 'boolean',
         description: 'run tools marked "ask" without asking (headless has no prompt)',
@@ -159,9 +163,22 @@ export const serveCommands: CommandSpec[] = [
       const unsubscribe = bridge.upstreams.onChange(publish)
       const refresher = setInterval(publish, STATUS_REFRESH_MS)
       refresher.unref()
+      if (!ctx.json && status.exposed) {
+        ctx.io.err(
+          [
+            `WARNING: the bridge is bound to ${status.address}${status.address?.startsWith('0.0.0.0') || status.address?.startsWith('[::]') ? ' (every network interface)' : ''}: other computers on your network can reach it.`,
+            `Anyone there holding a client token can use your credentials through it. Requests may name it as: ${status.allowedHosts.join(', ')}.`,
+          ].join('\n'),
+        )
+      }
+      if (!ctx.json && status.exposureHeldBack) {
+        ctx.io.err(
+          `The saved bridge address ${status.exposureHeldBack} is not loopback: the bridge listens on ${status.address} instead. Pass --host ${status.exposureHeldBack} to expose it deliberately.`,
+        )
+      }
       ctx.print(
         [
-          `Keybridge bridge listening on ${status.url} (process ${process.pid})`,
+          `Keybridge bridge listening on ${status.url}${status.exposed ? ` (bound to ${status.address})` : ''} (process ${process.pid})`,
           `${tools} tools; ${approvalMode === 'deny' ? 'tools marked "ask" are denied (no prompt headless; --approve-all allows them)' : 'tools marked "ask" run without asking (--approve-all)'}.`,
           'Press Ctrl+C to stop.',
         ].join('\n'),

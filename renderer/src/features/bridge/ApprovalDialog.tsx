@@ -59,6 +59,9 @@ export function ApprovalDialog() {
               >
                 {JSON.stringify(current.arguments, null, 2)}
               </pre>
+              <Text as="p" size="1" color="gray" mt="1">
+                {t('approval.secretsHidden')}
+              </Text>
             </DataList.Value>
           </DataList.Item>
         </DataList.Root>

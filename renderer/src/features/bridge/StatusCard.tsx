@@ -2,6 +2,8 @@ import { useState } from 'react'
 import { Badge, Button, Card, Code, Flex, Heading, Switch, Text, TextField } from '@radix-ui/themes'
 import { useT } from '../../i18n'
 import { attempt, notifySuccess } from '../../lib/notify'
+import { call } from '../../api'
+import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { useBridge } from './store'
 
 /** On/off, where it listens, and the port. */
@@ -11,6 +13,7 @@ export function StatusCard() {
   const config = useBridge((s) => s.config)
   const [port, setPort] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
+  const [exposing, setExposing] = useState<string | null>(null)
   if (!status || !config) return null
   const portValue = port ?? String(config.port)
   const portNumber = Number(portValue)
@@ -46,7 +49,36 @@ export function StatusCard() {
         {status.running && status.url && (
           <Text>
             {t('bridge.url')}: <Code data-testid="bridge-url">{status.url}</Code>
+            {status.exposed && status.address && (
+              <Badge color="red" ml="2" data-testid="bridge-exposed">
+                {t('bridge.exposed', { address: status.address })}
+              </Badge>
+            )}
           </Text>
+        )}
+        {status.running && status.exposureHeldBack && (
+          <Flex gap="2" align="center" data-testid="bridge-held-back">
+            <Text size="2" color="amber">
+              {t('bridge.heldBack', { host: status.exposureHeldBack, address: status.address ?? '' })}
+            </Text>
+            <Button size="1" variant="soft" color="red" onClick={() => setExposing(status.exposureHeldBack)}>
+              {t('bridge.expose')}
+            </Button>
+          </Flex>
+        )}
+        {exposing && (
+          <ConfirmDialog
+            title={t('bridge.exposeTitle', { host: exposing })}
+            description={t('bridge.exposeBody')}
+            confirmLabel={t('bridge.expose')}
+            onConfirm={() =>
+              attempt(async () => {
+                await call('bridge.expose', { host: exposing })
+                await useBridge.getState().load()
+              })
+            }
+            onClose={() => setExposing(null)}
+          />
         )}
         {status.running && (
           <Text size="2" color="gray">

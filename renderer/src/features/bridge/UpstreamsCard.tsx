@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import { Badge, Button, Card, Code, Flex, Heading, Table, Text } from '@radix-ui/themes'
+import { Badge, Button, Card, Code, Flex, Heading, Switch, Table, Text } from '@radix-ui/themes'
 import { call } from '../../api'
 import { useT } from '../../i18n'
 import { attempt, notifySuccess } from '../../lib/notify'
@@ -108,7 +108,28 @@ export function UpstreamsCard() {
                       </Text>
                     )}
                   </Table.Cell>
-                  <Table.Cell>{u.toolCount}</Table.Cell>
+                  <Table.Cell>
+                    {u.toolCount}
+                    <Text as="label" size="1" color="gray" style={{ display: 'flex', gap: 6, marginTop: 4 }}>
+                      <Switch
+                        size="1"
+                        checked={u.trustHints}
+                        data-testid="upstream-trust"
+                        aria-label={t('upstream.trustHints')}
+                        onCheckedChange={(trusted) =>
+                          void attempt(async () => {
+                            await call('bridge.upstream.trust', { name: u.name, trusted })
+                            await reload()
+                            await useBridge.getState().loadTools()
+                            notifySuccess(
+                              t(trusted ? 'upstream.trusted' : 'upstream.untrusted', { name: u.name }),
+                            )
+                          })
+                        }
+                      />
+                      {t('upstream.trustHints')}
+                    </Text>
+                  </Table.Cell>
                   <Table.Cell>
                     <Flex gap="2">
                       {u.remote && <SignInButton name={u.name} />}
