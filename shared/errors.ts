@@ -34,30 +34,54 @@ export const ErrorCode = z.enum([
 ])
 export type ErrorCode = z.infer<typeof ErrorCode>
 
-/** Machine-readable details of an error (e.g. which row failed its integrity check): never a secret. */
-export const ErrorParams = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]))
+/** Machine-readable details of an error (e.g. which row failed its integrity check, or what a translated
+ * message is filled with): names, counts, reason codes, never a secret. */
+export const ErrorParams = z.record(
+  z.string(),
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(z.string())]),
+)
 export type ErrorParams = z.infer<typeof ErrorParams>
 
-export const ErrorShape = z.object({ code: ErrorCode, message: z.string(), params: ErrorParams.optional() })
+/**
+ * What crosses a boundary. `message` is the English sentence (the CLI prints it, the English UI
+ * shows it); `key` names a more precise message the UI translates with `params` (renderer/src/i18n,
+ * `error.<key>`); without a key the UI translates by `code`.
+ */
+export const ErrorShape = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  params: ErrorParams.optional(),
+  key: z.string().optional(),
+})
 export type ErrorShape = z.infer<typeof ErrorShape>
+
+/** Keys of the precise messages the UI translates (`error.<key>`); a unit test checks each has French. */
+export const ERROR_KEYS = ['validation_failed', 'ha_failure', 'token_inactive'] as const
+export type ErrorKey = (typeof ERROR_KEYS)[number]
 
 /**
  * The one error type core code throws on purpose. `message` is shown to users as is, so it must
- * be a readable sentence and must never contain a secret.
+ * be a readable sentence and must never contain a secret; the same holds for `params`.
  */
 export class AppError extends Error {
   readonly code: ErrorCode
   readonly params?: ErrorParams
-  constructor(code: ErrorCode, message: string, params?: ErrorParams) {
+  /** A message key the UI translates (`error.<key>`, filled with params). */
+  readonly key?: ErrorKey
+  constructor(code: ErrorCode, message: string, params?: ErrorParams, key?: ErrorKey) {
     super(message)
     this.name = 'AppError'
     this.code = code
     if (params) this.params = params
+    if (key) this.key = key
   }
   toJSON(): ErrorShape {
-    return this.params
-      ? { code: this.code, message: this.message, params: this.params }
-      : { code: this.code, message: this.message }
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.params ? { params: this.params } : {}),
+      ...(this.key ? { key: this.key } : {}),
+    }
   }
 }
 

@@ -7,9 +7,12 @@ import { servicesChannels, servicesEvents } from './ipc/services'
 import { homeassistantChannels, homeassistantEvents } from './ipc/homeassistant'
 import { bridgeChannels, bridgeEvents } from './ipc/bridge'
 import { bridgeRemoteChannels, bridgeRemoteEvents } from './ipc/bridgeRemote'
+import { playgroundChannels } from './ipc/playground'
 import { backupChannels, backupEvents } from './ipc/backup'
 import { settingsChannels, settingsEvents } from './ipc/settings'
 import { importConfigChannels } from './ipc/importConfig'
+import { logsChannels } from './ipc/logs'
+import { usageChannels } from './ipc/usage'
 
 /**
  * The whole IPC contract: channel → { input, output } zod schemas. The main process registers
@@ -24,9 +27,12 @@ export const channels = {
   ...homeassistantChannels,
   ...bridgeChannels,
   ...bridgeRemoteChannels,
+  ...playgroundChannels,
   ...backupChannels,
   ...settingsChannels,
   ...importConfigChannels,
+  ...logsChannels,
+  ...usageChannels,
 } satisfies Record<string, ChannelDef>
 
 /** Main → renderer notifications: event name → payload schema. */
@@ -50,7 +56,7 @@ export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>
 
 /** What every invoke resolves to; errors are values so Electron never wraps or leaks them. */
 export type IpcResult<T = unknown> =
-  { ok: true; data: T } | { ok: false; error: { code: import('./errors').ErrorCode; message: string } }
+  { ok: true; data: T } | { ok: false; error: import('./errors').ErrorShape }
 
 export function isChannelName(name: unknown): name is ChannelName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(channels, name)

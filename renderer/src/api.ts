@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../shared/errors'
+import type { ErrorCode, ErrorParams } from '../../shared/errors'
 import type { ChannelInput, ChannelName, ChannelOutput, EventName, EventPayload } from '../../shared/ipc'
 import type { KeybridgeBridge } from '../../shared/bridge-api'
 
@@ -13,6 +13,9 @@ export class ApiError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** A precise message the UI translates (`error.<key>`), and its values. */
+    readonly key?: string,
+    readonly params?: ErrorParams,
   ) {
     super(message)
     this.name = 'ApiError'
@@ -25,7 +28,8 @@ export async function call<C extends ChannelName>(
   ...input: undefined extends ChannelInput<C> ? [ChannelInput<C>?] : [ChannelInput<C>]
 ): Promise<ChannelOutput<C>> {
   const result = await window.keybridge.invoke(channel, input[0])
-  if (!result.ok) throw new ApiError(result.error.code, result.error.message)
+  if (!result.ok)
+    throw new ApiError(result.error.code, result.error.message, result.error.key, result.error.params)
   return result.data as ChannelOutput<C>
 }
 

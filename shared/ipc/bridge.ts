@@ -92,6 +92,9 @@ export const TokenSummary = z.object({
   status: z.enum(['active', 'expired', 'revoked']),
   /** How many tools this token sees in tools/list right now (null when not computed). */
   toolCount: z.number().int().nullable().optional(),
+  /** Tool calls allowed per local day / calendar month; null for no quota. */
+  dailyQuota: z.number().int().nullable(),
+  monthlyQuota: z.number().int().nullable(),
 })
 export type TokenSummary = z.infer<typeof TokenSummary>
 
@@ -165,6 +168,8 @@ export const UpstreamSummary = z.object({
   restarts: z.number().int(),
   toolCount: z.number().int(),
   lastError: z.string().nullable(),
+  /** The server's last stderr lines (values injected into its environment masked). */
+  stderrTail: z.array(z.string()).default([]),
   /** Things the user should know: a name refused or namespaced, resource URIs that clash. */
   notes: z.array(z.string()),
   createdAt: z.number(),
@@ -219,7 +224,25 @@ export const ActivityEntry = z.object({
 })
 export type ActivityEntry = z.infer<typeof ActivityEntry>
 
+/** An app connected to the bridge: one MCP session, labelled with what the app said in initialize. */
+export const BridgeSession = z.object({
+  id: z.string(),
+  tokenId: z.string(),
+  tokenName: z.string(),
+  clientName: z.string().nullable(),
+  clientVersion: z.string().nullable(),
+  startedAt: z.number(),
+  lastSeen: z.number(),
+})
+export type BridgeSession = z.infer<typeof BridgeSession>
+
+/** "Connected" means a session seen within this window. */
+export const CONNECTED_WINDOW_MS = 5 * 60_000
+
 const ByName = z.object({ name: z.string().min(1) })
+
+/** Tool calls per period; null for none. */
+export const Quota = z.number().int().min(1).max(1_000_000_000).nullable()
 
 export const bridgeChannels = {
   'bridge.status': channel(NoInput, BridgeStatus),
@@ -233,8 +256,20 @@ export const bridgeChannels = {
       scopes: z.array(ToolPattern).max(64).default([]),
       /** Days until it expires; omitted or null for never. */
       expiresInDays: z.number().int().min(1).max(3650).nullable().optional(),
+      dailyQuota: Quota.optional(),
+      monthlyQuota: Quota.optional(),
     }),
     CreatedToken,
+  ),
+  /** Changes a token's limits; a field left out keeps its value, null removes a quota. */
+  'bridge.tokens.update': channel(
+    z.object({
+      name: z.string().min(1),
+      scopes: z.array(ToolPattern).max(64).optional(),
+      dailyQuota: Quota.optional(),
+      monthlyQuota: Quota.optional(),
+    }),
+    TokenSummary,
   ),
   'bridge.tokens.list': channel(NoInput, z.array(TokenSummary)),
   'bridge.tokens.revoke': channel(ByName, TokenSummary),
@@ -260,6 +295,8 @@ export const bridgeChannels = {
   'bridge.upstream.trust': channel(ByName.extend({ trusted: z.boolean() }), UpstreamSummary),
   'bridge.approvals.pending': channel(NoInput, z.array(ApprovalRequest)),
   'bridge.approve': channel(z.object({ id: z.string().min(1), decision: ApprovalDecision }), Ok),
+  /** Sessions seen in the last CONNECTED_WINDOW_MS (the "connected apps"). */
+  'bridge.sessions': channel(NoInput, z.array(BridgeSession)),
   'bridge.clientConfig': channel(
     z.object({
       client: ClientKind,
@@ -293,4 +330,6 @@ export const bridgeEvents = {
   'bridge.toolsChanged': z.object({ at: z.number() }),
   /** A batch of tool-call audit rows is committed: views built on the audit log can reload now. */
   'bridge.callsRecorded': z.object({ count: z.number().int() }),
+  /** An app finished initialize with one of the client tokens. */
+  'bridge.sessionStarted': BridgeSession,
 } satisfies Record<string, z.ZodType>

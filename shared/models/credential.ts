@@ -3,6 +3,21 @@ import { z } from 'zod'
 export const CredentialStatus = z.enum(['active', 'invalid', 'expired', 'revoked', 'unvalidated'])
 export type CredentialStatus = z.infer<typeof CredentialStatus>
 
+/**
+ * What a credential's badge says: its stored status, except that an `unvalidated` credential whose
+ * last check failed (kept with "Save anyway", the failure recorded in `validationError`) is
+ * `check_failed`, not "not checked".
+ */
+export const CredentialState = z.enum([...CredentialStatus.options, 'check_failed'])
+export type CredentialState = z.infer<typeof CredentialState>
+
+export function credentialState(c: {
+  status: CredentialStatus
+  validationError: string | null
+}): CredentialState {
+  return c.status === 'unvalidated' && c.validationError ? 'check_failed' : c.status
+}
+
 /** A name unique per service: letters, digits, space, dot, dash, underscore. */
 export const CredentialName = z
   .string()
@@ -38,6 +53,8 @@ export type CredentialSummary = z.infer<typeof CredentialSummary>
 export const CredentialStats = z.object({
   total: z.number().int(),
   byStatus: z.record(CredentialStatus, z.number().int()),
+  /** Every state counted once (unvalidated split into not checked and check_failed): adds up to total. */
+  byState: z.record(CredentialState, z.number().int()),
   byService: z.array(z.object({ service: z.string(), count: z.number().int() })),
   expiringSoon: z.array(
     z.object({ id: z.string(), service: z.string(), name: z.string(), expiresAt: z.number() }),

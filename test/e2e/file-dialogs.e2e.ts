@@ -59,7 +59,7 @@ test('backups through the file dialogs: export with the save dialog, then import
     await expect(p2.getByTestId('import-path')).toHaveValue(file)
     expect(second.dialogs.asked[0]).toMatchObject({ kind: 'open', title: 'Choose a Keybridge backup' })
     await expect(p2.getByTestId('import-preview-table')).toContainText('Nothing has changed yet')
-    await expect(p2.getByTestId('preview-row-credentials')).toHaveText(/credentials\s*3\s*3\s*0\s*3/)
+    await expect(p2.getByTestId('preview-row-credentials')).toHaveText(/Credentials\s*3\s*3\s*0\s*3/)
     expect(second.core.ctx.credentials.list()).toHaveLength(0)
     await p2.getByTestId('import-apply').click()
     await expect(p2.getByTestId('import-preview-table')).toContainText('Imported: 3 added')

@@ -4,9 +4,9 @@ import type { Page } from '@playwright/test'
 import type { Core } from '../../electron/core/app'
 import { test, expect, openApp, type Harness } from './support/harness'
 import { go, onboard } from './support/flows'
+import { screenshotDir } from './support/shots'
 
 const FIXTURE = join(__dirname, '../fixtures/import-config/claude_desktop_config.json')
-const SHOTS = join(__dirname, '../../docs/screenshots')
 /** The fixture's secrets: none may reach the page, and none may stay in the rewritten file. */
 const SECRETS = [
   'ghp_FAKEfixture0claude0desktop00000000001',
@@ -133,7 +133,6 @@ test('import from an app: choose the file, rename, rewrite with the diff confirm
 })
 
 test('screenshots of the import screen, light and dark, for the README', async ({ kbBrowser }) => {
-  mkdirSync(SHOTS, { recursive: true })
   const app = await openApp(kbBrowser)
   try {
     const { page, core } = app
@@ -150,7 +149,7 @@ test('screenshots of the import screen, light and dark, for the README', async (
     for (const theme of ['light', 'dark'] as const) {
       await core.invoke('settings.update', { theme })
       await expect(page.locator('#root > .radix-themes')).toHaveClass(new RegExp(`\\b${theme}\\b`))
-      await page.screenshot({ path: join(SHOTS, `import-${theme}.png`) })
+      await page.screenshot({ path: join(screenshotDir(), `import-${theme}.png`) })
     }
   } finally {
     await app.close()

@@ -1,12 +1,11 @@
-import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { test, expect, openApp } from './support/harness'
 import { go, onboard } from './support/flows'
 import { seedCredentials } from './support/seed'
 import { mcpClient, startFakes } from './support/services'
 import { FAKE_TOKEN } from '../fakes/homeassistant/server'
+import { screenshotDir } from './support/shots'
 
-const OUT = join(__dirname, '../../docs/screenshots')
 const SCREENS = [
   ['dashboard', 'Dashboard'],
   ['credentials', 'Credentials'],
@@ -18,7 +17,7 @@ const SCREENS = [
 
 test('screenshots of every main screen, light and dark, for the README', async ({ kbBrowser }) => {
   test.setTimeout(90_000)
-  mkdirSync(OUT, { recursive: true })
+  const OUT = screenshotDir()
   const fakes = await startFakes()
   const app = await openApp(kbBrowser, { env: fakes.env })
   const { page, core } = app

@@ -54,4 +54,42 @@ test('upstream server: env value picked from a stored credential reaches it, sta
   await row.getByRole('button', { name: 'Restart' }).click()
   await expect(page.getByText('reporter was restarted.')).toBeVisible()
   await expect(row.getByTestId('upstream-state')).toHaveText('Running', { timeout: 20_000 })
+
+  // A server that fails to start says why: the reason and its last stderr lines, secrets masked.
+  await core.invoke('bridge.upstream.add', {
+    name: 'broken',
+    command: process.execPath,
+    args: [
+      '-e',
+      "console.error('boom: token ' + process.env.GITHUB_TOKEN + ' was refused'); process.exit(3)",
+    ],
+    env: { GITHUB_TOKEN: '{{credential:github/work.token}}' },
+  })
+  await page.getByTestId('nav-dashboard').click()
+  await go(page, 'bridge', 'Bridge')
+  const broken = page.getByTestId('upstream-row').filter({ hasText: 'broken' })
+  await expect(broken.getByTestId('upstream-error')).toBeVisible({ timeout: 20_000 })
+  await broken.locator('summary').click()
+  await expect(broken.getByTestId('upstream-stderr')).toContainText('boom: token ••• was refused')
+  expect(await page.content()).not.toContain('seeded-secret-0')
+
+  // Removing asks first; focus comes back to the Delete button after Cancel.
+  const del = broken.getByRole('button', { name: 'Delete' })
+  await del.click()
+  await expect(page.getByRole('alertdialog')).toContainText('Remove broken?')
+  await page.getByTestId('confirm-cancel').click()
+  await expect(del).toBeFocused()
+  await del.click()
+  await page.getByTestId('confirm-action').click()
+  await expect(broken).toHaveCount(0)
+
+  // Activity tells the story in words.
+  await go(page, 'activity', 'Activity')
+  for (const words of [
+    'Upstream server added',
+    'Upstream server removed',
+    'Upstream server restarted',
+    'Bridge started',
+  ])
+    await expect(page.getByTestId('activity-action').filter({ hasText: words }).first()).toBeVisible()
 })

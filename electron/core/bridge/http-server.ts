@@ -39,6 +39,11 @@ const SESSION_IDLE_MS = 30 * 60_000
 interface Session {
   id: string
   tokenId: string
+  tokenName: string
+  /** What the app said it is in `initialize` (clientInfo): self-reported, shown as a label only. */
+  clientName: string | null
+  clientVersion: string | null
+  startedAt: number
   transport: StreamableHTTPServerTransport
   server: Server
   lastSeen: number
@@ -46,18 +51,35 @@ interface Session {
   protocolVersion: string
 }
 
-/** A refusal by a per-message check hooked in after the rate limit (quotas). */
-export type MessageRefusal = { status: number; message: string; retryAfterSeconds?: number }
+/** A POST refused before the SDK sees it (quotas): the status, headers and JSON body to answer. */
+export interface Refusal {
+  status: number
+  headers: Record<string, string>
+  body: unknown
+}
+/** A session as the UI sees it (no transport, no token value). */
+export type SessionInfo = Omit<Session, 'transport' | 'server'>
 
 export interface HttpDeps {
   version: string
   verify(token: string | undefined): TokenCheck
   rateLimiter: RateLimiter
-  /** Further per-message limits (quotas), asked after the rate limit admitted the messages. */
-  admitMessages?(identity: TokenIdentity, count: MessageCount): MessageRefusal | null
   newServer(identity: TokenIdentity): Server
   /** Which peers count as this machine (default: loopback addresses); tests narrow it. */
   isLocalPeer?(address: string | undefined): boolean
+  /** Admission of one POST body's JSON-RPC messages (quotas), after the rate limit; null lets them through. */
+  admit?(identity: TokenIdentity, message: unknown): Refusal | null
+  /** `/metrics`: the Prometheus exposition (absent: 404). */
+  metrics?(): Promise<{ text: string; contentType: string }>
+  /** Told about requests refused before MCP (metrics). */
+  refused?(
+    reason: Exclude<TokenCheck, { ok: true }>['reason'] | 'scope' | 'rate_limited',
+    token?: string,
+  ): void
+  /** Called once a session is initialized (the guided connect waits for this). */
+  onSessionStarted?(info: SessionInfo): void
+  /** Called when a session ends (client DELETE, idle sweep, revocation). */
+  onSessionClosed?(): void
 }
 
 /** The SDK's web-standard transport inside the Node one (not part of its typed API). */
@@ -153,6 +175,13 @@ export class BridgeHttpServer {
 
   get sessionCount(): number {
     return this.sessions.size
+  }
+
+  /** Open sessions, most recently seen first. */
+  sessionInfos(): SessionInfo[] {
+    return [...this.sessions.values()]
+      .map(({ transport: _t, server: _s, ...info }) => info)
+      .sort((a, b) => b.lastSeen - a.lastSeen)
   }
 
   async listen(host: string, port: number): Promise<void> {
@@ -255,26 +284,11 @@ export class BridgeHttpServer {
       }
       return sendJson(res, 200, { status: 'ok', version: this.deps.version })
     }
+    if (path === '/metrics' && this.deps.metrics) return this.handleMetrics(req, res)
     if (path !== '/mcp') return sendJson(res, 404, { error: 'Not found. The MCP endpoint is /mcp.' })
 
-    const check = this.deps.verify(bearerToken(req))
-    if (!check.ok) {
-      const challenge =
-        check.reason === 'missing'
-          ? 'Bearer realm="keybridge"'
-          : `Bearer realm="keybridge", error="invalid_token", error_description="${AUTH_REASON[check.reason]}"`
-      req.resume()
-      // Locked or rolled back: the token may be fine, the bridge cannot vouch for it now (retry later).
-      if (check.reason === 'locked' || check.reason === 'rolled_back') {
-        return sendJsonRpcError(res, 503, -32001, `Unavailable: ${AUTH_REASON[check.reason]}`, {
-          'Retry-After': '30',
-        })
-      }
-      return sendJsonRpcError(res, 401, -32001, `Unauthorized: ${AUTH_REASON[check.reason]}`, {
-        'WWW-Authenticate': challenge,
-      })
-    }
-    const identity = check.identity
+    const identity = this.authenticate(req, res)
+    if (!identity) return
     // Ending a session is never refused: a client over its limit must still be able to clean up.
     // A POST's messages are counted in handlePost, once its body is parsed; before that, an exhausted
     // token is refused without reading the body. Any other request is one message.
@@ -302,6 +316,57 @@ export class BridgeHttpServer {
     }
     req.resume()
     res.writeHead(405, { Allow: 'GET, POST, DELETE' }).end()
+  }
+
+  /** The request's client token, or a 401 with its WWW-Authenticate challenge (then undefined). */
+  private authenticate(req: IncomingMessage, res: ServerResponse): TokenIdentity | undefined {
+    const check = this.deps.verify(bearerToken(req))
+    if (check.ok) return check.identity
+    this.deps.refused?.(check.reason)
+    const challenge =
+      check.reason === 'missing'
+        ? 'Bearer realm="keybridge"'
+        : `Bearer realm="keybridge", error="invalid_token", error_description="${AUTH_REASON[check.reason]}"`
+    req.resume()
+    // Locked or rolled back: the token may be fine, the bridge cannot vouch for it now (retry later).
+    if (check.reason === 'locked' || check.reason === 'rolled_back') {
+      sendJsonRpcError(res, 503, -32001, `Unavailable: ${AUTH_REASON[check.reason]}`, {
+        'Retry-After': '30',
+      })
+      return undefined
+    }
+    sendJsonRpcError(res, 401, -32001, `Unauthorized: ${AUTH_REASON[check.reason]}`, {
+      'WWW-Authenticate': challenge,
+    })
+    return undefined
+  }
+
+  /** `GET /metrics`: Prometheus text, for a client token whose scopes name `metrics`. */
+  private async handleMetrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      req.resume()
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end()
+      return
+    }
+    const identity = this.authenticate(req, res)
+    if (!identity) return
+    if (!identity.scopes.includes('metrics')) {
+      this.deps.refused?.('scope', identity.name)
+      return sendJsonRpcError(
+        res,
+        403,
+        -32001,
+        `Forbidden: the client token "${identity.name}" does not have the "metrics" scope.`,
+        { 'WWW-Authenticate': 'Bearer realm="keybridge", error="insufficient_scope", scope="metrics"' },
+      )
+    }
+    const { text, contentType } = await this.deps.metrics!()
+    res.writeHead(200, {
+      'Content-Type': contentType,
+      'Content-Length': Buffer.byteLength(text),
+      'Cache-Control': 'no-store',
+    })
+    res.end(req.method === 'HEAD' ? undefined : text)
   }
 
   private async handlePost(
@@ -346,7 +411,7 @@ export class BridgeHttpServer {
           `Invalid Request: JSON-RPC batches are not part of MCP ${session.protocolVersion}; send one message per request.`,
         )
       }
-      if (!this.admitMessages(res, identity, count)) return
+      if (!this.admitMessages(res, identity, count) || this.quotaRefused(res, identity, message)) return
       coalesceWrites(res)
       await session.transport.handleRequest(req, res, message)
       return
@@ -360,7 +425,7 @@ export class BridgeHttpServer {
         'Bad Request: Mcp-Session-Id header is required (initialize first).',
       )
     }
-    if (!this.admitMessages(res, identity, count)) return
+    if (!this.admitMessages(res, identity, count) || this.quotaRefused(res, identity, message)) return
     await this.startSession(req, res, identity, message)
   }
 
@@ -384,6 +449,7 @@ export class BridgeHttpServer {
   private admitMessages(res: ServerResponse, identity: TokenIdentity, count: MessageCount): boolean {
     const limit = this.deps.rateLimiter.take(identity.id, count.messages)
     if (!limit.ok) {
+      this.deps.refused?.('rate_limited', identity.name)
       sendJsonRpcError(
         res,
         429,
@@ -395,17 +461,20 @@ export class BridgeHttpServer {
       )
       return false
     }
-    const refused = this.deps.admitMessages?.(identity, count)
-    if (refused) {
-      sendJsonRpcError(
-        res,
-        refused.status,
-        -32000,
-        refused.message,
-        refused.retryAfterSeconds ? { 'Retry-After': String(refused.retryAfterSeconds) } : {},
-      )
-      return false
-    }
+    return true
+  }
+
+  /** Quotas, counted per JSON-RPC call before the SDK sees the body: answers the refusal itself. */
+  private quotaRefused(res: ServerResponse, identity: TokenIdentity, message: unknown): boolean {
+    const refusal = this.deps.admit?.(identity, message)
+    if (!refusal) return false
+    const text = JSON.stringify(refusal.body)
+    res.writeHead(refusal.status, {
+      'Content-Type': 'application/json',
+      'Content-Length': Buffer.byteLength(text),
+      ...refusal.headers,
+    })
+    res.end(text)
     return true
   }
 
@@ -428,17 +497,24 @@ export class BridgeHttpServer {
       // the Response alive: ~18 KB per call, unbounded for a long session; typescript-sdk issue #2559),
       // found by the 60 s load run. Server-sent notifications still go out on the GET stream.
       onsessioninitialized: (id) => {
-        this.sessions.set(id, {
+        const now = Date.now()
+        const session: Session = {
           id,
           tokenId: identity.id,
+          tokenName: identity.name,
+          ...clientInfoOf(message),
+          startedAt: now,
           transport,
           server,
-          lastSeen: Date.now(),
+          lastSeen: now,
           protocolVersion: negotiatedVersion(message),
-        })
+        }
+        this.sessions.set(id, session)
+        const { transport: _t, server: _s, ...info } = session
+        this.deps.onSessionStarted?.(info)
       },
       onsessionclosed: (id) => {
-        this.sessions.delete(id)
+        if (this.sessions.delete(id)) this.deps.onSessionClosed?.()
       },
     })
     primeOnlyWhenSlow(transport)
@@ -490,11 +566,19 @@ export class BridgeHttpServer {
   }
 
   private removeSession(s: Session): void {
-    this.sessions.delete(s.id)
+    if (this.sessions.delete(s.id)) this.deps.onSessionClosed?.()
     void this.closeSession(s)
   }
 
   private async closeSession(s: Session): Promise<void> {
     await s.server.close().catch(() => {})
   }
+}
+
+/** The app's self-description from an initialize request, cut to a label's length. */
+function clientInfoOf(message: unknown): { clientName: string | null; clientVersion: string | null } {
+  const info = (message as { params?: { clientInfo?: { name?: unknown; version?: unknown } } }).params
+    ?.clientInfo
+  const label = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim().slice(0, 80) : null)
+  return { clientName: label(info?.name), clientVersion: label(info?.version) }
 }

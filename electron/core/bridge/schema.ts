@@ -76,6 +76,17 @@ export const bridgeMigrations: Migration[] = [
   },
   {
     version: 4,
+    name: 'daily and monthly call quotas per client token',
+    up(db) {
+      // Plain columns (null = no quota); what is used is counted from the daily audit aggregate.
+      db.exec(`
+        ALTER TABLE bridge_tokens ADD COLUMN daily_quota INTEGER;
+        ALTER TABLE bridge_tokens ADD COLUMN monthly_quota INTEGER;
+      `)
+    },
+  },
+  {
+    version: 5,
     name: 'remote upstreams (URL, transport, sealed headers) and their OAuth grants',
     up(db) {
       db.exec(`

@@ -424,6 +424,12 @@ export class CredentialStore {
       byStatus[r.status] = r.n
       total += r.n
     }
+    const failed = (
+      this.stmt(
+        "SELECT COUNT(*) AS n FROM credentials WHERE status = 'unvalidated' AND validation_error IS NOT NULL",
+      ).get() as { n: number }
+    ).n
+    const byState = { ...byStatus, unvalidated: byStatus.unvalidated - failed, check_failed: failed }
     const byService = this.stmt(
       'SELECT service, COUNT(*) AS count FROM credentials GROUP BY service ORDER BY service',
     ).all() as { service: string; count: number }[]
@@ -431,7 +437,7 @@ export class CredentialStore {
       `SELECT id, service, name, expires_at AS expiresAt FROM credentials
        WHERE expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at`,
     ).all(now + soonMs) as CredentialStats['expiringSoon']
-    return { total, byStatus, byService, expiringSoon }
+    return { total, byStatus, byState, byService, expiringSoon }
   }
 
   /** Decrypts without auditing: for internal re-sealing (rotation, backup) only. */

@@ -33,7 +33,8 @@ export class HaError extends AppError {
     message: string,
     readonly status: number | null = null,
   ) {
-    super(CODES[failure], message)
+    // The UI says it in its language from the failure (and the HTTP status when there was one).
+    super(CODES[failure], message, status === null ? { failure } : { failure, status }, 'ha_failure')
   }
 }
 

@@ -155,7 +155,10 @@ export class ConfigImporter {
             path: input.path,
             backupPath: null,
             target: replaced.target,
-            undo: { savedAt: copy.savedAt, restore: `keybridge import-config --restore ${JSON.stringify(input.path)}` },
+            undo: {
+              savedAt: copy.savedAt,
+              restore: `keybridge import-config --restore ${JSON.stringify(input.path)}`,
+            },
             diff: unifiedDiff(maskText(text, secrets), maskText(next, secrets), source.file),
           }
           for (const id of split.keeps) {

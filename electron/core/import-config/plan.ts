@@ -370,11 +370,12 @@ function nameServers(servers: ServerDraft[], existing: Existing): void {
     if (reservedUpstreamName(s.upstreamName)) {
       // A server called like a built-in source ("github") would share its tools' identities.
       const was = s.upstreamName
-      s.upstreamName = firstFree(`${was}-mcp`, taken, 40)
+      s.upstreamName = `${was}-mcp`.slice(0, 40)
       s.notes.push(
         `Named "${s.upstreamName}" in Keybridge: "${was}" is the name of Keybridge's own ${was} tools.`,
       )
-    } else if (vault.has(s.upstreamName)) {
+    }
+    if (vault.has(s.upstreamName)) {
       s.conflict = `There is already an upstream server named "${s.upstreamName}".`
       s.suggestedName = firstFree(s.upstreamName, taken, 40)
     } else if (mine.has(s.upstreamName)) {

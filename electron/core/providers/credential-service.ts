@@ -93,7 +93,7 @@ export class CredentialService {
     this.ctx.keyring.require()
     this.assertNameFree(input.service, input.name)
     const v = input.validate ? await this.validator.check(input.service, c) : null
-    const outcome = this.decide(v, input.saveAnyway)
+    const outcome = this.decide(v, input.saveAnyway, descriptor.name)
     const credential = this.ctx.credentials.create(
       {
         service: input.service,
@@ -144,7 +144,7 @@ export class CredentialService {
     const next = { fields, secrets: { ...current, ...secretPatch } }
     requireComplete(descriptor, next)
     const v = await this.validator.check(before.service, next)
-    const outcome = this.decide(v, input.saveAnyway)
+    const outcome = this.decide(v, input.saveAnyway, descriptor.name)
     this.ctx.credentials.update(
       before.id,
       { ...rename, fields, ...(Object.keys(secretPatch).length ? { secrets: secretPatch } : {}) },
@@ -261,13 +261,16 @@ export class CredentialService {
   private decide(
     v: Validation | null,
     saveAnyway: boolean,
+    serviceName: string,
   ): { status: CredentialStatus; error: string | null } {
     if (!v || v.reason === 'not_validated') return { status: 'unvalidated', error: null }
     if (v.outcome === 'valid') return { status: 'active', error: null }
     if (!saveAnyway) {
       throw new AppError(
         'VALIDATION_FAILED',
-        `${v.message} Nothing was saved; choose "save anyway" to keep it as unvalidated.`,
+        `${v.message} Nothing was saved; choose "Save anyway" to keep it unchecked.`,
+        { reason: v.reason ?? 'unexpected_response', service: serviceName },
+        'validation_failed',
       )
     }
     return { status: 'unvalidated', error: v.message }

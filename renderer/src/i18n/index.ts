@@ -1,22 +1,9 @@
 import { useCallback } from 'react'
 import { useSettings, type DesktopSettings } from '../features/settings/store'
-import { en, type MessageKey } from './en'
-import { fr } from './fr'
 
-export type { MessageKey } from './en'
-export const LANGUAGES: Language[] = ['en', 'fr']
-export type Language = DesktopSettings['language']
-export type Vars = Record<string, string | number>
-export type T = (key: MessageKey, vars?: Vars) => string
-
-export const dictionaries: Record<Language, Record<MessageKey, string>> = { en, fr }
-
-/** Looks a key up and fills `{name}` placeholders. Keys are typed, so a missing one fails tsc. */
-export function translate(lang: Language, key: MessageKey, vars?: Vars): string {
-  const template = dictionaries[lang][key]
-  if (!vars) return template
-  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in vars ? String(vars[k]) : m))
-}
+export * from './translate'
+import { translate, type Language, type T, type Vars } from './translate'
+import type { MessageKey } from './en'
 
 /** For code outside components (toasts raised by stores). */
 export function t(key: MessageKey, vars?: Vars): string {
@@ -32,3 +19,11 @@ export function useT(): T {
 export function useLanguage(): Language {
   return useSettings((s) => s.language)
 }
+
+export function currentLanguage(): Language {
+  return useSettings.getState().language
+}
+
+// The settings' language type and the dictionaries' must stay the same.
+const _sameLanguages: DesktopSettings['language'] extends Language ? true : never = true
+void _sameLanguages

@@ -1,10 +1,15 @@
 import { ApiError } from '../api'
-import { t } from '../i18n'
+import { currentLanguage, translate, type Language } from '../i18n'
 import { useShell } from '../features/shell/store'
+import { errorText } from './error-text'
 
-/** The sentence to show for a failure: the core's own readable message, or a generic one. */
-export function describeError(e: unknown): string {
-  return e instanceof ApiError ? e.message : t('error.generic')
+/**
+ * The sentence to show for a failure, in the UI language: the core sends a code, an optional
+ * message key and its parameters (and an English sentence, shown as is in English when no key
+ * gives a better one). Anything else is the generic sentence.
+ */
+export function describeError(e: unknown, lang: Language = currentLanguage()): string {
+  return e instanceof ApiError ? errorText(e, lang) : translate(lang, 'error.generic')
 }
 
 export function notifyError(e: unknown): void {

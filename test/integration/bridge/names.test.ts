@@ -149,6 +149,11 @@ describe('tool names over hostile inputs', () => {
         name: 'Old scopes',
         scopes: ['fixture.add', 'fixture.long'],
       })
+      db.exec(`
+        ALTER TABLE bridge_tokens DROP COLUMN daily_quota;
+        ALTER TABLE bridge_tokens DROP COLUMN monthly_quota;
+        DELETE FROM row_macs;
+      `)
       await core.close()
       // That build kept no vault generation outside the file either.
       rmSync(join(d.dir, 'test-keychain.bin.generation.json'), { force: true })

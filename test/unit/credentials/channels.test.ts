@@ -146,21 +146,29 @@ describe('credential channels', () => {
     expect(await core.invoke('audit.list', { action: 'copied' })).toMatchObject({ data: { total: 0 } })
   })
 
-  it('stats: total, by status, by service, expiring within 7 days', async () => {
+  it('stats: total, by status, by state (adding up), by service, expiring within 7 days', async () => {
     const { core, clock, c } = await setup()
     core.ctx.credentials.create(
       credential({ service: 'x', name: 'later', expiresAt: clock.now() + 8 * DAY }),
       'ui',
     )
+    // Kept with "Save anyway" after a failed check, and stored without any check: two different states.
+    core.ctx.credentials.create(
+      credential({ service: 'x', name: 'refused', status: 'unvalidated', validationError: 'X rejected it.' }),
+      'ui',
+    )
+    core.ctx.credentials.create(credential({ service: 'x', name: 'unchecked', status: 'unvalidated' }), 'ui')
     expect(await core.invoke('credentials.stats', {})).toEqual({
       ok: true,
       data: {
-        total: 4,
-        byStatus: { active: 3, invalid: 1, expired: 0, revoked: 0, unvalidated: 0 },
+        total: 6,
+        byStatus: { active: 3, invalid: 1, expired: 0, revoked: 0, unvalidated: 2 },
+        // Every state once: these add up to the total.
+        byState: { active: 3, invalid: 1, expired: 0, revoked: 0, unvalidated: 1, check_failed: 1 },
         byService: [
           { service: 'notion', count: 2 },
           { service: 'todoist', count: 1 },
-          { service: 'x', count: 1 },
+          { service: 'x', count: 3 },
         ],
         expiringSoon: [{ id: c.id, service: 'todoist', name: 'main', expiresAt: clock.now() + 3 * DAY }],
       },

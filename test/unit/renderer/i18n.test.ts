@@ -17,3 +17,121 @@ describe('renderer dictionaries', () => {
     }
   })
 })
+
+import { readFileSync, readdirSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { ERROR_KEYS, ErrorCode } from '../../../shared/errors'
+import { CATALOG } from '../../../electron/core/providers/catalog'
+import { catalogFr } from '../../../renderer/src/i18n/catalog-fr'
+import { format } from '../../../renderer/src/i18n/translate'
+import { errorText } from '../../../renderer/src/lib/error-text'
+import { formatDuration, reasonText } from '../../../renderer/src/features/activity/words'
+
+/** Every .ts file under electron/core (the texts the core can send). */
+function coreSources(dir = join(__dirname, '../../../electron/core')): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name)
+    if (statSync(p).isDirectory()) return coreSources(p)
+    return p.endsWith('.ts') ? [readFileSync(p, 'utf8')] : []
+  })
+}
+
+describe('everything the core sends has French words', () => {
+  const dict = fr as Record<string, string>
+  const english = en as Record<string, string>
+
+  it('every error code (shared/errors.ts) has its own French sentence', () => {
+    for (const code of ErrorCode.options) {
+      const key = `errorCode.${code}`
+      expect(dict[key], key).toBeTruthy()
+      expect(dict[key], key).not.toBe(english[key])
+    }
+  })
+
+  it('every message key the core throws with (shared/errors.ts ERROR_KEYS) has English and French text', () => {
+    for (const k of ERROR_KEYS) {
+      expect(english[`error.${k}`], k).toBeTruthy()
+      expect(dict[`error.${k}`], k).toBeTruthy()
+    }
+  })
+
+  it('every audit action the core records reads in words, in both languages', () => {
+    const actions = new Set(
+      coreSources().flatMap((src) => [...src.matchAll(/action: '([a-z_]+)'/g)].map((m) => m[1])),
+    )
+    // Actions passed as a value (e.g. audited('token_created', ...)) are found by their quoted name too.
+    for (const src of coreSources())
+      for (const m of src.matchAll(/audited\(call\)\(\s*'([a-z_]+)'/g)) actions.add(m[1])
+    expect(actions.size).toBeGreaterThan(20)
+    for (const a of actions) {
+      expect(english[`audit.action.${a}`], a).toBeTruthy()
+      expect(dict[`audit.action.${a}`], a).toBeTruthy()
+    }
+  })
+
+  it('every catalog label and hint has a French entry', () => {
+    for (const s of CATALOG)
+      for (const f of s.fields) {
+        expect(catalogFr[`${s.id}.${f.key}.label`], `${s.id}.${f.key}.label`).toBeTruthy()
+        if (f.hint) expect(catalogFr[`${s.id}.${f.key}.hint`], `${s.id}.${f.key}.hint`).toBeTruthy()
+      }
+  })
+
+  it('plurals follow each language’s rules (Intl.PluralRules)', () => {
+    const tpl = '{n, plural, one {# item} other {# items}}'
+    expect(format('en', tpl, { n: 0 })).toBe('0 items')
+    expect(format('en', tpl, { n: 1 })).toBe('1 item')
+    expect(format('fr', tpl, { n: 0 })).toBe('0 item')
+    expect(format('fr', tpl, { n: 2 })).toBe('2 items')
+    expect(format('fr', fr['dashboard.unchecked'], { n: 3 })).toBe('3 identifiants pas encore vérifiés')
+  })
+
+  it('a refused credential reads in French without the core’s English sentence', () => {
+    const e = {
+      code: 'VALIDATION_FAILED' as const,
+      message:
+        'GitHub rejected the credential (Bad credentials). Check it and try again. Nothing was saved; choose "Save anyway" to keep it unchecked.',
+      key: 'validation_failed',
+      params: { reason: 'bad_credentials', service: 'GitHub' },
+    }
+    const text = errorText(e, 'fr')
+    expect(text).toContain('GitHub a refusé l’identifiant')
+    expect(text).toContain('« Enregistrer quand même »')
+    expect(text).not.toMatch(/rejected|Nothing|anyway/)
+    expect(errorText(e, 'en')).toBe(e.message)
+    // Without a key, French says what the code means; English keeps the core's precise sentence.
+    expect(errorText({ code: 'BAD_PASSWORD', message: 'Wrong master password.' }, 'fr')).toBe(
+      fr['errorCode.BAD_PASSWORD'],
+    )
+    expect(errorText({ code: 'BAD_PASSWORD', message: 'Wrong master password.' }, 'en')).toBe(
+      'Wrong master password.',
+    )
+  })
+
+  it('durations read as a person says them', () => {
+    expect(formatDuration(60_025, 'en')).toBe('1 min 0 s')
+    expect(formatDuration(850, 'en')).toBe('850 ms')
+    expect(formatDuration(12_340, 'fr')).toBe('12,3 s')
+    expect(formatDuration(2 * 3_600_000 + 5 * 60_000, 'en')).toBe('2 h 5 min')
+  })
+
+  it('a denial or failure row names its reason', () => {
+    const t = (k: string, v?: Record<string, string | number>) => format('fr', dict[k], v)
+    const row = {
+      id: 1,
+      at: 0,
+      actor: 'ui' as const,
+      actorName: null,
+      action: 'unlocked',
+      target: null,
+      durationMs: null,
+    }
+    expect(reasonText({ ...row, outcome: 'denied', detail: { reason: 'bad_password' } }, t as never)).toBe(
+      'mot de passe maître incorrect',
+    )
+    expect(reasonText({ ...row, outcome: 'error', detail: { code: 'NOT_FOUND' } }, t as never)).toBe(
+      fr['errorCode.NOT_FOUND'],
+    )
+    expect(reasonText({ ...row, outcome: 'ok', detail: { with: 'password' } }, t as never)).toBeNull()
+  })
+})

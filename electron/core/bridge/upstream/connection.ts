@@ -63,17 +63,26 @@ export interface UpstreamEndpoint {
   needsSignIn?(e: unknown): boolean
   /** #18: a call that failed this way is tried once more on a new session. */
   retryCall?(e: unknown): boolean
+  /** A child process's last stderr lines, for the UI when it fails (stdio only). */
+  stderr?: StderrTail
 }
 
 export function stdioEndpoint(command: string, args: string[]): UpstreamEndpoint {
+  const stderr = new StderrTail()
   return {
-    open: (env) =>
-      new StdioClientTransport({
+    stderr,
+    open: (env) => {
+      const transport = new StdioClientTransport({
         command,
         args,
         env: { ...getDefaultEnvironment(), ...env },
-        stderr: 'ignore',
-      }),
+        // Kept for the UI (a failed start says why); every injected value is masked before storing.
+        stderr: 'pipe',
+      })
+      stderr.reset(Object.values(env))
+      transport.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString('utf8')))
+      return transport
+    },
     describeFailure: (e) =>
       (e as NodeJS.ErrnoException)?.code === 'ENOENT' ? `command not found: ${command}` : undefined,
   }
@@ -145,6 +154,11 @@ export class UpstreamConnection {
     private readonly endpoint: UpstreamEndpoint,
     private readonly deps: ConnectionDeps,
   ) {}
+
+  /** The child's last stderr lines (secrets of its environment masked), shown when it fails. */
+  get stderrLines(): string[] {
+    return this.endpoint.stderr?.get() ?? []
+  }
 
   get pid(): number | null {
     const t = this.transport as { pid?: number | null } | null
@@ -473,6 +487,53 @@ export class UpstreamConnection {
   private setState(s: State): void {
     this.state = s
     this.deps.stateChanged()
+  }
+}
+
+/** A bounded tail of a child's stderr: the last MAX_LINES lines, each cut to MAX_LINE characters. */
+export class StderrTail {
+  static readonly MAX_LINES = 20
+  static readonly MAX_LINE = 400
+  private lines: string[] = []
+  private partial = ''
+  private secrets: string[] = []
+
+  /** A new start: forget the old lines and mask these values (the child's injected environment). */
+  reset(secrets: string[]): void {
+    this.lines = []
+    this.partial = ''
+    this.secrets = secrets.filter((s) => s.length >= 4).sort((a, b) => b.length - a.length)
+  }
+
+  push(text: string): void {
+    const parts = (this.partial + text).split(/\r?\n/)
+    this.partial = (parts.pop() ?? '').slice(-StderrTail.MAX_LINE * 2)
+    for (const line of parts) this.add(line)
+  }
+
+  get(): string[] {
+    if (!this.partial.trim()) return [...this.lines]
+    return [...this.lines, this.mask(this.maskCutOff(this.partial))].slice(-StderrTail.MAX_LINES)
+  }
+
+  /** An unfinished line may end in the first characters of a secret: hide such a tail too. */
+  private maskCutOff(line: string): string {
+    for (const s of this.secrets)
+      for (let n = Math.min(s.length - 1, line.length); n >= 4; n--)
+        if (line.endsWith(s.slice(0, n))) return `${line.slice(0, -n)}•••`
+    return line
+  }
+
+  private add(line: string): void {
+    if (!line.trim()) return
+    this.lines.push(this.mask(line))
+    if (this.lines.length > StderrTail.MAX_LINES) this.lines.shift()
+  }
+
+  private mask(line: string): string {
+    let out = line
+    for (const s of this.secrets) out = out.split(s).join('•••')
+    return out.length > StderrTail.MAX_LINE ? `${out.slice(0, StderrTail.MAX_LINE)}…` : out
   }
 }
 

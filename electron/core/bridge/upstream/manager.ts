@@ -473,6 +473,7 @@ export class UpstreamManager implements ToolSource {
       restarts: conn?.restarts ?? 0,
       toolCount: conn?.state === 'running' ? conn.tools.length : c.toolsCache.length,
       lastError: conn?.lastError ?? null,
+      stderrTail: conn?.stderrLines ?? [],
       notes: [
         ...(reservedUpstreamName(c.name)
           ? [

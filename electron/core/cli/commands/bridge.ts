@@ -8,6 +8,7 @@ import {
 } from '../../../../shared/ipc/bridge'
 import { UsageError, type CliContext, type CommandSpec } from '../spec'
 import { invokeAsCli } from '../invoke'
+import { parseQuotas, QUOTA_OPTIONS } from './observability'
 import {
   addHomeAssistantUpstream,
   addRemoteUpstream,
@@ -46,7 +47,7 @@ function table(rows: string[][]): string {
 function tokenLines(tokens: TokenSummary[]): string {
   if (tokens.length === 0) return 'No client tokens. Create one with "keybridge token create --name <app>".'
   const lines = table([
-    ['NAME', 'TOKEN', 'STATUS', 'SCOPES', 'EXPIRES', 'LAST USED', 'USES', 'TOOLS'],
+    ['NAME', 'TOKEN', 'STATUS', 'SCOPES', 'EXPIRES', 'LAST USED', 'USES', 'QUOTA DAY/MONTH', 'TOOLS'],
     ...tokens.map((t) => [
       t.name,
       t.display,
@@ -55,6 +56,9 @@ function tokenLines(tokens: TokenSummary[]): string {
       date(t.expiresAt),
       date(t.lastUsedAt),
       String(t.useCount),
+      t.dailyQuota === null && t.monthlyQuota === null
+        ? '-'
+        : `${t.dailyQuota ?? '-'}/${t.monthlyQuota ?? '-'}`,
       t.toolCount === null || t.toolCount === undefined ? '-' : String(t.toolCount),
     ]),
   ])
@@ -124,16 +128,19 @@ export const bridgeCommands: CommandSpec[] = [
           'limit to tools whose identity matches a pattern, e.g. homeassistant/* or github/api_read',
       },
       expires: { type: 'string', description: 'lifetime: 30d, 12w, 1y or never (default never)' },
+      ...QUOTA_OPTIONS,
     },
     async run(ctx) {
       const name = ctx.values['name'] as string | undefined
       if (!name) throw new UsageError('token create needs --name')
+      const quotas = parseQuotas(ctx)
       // A token row is signed with the vault key: creating one needs the vault open.
       const core = await ctx.openCore({ unlock: true })
       const created = await call(core, 'bridge.tokens.create', {
         name,
         scopes: strings(ctx.values['scope']),
         expiresInDays: parseExpiry(ctx.values['expires'] as string | undefined),
+        ...quotas,
       })
       ctx.print(
         [

@@ -1,8 +1,9 @@
-import { useEffect } from 'react'
-import { Badge, Button, Callout, Code, Flex, Select, Spinner, Table, Text, TextField } from '@radix-ui/themes'
+import { useEffect, useMemo } from 'react'
+import { Badge, Button, Callout, Flex, Select, Spinner, Table, Text, TextField } from '@radix-ui/themes'
 import { AuditActor, AuditOutcome } from '../../../../shared/models/audit'
 import { call, onEvent } from '../../api'
-import { useLanguage, useT } from '../../i18n'
+import { useLanguage, useT, type Language } from '../../i18n'
+import { actionLabel, formatDuration, KNOWN_ACTIONS, reasonText } from './words'
 import { downloadText } from '../../lib/download'
 import { dateTime } from '../../lib/format'
 import { attempt, describeError, notifySuccess } from '../../lib/notify'
@@ -29,6 +30,13 @@ export function ActivityScreen() {
     notifySuccess(t('activity.exported', { n: r.count }))
   }
 
+  const actions = useMemo(
+    () =>
+      KNOWN_ACTIONS.map((a) => [a, actionLabel(a, t)] as const).sort((x, y) =>
+        x[1].localeCompare(y[1], lang),
+      ),
+    [t, lang],
+  )
   const pages = data ? Math.max(1, Math.ceil(data.total / PAGE_SIZE)) : 1
   return (
     <Flex direction="column" gap="4">
@@ -74,11 +82,26 @@ export function ActivityScreen() {
             ))}
           </Select.Content>
         </Select.Root>
+        <Select.Root
+          value={filter.action || ALL}
+          onValueChange={(v) => setFilter({ action: v === ALL ? '' : v })}
+        >
+          <Select.Trigger aria-label={t('activity.action')} data-testid="action-filter" />
+          <Select.Content>
+            <Select.Item value={ALL}>{t('activity.allActions')}</Select.Item>
+            {actions.map(([a, label]) => (
+              <Select.Item key={a} value={a}>
+                {label}
+              </Select.Item>
+            ))}
+          </Select.Content>
+        </Select.Root>
         <TextField.Root
-          placeholder={t('activity.action')}
-          aria-label={t('activity.action')}
-          value={filter.action}
-          onChange={(e) => setFilter({ action: e.target.value })}
+          placeholder={t('activity.client')}
+          aria-label={t('activity.client')}
+          value={filter.actorName}
+          onChange={(e) => setFilter({ actorName: e.target.value })}
+          data-testid="client-filter"
         />
         <TextField.Root
           placeholder={t('activity.service')}
@@ -115,12 +138,13 @@ export function ActivityScreen() {
                 <Table.ColumnHeaderCell>{t('activity.action')}</Table.ColumnHeaderCell>
                 <Table.ColumnHeaderCell>{t('activity.target')}</Table.ColumnHeaderCell>
                 <Table.ColumnHeaderCell>{t('activity.outcome')}</Table.ColumnHeaderCell>
+                <Table.ColumnHeaderCell>{t('activity.reason')}</Table.ColumnHeaderCell>
                 <Table.ColumnHeaderCell>{t('activity.duration')}</Table.ColumnHeaderCell>
               </Table.Row>
             </Table.Header>
             <Table.Body>
               {data.entries.map((e) => (
-                <ActivityRow key={e.id} e={e} when={dateTime(e.at, lang)} />
+                <ActivityRow key={e.id} e={e} when={dateTime(e.at, lang)} lang={lang} />
               ))}
             </Table.Body>
           </Table.Root>
@@ -147,8 +171,9 @@ export function ActivityScreen() {
   )
 }
 
-function ActivityRow({ e, when }: { e: AuditEntry; when: string }) {
+function ActivityRow({ e, when, lang }: { e: AuditEntry; when: string; lang: Language }) {
   const t = useT()
+  const reason = reasonText(e, t)
   return (
     <Table.Row data-testid="activity-row">
       <Table.Cell>
@@ -158,8 +183,8 @@ function ActivityRow({ e, when }: { e: AuditEntry; when: string }) {
         {t(`actor.${e.actor}`)}
         {e.actorName && e.actorName !== e.actor ? ` · ${e.actorName}` : ''}
       </Table.Cell>
-      <Table.Cell>
-        <Code variant="ghost">{e.action}</Code>
+      <Table.Cell data-testid="activity-action" data-action={e.action}>
+        {actionLabel(e.action, t)}
       </Table.Cell>
       <Table.Cell>
         <Text size="1">{e.target ?? '—'}</Text>
@@ -167,7 +192,12 @@ function ActivityRow({ e, when }: { e: AuditEntry; when: string }) {
       <Table.Cell>
         <Badge color={OUTCOME_COLORS[e.outcome]}>{t(`outcome.${e.outcome}`)}</Badge>
       </Table.Cell>
-      <Table.Cell>{e.durationMs === null ? '—' : `${Math.round(e.durationMs)} ms`}</Table.Cell>
+      <Table.Cell data-testid="activity-reason">
+        <Text size="1">{reason ?? ''}</Text>
+      </Table.Cell>
+      <Table.Cell style={{ whiteSpace: 'nowrap' }}>
+        {e.durationMs === null ? '—' : formatDuration(e.durationMs, lang)}
+      </Table.Cell>
     </Table.Row>
   )
 }

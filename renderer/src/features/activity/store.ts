@@ -22,6 +22,8 @@ export interface ActivityFilter {
   outcome: AuditQuery['outcome'] | null
   action: string
   service: string
+  /** The bridge client's (token's) name. */
+  actorName: string
 }
 
 export const PAGE_SIZE = 50
@@ -45,13 +47,14 @@ export function toQuery(f: ActivityFilter, now = Date.now()): Omit<AuditQuery, '
     actor: f.actor ?? undefined,
     outcome: f.outcome ?? undefined,
     action: f.action.trim() || undefined,
+    actorName: f.actorName.trim() || undefined,
     service: f.service.trim() || undefined,
   }
 }
 
 /** One page of the audit log under the current filter. */
 export const useActivity = create<ActivityState>((set, get) => ({
-  filter: { range: '7d', actor: null, outcome: null, action: '', service: '' },
+  filter: { range: '7d', actor: null, outcome: null, action: '', service: '', actorName: '' },
   page: 0,
   data: null,
   loading: false,

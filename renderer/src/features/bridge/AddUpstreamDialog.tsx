@@ -7,6 +7,7 @@ import { useCredentials } from '../credentials/store'
 import { call } from '../../api'
 import { useBridge } from './store'
 import { DialogFooter, ErrorCallout, Field } from '../../components/Field'
+import { useReturnFocus } from '../../lib/use-return-focus'
 
 interface EnvRow {
   key: string
@@ -19,6 +20,7 @@ const LITERAL = '__literal'
 
 /** Name, command, arguments and environment; env values are usually picked from stored credentials. */
 export function AddUpstreamDialog({ onClose }: { onClose(): void }) {
+  const returnFocus = useReturnFocus()
   const t = useT()
   const credentials = useCredentials((s) => s.items)
   const [name, setName] = useState('')
@@ -62,7 +64,7 @@ export function AddUpstreamDialog({ onClose }: { onClose(): void }) {
 
   return (
     <Dialog.Root open onOpenChange={(o) => !o && onClose()}>
-      <Dialog.Content maxWidth="620px">
+      <Dialog.Content maxWidth="620px" {...returnFocus}>
         <Dialog.Title>{t('upstream.add')}</Dialog.Title>
         <Dialog.Description size="2" color="gray">
           {t('upstream.help')}

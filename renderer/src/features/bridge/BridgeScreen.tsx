@@ -6,6 +6,7 @@ import { StatusCard } from './StatusCard'
 import { TokensCard } from './TokensCard'
 import { ToolsCard } from './ToolsCard'
 import { UpstreamsCard } from './UpstreamsCard'
+import { UsageCard } from './UsageCard'
 import { useBridge } from './store'
 
 export function BridgeScreen() {
@@ -24,6 +25,7 @@ export function BridgeScreen() {
     <Flex direction="column" gap="4" maxWidth="1100px">
       <StatusCard />
       <TokensCard />
+      <UsageCard />
       <ToolsCard />
       <UpstreamsCard />
     </Flex>

@@ -8,6 +8,7 @@ import { copyText } from '../../lib/clipboard'
 import { describeError, notifyError, notifySuccess } from '../../lib/notify'
 import { useBridge } from './store'
 import { DialogFooter, ErrorCallout, Field } from '../../components/Field'
+import { useReturnFocus } from '../../lib/use-return-focus'
 
 type Snippet = ChannelOutput<'bridge.clientConfig'>
 type Kind = Snippet['client']
@@ -24,9 +25,13 @@ const EXPIRY = ['never', '30', '90', '365'] as const
  * this dialog's state and is dropped when it closes.
  */
 export function CreateTokenDialog({ onClose }: { onClose(): void }) {
+  const returnFocus = useReturnFocus()
   const t = useT()
   const [name, setName] = useState('')
   const [expiry, setExpiry] = useState<(typeof EXPIRY)[number]>('never')
+  // Empty = no quota.
+  const [daily, setDaily] = useState('')
+  const [monthly, setMonthly] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [created, setCreated] = useState<{ token: string; snippets: Snippet[] } | null>(null)
@@ -36,9 +41,12 @@ export function CreateTokenDialog({ onClose }: { onClose(): void }) {
     setBusy(true)
     setError(null)
     try {
+      const quota = (v: string) => (v.trim() === '' ? null : Number(v))
       const r = await call('bridge.tokens.create', {
         name,
         expiresInDays: expiry === 'never' ? null : Number(expiry),
+        dailyQuota: quota(daily),
+        monthlyQuota: quota(monthly),
       })
       const snippets = await Promise.all(
         ClientKind.options.map((client) =>
@@ -65,7 +73,7 @@ export function CreateTokenDialog({ onClose }: { onClose(): void }) {
 
   return (
     <Dialog.Root open onOpenChange={(o) => !o && onClose()}>
-      <Dialog.Content maxWidth="640px">
+      <Dialog.Content maxWidth="640px" {...returnFocus}>
         <Dialog.Title>{created ? t('tokens.createdTitle') : t('tokens.create')}</Dialog.Title>
         {!created ? (
           <form onSubmit={(e) => void submit(e)}>
@@ -97,6 +105,33 @@ export function CreateTokenDialog({ onClose }: { onClose(): void }) {
                   </Select.Content>
                 </Select.Root>
               </Flex>
+              <Flex gap="3">
+                <Field label={t('tokens.dailyQuota')}>
+                  <TextField.Root
+                    type="number"
+                    min={1}
+                    step={1}
+                    value={daily}
+                    placeholder={t('tokens.noQuota')}
+                    onChange={(e) => setDaily(e.target.value)}
+                    data-testid="token-daily-quota"
+                  />
+                </Field>
+                <Field label={t('tokens.monthlyQuota')}>
+                  <TextField.Root
+                    type="number"
+                    min={1}
+                    step={1}
+                    value={monthly}
+                    placeholder={t('tokens.noQuota')}
+                    onChange={(e) => setMonthly(e.target.value)}
+                    data-testid="token-monthly-quota"
+                  />
+                </Field>
+              </Flex>
+              <Text size="1" color="gray">
+                {t('tokens.quotaHelp')}
+              </Text>
               <ErrorCallout error={error} />
               <DialogFooter>
                 <Button type="submit" loading={busy} data-testid="token-submit">

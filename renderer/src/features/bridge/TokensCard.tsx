@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { Badge, Button, Card, Flex, Heading, Table, Text } from '@radix-ui/themes'
 import { call } from '../../api'
 import { useLanguage, useT } from '../../i18n'
@@ -7,8 +7,10 @@ import { useNow } from '../../lib/use-now'
 import { attempt, notifySuccess } from '../../lib/notify'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { CreateTokenDialog } from './CreateTokenDialog'
+import { ConnectAppDialog } from './ConnectAppDialog'
 import { TOOL_BUDGETS } from '../../../../shared/ipc/bridge'
 import { useBridge, type Token } from './store'
+import { useShell } from '../shell/store'
 
 const STATUS_COLOR = { active: 'green', expired: 'orange', revoked: 'gray' } as const
 
@@ -36,6 +38,12 @@ export function TokensCard() {
   const now = useNow()
   const [creating, setCreating] = useState(false)
   const [revoking, setRevoking] = useState<Token | null>(null)
+  const [connecting, setConnecting] = useState(false)
+  const intent = useShell((s) => s.intent)
+  useEffect(() => {
+    if (useShell.getState().takeIntent('createToken')) setCreating(true)
+    if (useShell.getState().takeIntent('connectApp')) setConnecting(true)
+  }, [intent])
   return (
     <Card size="3">
       <Flex direction="column" gap="3">
@@ -43,9 +51,21 @@ export function TokensCard() {
           <Heading as="h2" size="4">
             {t('tokens.title')}
           </Heading>
-          <Button onClick={() => setCreating(true)} data-testid="token-create">
-            + {t('tokens.create')}
-          </Button>
+          <Flex gap="2" wrap="wrap">
+            <Button
+              variant="soft"
+              onClick={() => useShell.getState().go('playground')}
+              data-testid="playground-open"
+            >
+              {t('playground.open')}
+            </Button>
+            <Button variant="soft" onClick={() => setConnecting(true)} data-testid="connect-open">
+              {t('connect.open')}
+            </Button>
+            <Button onClick={() => setCreating(true)} data-testid="token-create">
+              + {t('tokens.create')}
+            </Button>
+          </Flex>
         </Flex>
         {tokens?.length === 0 ? (
           <Text color="gray" size="2" data-testid="tokens-empty">
@@ -76,14 +96,22 @@ export function TokensCard() {
                   <Table.Cell>
                     <Badge color={STATUS_COLOR[tk.status]}>{t(`tokens.status.${tk.status}`)}</Badge>
                   </Table.Cell>
-                  <Table.Cell>{relativeTime(tk.lastUsedAt, lang, now, t('common.never'))}</Table.Cell>
-                  <Table.Cell>{tk.useCount}</Table.Cell>
+                  <Table.Cell data-testid="token-last-used">
+                    {relativeTime(tk.lastUsedAt, lang, now, t('common.never'))}
+                  </Table.Cell>
+                  <Table.Cell data-testid="token-calls">{tk.useCount}</Table.Cell>
                   <Table.Cell data-testid="token-tools">
                     <ToolBudget count={tk.toolCount} />
                   </Table.Cell>
                   <Table.Cell>
                     {tk.status === 'active' && (
-                      <Button size="1" variant="soft" color="red" onClick={() => setRevoking(tk)}>
+                      <Button
+                        size="1"
+                        variant="soft"
+                        color="red"
+                        onClick={() => setRevoking(tk)}
+                        data-testid="token-revoke"
+                      >
                         {t('tokens.revoke')}
                       </Button>
                     )}
@@ -95,6 +123,7 @@ export function TokensCard() {
         )}
       </Flex>
       {creating && <CreateTokenDialog onClose={() => setCreating(false)} />}
+      {connecting && <ConnectAppDialog onClose={() => setConnecting(false)} />}
       {revoking && (
         <ConfirmDialog
           title={t('tokens.revokeTitle', { name: revoking.name })}

@@ -1,7 +1,8 @@
 import { useMemo } from 'react'
 import { Badge, Card, Checkbox, Flex, Heading, Select, Table, Text } from '@radix-ui/themes'
 import { PermissionLevel } from '../../../../shared/ipc/bridge'
-import { useT } from '../../i18n'
+import { useLanguage, useT } from '../../i18n'
+import { toolText } from '../../i18n/tool-text'
 import { attempt } from '../../lib/notify'
 import { useBridge, type Tool } from './store'
 
@@ -11,6 +12,7 @@ const MIXED = '__mixed'
 /** Tool × level matrix, grouped by source, with one bulk control per source. */
 export function ToolsCard() {
   const t = useT()
+  const lang = useLanguage()
   const tools = useBridge((s) => s.tools)
   const bySource = useMemo(() => {
     const m = new Map<string, Tool[]>()
@@ -89,7 +91,7 @@ export function ToolsCard() {
                     <Table.Row key={tool.name} data-testid="tool-row" data-tool={tool.name}>
                       <Table.RowHeaderCell>
                         <Text as="div" weight="medium">
-                          {tool.title ?? tool.name}
+                          {tool.title ? toolText(tool.title, lang) : tool.name}
                           {!tool.available && (
                             <Badge ml="2" color="gray">
                               {t('tools.unavailable')}
@@ -102,9 +104,9 @@ export function ToolsCard() {
                           color="gray"
                           truncate
                           style={{ maxWidth: 420 }}
-                          title={tool.description}
+                          title={toolText(tool.description, lang)}
                         >
-                          {tool.name} — {tool.description}
+                          {tool.name} — {toolText(tool.description, lang)}
                         </Text>
                       </Table.RowHeaderCell>
                       <Table.Cell>

@@ -22,6 +22,7 @@ const STATE_COLOR = {
 export function UpstreamsCard() {
   const t = useT()
   const upstreams = useBridge((s) => s.upstreams)
+  const bridgeRunning = useBridge((s) => s.status?.running ?? false)
   const [adding, setAdding] = useState(false)
   const [addingRemote, setAddingRemote] = useState(false)
   const [removing, setRemoving] = useState<Upstream | null>(null)
@@ -93,8 +94,23 @@ export function UpstreamsCard() {
                       </Text>
                     )}
                     {u.lastError && (
-                      <Text as="div" size="1" color="red">
+                      <Text as="div" size="1" color="red" data-testid="upstream-error">
                         {u.lastError}
+                      </Text>
+                    )}
+                    {u.lastError && u.stderrTail.length > 0 && (
+                      <details>
+                        <summary>
+                          <Text size="1">{t('upstream.stderr')}</Text>
+                        </summary>
+                        <pre className="kb-snippet" data-testid="upstream-stderr">
+                          {u.stderrTail.slice(-8).join('\n')}
+                        </pre>
+                      </details>
+                    )}
+                    {!u.lastError && u.state === 'stopped' && !bridgeRunning && (
+                      <Text as="div" size="1" color="gray">
+                        {t('upstream.startsWithBridge')}
                       </Text>
                     )}
                   </Table.Cell>

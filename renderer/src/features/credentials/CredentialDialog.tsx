@@ -1,11 +1,14 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react'
 import { Badge, Button, Callout, Dialog, Flex, Select, Spinner, Text, TextField } from '@radix-ui/themes'
 import { ApiError, call } from '../../api'
-import { useT } from '../../i18n'
+import { useLanguage, useT } from '../../i18n'
+import { validationText } from '../../lib/error-text'
+import { catalogText } from '../../i18n/catalog'
 import { describeError, notifySuccess } from '../../lib/notify'
 import { OAuthConnect } from './OAuthConnect'
 import { useCredentials, type Credential, type Service, type Validation } from './store'
 import { DialogFooter, ErrorCallout, Field } from '../../components/Field'
+import { useReturnFocus } from '../../lib/use-return-focus'
 
 const TEST_DELAY_MS = 700
 
@@ -15,6 +18,8 @@ const TEST_DELAY_MS = 700
  * again: a failure shows the service's exact error and offers "Save anyway".
  */
 export function CredentialDialog(props: { service?: string; credential?: Credential; onClose(): void }) {
+  const returnFocus = useReturnFocus()
+  const lang = useLanguage()
   const t = useT()
   const catalog = useCredentials((s) => s.catalog) ?? []
   const editing = props.credential
@@ -94,7 +99,7 @@ export function CredentialDialog(props: { service?: string; credential?: Credent
   const oauthOnly = service?.authKind === 'oauth2' && service.fields.length === 0
   return (
     <Dialog.Root open onOpenChange={(o) => !o && props.onClose()}>
-      <Dialog.Content maxWidth="560px" data-testid="credential-dialog">
+      <Dialog.Content maxWidth="560px" data-testid="credential-dialog" {...returnFocus}>
         <Dialog.Title>
           {editing ? t('credentials.editTitle', { name: editing.name }) : t('credentials.addTitle')}
         </Dialog.Title>
@@ -140,7 +145,7 @@ export function CredentialDialog(props: { service?: string; credential?: Credent
                 {service.fields.map((f) => (
                   <label key={f.key}>
                     <Text as="div" size="2" weight="bold" mb="1">
-                      {f.label}
+                      {catalogText(service.id, f.key, 'label', f.label, lang)}
                       {f.optional && (
                         <Text weight="regular" color="gray">
                           {' '}
@@ -161,21 +166,34 @@ export function CredentialDialog(props: { service?: string; credential?: Credent
                       autoComplete="off"
                       spellCheck={false}
                       value={values[f.key] ?? ''}
-                      placeholder={editing && f.secret ? t('credentials.secretKeep') : (f.placeholder ?? '')}
+                      placeholder={
+                        editing && f.secret
+                          ? t('credentials.secretKeep')
+                          : catalogText(service.id, f.key, 'placeholder', f.placeholder ?? '', lang)
+                      }
                       onChange={(e) => setField(f.key, e.target.value)}
                       data-testid={`field-${f.key}`}
                     />
                     {f.hint && (
                       <Text as="div" size="1" color="gray" mt="1">
-                        {f.hint}
+                        {catalogText(service.id, f.key, 'hint', f.hint, lang)}
                       </Text>
                     )}
                   </label>
                 ))}
                 {service.oauth.supported && !editing && (
-                  <OAuthConnect service={service as Service} name={name} onDone={props.onClose} />
+                  <OAuthConnect
+                    service={service as Service}
+                    name={name}
+                    fromForm={
+                      service.fields.some((f) => f.key === 'clientId')
+                        ? { clientId: values['clientId'] ?? '', clientSecret: values['clientSecret'] ?? '' }
+                        : undefined
+                    }
+                    onDone={props.onClose}
+                  />
                 )}
-                <ValidationLine busy={check.busy} result={check.result} />
+                <ValidationLine busy={check.busy} result={check.result} service={service?.name ?? ''} />
               </>
             )}
             <ErrorCallout error={error} testId="credential-error" />
@@ -209,8 +227,17 @@ export function CredentialDialog(props: { service?: string; credential?: Credent
   )
 }
 
-function ValidationLine({ busy, result }: { busy: boolean; result: Validation | null }) {
+function ValidationLine({
+  busy,
+  result,
+  service,
+}: {
+  busy: boolean
+  result: Validation | null
+  service: string
+}) {
   const t = useT()
+  const lang = useLanguage()
   if (busy)
     return (
       <Flex gap="2" align="center" data-testid="validation-busy">
@@ -234,7 +261,7 @@ function ValidationLine({ busy, result }: { busy: boolean; result: Validation | 
             {t('credentials.validFor')} <Badge data-testid="validation-account">{result.account}</Badge>
           </>
         ) : (
-          result.message
+          validationText(result, service, lang)
         )}
       </Callout.Text>
     </Callout.Root>

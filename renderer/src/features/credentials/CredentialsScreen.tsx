@@ -1,7 +1,8 @@
-import { useEffect, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useState } from 'react'
 import { Button, Callout, Flex, Select, Spinner, Text, TextField } from '@radix-ui/themes'
-import { CredentialStatus } from '../../../../shared/models/credential'
-import { useT } from '../../i18n'
+import { CredentialState, credentialState } from '../../../../shared/models/credential'
+import { useLanguage, useT } from '../../i18n'
+import { validationText } from '../../lib/error-text'
 import { attempt, describeError, notifySuccess } from '../../lib/notify'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { CredentialDialog } from './CredentialDialog'
@@ -11,14 +12,23 @@ import { RevealDialog } from './RevealDialog'
 import { RowMenu, type RowAction } from './RowMenu'
 import { ServiceGrid, worstStatus, type ServiceTile } from './ServiceGrid'
 import { useShell } from '../shell/store'
-import { applyFilter, useCredentials, watchCredentials, type Credential } from './store'
+import { applyFilter, applySort, useCredentials, watchCredentials, type Credential } from './store'
+import { CredentialDetail } from './CredentialDetail'
 
 const ALL = '__all'
 
 export function CredentialsScreen() {
   const t = useT()
+  const lang = useLanguage()
   const { items, catalog, loadError, filter, setFilter } = useCredentials()
   const [dialog, setDialog] = useState<RowAction | { kind: 'add'; service?: string } | null>(null)
+  const intent = useShell((s) => s.intent)
+  useEffect(() => {
+    if (useShell.getState().takeIntent('addCredential')) setDialog({ kind: 'add' })
+    const open = intent?.kind === 'openCredential' ? intent : null
+    const c = open && items?.find((x) => x.id === open.id)
+    if (c && useShell.getState().takeIntent('openCredential')) setDialog({ kind: 'details', credential: c })
+  }, [intent, items])
   useEffect(() => {
     void useCredentials.getState().load()
     void attempt(() => useCredentials.getState().loadCatalog())
@@ -26,7 +36,7 @@ export function CredentialsScreen() {
   }, [])
 
   const names = useMemo(() => new Map((catalog ?? []).map((s) => [s.id, s.name])), [catalog])
-  const serviceName = (id: string) => names.get(id) ?? id
+  const serviceName = useCallback((id: string) => names.get(id) ?? id, [names])
   // Every catalog service, connected ones first (most accounts first), then the rest by name.
   const tiles = useMemo<ServiceTile[]>(() => {
     const byService = new Map<string, Credential[]>()
@@ -43,12 +53,14 @@ export function CredentialsScreen() {
           id,
           name: names.get(id) ?? id,
           count: list.length,
-          worst: worstStatus(list.map((c) => c.status)),
+          worst: worstStatus(list.map(credentialState)),
         }
       })
       .sort((a, b) => Number(b.count > 0) - Number(a.count > 0) || a.name.localeCompare(b.name))
   }, [items, catalog, names])
   const visible = useMemo(() => (items ? applyFilter(items, filter) : []), [items, filter])
+  const sort = useCredentials((s) => s.sort)
+  const sorted = useMemo(() => applySort(visible, sort, serviceName), [visible, sort, serviceName])
 
   function onAction(a: RowAction) {
     if (a.kind === 'primary') {
@@ -64,7 +76,10 @@ export function CredentialsScreen() {
         if (r)
           useShell
             .getState()
-            .toast(r.validation.outcome === 'valid' ? 'success' : 'error', r.validation.message)
+            .toast(
+              r.validation.outcome === 'valid' ? 'success' : 'error',
+              validationText(r.validation, serviceName(a.credential.service), lang),
+            )
       })
     } else setDialog(a)
   }
@@ -80,11 +95,11 @@ export function CredentialsScreen() {
 
   return (
     <Flex direction="column" gap="4" className="kb-screen-fill">
-      <Flex justify="between" align="center">
-        <Text color="gray" size="2">
+      <Flex justify="between" align="center" gap="3" wrap="wrap">
+        <Text color="gray" size="2" style={{ flex: '1 1 280px', minWidth: 0 }}>
           {t('credentials.intro')}
         </Text>
-        <Flex gap="2">
+        <Flex gap="2" wrap="wrap">
           <Button variant="soft" onClick={() => useShell.getState().go('import')} data-testid="import-open">
             {t('import.open')}
           </Button>
@@ -120,7 +135,7 @@ export function CredentialsScreen() {
           aria-label={t('credentials.search')}
           value={filter.search}
           onChange={(e) => setFilter({ search: e.target.value })}
-          style={{ minWidth: 260 }}
+          style={{ minWidth: 200 }}
           data-testid="credential-search"
         />
         <Select.Root
@@ -141,12 +156,12 @@ export function CredentialsScreen() {
         </Select.Root>
         <Select.Root
           value={filter.status ?? ALL}
-          onValueChange={(v) => setFilter({ status: v === ALL ? null : CredentialStatus.parse(v) })}
+          onValueChange={(v) => setFilter({ status: v === ALL ? null : CredentialState.parse(v) })}
         >
           <Select.Trigger aria-label={t('credentials.filterStatus')} data-testid="status-filter" />
           <Select.Content>
             <Select.Item value={ALL}>{t('credentials.allStatuses')}</Select.Item>
-            {CredentialStatus.options.map((s) => (
+            {CredentialState.options.map((s) => (
               <Select.Item key={s} value={s}>
                 {t(`status.${s}`)}
               </Select.Item>
@@ -163,9 +178,10 @@ export function CredentialsScreen() {
       ) : (
         items.length > 0 && (
           <CredentialList
-            items={visible}
+            items={sorted}
             serviceName={serviceName}
             actions={(c) => <RowMenu c={c} onAction={onAction} canEdit />}
+            onOpen={(c) => setDialog({ kind: 'details', credential: c })}
           />
         )
       )}
@@ -174,6 +190,14 @@ export function CredentialsScreen() {
       )}
       {dialog?.kind === 'edit' && (
         <CredentialDialog credential={dialog.credential} onClose={() => setDialog(null)} />
+      )}
+      {dialog?.kind === 'details' && (
+        <CredentialDetail
+          credential={items.find((c) => c.id === dialog.credential.id) ?? dialog.credential}
+          serviceName={serviceName(dialog.credential.service)}
+          onAction={onAction}
+          onClose={() => setDialog(null)}
+        />
       )}
       {dialog?.kind === 'reveal' && (
         <RevealDialog credential={dialog.credential} field={dialog.field} onClose={() => setDialog(null)} />

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
 import { Button, Callout, Code, Flex, Separator, Spinner, Text, TextField } from '@radix-ui/themes'
 import { call, onEvent } from '../../api'
-import { useT } from '../../i18n'
+import { currentLanguage, useT } from '../../i18n'
 import { describeError, notifySuccess } from '../../lib/notify'
 import { useCredentials, type Service } from './store'
 
@@ -11,10 +11,18 @@ type OAuthService = Parameters<typeof call<'services.oauthStart'>>[1]['service']
  * "Connect with <service>": the system browser does the sign-in (loopback redirect, PKCE), or for
  * GitHub's device flow the user types the code shown here. Completion arrives as an event.
  */
-export function OAuthConnect(props: { service: Service; name: string; onDone(): void }) {
+export function OAuthConnect(props: {
+  service: Service
+  name: string
+  /** The client ID and secret typed in the catalog's own fields: then this asks for them no second time. */
+  fromForm?: { clientId: string; clientSecret: string }
+  onDone(): void
+}) {
   const t = useT()
-  const [clientId, setClientId] = useState('')
-  const [clientSecret, setClientSecret] = useState('')
+  const [ownClientId, setClientId] = useState('')
+  const [ownClientSecret, setClientSecret] = useState('')
+  const clientId = props.fromForm?.clientId ?? ownClientId
+  const clientSecret = props.fromForm?.clientSecret ?? ownClientSecret
   const [flow, setFlow] = useState<{ id: string; userCode?: string; url: string } | null>(null)
   const [error, setError] = useState<string | null>(null)
   const service = props.service.id as OAuthService
@@ -25,12 +33,14 @@ export function OAuthConnect(props: { service: Service; name: string; onDone(): 
     return onEvent('services.oauthCompleted', (e) => {
       if (e.flowId !== flow.id) return
       setFlow(null)
-      if (!e.ok) return setError(e.message)
+      const lang = currentLanguage()
+      if (!e.ok)
+        return setError(lang === 'en' ? e.message : t('oauth.failed', { service: props.service.name }))
       void useCredentials.getState().load()
-      notifySuccess(e.message)
+      notifySuccess(lang === 'en' ? e.message : t('oauth.connected', { service: props.service.name }))
       props.onDone()
     })
-  }, [flow, props])
+  }, [flow, props, t])
 
   async function start() {
     setError(null)
@@ -60,13 +70,15 @@ export function OAuthConnect(props: { service: Service; name: string; onDone(): 
       <Text size="2" weight="bold">
         {t('oauth.title', { service: props.service.name })}
       </Text>
-      <TextField.Root
-        placeholder={t('oauth.clientId')}
-        aria-label={t('oauth.clientId')}
-        value={clientId}
-        onChange={(e) => setClientId(e.target.value)}
-      />
-      {!device && (
+      {!props.fromForm && (
+        <TextField.Root
+          placeholder={t('oauth.clientId')}
+          aria-label={t('oauth.clientId')}
+          value={clientId}
+          onChange={(e) => setClientId(e.target.value)}
+        />
+      )}
+      {!device && !props.fromForm && (
         <TextField.Root
           type="password"
           placeholder={t('oauth.clientSecret')}

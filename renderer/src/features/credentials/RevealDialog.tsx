@@ -4,12 +4,14 @@ import { call } from '../../api'
 import { useT } from '../../i18n'
 import { describeError } from '../../lib/notify'
 import type { Credential } from './store'
+import { useReturnFocus } from '../../lib/use-return-focus'
 
 /**
  * Asks first, then shows one secret field. The value lives only in this dialog's state: it is
  * gone when the dialog closes, and the whole app unmounts on lock.
  */
 export function RevealDialog(props: { credential: Credential; field: string; onClose(): void }) {
+  const returnFocus = useReturnFocus()
   const t = useT()
   const [value, setValue] = useState<string | null>(null)
   const [error, setError] = useState<string | null>(null)
@@ -30,7 +32,7 @@ export function RevealDialog(props: { credential: Credential; field: string; onC
 
   return (
     <AlertDialog.Root open onOpenChange={(o) => !o && props.onClose()}>
-      <AlertDialog.Content maxWidth="520px">
+      <AlertDialog.Content maxWidth="520px" {...returnFocus}>
         <AlertDialog.Title>{t('reveal.title', { name: props.credential.name })}</AlertDialog.Title>
         <AlertDialog.Description size="2">
           {value === null ? t('reveal.confirm') : t('reveal.shown')}

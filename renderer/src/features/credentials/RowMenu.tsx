@@ -3,7 +3,7 @@ import { useT } from '../../i18n'
 import type { Credential } from './store'
 
 export type RowAction =
-  | { kind: 'edit' | 'delete' | 'primary' | 'revalidate'; credential: Credential }
+  | { kind: 'edit' | 'delete' | 'primary' | 'revalidate' | 'details'; credential: Credential }
   | { kind: 'copy' | 'reveal'; credential: Credential; field: string }
 
 /** The per-credential menu; every entry is reachable with the keyboard. */
@@ -29,6 +29,12 @@ export function RowMenu({
         </IconButton>
       </DropdownMenu.Trigger>
       <DropdownMenu.Content>
+        <DropdownMenu.Item
+          onSelect={() => onAction({ kind: 'details', credential: c })}
+          data-testid="action-details"
+        >
+          {t('credentials.details')}
+        </DropdownMenu.Item>
         {!c.isPrimary && (
           <DropdownMenu.Item
             onSelect={() => onAction({ kind: 'primary', credential: c })}

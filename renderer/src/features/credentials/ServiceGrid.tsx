@@ -1,6 +1,6 @@
-import { Badge, Flex, Grid, Text } from '@radix-ui/themes'
+import { Badge, Flex, Grid, Select, Text } from '@radix-ui/themes'
 import { useT } from '../../i18n'
-import type { CredentialStatus } from '../../../../shared/models/credential'
+import type { CredentialState } from '../../../../shared/models/credential'
 import { STATUS_COLORS } from './StatusBadge'
 
 export interface ServiceTile {
@@ -8,7 +8,7 @@ export interface ServiceTile {
   name: string
   count: number
   /** The status that most needs attention among its accounts. */
-  worst: CredentialStatus | null
+  worst: CredentialState | null
 }
 
 /** One tile per service, connected ones first; pressing a tile filters the list to it. */
@@ -19,6 +19,12 @@ export function ServiceGrid(props: {
   onAdd?(id: string): void
 }) {
   const t = useT()
+  // Once some services are connected, only theirs are tiles; the rest is one compact picker, so
+  // the grid stays a row or two instead of 15 tiles.
+  const connected = props.tiles.filter((s) => s.count > 0)
+  const others = props.tiles.filter((s) => s.count === 0)
+  const compact = connected.length > 0 && props.onAdd !== undefined
+  const tiles = compact ? connected : props.tiles
   return (
     <Grid
       columns="repeat(auto-fill, minmax(170px, 1fr))"
@@ -26,7 +32,27 @@ export function ServiceGrid(props: {
       role="list"
       aria-label={t('credentials.services')}
     >
-      {props.tiles.map((s) => (
+      {compact && others.length > 0 && (
+        <div role="listitem">
+          <Select.Root value="" onValueChange={(id) => props.onAdd?.(id)}>
+            <Select.Trigger
+              variant="surface"
+              style={{ width: '100%', height: '100%', minHeight: 40 }}
+              placeholder={`+ ${t('credentials.addOther')}`}
+              aria-label={t('credentials.addOther')}
+              data-testid="service-picker"
+            />
+            <Select.Content>
+              {others.map((s) => (
+                <Select.Item key={s.id} value={s.id} data-testid={`pick-${s.id}`}>
+                  {s.name}
+                </Select.Item>
+              ))}
+            </Select.Content>
+          </Select.Root>
+        </div>
+      )}
+      {tiles.map((s) => (
         <div role="listitem" key={s.id}>
           <button
             type="button"
@@ -59,9 +85,9 @@ export function ServiceGrid(props: {
   )
 }
 
-const SEVERITY: CredentialStatus[] = ['invalid', 'expired', 'revoked', 'unvalidated', 'active']
+const SEVERITY: CredentialState[] = ['invalid', 'expired', 'revoked', 'check_failed', 'unvalidated', 'active']
 
-export function worstStatus(statuses: Iterable<CredentialStatus>): CredentialStatus | null {
+export function worstStatus(statuses: Iterable<CredentialState>): CredentialState | null {
   let best: number | null = null
   for (const s of statuses) {
     const i = SEVERITY.indexOf(s)

@@ -1,5 +1,5 @@
 import { Badge } from '@radix-ui/themes'
-import type { CredentialStatus } from '../../../../shared/models/credential'
+import type { CredentialState } from '../../../../shared/models/credential'
 import { useT } from '../../i18n'
 
 export const STATUS_COLORS = {
@@ -8,9 +8,10 @@ export const STATUS_COLORS = {
   expired: 'orange',
   revoked: 'gray',
   unvalidated: 'blue',
-} as const satisfies Record<CredentialStatus, string>
+  check_failed: 'amber',
+} as const satisfies Record<CredentialState, string>
 
-export function StatusBadge({ status }: { status: CredentialStatus }) {
+export function StatusBadge({ status }: { status: CredentialState }) {
   const t = useT()
   return (
     <Badge color={STATUS_COLORS[status]} data-testid="status-badge">

@@ -1,16 +1,22 @@
 import { create } from 'zustand'
 import { call, onEvent } from '../../api'
 import type { ChannelOutput } from '../../../../shared/ipc'
-import type { CredentialStatus } from '../../../../shared/models/credential'
+import { credentialState, type CredentialState } from '../../../../shared/models/credential'
 
 export type Credential = ChannelOutput<'credentials.list'>[number]
 export type Service = ChannelOutput<'services.list'>[number]
 export type Validation = ChannelOutput<'credentials.test'>
 
+export type SortKey = 'name' | 'service' | 'account' | 'status' | 'validated' | 'used'
+export interface CredentialSort {
+  key: SortKey
+  dir: 'asc' | 'desc'
+}
+
 export interface CredentialFilter {
   search: string
   service: string | null
-  status: CredentialStatus | null
+  status: CredentialState | null
 }
 
 interface CredentialsState {
@@ -19,6 +25,8 @@ interface CredentialsState {
   catalog: Service[] | null
   loadError: unknown
   filter: CredentialFilter
+  /** null: the core's order (primary first per service). */
+  sort: CredentialSort | null
   /** The last copy: which credential, and when the main process clears the clipboard. Never the value. */
   copied: { label: string; clearsAt: number } | null
   load(): Promise<void>
@@ -28,6 +36,8 @@ interface CredentialsState {
   remove(id: string): Promise<ChannelOutput<'credentials.delete'>>
   copy(c: Credential, field: string): Promise<void>
   setFilter(patch: Partial<CredentialFilter>): void
+  /** Click on a column: ascending, then descending, then back to the core's order. */
+  toggleSort(key: SortKey): void
 }
 
 /** Every stored credential's metadata (never a secret) and the screen's filter. */
@@ -36,6 +46,7 @@ export const useCredentials = create<CredentialsState>((set, get) => ({
   catalog: null,
   loadError: null,
   filter: { search: '', service: null, status: null },
+  sort: null,
   copied: null,
   async load() {
     try {
@@ -66,6 +77,10 @@ export const useCredentials = create<CredentialsState>((set, get) => ({
     set({ copied: { label: c.name, clearsAt } })
   },
   setFilter: (patch) => set((s) => ({ filter: { ...s.filter, ...patch } })),
+  toggleSort: (key) =>
+    set((s) => ({
+      sort: s.sort?.key !== key ? { key, dir: 'asc' } : s.sort.dir === 'asc' ? { key, dir: 'desc' } : null,
+    })),
 }))
 
 export function watchCredentials(): () => void {
@@ -78,7 +93,7 @@ export function applyFilter(items: Credential[], f: CredentialFilter): Credentia
   return items.filter(
     (c) =>
       (!f.service || c.service === f.service) &&
-      (!f.status || c.status === f.status) &&
+      (!f.status || credentialState(c) === f.status) &&
       (!q ||
         c.name.toLowerCase().includes(q) ||
         c.service.toLowerCase().includes(q) ||
@@ -100,4 +115,31 @@ export function needsAttention(c: Credential, now: number): boolean {
 
 export function expiringSoon(c: Credential, now: number): boolean {
   return c.status === 'active' && c.expiresAt !== null && c.expiresAt > now && c.expiresAt - now < SOON_MS
+}
+
+const STATE_ORDER = ['invalid', 'expired', 'revoked', 'check_failed', 'unvalidated', 'active']
+
+/** The rows in the chosen column's order (a stable copy; the filtered list is never mutated). */
+export function applySort(
+  items: Credential[],
+  sort: CredentialSort | null,
+  serviceName: (id: string) => string,
+): Credential[] {
+  if (!sort) return items
+  const text = (a: string | null, b: string | null) =>
+    (a ?? '').localeCompare(b ?? '', undefined, { sensitivity: 'base', numeric: true })
+  // Never-checked / never-used sort after every date when ascending.
+  const time = (a: number | null, b: number | null) =>
+    (a ?? Number.MAX_SAFE_INTEGER) - (b ?? Number.MAX_SAFE_INTEGER)
+  const cmp: Record<SortKey, (a: Credential, b: Credential) => number> = {
+    name: (a, b) => text(a.name, b.name),
+    service: (a, b) => text(serviceName(a.service), serviceName(b.service)),
+    account: (a, b) => text(a.account, b.account),
+    status: (a, b) => STATE_ORDER.indexOf(credentialState(a)) - STATE_ORDER.indexOf(credentialState(b)),
+    validated: (a, b) => time(a.lastValidatedAt, b.lastValidatedAt),
+    used: (a, b) => time(a.lastUsedAt, b.lastUsedAt),
+  }
+  const f = cmp[sort.key]
+  const sign = sort.dir === 'asc' ? 1 : -1
+  return [...items].sort((a, b) => sign * f(a, b) || text(a.name, b.name))
 }

@@ -1,13 +1,21 @@
-import { useEffect } from 'react'
+import { useEffect, useState } from 'react'
 import { Badge, Button, Callout, Card, Flex, Grid, Heading, SegmentedControl, Text } from '@radix-ui/themes'
-import { onEvent } from '../../api'
+import { call, onEvent } from '../../api'
+import { CONNECTED_WINDOW_MS } from '../../../../shared/ipc/bridge'
+import type { CredentialState } from '../../../../shared/models/credential'
 import { useLanguage, useT } from '../../i18n'
 import { relativeTime } from '../../lib/format'
 import { useNow } from '../../lib/use-now'
-import { StatusBadge } from '../credentials/StatusBadge'
+import { STATUS_COLORS, StatusBadge } from '../credentials/StatusBadge'
+import { credentialState } from '../../../../shared/models/credential'
 import { useShell } from '../shell/store'
 import { CallsChart } from './CallsChart'
+import { ConnectAppDialog } from '../bridge/ConnectAppDialog'
+import { actionLabel } from '../activity/words'
 import { useDashboard, type ChartSpan } from './store'
+
+/** Every state once, so the counters add up to the total. */
+const STATES: CredentialState[] = ['active', 'invalid', 'expired', 'revoked', 'check_failed', 'unvalidated']
 
 function Stat(props: { label: string; value: number | string | null; testId: string; color?: string }) {
   return (
@@ -27,22 +35,29 @@ export function Dashboard() {
   const t = useT()
   const lang = useLanguage()
   const go = useShell((s) => s.go)
-  const { stats, bridge, tokens, span, calls, recent, attention, setSpan } = useDashboard()
+  const { stats, bridge, sessions, span, calls, recent, attention, setSpan } = useDashboard()
   useEffect(() => {
     const load = () => void useDashboard.getState().load()
     load()
     const offs = [
       onEvent('credentials.changed', load),
-      onEvent('bridge.statusChanged', (bridge) => useDashboard.setState({ bridge })),
+      onEvent('bridge.statusChanged', (bridge) => {
+        useDashboard.setState({ bridge })
+        void call('bridge.sessions').then(
+          (sessions) => useDashboard.setState({ sessions }),
+          () => {},
+        )
+      }),
       // Not bridge.activity: that fires before the call's audit row is committed (rows are batched).
       onEvent('bridge.callsRecorded', load),
     ]
     return () => offs.forEach((off) => off())
   }, [])
 
+  const [connecting, setConnecting] = useState(false)
   const now = useNow()
-  const activeClients = tokens?.filter((tk) => tk.status === 'active').length ?? null
-  const s = stats?.byStatus
+  const unchecked = stats?.byState.unvalidated ?? 0
+  const connected = sessions ? new Set(sessions.map((x) => `${x.tokenId}:${x.clientName ?? ''}`)).size : null
   return (
     <Flex direction="column" gap="4">
       {stats && stats.total === 0 && (
@@ -57,24 +72,15 @@ export function Dashboard() {
       )}
       <Grid columns={{ initial: '2', md: '4' }} gap="3">
         <Stat label={t('dashboard.total')} value={stats?.total ?? null} testId="stat-total" />
-        <Stat
-          label={t('status.active')}
-          value={s ? (s.active ?? 0) : null}
-          testId="stat-active"
-          color="var(--green-11)"
-        />
-        <Stat
-          label={t('status.invalid')}
-          value={s ? (s.invalid ?? 0) : null}
-          testId="stat-invalid"
-          color="var(--red-11)"
-        />
-        <Stat
-          label={t('status.expired')}
-          value={s ? (s.expired ?? 0) : null}
-          testId="stat-expired"
-          color="var(--orange-11)"
-        />
+        {STATES.map((state) => (
+          <Stat
+            key={state}
+            label={t(`status.${state}`)}
+            value={stats ? (stats.byState[state] ?? 0) : null}
+            testId={`stat-${state}`}
+            color={`var(--${STATUS_COLORS[state]}-11)`}
+          />
+        ))}
         <Stat
           label={t('dashboard.expiringSoon')}
           value={stats?.expiringSoon.length ?? null}
@@ -100,7 +106,33 @@ export function Dashboard() {
             )}
           </Flex>
         </Card>
-        <Stat label={t('dashboard.clients')} value={activeClients} testId="stat-clients" />
+        <Card>
+          <Text
+            as="div"
+            size="2"
+            color="gray"
+            title={t('dashboard.clientsHint', { n: CONNECTED_WINDOW_MS / 60_000 })}
+          >
+            {t('dashboard.clients')}
+          </Text>
+          <Text as="div" size="7" weight="bold" data-testid="stat-clients">
+            {connected ?? '—'}
+          </Text>
+          {sessions && sessions.length > 0 ? (
+            <Text as="div" size="1" color="gray" truncate data-testid="connected-apps">
+              {[...new Set(sessions.map((x) => x.clientName ?? x.tokenName))].join(', ')}
+            </Text>
+          ) : (
+            <Button
+              size="1"
+              variant="ghost"
+              onClick={() => setConnecting(true)}
+              data-testid="dashboard-connect"
+            >
+              {t('connect.open')}
+            </Button>
+          )}
+        </Card>
       </Grid>
 
       <Card size="2">
@@ -121,7 +153,7 @@ export function Dashboard() {
           <Heading as="h2" size="3" mb="2">
             {t('dashboard.attention')}
           </Heading>
-          {attention.length === 0 && (stats?.expiringSoon.length ?? 0) === 0 ? (
+          {attention.length === 0 && (stats?.expiringSoon.length ?? 0) === 0 && unchecked === 0 ? (
             <Text color="gray" size="2">
               {t('dashboard.allGood')}
             </Text>
@@ -132,7 +164,7 @@ export function Dashboard() {
                   <Text size="2" truncate>
                     {c.service} / {c.name}
                   </Text>
-                  <StatusBadge status={c.status} />
+                  <StatusBadge status={credentialState(c)} />
                 </Flex>
               ))}
               {stats?.expiringSoon.slice(0, 8).map((c) => (
@@ -145,6 +177,11 @@ export function Dashboard() {
                   </Badge>
                 </Flex>
               ))}
+              {unchecked > 0 && (
+                <Text size="2" color="gray" data-testid="attention-unchecked">
+                  {t('dashboard.unchecked', { n: unchecked })}
+                </Text>
+              )}
               <Flex>
                 <Button size="1" variant="ghost" onClick={() => go('credentials')}>
                   {t('dashboard.openCredentials')}
@@ -166,7 +203,7 @@ export function Dashboard() {
               {recent.map((e) => (
                 <Flex key={e.id} justify="between" gap="2">
                   <Text size="2" truncate>
-                    {t(`actor.${e.actor}`)} · {e.action}
+                    {t(`actor.${e.actor}`)} · {actionLabel(e.action, t)}
                     {e.target ? ` · ${e.target}` : ''}
                   </Text>
                   <Text size="1" color="gray" style={{ whiteSpace: 'nowrap' }}>
@@ -183,6 +220,7 @@ export function Dashboard() {
           )}
         </Card>
       </Grid>
+      {connecting && <ConnectAppDialog onClose={() => setConnecting(false)} />}
     </Flex>
   )
 }

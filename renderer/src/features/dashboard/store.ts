@@ -1,6 +1,7 @@
 import { create } from 'zustand'
 import { call } from '../../api'
 import type { ChannelOutput } from '../../../../shared/ipc'
+import { credentialState } from '../../../../shared/models/credential'
 import type { AuditEntry } from '../activity/store'
 
 export type ChartSpan = '24h' | '7d'
@@ -10,11 +11,13 @@ interface DashboardState {
   stats: ChannelOutput<'credentials.stats'> | null
   bridge: ChannelOutput<'bridge.status'> | null
   tokens: ChannelOutput<'bridge.tokens.list'> | null
+  /** Apps seen on the bridge in the last few minutes. */
+  sessions: ChannelOutput<'bridge.sessions'> | null
   span: ChartSpan
   /** Bridge tool calls inside the chart's span (newest first, at most CALLS_CAP). */
   calls: AuditEntry[]
   recent: AuditEntry[]
-  /** Credentials needing a look: invalid, expired, revoked. */
+  /** Credentials needing a look: invalid, expired, revoked, or kept although their check failed. */
   attention: ChannelOutput<'credentials.list'>
   setSpan(span: ChartSpan): void
   load(): Promise<void>
@@ -27,6 +30,7 @@ export const useDashboard = create<DashboardState>((set, get) => ({
   stats: null,
   bridge: null,
   tokens: null,
+  sessions: null,
   span: '24h',
   calls: [],
   recent: [],
@@ -47,12 +51,15 @@ export const useDashboard = create<DashboardState>((set, get) => ({
       settle(call('credentials.stats'), (stats) => set({ stats })),
       settle(call('bridge.status'), (bridge) => set({ bridge })),
       settle(call('bridge.tokens.list'), (tokens) => set({ tokens })),
+      settle(call('bridge.sessions'), (sessions) => set({ sessions })),
       settle(call('audit.list', { offset: 0, limit: 8 }), (p) => set({ recent: p.entries })),
       settle(
         Promise.all(
-          (['invalid', 'expired', 'revoked'] as const).map((status) => call('credentials.list', { status })),
+          (['invalid', 'expired', 'revoked', 'unvalidated'] as const).map((status) =>
+            call('credentials.list', { status }),
+          ),
         ),
-        (lists) => set({ attention: lists.flat() }),
+        (lists) => set({ attention: lists.flat().filter((c) => credentialState(c) !== 'unvalidated') }),
       ),
       settle(loadCalls(get().span), (calls) => set({ calls })),
     ])

@@ -85,7 +85,7 @@ export function HomeAssistantScreen() {
                 <Button variant="soft" onClick={() => setEditing(i)}>
                   {t('common.edit')}
                 </Button>
-                <Button variant="soft" color="red" onClick={() => setDeleting(i)}>
+                <Button variant="soft" color="red" onClick={() => setDeleting(i)} data-testid="ha-remove">
                   {t('common.delete')}
                 </Button>
               </Flex>

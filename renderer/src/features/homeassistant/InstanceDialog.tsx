@@ -7,9 +7,11 @@ import { DomainPicker } from './DomainPicker'
 import { ProbeSummary } from './ProbeSummary'
 import { useHomeAssistant, type HaInstance, type HaProbe } from './store'
 import { DialogFooter, ErrorCallout, Field } from '../../components/Field'
+import { useReturnFocus } from '../../lib/use-return-focus'
 
 /** Add or edit an instance; "Test connection" probes before anything is saved. */
 export function InstanceDialog(props: { instance: HaInstance | null; onClose(): void }) {
+  const returnFocus = useReturnFocus()
   const t = useT()
   const editing = props.instance
   const [name, setName] = useState(editing?.name ?? '')
@@ -62,7 +64,7 @@ export function InstanceDialog(props: { instance: HaInstance | null; onClose(): 
 
   return (
     <Dialog.Root open onOpenChange={(o) => !o && props.onClose()}>
-      <Dialog.Content maxWidth="560px">
+      <Dialog.Content maxWidth="560px" {...returnFocus}>
         <Dialog.Title>{editing ? t('ha.editTitle', { name: editing.name }) : t('ha.addTitle')}</Dialog.Title>
         <Dialog.Description size="2" color="gray">
           {t('ha.formHelp')}

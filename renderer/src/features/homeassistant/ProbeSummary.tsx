@@ -1,15 +1,16 @@
 import { Badge, Callout, Flex, Text } from '@radix-ui/themes'
-import { useT } from '../../i18n'
+import { useLanguage, useT } from '../../i18n'
 import type { HaProbe } from './store'
 
 /** Reachable or not, latency, version, location and entity count, plus warnings. */
 export function ProbeSummary({ probe }: { probe: HaProbe }) {
   const t = useT()
+  const lang = useLanguage()
   return (
     <Flex direction="column" gap="2" data-testid="probe-result">
       <Flex gap="2" wrap="wrap" align="center">
-        <Badge color={probe.reachable ? 'green' : 'red'}>
-          {probe.reachable ? t('ha.reachable') : t('ha.unreachable')}
+        <Badge color={probe.reachable ? 'green' : 'red'} data-testid="ha-state">
+          {t(`ha.state.${probe.reason}`)}
         </Badge>
         {probe.version && (
           <Badge variant="outline" data-testid="ha-version">
@@ -28,15 +29,15 @@ export function ProbeSummary({ probe }: { probe: HaProbe }) {
       </Flex>
       {!probe.reachable && (
         <Text size="2" color="red" role="alert" data-testid="probe-error">
-          {probe.message}
+          {lang === 'en' ? probe.message : t(`ha.reason.${probe.reason}`, {})}
         </Text>
       )}
       {probe.warnings.map((w) => (
         <Callout.Root key={w.code} color="amber" size="1">
-          <Callout.Text>{w.message}</Callout.Text>
+          <Callout.Text>{lang === 'en' ? w.message : t(`ha.warning.${w.code}`)}</Callout.Text>
         </Callout.Root>
       ))}
-      {probe.advice.map((a) => (
+      {(lang === 'en' ? probe.advice : probe.advice.length ? [t('ha.adviceHttps')] : []).map((a) => (
         <Text key={a} size="1" color="gray">
           {a}
         </Text>

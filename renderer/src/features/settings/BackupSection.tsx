@@ -15,10 +15,11 @@ import {
 import { MIN_PASSPHRASE_LENGTH } from '../../../../shared/ipc/backup'
 import type { ChannelOutput, EventPayload } from '../../../../shared/ipc'
 import { call, onEvent } from '../../api'
-import { useT, type T } from '../../i18n'
+import { useT, type MessageKey, type T } from '../../i18n'
 import { describeError, notifySuccess } from '../../lib/notify'
 import { pickPath } from '../../components/PathField'
 import { ScheduleForm } from './ScheduleForm'
+import { ConfirmDialog } from '../../components/ConfirmDialog'
 
 type Progress = EventPayload<'backup.progress'>
 type ImportResult = ChannelOutput<'backup.import'>
@@ -208,6 +209,7 @@ function ImportForm() {
   const [preview, setPreview] = useState<ImportResult | null>(null)
   const [busy, setBusy] = useState<'inspect' | 'import' | null>(null)
   const [error, setError] = useState<string | null>(null)
+  const [confirmReplace, setConfirmReplace] = useState(false)
   const [progress, setProgress] = useBackupProgress()
 
   /** "Import…": the open dialog, then the preview (once the passphrase is typed). */
@@ -267,7 +269,7 @@ function ImportForm() {
             changed()
           }}
         >
-          <Select.Trigger aria-label={t('backup.mode')} />
+          <Select.Trigger aria-label={t('backup.mode')} data-testid="import-mode" />
           <Select.Content>
             <Select.Item value="merge">{t('backup.mode.merge')}</Select.Item>
             <Select.Item value="replace">{t('backup.mode.replace')}</Select.Item>
@@ -313,12 +315,22 @@ function ImportForm() {
           color={mode === 'replace' ? 'red' : undefined}
           loading={busy === 'import'}
           disabled={!preview || preview.applied}
-          onClick={() => void run('import')}
+          onClick={() => (mode === 'replace' ? setConfirmReplace(true) : void run('import'))}
           data-testid="import-apply"
         >
           {mode === 'replace' ? t('backup.applyReplace') : t('backup.apply')}
         </Button>
       </Flex>
+      {confirmReplace && (
+        <ConfirmDialog
+          title={t('confirm.replaceTitle')}
+          description={t('confirm.replaceBody')}
+          confirmLabel={t('backup.applyReplace')}
+          typedWord={t('confirm.replaceWord')}
+          onConfirm={() => run('import')}
+          onClose={() => setConfirmReplace(false)}
+        />
+      )}
       <Text size="1" color="gray">
         {t('backup.typedPathHint')}
       </Text>
@@ -374,7 +386,7 @@ function PreviewTable({ result }: { result: ImportResult }) {
             .filter((x) => x.incoming > 0 || x.existing > 0)
             .map((x) => (
               <Table.Row key={x.table} data-testid={`preview-row-${x.table}`}>
-                <Table.RowHeaderCell>{x.table}</Table.RowHeaderCell>
+                <Table.RowHeaderCell>{tableLabel(x.table, t)}</Table.RowHeaderCell>
                 <Table.Cell>{x.incoming}</Table.Cell>
                 <Table.Cell>{x.new}</Table.Cell>
                 <Table.Cell title={x.conflictKeys.join(', ')}>{x.conflicts}</Table.Cell>
@@ -385,4 +397,20 @@ function PreviewTable({ result }: { result: ImportResult }) {
       </Table.Root>
     </Flex>
   )
+}
+
+/** What a backed-up table holds, in words (a table added later shows its own name until it has one). */
+const TABLE_LABELS: Record<string, MessageKey> = {
+  credentials: 'backup.table.credentials',
+  ha_instances: 'backup.table.ha_instances',
+  bridge_tokens: 'backup.table.bridge_tokens',
+  bridge_tool_permissions: 'backup.table.bridge_tool_permissions',
+  bridge_upstreams: 'backup.table.bridge_upstreams',
+  settings: 'backup.table.settings',
+  audit_log: 'backup.table.audit_log',
+}
+
+function tableLabel(table: string, t: T): string {
+  const key = TABLE_LABELS[table]
+  return key ? t(key) : table.replace(/_/g, ' ')
 }

@@ -7,6 +7,7 @@ import { AutoLockSelect } from '../vault/AutoLockSelect'
 import { RetentionRow } from './RetentionRow'
 import { MIN_PASSWORD } from '../vault/Onboarding'
 import { useVault } from '../vault/store'
+import { ConfirmDialog } from '../../components/ConfirmDialog'
 
 /** Auto-lock, master password, keychain slot and key rotation. */
 export function SecuritySection() {
@@ -50,6 +51,7 @@ function PasswordForm({ hasPassword }: { hasPassword: boolean }) {
   const [confirm, setConfirm] = useState('')
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
+  const [confirmRemove, setConfirmRemove] = useState(false)
 
   // Only when the keychain also protects the vault: it must keep one way to open.
   const keychainSlot = useVault((s) => s.status?.protectors.includes('os') ?? false)
@@ -138,12 +140,23 @@ function PasswordForm({ hasPassword }: { hasPassword: boolean }) {
               variant="ghost"
               color="red"
               disabled={!current}
-              onClick={() => void removePassword()}
+              onClick={() => setConfirmRemove(true)}
+              data-testid="remove-password"
             >
               {t('settings.removePassword')}
             </Button>
           )}
         </Flex>
+        {confirmRemove && (
+          <ConfirmDialog
+            title={t('confirm.removePasswordTitle')}
+            description={t('confirm.removePasswordBody')}
+            confirmLabel={t('settings.removePassword')}
+            typedWord={t('confirm.removePasswordWord')}
+            onConfirm={removePassword}
+            onClose={() => setConfirmRemove(false)}
+          />
+        )}
       </Flex>
     </form>
   )

@@ -1,6 +1,7 @@
-import { useEffect, type ReactNode } from 'react'
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import { Box, Button, Flex, Heading, Kbd, Text } from '@radix-ui/themes'
-import { useT, type MessageKey } from '../../i18n'
+import { currentLanguage, translate, useT, type MessageKey } from '../../i18n'
+import { relativeTime } from '../../lib/format'
 import { onEvent } from '../../api'
 import { attempt } from '../../lib/notify'
 import { useVault } from '../vault/store'
@@ -12,8 +13,10 @@ import { ActivityScreen } from '../activity/ActivityScreen'
 import { SettingsScreen } from '../settings/SettingsScreen'
 import { ApprovalDialog } from '../bridge/ApprovalDialog'
 import { ImportScreen } from '../import/ImportScreen'
+import { PlaygroundScreen } from '../playground/PlaygroundScreen'
 import { IntegrityBanner } from '../vault/IntegrityBanner'
 import { NAV_PARENT, SCREENS, useShell, type NavScreen, type Screen } from './store'
+import { CommandPalette, useCommandPaletteShortcut } from './CommandPalette'
 
 const SCREEN_VIEWS: Record<Screen, () => ReactNode> = {
   dashboard: () => <Dashboard />,
@@ -23,6 +26,7 @@ const SCREEN_VIEWS: Record<Screen, () => ReactNode> = {
   activity: () => <ActivityScreen />,
   settings: () => <SettingsScreen />,
   import: () => <ImportScreen />,
+  playground: () => <PlaygroundScreen />,
 }
 
 const isMac = navigator.platform.toLowerCase().includes('mac')
@@ -49,9 +53,17 @@ function useLockShortcut() {
 function useAttentionToasts() {
   useEffect(
     () =>
-      onEvent('credentials.attention', (e) =>
-        useShell.getState().toast(e.kind === 'expiring' ? 'info' : 'error', e.message),
-      ),
+      onEvent('credentials.attention', (e) => {
+        const lang = currentLanguage()
+        const message =
+          lang === 'en'
+            ? e.message
+            : translate(lang, `attention.${e.kind}`, {
+                ref: e.ref,
+                when: e.expiresAt ? relativeTime(e.expiresAt, lang, Date.now()) : '',
+              })
+        useShell.getState().toast(e.kind === 'expiring' ? 'info' : 'error', message)
+      }),
     [],
   )
 }
@@ -63,13 +75,25 @@ export function Shell() {
   const go = useShell((s) => s.go)
   useLockShortcut()
   useAttentionToasts()
+  const [palette, setPalette] = useState(false)
+  const openPalette = useCallback(() => setPalette(true), [])
+  useCommandPaletteShortcut(openPalette)
+  const title = useRef<HTMLHeadingElement>(null)
+  // After unlock (and at launch) the shell comes back on the screen that was open: focus its title,
+  // so keyboard and screen-reader users start there instead of on the page's body.
+  useEffect(() => {
+    if (document.activeElement === document.body || !document.activeElement) title.current?.focus()
+  }, [])
   return (
     <Flex className="kb-shell">
       <Box asChild className="kb-sidebar">
         <nav aria-label={t('nav.label')}>
           <Flex direction="column" gap="1" p="3" height="100%">
-            <Heading size="5" mb="4" ml="2" mt="1">
-              Keybridge
+            <Heading size="5" mb="4" ml="2" mt="1" className="kb-brand">
+              <span className="kb-nav-label">Keybridge</span>
+              <span className="kb-brand-short" aria-hidden>
+                K
+              </span>
             </Heading>
             {SCREENS.map((s) => (
               <button
@@ -79,11 +103,16 @@ export function Shell() {
                 aria-current={s === (NAV_PARENT[screen] ?? screen) ? 'page' : undefined}
                 onClick={() => go(s)}
                 data-testid={`nav-${s}`}
+                // The label is hidden when the sidebar collapses to icons: the name stays.
+                aria-label={t(`nav.${s}` as MessageKey)}
+                title={t(`nav.${s}` as MessageKey)}
               >
                 <span aria-hidden className="kb-nav-icon">
                   {NAV_ICONS[s]}
                 </span>
-                {t(`nav.${s}` as MessageKey)}
+                <span className="kb-nav-label" aria-hidden>
+                  {t(`nav.${s}` as MessageKey)}
+                </span>
               </button>
             ))}
           </Flex>
@@ -91,10 +120,26 @@ export function Shell() {
       </Box>
       <Flex direction="column" className="kb-main">
         <Flex className="kb-topbar" align="center" justify="between" px="5" py="3">
-          <Heading as="h1" size="6" data-testid="screen-title">
+          <Heading
+            as="h1"
+            size="6"
+            data-testid="screen-title"
+            ref={title}
+            tabIndex={-1}
+            className="kb-screen-title"
+          >
             {t(`nav.${screen}` as MessageKey)}
           </Heading>
           <Flex align="center" gap="3">
+            <Button
+              variant="ghost"
+              color="gray"
+              onClick={openPalette}
+              data-testid="palette-open"
+              title={t('palette.title')}
+            >
+              <Kbd>{isMac ? '⌘' : 'Ctrl'}+K</Kbd>
+            </Button>
             <Text size="1" color="gray" aria-hidden>
               <Kbd>{isMac ? '⌘' : 'Ctrl'}+L</Kbd>
             </Text>
@@ -111,6 +156,7 @@ export function Shell() {
         </Box>
       </Flex>
       <ApprovalDialog />
+      {palette && <CommandPalette onClose={() => setPalette(false)} />}
     </Flex>
   )
 }

@@ -35,52 +35,54 @@ export function LockScreen({ status }: { status: VaultStatus }) {
   }
 
   return (
-    <Flex justify="center" align="center" p="6" className="kb-fullscreen">
-      <Card size="4" style={{ width: 420 }}>
-        <Flex direction="column" gap="4">
-          <Flex justify="between" align="center">
-            <Heading size="6" data-testid="lock-title">
-              {t('lock.title')}
-            </Heading>
-            <LanguageThemeBar />
+    <Flex asChild justify="center" align="center" p="6" className="kb-fullscreen">
+      <main>
+        <Card size="4" style={{ width: 420 }}>
+          <Flex direction="column" gap="4">
+            <Flex justify="between" align="center">
+              <Heading size="6" data-testid="lock-title">
+                {t('lock.title')}
+              </Heading>
+              <LanguageThemeBar />
+            </Flex>
+            <Text color="gray">{t('lock.intro')}</Text>
+            {passwordField && (
+              <form onSubmit={submit}>
+                <Flex direction="column" gap="2">
+                  <Text as="label" htmlFor="unlock-password" weight="bold">
+                    {t('lock.password')}
+                  </Text>
+                  <TextField.Root
+                    id="unlock-password"
+                    type="password"
+                    autoComplete="current-password"
+                    autoFocus
+                    value={password}
+                    onChange={(e) => setPassword(e.target.value)}
+                    data-testid="unlock-password"
+                  />
+                  <Button type="submit" loading={busy === 'password'} data-testid="unlock-submit">
+                    {t('lock.unlock')}
+                  </Button>
+                </Flex>
+              </form>
+            )}
+            {passwordField && keychain && <Separator size="4" />}
+            {keychain && (
+              <Button
+                variant={passwordField ? 'soft' : 'solid'}
+                loading={busy === 'keychain'}
+                onClick={() => void unlock('keychain')}
+                data-testid="unlock-keychain"
+                autoFocus={!passwordField}
+              >
+                {t('lock.withKeychain', { keychain: status.osKeychain.label })}
+              </Button>
+            )}
+            <ErrorCallout error={error} testId="unlock-error" />
           </Flex>
-          <Text color="gray">{t('lock.intro')}</Text>
-          {passwordField && (
-            <form onSubmit={submit}>
-              <Flex direction="column" gap="2">
-                <Text as="label" htmlFor="unlock-password" weight="bold">
-                  {t('lock.password')}
-                </Text>
-                <TextField.Root
-                  id="unlock-password"
-                  type="password"
-                  autoComplete="current-password"
-                  autoFocus
-                  value={password}
-                  onChange={(e) => setPassword(e.target.value)}
-                  data-testid="unlock-password"
-                />
-                <Button type="submit" loading={busy === 'password'} data-testid="unlock-submit">
-                  {t('lock.unlock')}
-                </Button>
-              </Flex>
-            </form>
-          )}
-          {passwordField && keychain && <Separator size="4" />}
-          {keychain && (
-            <Button
-              variant={passwordField ? 'soft' : 'solid'}
-              loading={busy === 'keychain'}
-              onClick={() => void unlock('keychain')}
-              data-testid="unlock-keychain"
-              autoFocus={!passwordField}
-            >
-              {t('lock.withKeychain', { keychain: status.osKeychain.label })}
-            </Button>
-          )}
-          <ErrorCallout error={error} testId="unlock-error" />
-        </Flex>
-      </Card>
+        </Card>
+      </main>
     </Flex>
   )
 }

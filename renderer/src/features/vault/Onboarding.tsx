@@ -47,104 +47,106 @@ export function Onboarding({ status }: { status: VaultStatus }) {
   }
 
   return (
-    <Flex justify="center" p="6" className="kb-fullscreen">
-      <Card size="4" style={{ width: 560 }} asChild>
-        <form onSubmit={submit} aria-labelledby="onboarding-title">
-          <Flex direction="column" gap="4">
-            <Flex justify="between" align="center">
-              <Heading id="onboarding-title" size="6">
-                {t('onboarding.title')}
-              </Heading>
-              <LanguageThemeBar />
-            </Flex>
-            <Text color="gray">{t('onboarding.intro')}</Text>
-
-            <Text as="div" weight="bold" id="mode-label">
-              {t('onboarding.protection')}
-            </Text>
-            <RadioCards.Root
-              value={mode}
-              onValueChange={(v) => setMode(v as VaultMode)}
-              columns="1"
-              aria-labelledby="mode-label"
-            >
-              {keychain ? (
-                <>
-                  <RadioCards.Item value="keychain" data-testid="mode-keychain">
-                    <Flex direction="column" width="100%">
-                      <Text weight="bold">{t('onboarding.mode.keychain')}</Text>
-                      <Text size="2" color="gray">
-                        {t('onboarding.mode.keychainHelp', { keychain: status.osKeychain.label })}
-                      </Text>
-                    </Flex>
-                  </RadioCards.Item>
-                  <RadioCards.Item value="keychain+password" data-testid="mode-keychain-password">
-                    <Flex direction="column" width="100%">
-                      <Text weight="bold">{t('onboarding.mode.both')}</Text>
-                      <Text size="2" color="gray">
-                        {t('onboarding.mode.bothHelp')}
-                      </Text>
-                    </Flex>
-                  </RadioCards.Item>
-                </>
-              ) : (
-                <RadioCards.Item value="password" data-testid="mode-password">
-                  <Flex direction="column" width="100%">
-                    <Text weight="bold">{t('onboarding.mode.password')}</Text>
-                    <Text size="2" color="gray">
-                      {t('onboarding.mode.passwordHelp', {
-                        reason: status.osKeychain.reason ?? t('onboarding.noKeychain'),
-                      })}
-                    </Text>
-                  </Flex>
-                </RadioCards.Item>
-              )}
-            </RadioCards.Root>
-
-            {needsPassword && (
-              <Flex direction="column" gap="2">
-                <Text as="label" htmlFor="new-password" weight="bold">
-                  {t('onboarding.password')}
-                </Text>
-                <TextField.Root
-                  id="new-password"
-                  type="password"
-                  autoComplete="new-password"
-                  value={password}
-                  onChange={(e) => setPassword(e.target.value)}
-                  data-testid="new-password"
-                />
-                <Text as="label" htmlFor="confirm-password" weight="bold">
-                  {t('onboarding.confirm')}
-                </Text>
-                <TextField.Root
-                  id="confirm-password"
-                  type="password"
-                  autoComplete="new-password"
-                  value={confirm}
-                  onChange={(e) => setConfirm(e.target.value)}
-                  data-testid="confirm-password"
-                />
-                <Text size="1" color="gray">
-                  {t('onboarding.passwordHelp')}
-                </Text>
+    <Flex asChild justify="center" p="6" className="kb-fullscreen">
+      <main>
+        <Card size="4" style={{ width: 560 }} asChild>
+          <form onSubmit={submit} aria-labelledby="onboarding-title">
+            <Flex direction="column" gap="4">
+              <Flex justify="between" align="center">
+                <Heading id="onboarding-title" size="6">
+                  {t('onboarding.title')}
+                </Heading>
+                <LanguageThemeBar />
               </Flex>
-            )}
+              <Text color="gray">{t('onboarding.intro')}</Text>
 
-            <Flex direction="column" gap="2">
-              <Text as="label" htmlFor="onboarding-autolock" weight="bold">
-                {t('autolock.label')}
+              <Text as="div" weight="bold" id="mode-label">
+                {t('onboarding.protection')}
               </Text>
-              <AutoLockSelect id="onboarding-autolock" value={autoLock} onChange={setAutoLock} />
-            </Flex>
+              <RadioCards.Root
+                value={mode}
+                onValueChange={(v) => setMode(v as VaultMode)}
+                columns="1"
+                aria-labelledby="mode-label"
+              >
+                {keychain ? (
+                  <>
+                    <RadioCards.Item value="keychain" data-testid="mode-keychain">
+                      <Flex direction="column" width="100%">
+                        <Text weight="bold">{t('onboarding.mode.keychain')}</Text>
+                        <Text size="2" color="gray">
+                          {t('onboarding.mode.keychainHelp', { keychain: status.osKeychain.label })}
+                        </Text>
+                      </Flex>
+                    </RadioCards.Item>
+                    <RadioCards.Item value="keychain+password" data-testid="mode-keychain-password">
+                      <Flex direction="column" width="100%">
+                        <Text weight="bold">{t('onboarding.mode.both')}</Text>
+                        <Text size="2" color="gray">
+                          {t('onboarding.mode.bothHelp')}
+                        </Text>
+                      </Flex>
+                    </RadioCards.Item>
+                  </>
+                ) : (
+                  <RadioCards.Item value="password" data-testid="mode-password">
+                    <Flex direction="column" width="100%">
+                      <Text weight="bold">{t('onboarding.mode.password')}</Text>
+                      <Text size="2" color="gray">
+                        {t('onboarding.mode.passwordHelp', {
+                          reason: status.osKeychain.reason ?? t('onboarding.noKeychain'),
+                        })}
+                      </Text>
+                    </Flex>
+                  </RadioCards.Item>
+                )}
+              </RadioCards.Root>
 
-            <ErrorCallout error={error} />
-            <Button type="submit" size="3" loading={busy} data-testid="create-vault">
-              {t('onboarding.create')}
-            </Button>
-          </Flex>
-        </form>
-      </Card>
+              {needsPassword && (
+                <Flex direction="column" gap="2">
+                  <Text as="label" htmlFor="new-password" weight="bold">
+                    {t('onboarding.password')}
+                  </Text>
+                  <TextField.Root
+                    id="new-password"
+                    type="password"
+                    autoComplete="new-password"
+                    value={password}
+                    onChange={(e) => setPassword(e.target.value)}
+                    data-testid="new-password"
+                  />
+                  <Text as="label" htmlFor="confirm-password" weight="bold">
+                    {t('onboarding.confirm')}
+                  </Text>
+                  <TextField.Root
+                    id="confirm-password"
+                    type="password"
+                    autoComplete="new-password"
+                    value={confirm}
+                    onChange={(e) => setConfirm(e.target.value)}
+                    data-testid="confirm-password"
+                  />
+                  <Text size="1" color="gray">
+                    {t('onboarding.passwordHelp')}
+                  </Text>
+                </Flex>
+              )}
+
+              <Flex direction="column" gap="2">
+                <Text as="label" htmlFor="onboarding-autolock" weight="bold">
+                  {t('autolock.label')}
+                </Text>
+                <AutoLockSelect id="onboarding-autolock" value={autoLock} onChange={setAutoLock} />
+              </Flex>
+
+              <ErrorCallout error={error} />
+              <Button type="submit" size="3" loading={busy} data-testid="create-vault">
+                {t('onboarding.create')}
+              </Button>
+            </Flex>
+          </form>
+        </Card>
+      </main>
     </Flex>
   )
 }

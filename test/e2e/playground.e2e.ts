@@ -1,0 +1,62 @@
+import { test, expect, openApp } from './support/harness'
+import { go, onboard } from './support/flows'
+import { startFakes } from './support/services'
+import { FAKE_TOKEN } from '../fakes/homeassistant/server'
+
+test('playground: a tool run as a narrowed token is denied, as an allowed one it answers; both audited', async ({
+  kbBrowser,
+}) => {
+  test.setTimeout(60_000)
+  const fakes = await startFakes()
+  const app = await openApp(kbBrowser, { env: fakes.env })
+  const { page, core } = app
+  try {
+    await onboard(page, 'keychain')
+    await core.invoke('homeassistant.add', { name: 'Home', url: fakes.ha.url, token: FAKE_TOKEN })
+    await core.invoke('bridge.tokens.create', { name: 'Narrow', scopes: ['github*'] })
+    await core.invoke('bridge.tokens.create', { name: 'Wide' })
+    await go(page, 'bridge', 'Bridge')
+    await page.getByTestId('playground-open').click()
+    await expect(page.getByTestId('screen-title')).toHaveText('Playground')
+
+    // Narrow: the tool is outside its scope, so the call is denied exactly as the app would be told.
+    await page.getByTestId('playground-token').click()
+    await page.getByRole('option', { name: /^Narrow/ }).click()
+    await page.getByTestId('playground-tool').click()
+    await page.getByRole('option', { name: /get_state/ }).click()
+    await expect(page.getByTestId('playground-hidden')).toBeVisible()
+    await page.getByTestId('arg-entity_id').fill('light.kitchen')
+    await page.getByTestId('playground-run').click()
+    const result = page.getByTestId('playground-result')
+    await expect(result).toHaveAttribute('data-outcome', 'error')
+    await expect(result).toContainText('Keybridge denied this call')
+    await expect(result).toContainText('Narrow')
+
+    // Wide: the same call answers with the entity's state; the HA token never shows.
+    await page.getByTestId('playground-token').click()
+    await page.getByRole('option', { name: /^Wide/ }).click()
+    await page.getByTestId('playground-tool').click()
+    await page.getByRole('option', { name: /get_state/ }).click()
+    await expect(page.getByTestId('playground-hidden')).toHaveCount(0)
+    await page.getByTestId('arg-entity_id').fill('light.kitchen')
+    await page.getByTestId('playground-run').click()
+    await expect(result).toHaveAttribute('data-outcome', 'ok')
+    await expect(result).toContainText('light.kitchen')
+    expect(await page.content()).not.toContain(FAKE_TOKEN)
+
+    // Activity: two playground calls by you, on behalf of each token, the denial with its reason.
+    await go(page, 'activity', 'Activity')
+    await page.getByTestId('action-filter').click()
+    await page.getByRole('option', { name: 'Tool tried in the playground' }).click()
+    const rows = page.getByTestId('activity-row')
+    await expect(rows).toHaveCount(2)
+    await expect(rows.filter({ hasText: 'Narrow' })).toContainText('Denied')
+    await expect(rows.filter({ hasText: 'Narrow' }).getByTestId('activity-reason')).toContainText(
+      'is limited to',
+    )
+    await expect(rows.filter({ hasText: 'Wide' })).toContainText('Succeeded')
+  } finally {
+    await app.close()
+    await fakes.close()
+  }
+})
