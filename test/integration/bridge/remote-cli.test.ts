@@ -254,6 +254,8 @@ describe('keybridge upstream add --url / login / probe, with a running bridge', 
       tools: ['whoami', 'echo', 'admin_op'],
     })
     expect(signed.err).toContain('/authorize?')
+    // The detached fake browser logs after the redirect: wait for it, so nothing is written after cleanup.
+    await waitFor(() => readFileSync(browserLog, 'utf8').trim().split('\n').length >= 2)
 
     const web = await startNotMcpServer()
     try {
