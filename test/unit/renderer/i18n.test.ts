@@ -60,8 +60,14 @@ describe('everything the core sends has French words', () => {
       coreSources().flatMap((src) => [...src.matchAll(/action: '([a-z_]+)'/g)].map((m) => m[1])),
     )
     // Actions passed as a value (e.g. audited('token_created', ...)) are found by their quoted name too.
-    for (const src of coreSources())
+    for (const src of coreSources()) {
       for (const m of src.matchAll(/audited\(call\)\(\s*'([a-z_]+)'/g)) actions.add(m[1])
+      // ... and either side of a choice (`action: renamed ? 'renamed' : 'updated'`).
+      for (const m of src.matchAll(/action: [^,\n]*\? '([a-z_]+)' : '([a-z_]+)'/g)) {
+        actions.add(m[1])
+        actions.add(m[2])
+      }
+    }
     expect(actions.size).toBeGreaterThan(20)
     for (const a of actions) {
       expect(english[`audit.action.${a}`], a).toBeTruthy()
