@@ -135,7 +135,7 @@ describe('tool names over hostile inputs', () => {
       const db = core.ctx.db
       // Back to the first bridge schema, with what it stored: dotted permission keys and scopes.
       db.exec(`
-        DROP TABLE bridge_upstream_grants; -- #18's migration 3 (remote upstreams), undone too
+        DROP TABLE bridge_upstream_grants; -- #18's migration 5 (remote upstreams), undone too
         ALTER TABLE bridge_upstreams DROP COLUMN kind;
         ALTER TABLE bridge_upstreams DROP COLUMN url;
         ALTER TABLE bridge_upstreams DROP COLUMN transport;
