@@ -6,10 +6,13 @@ import { credentialsChannels, credentialsEvents } from './ipc/credentials'
 import { servicesChannels, servicesEvents } from './ipc/services'
 import { homeassistantChannels, homeassistantEvents } from './ipc/homeassistant'
 import { bridgeChannels, bridgeEvents } from './ipc/bridge'
+import { bridgeRemoteChannels, bridgeRemoteEvents } from './ipc/bridgeRemote'
 import { playgroundChannels } from './ipc/playground'
 import { backupChannels, backupEvents } from './ipc/backup'
 import { settingsChannels, settingsEvents } from './ipc/settings'
 import { importConfigChannels } from './ipc/importConfig'
+import { logsChannels } from './ipc/logs'
+import { usageChannels } from './ipc/usage'
 
 /**
  * The whole IPC contract: channel → { input, output } zod schemas. The main process registers
@@ -23,10 +26,13 @@ export const channels = {
   ...servicesChannels,
   ...homeassistantChannels,
   ...bridgeChannels,
+  ...bridgeRemoteChannels,
   ...playgroundChannels,
   ...backupChannels,
   ...settingsChannels,
   ...importConfigChannels,
+  ...logsChannels,
+  ...usageChannels,
 } satisfies Record<string, ChannelDef>
 
 /** Main → renderer notifications: event name → payload schema. */
@@ -36,6 +42,7 @@ export const events = {
   ...servicesEvents,
   ...homeassistantEvents,
   ...bridgeEvents,
+  ...bridgeRemoteEvents,
   ...backupEvents,
   ...settingsEvents,
 } satisfies Record<string, z.ZodType>

@@ -5,6 +5,9 @@ import type { IpcResult } from '../../shared/ipc'
 import { systemClock } from './clock'
 import type { CoreContext, CoreOptions, Feature } from './context'
 import { EventBus } from './events'
+import { readLogConfig } from './log/config'
+import { AppLog } from './log/logger'
+import { createLogsFeature } from './log/feature'
 import { dispatch } from './ipc/dispatch'
 import type { CallContext, Handlers } from './ipc/handlers'
 import { APP_NAME, APP_VERSION } from './version'
@@ -72,6 +75,15 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   }
   const keyring = new Keyring()
   const settings = new Settings(db)
+  const logConfig = readLogConfig(settings, options.env ?? process.env)
+  const logs = new AppLog({
+    clock,
+    level: options.logging?.level ?? logConfig.level,
+    file: options.logging?.file
+      ? { dataDir: options.dataDir, retentionDays: logConfig.retentionDays }
+      : undefined,
+    stderr: options.logging?.stderr,
+  })
   const audit = new AuditLog(db, clock)
   const macs = new RowMacs(db, keyring, audit, clock)
   settings.attachMacs(macs)
@@ -106,6 +118,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     settings,
     audit,
     events,
+    log: logs.logger,
+    logs,
     vault,
     macs,
     integrity,
@@ -124,6 +138,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const settingsFeature = createSettingsFeature(ctx)
   const importConfigFeature = createImportConfigFeature(ctx)
   const dialogsFeature = createDialogsFeature(ctx)
+  const logsFeature = createLogsFeature(ctx)
   const features: Feature<unknown>[] = [
     vaultFeature,
     credentialsFeature,
@@ -134,6 +149,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     settingsFeature,
     importConfigFeature,
     dialogsFeature,
+    logsFeature,
   ]
 
   const handlers: Handlers = {
@@ -153,9 +169,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...settingsFeature.handlers,
     ...importConfigFeature.handlers,
     ...dialogsFeature.handlers,
+    ...logsFeature.handlers,
   }
 
   for (const f of features) await f.start?.()
+  ctx.log.info(
+    { version: ctx.version, runtime: options.runtime, node: process.versions.node },
+    'core started',
+  )
 
   let closed = false
   return {
@@ -165,8 +186,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       // UI activity postpones auto-lock.
       if (call.actor === 'ui') vault.touch(channel)
       return dispatch(handlers, channel, input, call, (ch, e) => {
-        // Internal errors are logged by channel and error class only: a message could carry input.
-        console.error(`[keybridge] ${ch} failed: ${(e as Error)?.name ?? 'error'}`)
+        // Code, message and stack frames go to the log (scrubbed of every stored secret); the caller
+        // only ever gets the generic INTERNAL shape.
+        ctx.log.error({ err: e, channel: ch, actor: call.actor, code: 'INTERNAL' }, `${ch} failed`)
       })
     },
     async close() {
@@ -176,6 +198,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       integrity.flush()
       keyring.lock()
       db.close()
+      logs.close()
     },
   }
 }

@@ -1,7 +1,9 @@
+import type { Logger } from 'pino'
 import type { Clock } from './clock'
 import type { FileDialogs } from './dialogs/types'
 import type { CredentialStore } from './credentials/store'
 import type { EventBus } from './events'
+import type { AppLog, LogLevel } from './log/logger'
 import type { AuditLog } from './vault/audit'
 import type { Db } from './vault/database'
 import type { Argon2Params, OsKeyProtector } from './vault/key-protector'
@@ -36,6 +38,15 @@ export interface CoreOptions {
   notify?: (n: { title: string; body: string; kind: 'approval' | 'credential' | 'bridge' }) => void
   /** Native open/save/folder dialogs (Electron's in the app). Absent headless: app.pickPath refuses. */
   dialogs?: FileDialogs
+  /**
+   * Where the structured log goes: `file` writes JSON lines to `<dataDir>/logs/` (the desktop app and
+   * `keybridge serve`), `stderr` copies them there (`--verbose`). Neither: nothing is logged.
+   */
+  logging?: { file?: boolean; stderr?: boolean; level?: LogLevel }
+  /** Opens a folder in the system file manager (Electron's shell.openPath). Absent headless. */
+  openPath?: (path: string) => Promise<void>
+  /** Bridge metrics (`/metrics`); on unless false (the benchmark compares both). */
+  metrics?: boolean
 }
 
 /**
@@ -57,6 +68,9 @@ export interface CoreContext {
   settings: Settings
   audit: AuditLog
   events: EventBus
+  /** The structured log (pino); `logs` controls it (level, retention, scrubber, recent errors). */
+  log: Logger
+  logs: AppLog
   vault: VaultService
   /** Row MACs of the tables that decide where secrets go (vault/mac-tables.ts). */
   macs: RowMacs

@@ -1,4 +1,12 @@
-import { app, BrowserWindow, clipboard, dialog, powerMonitor, safeStorage } from 'electron'
+import {
+  app,
+  BrowserWindow,
+  clipboard,
+  dialog,
+  powerMonitor,
+  safeStorage,
+  shell as electronShell,
+} from 'electron'
 import { join } from 'node:path'
 import type { DesktopSettings } from '../../shared/ipc/settings'
 import { isAppError } from '../../shared/errors'
@@ -79,6 +87,11 @@ async function start(): Promise<void> {
     env: { ...process.env, KEYBRIDGE_LOCALE: app.getLocale() },
     clipboard: systemClipboard(clipboard),
     notify,
+    logging: { file: true },
+    openPath: async (path) => {
+      const failed = await electronShell.openPath(path)
+      if (failed) throw new Error(failed)
+    },
     dialogs: nativeDialogs<BrowserWindow>(dialog, () => win, {
       documents: () => app.getPath('documents'),
       home: () => app.getPath('home'),
@@ -95,18 +108,20 @@ async function start(): Promise<void> {
     report: (body) => notify({ title: 'Keybridge', body, kind: 'bridge' }),
   })
   shell = { core, prefs: prefs.data as DesktopSettings, tray }
+  const autostartFailed = (e: unknown) =>
+    core.ctx.log.error({ err: e, code: 'IO_ERROR' }, 'could not update the autostart entry')
   const disposers = [
     registerIpc(core, () => win?.webContents ?? null, devServerUrl),
     core.ctx.events.subscribe((name, payload) => {
       if (name === 'settings.changed' && shell) {
         shell.prefs = payload as DesktopSettings
-        applyOpenAtLogin(shell.prefs.openAtLogin)
+        applyOpenAtLogin(shell.prefs.openAtLogin, autostartFailed)
       }
       if (TRAY_EVENTS.has(name)) void tray.refresh()
     }),
     wireAutoLock(powerMonitor, core.ctx.vault, systemClock, () => !!win?.isFocused()),
   ]
-  applyOpenAtLogin(shell.prefs.openAtLogin)
+  applyOpenAtLogin(shell.prefs.openAtLogin, autostartFailed)
   const shutdown = once(async () => {
     for (const dispose of disposers) dispose()
     tray.destroy()

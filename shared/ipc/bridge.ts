@@ -92,6 +92,9 @@ export const TokenSummary = z.object({
   status: z.enum(['active', 'expired', 'revoked']),
   /** How many tools this token sees in tools/list right now (null when not computed). */
   toolCount: z.number().int().nullable().optional(),
+  /** Tool calls allowed per local day / calendar month; null for no quota. */
+  dailyQuota: z.number().int().nullable(),
+  monthlyQuota: z.number().int().nullable(),
 })
 export type TokenSummary = z.infer<typeof TokenSummary>
 
@@ -128,7 +131,27 @@ export const EnvEntry = z.object({
   reference: z.string().nullable(),
 })
 
-export const UpstreamState = z.enum(['stopped', 'starting', 'running', 'backoff', 'broken'])
+export const UpstreamState = z.enum(['stopped', 'starting', 'running', 'backoff', 'broken', 'needs_sign_in'])
+
+// --- remote upstreams (#18): what a list shows of a server reached by URL (never a secret) ---
+export const RemoteTransport = z.enum(['streamable-http', 'sse'])
+export const RemoteUpstreamInfo = z.object({
+  url: z.string(),
+  transport: RemoteTransport,
+  /** Header names with their `{{credential:...}}` reference, or `literal` (value never shown). */
+  headers: z.array(
+    z.object({ key: z.string(), kind: z.enum(['reference', 'literal']), reference: z.string().nullable() }),
+  ),
+  /** none: the server never asked for OAuth; signed_in: a grant is stored; needs_sign_in: run login. */
+  auth: z.enum(['none', 'signed_in', 'needs_sign_in']),
+  /** When the stored access token expires (it refreshes by itself when a refresh token exists). */
+  grantExpiresAt: z.number().nullable(),
+  scope: z.string().nullable(),
+  /** A plain-http host the user allowed on purpose (LAN), shown as such. */
+  lanAllowed: z.boolean(),
+})
+export type RemoteUpstreamInfo = z.infer<typeof RemoteUpstreamInfo>
+// --- end remote upstreams ---
 export const UpstreamSummary = z.object({
   id: z.string(),
   name: z.string(),
@@ -150,6 +173,8 @@ export const UpstreamSummary = z.object({
   /** Things the user should know: a name refused or namespaced, resource URIs that clash. */
   notes: z.array(z.string()),
   createdAt: z.number(),
+  /** Set for a remote (URL) upstream; command and args are empty then. */
+  remote: RemoteUpstreamInfo.nullable().default(null),
 })
 export type UpstreamSummary = z.infer<typeof UpstreamSummary>
 
@@ -216,6 +241,9 @@ export const CONNECTED_WINDOW_MS = 5 * 60_000
 
 const ByName = z.object({ name: z.string().min(1) })
 
+/** Tool calls per period; null for none. */
+export const Quota = z.number().int().min(1).max(1_000_000_000).nullable()
+
 export const bridgeChannels = {
   'bridge.status': channel(NoInput, BridgeStatus),
   'bridge.start': channel(NoInput, BridgeStatus),
@@ -228,8 +256,20 @@ export const bridgeChannels = {
       scopes: z.array(ToolPattern).max(64).default([]),
       /** Days until it expires; omitted or null for never. */
       expiresInDays: z.number().int().min(1).max(3650).nullable().optional(),
+      dailyQuota: Quota.optional(),
+      monthlyQuota: Quota.optional(),
     }),
     CreatedToken,
+  ),
+  /** Changes a token's limits; a field left out keeps its value, null removes a quota. */
+  'bridge.tokens.update': channel(
+    z.object({
+      name: z.string().min(1),
+      scopes: z.array(ToolPattern).max(64).optional(),
+      dailyQuota: Quota.optional(),
+      monthlyQuota: Quota.optional(),
+    }),
+    TokenSummary,
   ),
   'bridge.tokens.list': channel(NoInput, z.array(TokenSummary)),
   'bridge.tokens.revoke': channel(ByName, TokenSummary),

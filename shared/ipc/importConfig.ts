@@ -68,8 +68,8 @@ export const PlannedServer = z.object({
   id: z.string(),
   transport: z.enum(['stdio', 'http', 'sse']),
   /**
-   * upstream: becomes an upstream stdio server of the bridge; remote: a URL server, reported (its
-   * header secrets are imported); keep: left in the app as it is (see notes); keybridge: the bridge's
+   * upstream: becomes an upstream stdio server of the bridge; remote: a URL server, becomes a remote
+   * upstream (headers sealed, header secrets imported); keep: left in the app as it is (see notes); keybridge: the bridge's
    * own entry.
    */
   action: z.enum(['upstream', 'remote', 'keep', 'keybridge']),

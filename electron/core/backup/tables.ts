@@ -3,7 +3,8 @@ import type { SealedColumn } from '../vault/sealed-columns'
 
 /**
  * Tables a backup never carries: SQLite's own, the migration ledger, the key material of THIS
- * vault (keyslots, vault_meta, row_macs), and the machine-local backup schedule with its sealed key.
+ * vault (keyslots, vault_meta, row_macs), the machine-local backup schedule with its sealed key, and
+ * the daily audit aggregate (derived: its triggers rebuild it from the audit rows an import brings).
  */
 export const INTERNAL_TABLES = new Set([
   'schema_versions',
@@ -14,6 +15,7 @@ export const INTERNAL_TABLES = new Set([
   'row_macs',
   // Undo copies of this machine's rewritten config files.
   'config_undo',
+  'audit_daily',
 ])
 export const AUDIT_TABLE = 'audit_log'
 

@@ -22,6 +22,8 @@ export class AuditWriter {
     private readonly onCommitted: (count: number) => void = () => {},
     /** Keeps the audit table under its size cap; run every SIZE_CHECK_ROWS rows written. */
     private readonly capSize: () => void = () => {},
+    /** A failed batch (the rows are lost; the bridge keeps serving). */
+    private readonly onError: (e: unknown, rows: number) => void = () => {},
   ) {}
 
   push(r: AuditRecord): void {
@@ -52,7 +54,7 @@ export class AuditWriter {
         this.capSize()
       }
     } catch (e) {
-      console.error(`[keybridge] bridge audit write failed: ${(e as Error)?.name ?? 'error'}`)
+      this.onError(e, batch.length)
     }
   }
 }

@@ -1,4 +1,5 @@
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js'
+import type { Logger } from 'pino'
 import { isAppError } from '../../../shared/errors'
 import type { ActivityEntry, RequiredLevel } from '../../../shared/ipc/bridge'
 import type { AuditActor } from '../../../shared/models/audit'
@@ -9,6 +10,7 @@ import {
   type ApprovalQueue,
 } from './approvals'
 import type { AuditWriter } from './audit-writer'
+import type { BridgeMetrics, DenyReason } from './metrics'
 import { hintsTrusted, levelAllows, requiredLevel, type PermissionStore } from './permissions'
 import { REDACTED_META, type Redactor } from './redact'
 import type { ToolRegistry } from './registry'
@@ -28,6 +30,8 @@ export interface PipelineDeps {
   approvalMode(): ApprovalMode
   approvalTimeoutSeconds(): number
   activity(e: ActivityEntry): void
+  metrics?: Pick<BridgeMetrics, 'call' | 'deny'>
+  log?: Logger
   /** "Always allow" answers, per client token and tool. */
   grants: Pick<ApprovalGrants, 'allows' | 'grant'>
 }
@@ -80,6 +84,12 @@ function untrustedHint(tool: BridgeTool | undefined, isDefault: boolean): string
   return ` Tools of upstream servers ask until you trust the server's annotations ("keybridge upstream trust ${server}") or set the tool ("keybridge tool set").`
 }
 
+/** Why a call was refused: the sentence for the client and audit, and the reason label for metrics. */
+export interface Denial {
+  text: string
+  why: DenyReason
+}
+
 /**
  * Scope → permission → approval for one identity (a tool, or an upstream's resources, prompts or
  * sampling). Returns null when allowed, else the reason it was denied. `what` names it for messages.
@@ -94,16 +104,38 @@ export async function authorize(
   signal: AbortSignal,
   tool?: BridgeTool,
 ): Promise<string | null> {
+  return (await authorizeWhy(deps, who, id, what, required, args, signal, tool))?.text ?? null
+}
+
+async function authorizeWhy(
+  deps: PipelineDeps,
+  who: Asker,
+  id: string,
+  what: string,
+  required: RequiredLevel,
+  args: Record<string, unknown>,
+  signal: AbortSignal,
+  tool?: BridgeTool,
+): Promise<Denial | null> {
   if (!scopeAllows(who.scopes, id))
-    return `the client token "${who.name}" is limited to ${who.scopes.join(', ')} and does not cover ${id}.`
+    return {
+      text: `the client token "${who.name}" is limited to ${who.scopes.join(', ')} and does not cover ${id}.`,
+      why: 'scope',
+    }
   const perm = deps.permissions.get(id, required, tool ? hintsTrusted(tool) : true)
-  if (perm.level === 'off') return `${what} is turned off in Keybridge.`
+  if (perm.level === 'off') return { text: `${what} is turned off in Keybridge.`, why: 'off' }
   if (!levelAllows(perm.level, required))
-    return `${what} needs ${required} permission and Keybridge allows it only ${perm.level}.`
+    return {
+      text: `${what} needs ${required} permission and Keybridge allows it only ${perm.level}.`,
+      why: 'level',
+    }
   if (!perm.ask || (who.id && deps.grants.allows(who.id, id))) return null
   const mode = deps.approvalMode()
   if (mode === 'deny')
-    return `${what} needs the user's approval, and this bridge runs headless without --approve-all.${untrustedHint(tool, perm.isDefault)}`
+    return {
+      text: `${what} needs the user's approval, and this bridge runs headless without --approve-all.${untrustedHint(tool, perm.isDefault)}`,
+      why: 'headless',
+    }
   if (mode === 'approve_all') return null
   const outcome = await deps.approvals.request(
     { client: who.name, tool: id, requiredLevel: required, arguments: deps.redactor.args(args) },
@@ -113,7 +145,14 @@ export async function authorize(
   // "Always allow" is this client token's, for this tool: other clients are still asked.
   if (outcome === 'always_allow' && who.id) deps.grants.grant(who.id, id, deps.now())
   if (outcome === 'allow_once' || outcome === 'always_allow') return null
-  return APPROVAL_REFUSALS[outcome](what, deps.approvalTimeoutSeconds())
+  return { text: APPROVAL_REFUSALS[outcome](what, deps.approvalTimeoutSeconds()), why: APPROVAL_WHY[outcome] }
+}
+
+const APPROVAL_WHY: Record<Exclude<ApprovalOutcome, 'allow_once' | 'always_allow'>, DenyReason> = {
+  deny: 'user_denied',
+  timeout: 'approval_timeout',
+  duplicate: 'approval_queue',
+  queue_full: 'approval_queue',
 }
 
 function denied(reason: string): CallToolResult {
@@ -167,13 +206,20 @@ export async function callTool(
   // An unknown name is the client's text: kept short in audit rows and events.
   const shown = name.length > 200 ? `${name.slice(0, 200)}…` : name
   let target = shown
+  let source = 'unknown'
+  // Metrics and log fields name only tools that exist: an unknown name is the client's free text.
+  let label = '(unknown)'
   const finish = (
     outcome: 'ok' | 'denied' | 'error',
     reason: string | null,
     required?: RequiredLevel,
     redacted = 0,
+    denial?: DenyReason,
   ) => {
     const durationMs = Math.round((performance.now() - started) * 100) / 100
+    deps.metrics?.call(label, source, identity.name, outcome, durationMs)
+    if (denial) deps.metrics?.deny(label, identity.name, denial)
+    deps.log?.debug({ tool: label, source, client: identity.name, outcome, durationMs, denial }, 'tool call')
     deps.audit.push({
       actor: via.actor,
       actorName: identity.name,
@@ -200,36 +246,39 @@ export async function callTool(
   const found = deps.registry.get(name)
   const tool = found instanceof Promise ? await found : found
   if (!tool) {
-    finish('denied', 'unknown tool')
+    finish('denied', 'unknown tool', undefined, 0, 'unknown_tool')
     throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name.slice(0, 128)}`)
   }
   target = tool.id
+  source = tool.source
+  label = name
   const required = requiredLevel(tool.annotations)
   // The common case (allowed, no approval) stays synchronous.
   const quick = allowedWithoutAsking(deps, identity, tool.id, required, hintsTrusted(tool))
   if (quick !== 'ok') {
-    const reason = await authorize(deps, identity, tool.id, name, required, args, signal, tool)
-    if (reason) {
-      finish('denied', reason, required)
-      return denied(reason)
+    const refusal = await authorizeWhy(deps, identity, tool.id, name, required, args, signal, tool)
+    if (refusal) {
+      finish('denied', refusal.text, required, 0, refusal.why)
+      return denied(refusal.text)
     }
   }
 
   try {
     const result = await tool.call(args, { clientName: identity.name, signal, route })
-    return markRedacted(deps, tool, result, (clean, n) =>
-      finish(
-        clean.isError ? 'error' : 'ok',
-        clean.isError ? 'the tool reported an error' : null,
-        required,
-        n,
-      ),
-    )
+    return markRedacted(deps, tool, result, (clean, n) => {
+      if (clean.isError)
+        deps.log?.info({ tool: name, source, client: identity.name }, 'the tool reported an error')
+      finish(clean.isError ? 'error' : 'ok', clean.isError ? 'the tool reported an error' : null, required, n)
+    })
   } catch (e) {
-    const message =
-      isAppError(e) || e instanceof McpError
-        ? deps.redactor.text(e.message)
-        : 'The tool failed inside Keybridge.'
+    const known = isAppError(e) || e instanceof McpError
+    const message = known ? deps.redactor.text(e.message) : 'The tool failed inside Keybridge.'
+    // The log gets the stack and code (scrubbed of stored secrets when written); the client only the message.
+    const code = isAppError(e) ? e.code : e instanceof McpError ? `MCP_${e.code}` : 'INTERNAL'
+    deps.log?.[known ? 'warn' : 'error'](
+      { err: e, code, tool: name, source, client: identity.name },
+      'tool call failed',
+    )
     finish('error', message, required)
     return { content: [{ type: 'text', text: message }], isError: true }
   }

@@ -1,11 +1,15 @@
 import { isAppError } from '../../../shared/errors'
 import type { bridgeChannels } from '../../../shared/ipc/bridge'
+import type { usageChannels } from '../../../shared/ipc/usage'
 import type { playgroundChannels } from '../../../shared/ipc/playground'
 import { playgroundCall, playgroundTools } from './playground'
 import type { CoreContext, Feature } from '../context'
 import type { CallContext, HandlerMap } from '../ipc/handlers'
 import { auditedBy } from './audit-events'
 import { BridgeService } from './service'
+import { dashboardUsage } from './usage'
+import type { bridgeRemoteChannels } from '../../../shared/ipc/bridgeRemote'
+import { remoteUpstreamHandlers } from './upstream/remote/handlers'
 
 const services = new WeakMap<CoreContext, BridgeService>()
 
@@ -18,7 +22,11 @@ export function getBridge(ctx: CoreContext): BridgeService {
 
 export function createBridgeFeature(
   ctx: CoreContext,
-): Feature<HandlerMap<typeof bridgeChannels & typeof playgroundChannels>> {
+): Feature<
+  HandlerMap<
+    typeof bridgeChannels & typeof usageChannels & typeof bridgeRemoteChannels & typeof playgroundChannels
+  >
+> {
   const bridge = new BridgeService(ctx)
   services.set(ctx, bridge)
   const audited = (call: CallContext) => auditedBy(ctx.audit, call.actor)
@@ -48,6 +56,9 @@ export function createBridgeFeature(
       'bridge.tokens.list': () => bridge.tokensWithCounts(),
       'bridge.tokens.revoke': ({ name }, call) =>
         audited(call)('token_revoked', `token/${name}`, () => bridge.revokeToken(name)),
+      'bridge.tokens.update': ({ name, ...patch }, call) => bridge.updateToken(name, patch, call.actor),
+      'usage.token': ({ name, days }) => bridge.tokenUsage(name, days),
+      'usage.dashboard': ({ days }) => dashboardUsage(ctx.db, ctx.clock.now(), days),
       'bridge.tools.list': () => bridge.toolInfos(),
       'bridge.tools.set': ({ tool, level, ask }, call) =>
         audited(call)('permission_changed', `tool/${tool}`, () => bridge.setTool(tool, level, ask), false, {
@@ -113,12 +124,17 @@ export function createBridgeFeature(
         }
         return r
       },
+      // #18: remote upstreams (add by URL, sign in, probe, Home Assistant's MCP server).
+      ...remoteUpstreamHandlers(ctx, bridge),
     },
     async start() {
       // Only the desktop app starts the bridge by itself: a CLI command opening the same vault must not.
       if (ctx.options.runtime === 'electron' && bridge.config().enabled) {
         await bridge.start({ approvalMode: 'ask' }).catch((e) => {
-          console.error(`[keybridge] the bridge did not start: ${(e as Error)?.name ?? 'error'}`)
+          ctx.log.error(
+            { err: e, code: (e as { code?: string })?.code ?? 'INTERNAL' },
+            'the bridge did not start',
+          )
           // A taken port may be a squatter collecting tokens: say so where the user sees it.
           if (isAppError(e))
             ctx.options.notify?.({

@@ -51,20 +51,31 @@ interface Session {
   protocolVersion: string
 }
 
+/** A POST refused before the SDK sees it (quotas): the status, headers and JSON body to answer. */
+export interface Refusal {
+  status: number
+  headers: Record<string, string>
+  body: unknown
+}
 /** A session as the UI sees it (no transport, no token value). */
 export type SessionInfo = Omit<Session, 'transport' | 'server'>
-/** A refusal by a per-message check hooked in after the rate limit (quotas). */
-export type MessageRefusal = { status: number; message: string; retryAfterSeconds?: number }
 
 export interface HttpDeps {
   version: string
   verify(token: string | undefined): TokenCheck
   rateLimiter: RateLimiter
-  /** Further per-message limits (quotas), asked after the rate limit admitted the messages. */
-  admitMessages?(identity: TokenIdentity, count: MessageCount): MessageRefusal | null
   newServer(identity: TokenIdentity): Server
   /** Which peers count as this machine (default: loopback addresses); tests narrow it. */
   isLocalPeer?(address: string | undefined): boolean
+  /** Admission of one POST body's JSON-RPC messages (quotas), after the rate limit; null lets them through. */
+  admit?(identity: TokenIdentity, message: unknown): Refusal | null
+  /** `/metrics`: the Prometheus exposition (absent: 404). */
+  metrics?(): Promise<{ text: string; contentType: string }>
+  /** Told about requests refused before MCP (metrics). */
+  refused?(
+    reason: Exclude<TokenCheck, { ok: true }>['reason'] | 'scope' | 'rate_limited',
+    token?: string,
+  ): void
   /** Called once a session is initialized (the guided connect waits for this). */
   onSessionStarted?(info: SessionInfo): void
   /** Called when a session ends (client DELETE, idle sweep, revocation). */
@@ -273,26 +284,11 @@ export class BridgeHttpServer {
       }
       return sendJson(res, 200, { status: 'ok', version: this.deps.version })
     }
+    if (path === '/metrics' && this.deps.metrics) return this.handleMetrics(req, res)
     if (path !== '/mcp') return sendJson(res, 404, { error: 'Not found. The MCP endpoint is /mcp.' })
 
-    const check = this.deps.verify(bearerToken(req))
-    if (!check.ok) {
-      const challenge =
-        check.reason === 'missing'
-          ? 'Bearer realm="keybridge"'
-          : `Bearer realm="keybridge", error="invalid_token", error_description="${AUTH_REASON[check.reason]}"`
-      req.resume()
-      // Locked or rolled back: the token may be fine, the bridge cannot vouch for it now (retry later).
-      if (check.reason === 'locked' || check.reason === 'rolled_back') {
-        return sendJsonRpcError(res, 503, -32001, `Unavailable: ${AUTH_REASON[check.reason]}`, {
-          'Retry-After': '30',
-        })
-      }
-      return sendJsonRpcError(res, 401, -32001, `Unauthorized: ${AUTH_REASON[check.reason]}`, {
-        'WWW-Authenticate': challenge,
-      })
-    }
-    const identity = check.identity
+    const identity = this.authenticate(req, res)
+    if (!identity) return
     // Ending a session is never refused: a client over its limit must still be able to clean up.
     // A POST's messages are counted in handlePost, once its body is parsed; before that, an exhausted
     // token is refused without reading the body. Any other request is one message.
@@ -320,6 +316,57 @@ export class BridgeHttpServer {
     }
     req.resume()
     res.writeHead(405, { Allow: 'GET, POST, DELETE' }).end()
+  }
+
+  /** The request's client token, or a 401 with its WWW-Authenticate challenge (then undefined). */
+  private authenticate(req: IncomingMessage, res: ServerResponse): TokenIdentity | undefined {
+    const check = this.deps.verify(bearerToken(req))
+    if (check.ok) return check.identity
+    this.deps.refused?.(check.reason)
+    const challenge =
+      check.reason === 'missing'
+        ? 'Bearer realm="keybridge"'
+        : `Bearer realm="keybridge", error="invalid_token", error_description="${AUTH_REASON[check.reason]}"`
+    req.resume()
+    // Locked or rolled back: the token may be fine, the bridge cannot vouch for it now (retry later).
+    if (check.reason === 'locked' || check.reason === 'rolled_back') {
+      sendJsonRpcError(res, 503, -32001, `Unavailable: ${AUTH_REASON[check.reason]}`, {
+        'Retry-After': '30',
+      })
+      return undefined
+    }
+    sendJsonRpcError(res, 401, -32001, `Unauthorized: ${AUTH_REASON[check.reason]}`, {
+      'WWW-Authenticate': challenge,
+    })
+    return undefined
+  }
+
+  /** `GET /metrics`: Prometheus text, for a client token whose scopes name `metrics`. */
+  private async handleMetrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      req.resume()
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end()
+      return
+    }
+    const identity = this.authenticate(req, res)
+    if (!identity) return
+    if (!identity.scopes.includes('metrics')) {
+      this.deps.refused?.('scope', identity.name)
+      return sendJsonRpcError(
+        res,
+        403,
+        -32001,
+        `Forbidden: the client token "${identity.name}" does not have the "metrics" scope.`,
+        { 'WWW-Authenticate': 'Bearer realm="keybridge", error="insufficient_scope", scope="metrics"' },
+      )
+    }
+    const { text, contentType } = await this.deps.metrics!()
+    res.writeHead(200, {
+      'Content-Type': contentType,
+      'Content-Length': Buffer.byteLength(text),
+      'Cache-Control': 'no-store',
+    })
+    res.end(req.method === 'HEAD' ? undefined : text)
   }
 
   private async handlePost(
@@ -364,7 +411,7 @@ export class BridgeHttpServer {
           `Invalid Request: JSON-RPC batches are not part of MCP ${session.protocolVersion}; send one message per request.`,
         )
       }
-      if (!this.admitMessages(res, identity, count)) return
+      if (!this.admitMessages(res, identity, count) || this.quotaRefused(res, identity, message)) return
       coalesceWrites(res)
       await session.transport.handleRequest(req, res, message)
       return
@@ -378,7 +425,7 @@ export class BridgeHttpServer {
         'Bad Request: Mcp-Session-Id header is required (initialize first).',
       )
     }
-    if (!this.admitMessages(res, identity, count)) return
+    if (!this.admitMessages(res, identity, count) || this.quotaRefused(res, identity, message)) return
     await this.startSession(req, res, identity, message)
   }
 
@@ -402,6 +449,7 @@ export class BridgeHttpServer {
   private admitMessages(res: ServerResponse, identity: TokenIdentity, count: MessageCount): boolean {
     const limit = this.deps.rateLimiter.take(identity.id, count.messages)
     if (!limit.ok) {
+      this.deps.refused?.('rate_limited', identity.name)
       sendJsonRpcError(
         res,
         429,
@@ -413,17 +461,20 @@ export class BridgeHttpServer {
       )
       return false
     }
-    const refused = this.deps.admitMessages?.(identity, count)
-    if (refused) {
-      sendJsonRpcError(
-        res,
-        refused.status,
-        -32000,
-        refused.message,
-        refused.retryAfterSeconds ? { 'Retry-After': String(refused.retryAfterSeconds) } : {},
-      )
-      return false
-    }
+    return true
+  }
+
+  /** Quotas, counted per JSON-RPC call before the SDK sees the body: answers the refusal itself. */
+  private quotaRefused(res: ServerResponse, identity: TokenIdentity, message: unknown): boolean {
+    const refusal = this.deps.admit?.(identity, message)
+    if (!refusal) return false
+    const text = JSON.stringify(refusal.body)
+    res.writeHead(refusal.status, {
+      'Content-Type': 'application/json',
+      'Content-Length': Buffer.byteLength(text),
+      ...refusal.headers,
+    })
+    res.end(text)
     return true
   }
 

@@ -74,6 +74,42 @@ export const bridgeMigrations: Migration[] = [
       `)
     },
   },
+  {
+    version: 4,
+    name: 'daily and monthly call quotas per client token',
+    up(db) {
+      // Plain columns (null = no quota); what is used is counted from the daily audit aggregate.
+      db.exec(`
+        ALTER TABLE bridge_tokens ADD COLUMN daily_quota INTEGER;
+        ALTER TABLE bridge_tokens ADD COLUMN monthly_quota INTEGER;
+      `)
+    },
+  },
+  {
+    version: 5,
+    name: 'remote upstreams (URL, transport, sealed headers) and their OAuth grants',
+    up(db) {
+      db.exec(`
+        ALTER TABLE bridge_upstreams ADD COLUMN kind TEXT NOT NULL DEFAULT 'stdio'; -- stdio | remote
+        ALTER TABLE bridge_upstreams ADD COLUMN url TEXT;
+        ALTER TABLE bridge_upstreams ADD COLUMN transport TEXT;                     -- streamable-http | sse
+        ALTER TABLE bridge_upstreams ADD COLUMN header_keys TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE bridge_upstreams ADD COLUMN headers BLOB;                       -- sealed JSON {Name: value}
+        ALTER TABLE bridge_upstreams ADD COLUMN allow_http INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE bridge_upstream_grants (
+          upstream_id TEXT PRIMARY KEY REFERENCES bridge_upstreams(id) ON DELETE CASCADE,
+          client BLOB,                 -- sealed JSON OAuth client information (id, secret, issuer)
+          tokens BLOB,                 -- sealed JSON OAuth tokens (access, refresh, issuer)
+          discovery BLOB,              -- sealed JSON discovery state (public, but it says where tokens go)
+          status TEXT NOT NULL DEFAULT 'none',  -- none | signed_in | needs_sign_in
+          scope TEXT,                  -- granted scope
+          wanted_scope TEXT,           -- a wider scope a 403 insufficient_scope asked for (step-up)
+          expires_at INTEGER,
+          updated_at INTEGER NOT NULL
+        );
+      `)
+    },
+  },
 ]
 
 /** `homeassistant.<slug>.<tool>` → `homeassistant/<slug>/<tool>`; `<source>.<tool>` → `<source>/<tool>`. */

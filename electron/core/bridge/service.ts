@@ -1,5 +1,4 @@
 import { AppError } from '../../../shared/errors'
-import type { AuditActor } from '../../../shared/models/audit'
 import { capAuditSize } from '../vault/audit-retention'
 import { SecretValueIndex } from '../credentials/secret-values'
 import type {
@@ -11,6 +10,7 @@ import type {
   TokenSummary,
   ToolInfo,
 } from '../../../shared/ipc/bridge'
+import type { AuditActor } from '../../../shared/models/audit'
 import { CONNECTED_WINDOW_MS } from '../../../shared/ipc/bridge'
 import type { CoreContext } from '../context'
 import { createHomeAssistantToolSource } from '../homeassistant/tools'
@@ -23,7 +23,11 @@ import { watchToolPolicy } from './change-watch'
 import { clientConfigSnippet } from './client-config'
 import { readConfig, writeConfig } from './config'
 import { isLoopbackBind } from './http-guard'
-import { BridgeHttpServer, type SessionInfo } from './http-server'
+import { BridgeHttpServer, type Refusal, type SessionInfo } from './http-server'
+import { BridgeMetrics, noMetrics } from './metrics'
+import { QuotaCounter, quotaMessage } from './quota'
+import { logUpstreamStates } from './upstream-log'
+import { tokenUsage } from './usage'
 import { createSessionServer } from './mcp-session'
 import { exposedName } from './names'
 import { FEATURE_LEVEL, UpstreamRelay, type UpstreamFeature } from './relay'
@@ -34,7 +38,7 @@ import { RateLimiter } from './rate-limit'
 import { Redactor } from './redact'
 import { ToolRegistry } from './registry'
 import type { BridgeTool, ToolSource } from './tool-source'
-import { TokenStore } from './tokens'
+import { TokenStore, type TokenIdentity } from './tokens'
 import { DEFAULT_BREAKER, type BreakerPolicy } from './upstream/connection'
 import { UpstreamManager } from './upstream/manager'
 import { UpstreamStore } from './upstream/store'
@@ -77,6 +81,8 @@ export class BridgeService {
   readonly upstreams: UpstreamManager
   readonly sessions = new SessionHub()
   readonly relay: UpstreamRelay
+  readonly metrics: BridgeMetrics | ReturnType<typeof noMetrics>
+  private readonly quota: QuotaCounter
   private readonly limiter: RateLimiter
   private readonly auditWriter: AuditWriter
   private readonly ha: HaInstanceStore
@@ -96,6 +102,7 @@ export class BridgeService {
     this.permissions = new PermissionStore(ctx.db, ctx.clock, ctx.macs)
     this.grants = new ApprovalGrants(ctx.db)
     this.limiter = new RateLimiter(this.config().rateLimitPerMinute, () => ctx.clock.now())
+    this.quota = new QuotaCounter(ctx.db, ctx.clock)
     this.auditWriter = new AuditWriter(
       ctx.db,
       ctx.audit,
@@ -103,6 +110,7 @@ export class BridgeService {
       undefined,
       (count) => ctx.events.emit('bridge.callsRecorded', { count }),
       () => capAuditSize(ctx, 'bridge'),
+      (e, rows) => ctx.log.error({ err: e, rows, code: 'IO_ERROR' }, 'bridge audit write failed'),
     )
     this.ha = new HaInstanceStore(ctx)
     this.upstreams = new UpstreamManager(
@@ -110,10 +118,41 @@ export class BridgeService {
       ctx.credentials,
       ctx.keyring,
       opts.breaker ?? DEFAULT_BREAKER,
+      // #18: remote upstreams read a Home Assistant token at connect time and notify when sign-in is needed.
+      {
+        haToken: (name) => this.ha.readToken(this.ha.findByName(name).id),
+        clientMetadataUrl: ctx.env['KEYBRIDGE_OAUTH_CLIENT_METADATA_URL'] || undefined,
+        secretsChanged: () => this.redactor?.refresh(),
+        signInNeeded: (upstream, stepUp) => {
+          ctx.events.emit('bridge.upstreamSignInNeeded', { name: upstream, stepUp })
+          ctx.options.notify?.({
+            title: 'Keybridge: sign-in needed',
+            body: stepUp
+              ? `${upstream} asks for a wider permission: sign in again.`
+              : `${upstream} needs you to sign in again.`,
+            kind: 'bridge',
+          })
+        },
+      },
     )
     this.credentialSecrets = new SecretValueIndex(ctx.credentials, ctx.keyring)
     this.redactor = new Redactor(() => this.secretValues())
     const notifier = new ApprovalNotifier(ctx.clock, (n) => ctx.options.notify?.({ ...n, kind: 'approval' }))
+    // Every log line is scrubbed of every stored secret value the bridge knows (it knows them all), so
+    // the redactor follows the vault whether or not the bridge runs.
+    ctx.logs.useScrubber((line) => this.redactor.text(line))
+    ctx.events.subscribe((name) => {
+      if (name === 'credentials.changed' || name === 'homeassistant.changed') this.redactor.refresh()
+    })
+    ctx.keyring.onChange(() => this.redactor.refresh())
+    this.metrics =
+      ctx.options.metrics === false
+        ? noMetrics()
+        : new BridgeMetrics({
+            sessions: () => this.http?.sessionCount ?? 0,
+            upstreams: () => this.upstreams.list(),
+            pendingApprovals: () => this.approvals.size,
+          })
     this.approvals = new ApprovalQueue(ctx.clock, () => this.config().approvalTimeoutSeconds * 1000, {
       requested: (r) => {
         ctx.events.emit('bridge.approvalRequested', r)
@@ -121,6 +160,7 @@ export class BridgeService {
         this.statusChanged()
       },
       resolved: (id, decision) => {
+        this.metrics.approval(decision)
         ctx.events.emit('bridge.approvalResolved', { id, decision })
         this.statusChanged()
       },
@@ -136,6 +176,8 @@ export class BridgeService {
       approvalTimeoutSeconds: () => this.config().approvalTimeoutSeconds,
       activity: (e) => ctx.events.emit('bridge.activity', e),
       grants: this.grants,
+      metrics: this.metrics,
+      log: ctx.log,
     }
     this.relay = new UpstreamRelay(this.upstreams, this.deps, this.sessions)
     this.upstreams.hooks = {
@@ -198,6 +240,12 @@ export class BridgeService {
           { name: 'keybridge', version: this.ctx.version },
           identity,
         ),
+      admit: (identity, message) => this.admit(identity, message),
+      metrics: this.metrics.registry ? () => (this.metrics as BridgeMetrics).scrape() : undefined,
+      refused: (reason, token) => {
+        if (reason === 'rate_limited') this.metrics.rateLimit(token ?? '')
+        else this.metrics.authFailure(reason)
+      },
       onSessionStarted: (info) => {
         this.ctx.events.emit('bridge.sessionStarted', info)
         this.statusChanged()
@@ -218,7 +266,13 @@ export class BridgeService {
     this.http = http
     this.startedAt = this.ctx.clock.now()
     this.redactor.refresh()
+    this.ctx.log.info({ url: http.url, approvalMode: this.mode }, 'bridge started')
     this.unsubscribe.push(
+      logUpstreamStates(
+        () => this.upstreams.list(),
+        (l) => this.upstreams.onChange(l),
+        this.ctx.log,
+      ),
       this.ctx.events.subscribe((name) => {
         if (name === 'credentials.changed' || name === 'homeassistant.changed') this.redactor.refresh()
       }),
@@ -269,6 +323,7 @@ export class BridgeService {
     // No call is left to redact: drop the decrypted values (start rebuilds them on first use).
     this.credentialSecrets.clear()
     this.redactor.refresh()
+    if (http) this.ctx.log.info('bridge stopped')
     this.statusChanged()
     return this.status()
   }
@@ -422,7 +477,14 @@ export class BridgeService {
   async toolCountFor(scopes: readonly string[]): Promise<number> {
     let n = 0
     for (const t of (await this.registry.tools()).values())
-      if (visibleTo(this.deps, { id: '', name: '', scopes: [...scopes], expiresAt: null }, t)) n++
+      if (
+        visibleTo(
+          this.deps,
+          { id: '', name: '', scopes: [...scopes], expiresAt: null, dailyQuota: null, monthlyQuota: null },
+          t,
+        )
+      )
+        n++
     return n
   }
 
@@ -452,6 +514,87 @@ export class BridgeService {
     })()
     this.permissionsChanged()
     return summary
+  }
+
+  updateToken(
+    name: string,
+    patch: { scopes?: string[]; dailyQuota?: number | null; monthlyQuota?: number | null },
+    actor: AuditActor = 'ui',
+  ) {
+    const summary = this.tokens.update(name, patch)
+    this.quota.reset()
+    this.ctx.audit.record({
+      actor,
+      action: 'token_updated',
+      target: summary.name,
+      detail: {
+        scopes: summary.scopes.length,
+        dailyQuota: summary.dailyQuota,
+        monthlyQuota: summary.monthlyQuota,
+      },
+    })
+    return summary
+  }
+
+  tokenUsage(name: string, days: number) {
+    this.auditWriter.flush()
+    return tokenUsage(this.ctx.db, this.tokens.byName(name), this.ctx.clock.now(), days)
+  }
+
+  /**
+   * Admission of one POST's JSON-RPC messages: its tools/call requests are counted against the token's
+   * quotas. Past a quota the whole request is answered 429 (Retry-After = until the reset) with one
+   * JSON-RPC error per call saying which quota and when it resets, and each refused call is audited.
+   */
+  private admit(identity: TokenIdentity, message: unknown): Refusal | null {
+    if (identity.dailyQuota === null && identity.monthlyQuota === null) return null
+    const messages = Array.isArray(message) ? message : [message]
+    const calls = messages.filter(
+      (m): m is { id?: unknown; params?: { name?: unknown } } =>
+        typeof m === 'object' && m !== null && (m as { method?: unknown }).method === 'tools/call',
+    )
+    const refused = this.quota.admit(identity, calls.length)
+    if (!refused) return null
+    const text = quotaMessage(identity.name, refused)
+    const data = {
+      quota: refused.quota,
+      limit: refused.limit,
+      used: refused.used,
+      resetsAt: new Date(refused.resetsAt).toISOString(),
+    }
+    for (const c of calls) {
+      const tool = typeof c.params?.name === 'string' ? c.params.name.slice(0, 128) : null
+      this.auditWriter.push({
+        actor: 'bridge',
+        actorName: identity.name,
+        action: 'quota_refused',
+        target: tool,
+        outcome: 'denied',
+        durationMs: 0,
+        detail: { reason: text, ...data },
+      })
+      this.ctx.events.emit('bridge.activity', {
+        at: this.ctx.clock.now(),
+        client: identity.name,
+        tool: tool ?? '',
+        outcome: 'denied',
+        durationMs: 0,
+        reason: text,
+      })
+    }
+    this.metrics.quota(identity.name, refused.quota, calls.length)
+    this.ctx.log.warn({ client: identity.name, calls: calls.length, ...data }, 'quota reached: calls refused')
+    const errors = calls.map((c) => ({
+      jsonrpc: '2.0',
+      id: (c.id as string | number | undefined) ?? null,
+      error: { code: -32000, message: text, data },
+    }))
+    const retryAfter = Math.max(1, Math.ceil((refused.resetsAt - this.ctx.clock.now()) / 1000))
+    return {
+      status: 429,
+      headers: { 'Retry-After': String(retryAfter) },
+      body: Array.isArray(message) ? errors : errors[0],
+    }
   }
 
   revokeToken(name: string) {

@@ -12,6 +12,8 @@ export interface TokenIdentity {
   name: string
   scopes: string[]
   expiresAt: number | null
+  dailyQuota: number | null
+  monthlyQuota: number | null
 }
 
 export type TokenCheck =
@@ -32,10 +34,13 @@ interface Row {
   revoked_at: number | null
   last_used_at: number | null
   use_count: number
+  daily_quota: number | null
+  monthly_quota: number | null
 }
 
 const TOKEN_RE = /^kb_[A-Za-z0-9_-]{43}$/
-const COLUMNS = 'id, name, display, scopes, created_at, expires_at, revoked_at, last_used_at, use_count'
+const COLUMNS =
+  'id, name, display, scopes, created_at, expires_at, revoked_at, last_used_at, use_count, daily_quota, monthly_quota'
 
 export function hashToken(token: string): Buffer {
   return createHash('sha256').update(token, 'utf8').digest()
@@ -84,7 +89,13 @@ export class TokenStore {
     this.stamp = ChangeStamp.of(db)
   }
 
-  create(input: { name: string; scopes: string[]; expiresInDays?: number | null }): {
+  create(input: {
+    name: string
+    scopes: string[]
+    expiresInDays?: number | null
+    dailyQuota?: number | null
+    monthlyQuota?: number | null
+  }): {
     token: string
     summary: TokenSummary
   } {
@@ -102,9 +113,20 @@ export class TokenStore {
     this.db.transaction(() => {
       this.db
         .prepare(
-          `INSERT INTO bridge_tokens (id, name, hash, display, scopes, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO bridge_tokens (id, name, hash, display, scopes, created_at, expires_at, daily_quota, monthly_quota)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(id, input.name, hashToken(token), display(token), JSON.stringify(input.scopes), now, expiresAt)
+        .run(
+          id,
+          input.name,
+          hashToken(token),
+          display(token),
+          JSON.stringify(input.scopes),
+          now,
+          expiresAt,
+          input.dailyQuota ?? null,
+          input.monthlyQuota ?? null,
+        )
       this.macs.sign('bridge_tokens', id)
     })()
     return { token, summary: this.get(id) }
@@ -123,6 +145,28 @@ export class TokenStore {
       this.macs.sign('bridge_tokens', row.id)
     })()
     return { token, summary: this.get(row.id) }
+  }
+
+  /** Changes scopes and quotas; an absent field keeps its value, a null quota is removed. */
+  update(
+    name: string,
+    patch: { scopes?: string[]; dailyQuota?: number | null; monthlyQuota?: number | null },
+  ): TokenSummary {
+    const row = this.require(name)
+    // The quotas and scopes are covered by the row MAC: checked before, signed again after.
+    this.db.transaction(() => {
+      this.macs.require('bridge_tokens', row.id)
+      this.db
+        .prepare('UPDATE bridge_tokens SET scopes = ?, daily_quota = ?, monthly_quota = ? WHERE id = ?')
+        .run(
+          patch.scopes === undefined ? row.scopes : JSON.stringify(patch.scopes),
+          patch.dailyQuota === undefined ? row.daily_quota : patch.dailyQuota,
+          patch.monthlyQuota === undefined ? row.monthly_quota : patch.monthlyQuota,
+          row.id,
+        )
+      this.macs.sign('bridge_tokens', row.id)
+    })()
+    return this.get(row.id)
   }
 
   list(): TokenSummary[] {
@@ -160,6 +204,8 @@ export class TokenStore {
       name: row.name,
       scopes: JSON.parse(row.scopes) as string[],
       expiresAt: row.expires_at,
+      dailyQuota: row.daily_quota,
+      monthlyQuota: row.monthly_quota,
     }
   }
 
@@ -222,6 +268,8 @@ export class TokenStore {
       name: row.name,
       scopes: Object.freeze(JSON.parse(row.scopes) as string[]) as string[],
       expiresAt: row.expires_at,
+      dailyQuota: row.daily_quota,
+      monthlyQuota: row.monthly_quota,
     })
     const entry = { row, identity, verified }
     // Bounded: only existing tokens get here, and a vault has few of them.
@@ -269,6 +317,8 @@ export class TokenStore {
       lastUsedAt: r.last_used_at,
       useCount: r.use_count,
       status,
+      dailyQuota: r.daily_quota,
+      monthlyQuota: r.monthly_quota,
     }
   }
 }

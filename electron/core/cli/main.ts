@@ -20,6 +20,7 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   },
   json: { type: 'boolean', description: 'machine-readable output on stdout' },
   'password-file': { type: 'string', description: 'read the master password from this file' },
+  verbose: { type: 'boolean', description: 'write the structured log (debug level) to stderr' },
   help: { type: 'boolean', short: 'h', description: 'show help' },
 }
 
@@ -298,6 +299,7 @@ export async function runCli(argv: string[], opts: RunOptions): Promise<number> 
     stdinLine,
     call: invokeAsCli,
     async openCore(o = {}) {
+      const verbose = Boolean(values['verbose'])
       const core = await openVault({
         dataDir,
         env,
@@ -305,6 +307,7 @@ export async function runCli(argv: string[], opts: RunOptions): Promise<number> 
         access: o.access ?? 'unlock',
         password: () => ctx.masterPassword(),
         passwordGiven: Boolean(env['KEYBRIDGE_PASSWORD'] || values['password-file'] || opts.passwordPipe),
+        logging: { file: o.logToFile, stderr: verbose, ...(verbose ? { level: 'debug' as const } : {}) },
       })
       opened.push(core)
       for (const n of core.ctx.notices) io.err(`Notice: ${n}`)

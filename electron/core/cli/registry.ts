@@ -6,6 +6,7 @@ import { homeassistantCommands } from './commands/homeassistant'
 import { importConfigCommands } from './commands/import-config'
 import { serveCommands } from './commands/serve'
 import { servicesCommands } from './commands/services'
+import { observabilityCommands } from './commands/observability'
 import { vaultCommands } from './commands/vault'
 import type { CommandSpec } from './spec'
 
@@ -16,6 +17,7 @@ export const commands: CommandSpec[] = [
   ...servicesCommands,
   ...homeassistantCommands,
   ...bridgeCommands,
+  ...observabilityCommands,
   ...serveCommands,
   ...backupCommands,
   ...importConfigCommands,

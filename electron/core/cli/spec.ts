@@ -53,9 +53,10 @@ export interface CliContext {
   /**
    * Opens the core on the data dir. A folder without a vault is refused (only `access: 'create'`,
    * for init, makes one); by default the master password is checked and the vault unlocked before
-   * anything else. `unlock` is accepted for older callers: the vault is always unlocked.
+   * anything else. `unlock` is accepted for older callers: the vault is always unlocked. The log goes
+   * to stderr with --verbose, and to `<data dir>/logs/` with logToFile (serve).
    */
-  openCore(opts?: { access?: VaultAccess; unlock?: boolean }): Promise<Core>
+  openCore(opts?: { access?: VaultAccess; unlock?: boolean; logToFile?: boolean }): Promise<Core>
   /** The first line of standard input, for a secret given as `-` (once per command). */
   stdinLine(what: string): Promise<string>
   /** Human text on a terminal, one JSON document with --json. */

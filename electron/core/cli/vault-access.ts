@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { AppError } from '../../../shared/errors'
 import type { Core } from '../app'
+import type { CoreOptions } from '../context'
 import { VAULT_FILE } from '../vault/corruption'
 import type { Argon2Params } from '../vault/key-protector'
 
@@ -34,6 +35,8 @@ export interface OpenVaultOptions {
   password(): Promise<string>
   /** Whether a password was given without asking (env, file or fd). */
   passwordGiven: boolean
+  /** Where the structured log goes (stderr with --verbose, the data folder for serve). */
+  logging?: CoreOptions['logging']
 }
 
 /**
@@ -45,7 +48,13 @@ export async function openVault(o: OpenVaultOptions): Promise<Core> {
   if (o.access !== 'create') noVaultIfMissing(o.dataDir)
   // Loaded on first use: --help and usage errors never pay for the whole core.
   const { createCore } = await import('../app')
-  const core = await createCore({ dataDir: o.dataDir, runtime: 'node', env: o.env, kdf: o.kdf })
+  const core = await createCore({
+    dataDir: o.dataDir,
+    runtime: 'node',
+    env: o.env,
+    kdf: o.kdf,
+    logging: o.logging,
+  })
   try {
     if (o.access === 'create') return core
     if (!core.ctx.vault.initialized) throw noVault(o.dataDir)

@@ -7,9 +7,8 @@ export const CLIPBOARD_CLEAR_MS = 30_000
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest()
 
-/** Clipboard failures are logged by error class only: a message could quote the clipboard. */
-const logFailure = (e: unknown) =>
-  console.error(`[keybridge] clipboard access failed: ${(e as Error)?.name ?? 'error'}`)
+/** Without a logger, failures are dropped (the caller's log records them: see credentials/feature.ts). */
+const ignore = () => {}
 
 /**
  * Puts a secret on the system clipboard and clears it later, but only if the clipboard still holds
@@ -25,7 +24,7 @@ export class SecretClipboard {
     private readonly clock: Clock,
     private readonly clipboard: Clipboard | undefined,
     private readonly clearAfterMs = CLIPBOARD_CLEAR_MS,
-    private readonly onError: (e: unknown) => void = logFailure,
+    private readonly onError: (e: unknown) => void = ignore,
   ) {}
 
   /** Throws before anything is read when there is no clipboard (headless). */

@@ -5,7 +5,18 @@ import { SecretClipboard } from './clipboard'
 
 /** Credential channels that need no provider: list, get, delete, primary, reveal, copy, stats. */
 export function createCredentialsFeature(ctx: CoreContext): Feature<HandlerMap<typeof credentialsChannels>> {
-  const clipboard = new SecretClipboard(ctx.clock, ctx.options.clipboard)
+  // The clipboard's own error text could quote what it holds: the log keeps the class and stack only.
+  const clipboard = new SecretClipboard(ctx.clock, ctx.options.clipboard, undefined, (e) =>
+    ctx.log.error(
+      {
+        err: {
+          type: (e as Error)?.name ?? 'Error',
+          stack: (e as Error)?.stack?.split('\n').slice(1).join('\n'),
+        },
+      },
+      'clipboard access failed',
+    ),
+  )
   // A locked vault should not leave a secret on the clipboard either.
   const offLock = ctx.keyring.onChange((unlocked) => {
     if (!unlocked) void clipboard.clearIfOurs()

@@ -17,6 +17,7 @@ import { maskText, unifiedDiff } from './diff'
 import { readSource, type SourceConfig } from './formats'
 import { assertNoConflicts, buildProposal, secretValues, type Existing, type Proposal } from './plan'
 import { bridgeEntry, rewriteSplit, rewriteText } from './rewrite'
+import { remoteUpstreamInputs } from './remote-servers'
 
 type ApplyInput = z.output<typeof ImportApplyInput>
 
@@ -91,6 +92,7 @@ export class ConfigImporter {
         from: s.id,
         input: this.upstreamInput(s.id, s.upstreamName!, s.command!, s.rawArgs, s.upstreamEnv),
       }))
+    const remotes = remoteUpstreamInputs(p)
     if (input.rewrite) {
       if (!source.client) {
         throw new AppError(
@@ -153,7 +155,10 @@ export class ConfigImporter {
             path: input.path,
             backupPath: null,
             target: replaced.target,
-            undo: { savedAt: copy.savedAt, restore: `keybridge import-config --restore ${JSON.stringify(input.path)}` },
+            undo: {
+              savedAt: copy.savedAt,
+              restore: `keybridge import-config --restore ${JSON.stringify(input.path)}`,
+            },
             diff: unifiedDiff(maskText(text, secrets), maskText(next, secrets), source.file),
           }
           for (const id of split.keeps) {
@@ -171,6 +176,8 @@ export class ConfigImporter {
         }
         // Children of upstreams may start right away (bridge running): add them last.
         const added = upstreams.map((u) => ({ name: bridge.upstreams.add(u.input).name, from: u.from }))
+        // #18: URL servers become remote upstreams (headers sealed), reached through the bridge.
+        for (const r of remotes) added.push({ name: bridge.upstreams.addRemote(r.input).name, from: r.from })
         this.ctx.audit.record({
           actor,
           action: 'imported_config',

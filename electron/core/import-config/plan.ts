@@ -1,5 +1,7 @@
+import { checkRemoteUrl } from '../bridge/upstream/remote/url-policy'
 import { AppError } from '../../../shared/errors'
 import { escapeTemplate, mentionsReference } from '../bridge/upstream/env-template'
+import { reservedUpstreamName } from '../bridge/upstream/reserved-names'
 import type {
   ImportEdits,
   PlannedCredential,
@@ -154,6 +156,8 @@ export function buildProposal(source: SourceConfig, existing: Existing, edits?: 
     const keybridge = isKeybridgeEntry(s)
     let blocked = s.blocked
     const argSecrets = keybridge ? [] : s.args.map(secretInArg)
+    // #18: a URL server becomes a remote upstream only where Keybridge may connect to it.
+    if (!blocked && !keybridge && s.transport !== 'stdio') blocked = remoteRefusal(s.url)
     if (!blocked && argSecrets.some(Boolean) && s.transport === 'stdio') {
       blocked =
         'a secret is in its command-line arguments, and the bridge passes secrets only through the environment'
@@ -198,9 +202,7 @@ export function buildProposal(source: SourceConfig, existing: Existing, edits?: 
       notes.push('This is the Keybridge bridge itself: a rewrite replaces it with a fresh client token.')
     if (action === 'remote') {
       notes.push(
-        headers.length
-          ? `A URL server: the bridge does not proxy it. Its header secret moves to the vault, and a rewrite removes it from ${source.app}.`
-          : 'A URL server without secrets: left in the app as it is.',
+        `A URL server: it becomes a remote upstream of the bridge${s.headers.length ? ', its headers sealed in the vault' : ''}, and a rewrite points ${source.app} at the bridge instead.`,
       )
     }
     servers.push({
@@ -208,7 +210,7 @@ export function buildProposal(source: SourceConfig, existing: Existing, edits?: 
       transport: s.transport,
       action,
       include: movable,
-      upstreamName: action === 'upstream' ? upstreamSlug(s.name) : null,
+      upstreamName: action === 'upstream' || action === 'remote' ? upstreamSlug(s.name) : null,
       command: s.command,
       args: s.args.map((a, idx) =>
         argSecrets[idx] ? a.split(argSecrets[idx]!).join(maskSecret(argSecrets[idx]!)) : a,
@@ -275,11 +277,6 @@ export function buildProposal(source: SourceConfig, existing: Existing, edits?: 
         server.upstreamEnv[k] = v
       }
     }
-    if (server.action === 'remote' && secrets.headers.some((c) => !c.include) && server.include) {
-      warnings.push(
-        `${server.id}: a header secret was left out, so a rewrite keeps this server (and its secret) in ${source.app}.`,
-      )
-    }
   }
   for (const c of credentials) {
     if (!c.include && c.sources.some((s) => s.location === 'arg')) {
@@ -289,6 +286,16 @@ export function buildProposal(source: SourceConfig, existing: Existing, edits?: 
     }
   }
   return { source, credentials, servers, warnings }
+}
+
+/** Why Keybridge will not connect to a URL server (not https, not loopback), or null. */
+function remoteRefusal(url: string | null): string | null {
+  try {
+    checkRemoteUrl(url ?? '')
+    return null
+  } catch (e) {
+    return e instanceof AppError ? e.message.replace(/\.$/, '') : 'its URL is not usable'
+  }
 }
 
 function applyEdits(credentials: CredentialDraft[], servers: ServerDraft[], edits?: ImportEdits): void {
@@ -315,7 +322,7 @@ function applyEdits(credentials: CredentialDraft[], servers: ServerDraft[], edit
       s.include = e.include
     }
     if (e.name !== undefined) {
-      if (s.action !== 'upstream')
+      if (s.action !== 'upstream' && s.action !== 'remote')
         throw new AppError(
           'INVALID_INPUT',
           `"${s.id}" does not become an upstream server, so it has no name to change.`,
@@ -358,8 +365,16 @@ function nameServers(servers: ServerDraft[], existing: Existing): void {
   const vault = new Set(existing.upstreamNames)
   const mine = new Set<string>()
   for (const s of servers) {
-    if (s.action !== 'upstream' || !s.include || !s.upstreamName) continue
-    const taken = (n: string) => vault.has(n) || mine.has(n)
+    if ((s.action !== 'upstream' && s.action !== 'remote') || !s.include || !s.upstreamName) continue
+    const taken = (n: string) => vault.has(n) || mine.has(n) || reservedUpstreamName(n)
+    if (reservedUpstreamName(s.upstreamName)) {
+      // A server called like a built-in source ("github") would share its tools' identities.
+      const was = s.upstreamName
+      s.upstreamName = `${was}-mcp`.slice(0, 40)
+      s.notes.push(
+        `Named "${s.upstreamName}" in Keybridge: "${was}" is the name of Keybridge's own ${was} tools.`,
+      )
+    }
     if (vault.has(s.upstreamName)) {
       s.conflict = `There is already an upstream server named "${s.upstreamName}".`
       s.suggestedName = firstFree(s.upstreamName, taken, 40)

@@ -10,11 +10,11 @@ export function rewriteSplit(p: Proposal): { removes: string[]; keeps: string[] 
   const removes: string[] = []
   const keeps: string[] = []
   for (const s of p.servers) {
-    const secrets = p.credentials.filter((c) => s.credentials.includes(c.id))
     const moved =
       s.action === 'keybridge' ||
       (s.include && s.action === 'upstream') ||
-      (s.include && s.action === 'remote' && secrets.length > 0 && secrets.every((c) => c.include))
+      // #18: a URL server now becomes a remote upstream: the app reaches it through the bridge.
+      (s.include && s.action === 'remote')
     ;(moved ? removes : keeps).push(s.id)
   }
   return { removes, keeps }

@@ -1,5 +1,6 @@
 import type { AuditEntry, AuditExportFormat, AuditFilter, AuditPage } from '../../../shared/models/audit'
 import { rowToAuditEntry, type AuditRow } from './audit'
+import { countAudit } from './audit-daily'
 import type { Db } from './database'
 
 function whereClause(f: AuditFilter): { sql: string; args: unknown[] } {
@@ -24,10 +25,13 @@ function whereClause(f: AuditFilter): { sql: string; args: unknown[] } {
   return { sql: where.length ? `WHERE ${where.join(' AND ')}` : '', args }
 }
 
-/** Newest first, with the total matching count for paging. */
+/** Newest first, with the total matching count for paging (whole days counted from the daily aggregate). */
 export function listAudit(db: Db, filter: AuditFilter & { offset?: number; limit?: number }): AuditPage {
   const { sql, args } = whereClause(filter)
-  const total = (db.prepare(`SELECT COUNT(*) AS n FROM audit_log ${sql}`).get(...args) as { n: number }).n
+  const total = countAudit(db, filter, (range) => {
+    const w = whereClause({ ...filter, ...range })
+    return (db.prepare(`SELECT COUNT(*) AS n FROM audit_log ${w.sql}`).get(...w.args) as { n: number }).n
+  })
   const rows = db
     .prepare(`SELECT * FROM audit_log ${sql} ORDER BY at DESC, id DESC LIMIT ? OFFSET ?`)
     .all(...args, filter.limit ?? 100, filter.offset ?? 0) as AuditRow[]

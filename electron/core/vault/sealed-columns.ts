@@ -12,6 +12,10 @@ export interface SealedColumn {
 export const SEALED_COLUMNS: SealedColumn[] = [
   { table: 'credentials', idColumn: 'id', column: 'secrets' },
   { table: 'bridge_upstreams', idColumn: 'id', column: 'env' },
+  { table: 'bridge_upstreams', idColumn: 'id', column: 'headers' },
+  { table: 'bridge_upstream_grants', idColumn: 'upstream_id', column: 'client' },
+  { table: 'bridge_upstream_grants', idColumn: 'upstream_id', column: 'tokens' },
+  { table: 'bridge_upstream_grants', idColumn: 'upstream_id', column: 'discovery' },
   { table: 'ha_instances', idColumn: 'id', column: 'token' },
   { table: 'backup_schedule', idColumn: 'id', column: 'backup_key' },
   { table: 'config_undo', idColumn: 'id', column: 'original' },

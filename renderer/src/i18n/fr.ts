@@ -407,9 +407,9 @@ export const fr: Record<MessageKey, string> = {
   'bridge.toggle': 'Passerelle activée ou non',
   'bridge.exposed': 'Joignable depuis votre réseau ({address})',
   'bridge.heldBack':
-    'L’adresse enregistrée {host} rendrait le pont joignable depuis votre réseau : il écoute donc sur {address} pour l’instant.',
+    'L’adresse enregistrée {host} rendrait la passerelle joignable depuis votre réseau : il écoute donc sur {address} pour l’instant.',
   'bridge.expose': 'Écouter sur le réseau',
-  'bridge.exposeTitle': 'Laisser d’autres ordinateurs joindre le pont sur {host} ?',
+  'bridge.exposeTitle': 'Laisser d’autres ordinateurs joindre la passerelle sur {host} ?',
   'bridge.exposeBody':
     'Toute personne de votre réseau détenant un jeton client pourrait alors utiliser vos identifiants via Keybridge. Valable jusqu’au redémarrage de Keybridge.',
   'bridge.url': 'Adresse',
@@ -473,6 +473,11 @@ export const fr: Record<MessageKey, string> = {
   'tokens.revokeTitle': 'Révoquer {name} ?',
   'tokens.revokeBody': 'L’application qui utilise ce jeton perd l’accès immédiatement.',
   'tokens.revoked': '{name} a été révoqué.',
+  'tokens.dailyQuota': 'Appels par jour',
+  'tokens.monthlyQuota': 'Appels par mois',
+  'tokens.noQuota': 'Sans limite',
+  'tokens.quotaHelp':
+    'Au-delà d’un quota, les appels sont refusés jusqu’à sa remise à zéro : à minuit (heure locale) ou le premier du mois.',
 
   'tools.title': 'Outils et autorisations',
   'tools.intro':
@@ -515,6 +520,7 @@ export const fr: Record<MessageKey, string> = {
   'upstream.state.running': 'En marche',
   'upstream.state.backoff': 'Nouvel essai',
   'upstream.state.broken': 'En panne',
+  'upstream.state.needs_sign_in': 'Connexion requise',
   'upstream.tools': 'Outils',
   'upstream.restarts': '{n} redémarrages',
   'upstream.enable': 'Activer',
@@ -525,6 +531,23 @@ export const fr: Record<MessageKey, string> = {
   'upstream.removeTitle': 'Retirer {name} ?',
   'upstream.removeBody': 'Le serveur est arrêté et ses outils disparaissent de la passerelle.',
   'upstream.removed': '{name} a été retiré.',
+  'upstream.remote.check': 'Vérifier',
+  'upstream.remote.checked': '{name} : {n} outils.',
+  'upstream.remote.add': 'Ajouter un serveur distant',
+  'upstream.remote.help':
+    'Un serveur MCP joint par URL. Une valeur d’en-tête peut nommer un secret stocké, par ex. Authorization: Bearer {{credential:github/personal.token}}. S’il demande OAuth, utilisez « Se connecter » dans la liste.',
+  'upstream.remote.url': 'URL',
+  'upstream.remote.transport': 'Transport',
+  'upstream.remote.headers': 'En-têtes (un « Nom: Valeur » par ligne)',
+  'upstream.remote.allowHttp':
+    'Autoriser le http simple vers cet hôte (un serveur local comme Home Assistant)',
+  'upstream.remote.badHeader': 'Écrivez chaque en-tête sous la forme « Nom: Valeur » ({line}).',
+  'upstream.remote.signIn': 'Se connecter',
+  'upstream.remote.signedIn': 'Connecté à {name}.',
+  'upstream.remote.auth.none': 'Aucune connexion requise',
+  'upstream.remote.auth.signed_in': 'Connecté',
+  'upstream.remote.auth.needs_sign_in': 'Connexion requise',
+  'upstream.remote.expires': 'jeton valable jusqu’au {at}',
   'upstream.stderr': 'Ses dernières lignes d’erreur',
   'upstream.startsWithBridge': 'Démarre avec la passerelle.',
 
@@ -641,6 +664,12 @@ export const fr: Record<MessageKey, string> = {
   'settings.closeToTray': 'Continuer dans la barre système quand la fenêtre est fermée',
   'settings.openAtLogin': 'Ouvrir Keybridge à l’ouverture de session',
   'settings.security': 'Sécurité',
+  'logs.title': 'Journaux et diagnostic',
+  'logs.help':
+    'Keybridge tient un journal de ce qu’il fait (jamais un secret), un fichier par jour pendant 30 jours. Joignez le diagnostic à un rapport de bug.',
+  'logs.openFolder': 'Ouvrir le dossier des journaux',
+  'logs.copyDiagnostics': 'Copier le diagnostic',
+  'logs.diagnosticsCopied': 'Diagnostic copié dans le presse-papiers.',
   'settings.saved': 'Enregistré.',
   'settings.changePassword': 'Changer le mot de passe maître',
   'settings.addPassword': 'Ajouter un mot de passe maître',
@@ -697,7 +726,7 @@ export const fr: Record<MessageKey, string> = {
   'import.includeServer': 'Importer le serveur {name}',
   'import.upstreamNameOf': 'Nom du serveur amont pour {name}',
   'import.action.upstream': 'Un serveur amont de la passerelle',
-  'import.action.remote': 'Un serveur par URL (son secret est déplacé)',
+  'import.action.remote': 'Un serveur distant (via la passerelle)',
   'import.action.keep': 'Reste dans l’app',
   'import.action.keybridge': 'L’entrée de Keybridge',
   'import.headers': 'En-têtes : {names}',

@@ -194,7 +194,9 @@ export async function fuzzIpc(opts: IpcFuzzOptions): Promise<IpcFuzzReport> {
     coreCount++
     const dataDir = join(work.dir, `core-${dirCount++}`)
     const core = await makeCore({ dataDir, env, clipboard, unlocked: state !== 'uninitialized' })
-    await prepareCore(core)
+    // Bridge settings are signed with the vault key: a vault not yet created has none to move (and
+    // no bridge can start on it).
+    if (state !== 'uninitialized') await prepareCore(core)
     if (state !== 'uninitialized') seedCredentials(core, 3)
     if (state === 'locked') core.ctx.keyring.lock()
     return core

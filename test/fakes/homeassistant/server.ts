@@ -7,6 +7,9 @@ import {
   type ServerResponse,
 } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
+import { Server as McpServerLowLevel } from '@modelcontextprotocol/sdk/server/index.js'
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
+import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js'
 import type { AddressInfo, Socket } from 'node:net'
 import { join } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
@@ -289,6 +292,59 @@ export async function startFakeHomeAssistant(opts: FakeHaOptions = {}): Promise<
     res.end(body)
   }
 
+  /**
+   * The `mcp_server` integration: stateless Streamable HTTP at /api/mcp (POST only, JSON answers),
+   * the same bearer token, Assist-style intents over the exposed entities.
+   */
+  async function mcp(req: IncomingMessage, res: ServerResponse, body: string) {
+    if (req.method !== 'POST') return text(res, 405, '405: Method Not Allowed')
+    const server = new McpServerLowLevel({ name: 'home-assistant', version }, { capabilities: { tools: {} } })
+    const byName = (name: unknown) =>
+      [...states.values()].find(
+        (s) =>
+          s.entity_id === name ||
+          String(s.attributes['friendly_name'] ?? '').toLowerCase() === String(name).toLowerCase(),
+      )
+    const nameArg = { type: 'object' as const, properties: { name: { type: 'string' } } }
+    server.setRequestHandler(ListToolsRequestSchema, async () => ({
+      tools: [
+        { name: 'HassTurnOn', description: 'Turns on a device or entity', inputSchema: nameArg },
+        { name: 'HassTurnOff', description: 'Turns off a device or entity', inputSchema: nameArg },
+        {
+          name: 'GetLiveContext',
+          description: 'The current state of exposed entities',
+          inputSchema: { type: 'object' as const },
+        },
+      ],
+    }))
+    server.setRequestHandler(CallToolRequestSchema, async (r) => {
+      const args = (r.params.arguments ?? {}) as Record<string, unknown>
+      if (r.params.name === 'GetLiveContext') {
+        const lines = [...states.values()].map(
+          (s) => `${s.attributes['friendly_name'] ?? s.entity_id}: ${s.state}`,
+        )
+        return { content: [{ type: 'text', text: lines.join('\n') }] }
+      }
+      const s = byName(args['name'])
+      if (!s)
+        return { content: [{ type: 'text', text: `No device named ${String(args['name'])}` }], isError: true }
+      s.state = r.params.name === 'HassTurnOn' ? 'on' : 'off'
+      return {
+        content: [{ type: 'text', text: JSON.stringify({ success: [{ id: s.entity_id, state: s.state }] }) }],
+      }
+    })
+    const t = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true })
+    await server.connect(t)
+    res.on('close', () => void t.close())
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(body)
+    } catch {
+      return send(res, 400, { message: 'Data should be valid JSON.' })
+    }
+    await t.handleRequest(req, res, parsed)
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const u = new URL(req.url ?? '/', 'http://fake')
     requests.push(`${req.method} ${u.pathname}`)
@@ -303,6 +359,7 @@ export async function startFakeHomeAssistant(opts: FakeHaOptions = {}): Promise<
       req.on('end', () => resolve(b))
     })
     const p = u.pathname
+    if (p === '/api/mcp') return mcp(req, res, body)
     if (req.method === 'GET') {
       if (p === '/api/') return send(res, 200, { message: 'API running.' })
       if (p === '/api/config') return send(res, 200, config())

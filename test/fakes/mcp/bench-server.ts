@@ -4,6 +4,8 @@
 // Prints one JSON line {url, token?} when ready; answers each stdin line with {cpuMicros}; exits on SIGTERM.
 // KB_BENCH_BARE_JSON=1 makes the bare server answer POSTs with application/json (enableJsonResponse)
 // instead of SSE streams, for experiments: SDK 1.x leaks a stream mapping per POST in that mode.
+// KB_BENCH_OBSERVE=off runs Keybridge without its log file and metrics, =on with both (the log file at
+// info level and /metrics), for the observability benchmark's comparison; unset: metrics on, no log file.
 // With KB_BENCH_CPU_PROFILE=<file>, SIGUSR2 starts the V8 CPU profiler and a second SIGUSR2 writes the
 // profile there: only the steady state under load is profiled, not start-up.
 import { randomUUID } from 'node:crypto'
@@ -91,7 +93,12 @@ async function bare(): Promise<{ url: string; close(): Promise<void> }> {
 }
 
 async function keybridge(): Promise<{ url: string; token: string; close(): Promise<void> }> {
-  const core = await makeCore({ unlocked: true })
+  const observe = process.env.KB_BENCH_OBSERVE
+  const core = await makeCore({
+    unlocked: true,
+    ...(observe === 'off' ? { metrics: false } : {}),
+    ...(observe === 'on' ? { logging: { file: true } } : {}),
+  })
   const bridge = getBridge(core.ctx)
   bridge.registry.add(trivialSource)
   bridge.setConfig({ rateLimitPerMinute: 1_000_000 })

@@ -121,7 +121,7 @@ describe('keybridge export / import (child processes) and the desktop core on th
 
   it('errors: wrong passphrase is exit 1 with one JSON error line, and the vault is unchanged', async () => {
     const desktop = await makeCore({ dataDir: restored.dir })
-    const before = vaultDigest(desktop.ctx.db, ['audit_log', 'sqlite_sequence'])
+    const before = vaultDigest(desktop.ctx.db, ['audit_log', 'audit_daily', 'sqlite_sequence'])
     const auditBefore = (desktop.ctx.db.prepare('SELECT MAX(id) AS m FROM audit_log').get() as { m: number })
       .m
     await desktop.close()
@@ -132,7 +132,7 @@ describe('keybridge export / import (child processes) and the desktop core on th
     expect(r.stdout).toBe('')
     expect(JSON.parse(r.stderr)).toEqual({ error: { code: 'BAD_PASSPHRASE', message: expect.any(String) } })
     const again = await makeCore({ dataDir: restored.dir })
-    expect(vaultDigest(again.ctx.db, ['audit_log', 'sqlite_sequence'])).toBe(before)
+    expect(vaultDigest(again.ctx.db, ['audit_log', 'audit_daily', 'sqlite_sequence'])).toBe(before)
     // The only trace is the CLI's own unlock of the vault.
     const added = again.ctx.db.prepare('SELECT action FROM audit_log WHERE id > ?').all(auditBefore)
     expect(added).toEqual([{ action: 'unlocked' }])

@@ -128,6 +128,13 @@ describe('tool names over hostile inputs', () => {
       const db = core.ctx.db
       // Back to the first bridge schema, with what it stored: dotted permission keys and scopes.
       db.exec(`
+        DROP TABLE bridge_upstream_grants; -- #18's migration 3 (remote upstreams), undone too
+        ALTER TABLE bridge_upstreams DROP COLUMN kind;
+        ALTER TABLE bridge_upstreams DROP COLUMN url;
+        ALTER TABLE bridge_upstreams DROP COLUMN transport;
+        ALTER TABLE bridge_upstreams DROP COLUMN header_keys;
+        ALTER TABLE bridge_upstreams DROP COLUMN headers;
+        ALTER TABLE bridge_upstreams DROP COLUMN allow_http;
         ALTER TABLE bridge_upstreams DROP COLUMN per_session;
         ALTER TABLE bridge_upstreams DROP COLUMN max_call_seconds;
         ALTER TABLE bridge_upstreams DROP COLUMN trust_hints;
@@ -142,6 +149,11 @@ describe('tool names over hostile inputs', () => {
         name: 'Old scopes',
         scopes: ['fixture.add', 'fixture.long'],
       })
+      db.exec(`
+        ALTER TABLE bridge_tokens DROP COLUMN daily_quota;
+        ALTER TABLE bridge_tokens DROP COLUMN monthly_quota;
+        DELETE FROM row_macs;
+      `)
       await core.close()
       // That build kept no vault generation outside the file either.
       rmSync(join(d.dir, 'test-keychain.bin.generation.json'), { force: true })

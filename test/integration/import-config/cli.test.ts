@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../../electron/core/cli/main'
@@ -89,9 +89,10 @@ describe('keybridge import-config', () => {
     expect(
       result.credentials.map((c: { service: string; name: string }) => `${c.service}/${c.name}`),
     ).toEqual(['github/github', 'slack/slack', 'custom/remote-search'])
+    // github and slack are built-in sources' names: their upstreams are named apart.
     expect(result.upstreams.map((u: { name: string }) => u.name)).toEqual([
-      'github',
-      'slack',
+      'github-mcp',
+      'slack-mcp',
       'remote-search',
       'filesystem',
     ])
@@ -106,7 +107,7 @@ describe('keybridge import-config', () => {
     writeFileSync(copy, original)
 
     const upstreams = JSON.parse((await kb(['upstream', 'list', '--json'])).out)
-    expect(upstreams.find((u: { name: string }) => u.name === 'github').env).toEqual([
+    expect(upstreams.find((u: { name: string }) => u.name === 'github-mcp').env).toEqual([
       {
         key: 'GITHUB_PERSONAL_ACCESS_TOKEN',
         kind: 'reference',
@@ -135,8 +136,8 @@ describe('keybridge import-config', () => {
       'remote-search-2',
     ])
     expect(second.upstreams.map((u: { name: string }) => u.name)).toEqual([
-      'github-2',
-      'slack-2',
+      'github-mcp-2',
+      'slack-mcp-2',
       'remote-search-2',
     ])
     // Undo: the original comes back from the vault, and the sealed copy is gone.

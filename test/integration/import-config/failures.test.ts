@@ -65,14 +65,19 @@ describe('import-config: clear messages, nothing half-written', () => {
     files = tempDir()
     const path = copyFixture('claude_desktop_config.json', files.dir)
     addCredential(core, 'github', 'github', { token: 'ghp_someOtherExistingToken0000000000000' })
-    await core.invoke('bridge.upstream.add', { name: 'slack', command: 'node', args: [], env: {} })
+    await core.invoke('bridge.upstream.add', { name: 'filesystem', command: 'node', args: [], env: {} })
     const plan = ((await core.invoke('importConfig.preview', { path })) as { data: ImportPlan }).data
     const gh = plan.credentials.find((c) => c.service === 'github')!
     expect(gh.conflict).toContain('already a GitHub credential named "github"')
     expect(gh.suggestedName).toBe('github-2')
+    const fs = plan.servers.find((s) => s.id === 'filesystem')!
+    expect(fs.conflict).toContain('already an upstream server named "filesystem"')
+    expect(fs.suggestedName).toBe('filesystem-2')
+    // A server named like a built-in source is renamed, and the plan says so: no conflict.
     const slack = plan.servers.find((s) => s.id === 'slack')!
-    expect(slack.conflict).toContain('already an upstream server named "slack"')
-    expect(slack.suggestedName).toBe('slack-2')
+    expect(slack.upstreamName).toBe('slack-mcp')
+    expect(slack.conflict).toBeNull()
+    expect(slack.notes.join(' ')).toContain('"slack" is the name of Keybridge\'s own slack tools')
 
     const before = snapshot(path)
     const e = failure(await core.invoke('importConfig.apply', { path, rewrite: true }))
@@ -84,13 +89,13 @@ describe('import-config: clear messages, nothing half-written', () => {
     const ok = await core.invoke('importConfig.apply', {
       path,
       fingerprint: plan.fingerprint,
-      edits: { credentials: [{ id: gh.id, name: 'work' }], servers: [{ id: 'slack', name: 'slack-bot' }] },
+      edits: { credentials: [{ id: gh.id, name: 'work' }], servers: [{ id: 'filesystem', name: 'files' }] },
     })
     expect(ok.ok, JSON.stringify(ok)).toBe(true)
     const r = (ok as { data: ImportResult }).data
     expect(r.credentials.map((c) => `${c.service}/${c.name}`)).toContain('github/work')
-    expect(r.upstreams.map((u) => u.name)).toContain('slack-bot')
-    const up = getBridge(core.ctx).upstreams.status('github')
+    expect(r.upstreams.map((u) => u.name)).toContain('files')
+    const up = getBridge(core.ctx).upstreams.status('github-mcp')
     expect(up.env).toEqual([
       {
         key: 'GITHUB_PERSONAL_ACCESS_TOKEN',
@@ -101,7 +106,7 @@ describe('import-config: clear messages, nothing half-written', () => {
     // Without rewrite the file is untouched.
     expect(readFileSync(path, 'utf8')).toBe(before.file)
     for (const u of r.upstreams) await getBridge(core.ctx).upstreams.remove(u.name)
-    await getBridge(core.ctx).upstreams.remove('slack')
+    await getBridge(core.ctx).upstreams.remove('filesystem')
     for (const c of core.ctx.credentials.list()) core.ctx.credentials.delete(c.id, 'ui')
   })
 

@@ -1,3 +1,4 @@
+import { exposedName } from '../../../electron/core/bridge/names'
 import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -7,6 +8,7 @@ import type { ImportPlan, ImportResult } from '../../../shared/ipc/importConfig'
 import { parseJsonc, toValue } from '../../../electron/core/import-config/jsonc'
 import { tempDir } from '../../helpers/core'
 import { connectClient, startBridge, textOf, waitFor } from '../bridge/support'
+import { startBearerMcpServer, type BearerFake } from '../../fakes/mcp-oauth/bearer-server'
 import { copyFixture, FIXTURE_SECRETS } from './support'
 
 const sha = (v: string) => createHash('sha256').update(v).digest('hex')
@@ -40,13 +42,17 @@ describe('import from each app, rewrite, and use through the bridge', () => {
   let env: Awaited<ReturnType<typeof startBridge>>
   let files: ReturnType<typeof tempDir>
 
+  let remote: BearerFake
+
   beforeAll(async () => {
+    remote = await startBearerMcpServer({})
     env = await startBridge({ approvalMode: 'approve_all' })
     env.bridge.upstreams.policy = { ...env.bridge.upstreams.policy, baseBackoffMs: 50 }
     files = tempDir('kb-import-')
   })
   afterAll(async () => {
     await env.dispose()
+    await remote.close()
     files.cleanup()
   })
 
@@ -60,7 +66,7 @@ describe('import from each app, rewrite, and use through the bridge', () => {
 
   for (const [rel, format, app] of cases) {
     it(`${app}: finds every secret, stores it sealed, runs its servers with it, and rewrites the config`, async () => {
-      const path = copyFixture(rel, files.dir, { runnable: true })
+      const path = copyFixture(rel, files.dir, { runnable: true, remoteUrl: remote.url })
       const original = readFileSync(path, 'utf8')
       const secrets = FIXTURE_SECRETS[rel]
       const before = env.core.ctx.credentials.count()
@@ -122,7 +128,9 @@ describe('import from each app, rewrite, and use through the bridge', () => {
         const bytes = readFileSync(join(path, '..', f))
         for (const s of secrets) expect(bytes.includes(s.value), `${f} holds ${s.key}`).toBe(false)
       }
-      expect(env.core.ctx.db.prepare('SELECT COUNT(*) FROM config_undo WHERE path = ?').pluck().get(path)).toBe(1)
+      expect(
+        env.core.ctx.db.prepare('SELECT COUNT(*) FROM config_undo WHERE path = ?').pluck().get(path),
+      ).toBe(1)
       expect(original).not.toBe(rewritten)
       for (const s of secrets) expect(result.rewrite!.diff).not.toContain(s.value)
       expect(result.rewrite!.diff).not.toMatch(/kb_[A-Za-z0-9_-]{43}/)
@@ -135,7 +143,9 @@ describe('import from each app, rewrite, and use through the bridge', () => {
       const stdio = secrets.filter((s) => plan.servers.find((x) => x.id === s.server)?.action === 'upstream')
       for (const u of result.upstreams) {
         // Imported servers arrive disabled; the user enables each one.
-        const before = (await env.core.invoke('bridge.upstream.status', { name: u.name })) as { data: UpstreamSummary }
+        const before = (await env.core.invoke('bridge.upstream.status', { name: u.name })) as {
+          data: UpstreamSummary
+        }
         expect(before.data.enabled).toBe(false)
         await env.core.invoke('bridge.upstream.setEnabled', { name: u.name, enabled: true })
         await waitFor(
@@ -150,10 +160,29 @@ describe('import from each app, rewrite, and use through the bridge', () => {
       const client = await connectClient(access.url, access.authorization.replace(/^Bearer /, ''))
       try {
         const tools = (await client.listTools()).tools.map((t) => t.name)
-        for (const u of result.upstreams) expect(tools).toContain(`${u.name}.report_env`)
+        const isRemote = (u: { from: string }) =>
+          plan.servers.find((x) => x.id === u.from)?.action === 'remote'
+        // The bridge's exposed name of an upstream tool (`claude-helper` + `report_env` → `claude_helper_report_env`).
+        const exposed = (upstream: string, tool: string) =>
+          tools.find((t) => t === `${upstream.replace(/[^A-Za-z0-9]+/g, '_')}_${tool}`)
+        for (const u of result.upstreams.filter((x) => !isRemote(x)))
+          expect(exposed(u.name, 'report_env')).toBeDefined()
+        // #18: a URL server is now a remote upstream: its header (sealed, or a vault reference) reaches it.
+        expect(result.upstreams.filter(isRemote)).toHaveLength(
+          plan.servers.filter((x) => x.action === 'remote' && x.include).length,
+        )
+        for (const u of result.upstreams.filter(isRemote)) {
+          const whoami = exposed(u.name, 'whoami')!
+          const got = JSON.parse(textOf(await client.callTool({ name: whoami, arguments: {} })))
+          const s = secrets.find((x) => x.server === u.from && x.key.toLowerCase() === 'authorization')
+          if (s) expect(got.authorizationSha256, `${u.from} header`).toBe(sha(`Bearer ${s.value}`))
+        }
         for (const s of stdio) {
           const upstream = result.upstreams.find((u) => u.from === s.server)!
-          const r = await client.callTool({ name: `${upstream.name}.report_env`, arguments: { name: s.key } })
+          const r = await client.callTool({
+            name: exposed(upstream.name, 'report_env')!,
+            arguments: { name: s.key },
+          })
           const got = JSON.parse(textOf(r)) as { present: boolean; sha256: string }
           const expected = s.key === 'AUTH_HEADER' ? `Bearer ${s.value}` : s.value
           expect(got.sha256, `${s.server} ${s.key}`).toBe(sha(expected))

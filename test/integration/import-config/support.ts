@@ -118,7 +118,11 @@ export const FIXTURE_SECRETS: Record<
  * documented `"command": "npx", "args": [...]` is pointed at the env-reporter fake so the servers can
  * start offline; nothing else in the file changes (comments included).
  */
-export function copyFixture(rel: string, dir: string, opts: { runnable?: boolean } = {}): string {
+export function copyFixture(
+  rel: string,
+  dir: string,
+  opts: { runnable?: boolean; remoteUrl?: string } = {},
+): string {
   const to = join(dir, rel)
   mkdirSync(dirname(to), { recursive: true })
   if (!opts.runnable) {
@@ -130,6 +134,10 @@ export function copyFixture(rel: string, dir: string, opts: { runnable?: boolean
     /"command": "npx",(\s*)"args": \[[^\]\n]*\]/g,
     (_m, gap: string) => `"command": ${JSON.stringify(command)},${gap}"args": ${JSON.stringify(args)}`,
   )
-  writeFileSync(to, text)
+  // #18: URL servers point at a local fake remote MCP server (with remoteUrl), so they run offline too.
+  const withRemote = opts.remoteUrl
+    ? text.replace(/"url": "https:\/\/[^"]+"/g, `"url": ${JSON.stringify(opts.remoteUrl)}`)
+    : text
+  writeFileSync(to, withRemote)
   return to
 }

@@ -16,7 +16,14 @@ import type { ImportResult } from '../../../shared/ipc/importConfig'
 import { runCli } from '../../../electron/core/cli/main'
 import type { CliIO } from '../../../electron/core/cli/spec'
 import { tempDir, TEST_KDF } from '../../helpers/core'
-import { addCredential, connectClient, reporterCommand, startBridge, textOf, waitFor } from '../bridge/support'
+import {
+  addCredential,
+  connectClient,
+  reporterCommand,
+  startBridge,
+  textOf,
+  waitFor,
+} from '../bridge/support'
 
 const PASSWORD = 'a long enough master password'
 
@@ -133,7 +140,7 @@ describe('an upstream imported with a literal reference receives the text, not t
     await waitFor(() => env.bridge.upstreams.status('rep').state === 'running', 30_000, 'rep running')
     const client = await connectClient(env.url, env.token)
     try {
-      const r = await client.callTool({ name: 'rep.report_env', arguments: { name: 'GITHUB_TOKEN' } })
+      const r = await client.callTool({ name: 'rep_report_env', arguments: { name: 'GITHUB_TOKEN' } })
       const literal = '{{credential:github/personal.token}}'
       expect(JSON.parse(textOf(r))).toMatchObject({
         present: true,
@@ -151,7 +158,11 @@ describe('rewrite undo sealed in the vault', () => {
   const files = tempDir('kb-undo-')
   const canary = 'ghp_CANARYundo0000000000000000000000042'
   const config = (secret: string, server = 'github') =>
-    JSON.stringify({ mcpServers: { [server]: { command: 'npx', args: ['-y', 'gh'], env: { GITHUB_TOKEN: secret } } } }, null, 2) + '\n'
+    JSON.stringify(
+      { mcpServers: { [server]: { command: 'npx', args: ['-y', 'gh'], env: { GITHUB_TOKEN: secret } } } },
+      null,
+      2,
+    ) + '\n'
   beforeAll(async () => {
     env = await startBridge({ approvalMode: 'approve_all' })
   })

@@ -50,7 +50,7 @@ describe('an upstream MCP server killed mid-call', () => {
     )
     open.push(() => client.close())
     await until('the upstream tools', async () =>
-      (await client.listTools()).tools.some((t) => t.name === 'slow.wait'),
+      (await client.listTools()).tools.some((t) => t.name === 'slow_wait'),
     )
     const first = await core.invoke('bridge.upstream.status', { name: 'slow' })
     const pid = (first as { data: { pid: number | null } }).data.pid
@@ -58,7 +58,7 @@ describe('an upstream MCP server killed mid-call', () => {
 
     // Kill it while a call is in flight.
     const t0 = performance.now()
-    const inFlight = client.callTool({ name: 'slow.wait', arguments: { ms: 10_000 } }).then(
+    const inFlight = client.callTool({ name: 'slow_wait', arguments: { ms: 10_000 } }).then(
       (r) => ({ result: r, error: null as Error | null }),
       (e: Error) => ({ result: null, error: e }),
     )
@@ -82,7 +82,7 @@ describe('an upstream MCP server killed mid-call', () => {
       return d.state === 'running' && d.pid !== pid ? d : null
     })
     expect(back.restarts).toBeGreaterThanOrEqual(1)
-    const again = await client.callTool({ name: 'slow.echo', arguments: { text: 'after' } })
+    const again = await client.callTool({ name: 'slow_echo', arguments: { text: 'after' } })
     expect(again.isError).toBeFalsy()
     expect(JSON.stringify(again.content)).toContain('after')
   }, 60_000)

@@ -126,7 +126,7 @@ describe('the rewrite', () => {
       '    "editor.fontSize": 14,',
       '    "mcp": {',
       '        "servers": {',
-      '            "keep-me": { "type": "http", "url": "https://x/mcp" }, // stays',
+      '            "keep-me": { "type": "http", "url": "http://x/mcp" }, // stays', // plain http: not proxied
       '            "gh": { "type": "stdio", "command": "npx", "env": { "GITHUB_TOKEN": "' + GH + '" } }',
       '        }',
       '    },',
@@ -141,7 +141,7 @@ describe('the rewrite', () => {
     expect(next).not.toContain(GH)
     expect(next.startsWith('{\r\n    // my settings\r\n    "editor.fontSize": 14,')).toBe(true)
     expect(next).toContain(
-      '            "keep-me": { "type": "http", "url": "https://x/mcp" },\r\n            "keybridge": {\r\n',
+      '            "keep-me": { "type": "http", "url": "http://x/mcp" },\r\n            "keybridge": {\r\n',
     )
     expect(next).toContain('                    "Authorization": "Bearer kb_T"\r\n')
     expect(next.endsWith('    "files.autoSave": "off"\r\n}')).toBe(true)

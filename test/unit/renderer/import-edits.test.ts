@@ -82,8 +82,9 @@ describe('import plan edits (renderer)', () => {
       (c) => c.id === SLACK,
     )!
     expect(spaced.problem).toEqual({ kind: 'invalid', message: expect.stringContaining('no spaces') })
-    const servers = serverViews(plan, edit({}, { slack: { name: 'github' } }))
-    expect(servers.find((s) => s.id === 'slack')!.problem).toEqual({ kind: 'duplicate', name: 'github' })
+    // The github server's upstream is `github-mcp` (`github` is a built-in source's name).
+    const servers = serverViews(plan, edit({}, { slack: { name: 'github-mcp' } }))
+    expect(servers.find((s) => s.id === 'slack')!.problem).toEqual({ kind: 'duplicate', name: 'github-mcp' })
     expect(
       serverViews(plan, edit({}, { slack: { name: 'Slack' } })).find((s) => s.id === 'slack')!.problem,
     ).toMatchObject({ kind: 'invalid' })

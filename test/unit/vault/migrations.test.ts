@@ -16,7 +16,7 @@ describe('vault file and migrations', () => {
     const versions = core.ctx.db.prepare('SELECT module, version FROM schema_versions').all()
     expect(versions).toEqual(
       expect.arrayContaining([
-        { module: 'vault', version: 4 },
+        { module: 'vault', version: 5 },
         { module: 'credentials', version: 2 },
       ]),
     )

@@ -55,9 +55,14 @@ export const DEFAULT_MAX_CALL_SECONDS = 600
  * or SSE plug in here). `env` is the secret environment resolved from the vault at each start.
  */
 export interface UpstreamEndpoint {
-  open(env: Record<string, string>): Transport
+  /** #18: `lost` reports why a remote server or its session went away (retryCall: the call may be retried). */
+  open(env: Record<string, string>, lost?: (reason: string, retryCall: boolean) => void): Transport
   /** For messages: "command not found: npx". */
   describeFailure?(e: unknown): string | undefined
+  /** #18: a failure that needs the user's sign-in: no automatic retry until then. */
+  needsSignIn?(e: unknown): boolean
+  /** #18: a call that failed this way is tried once more on a new session. */
+  retryCall?(e: unknown): boolean
   /** A child process's last stderr lines, for the UI when it fails (stdio only). */
   stderr?: StderrTail
 }
@@ -138,6 +143,10 @@ export class UpstreamConnection {
   private failedGeneration = -1
   /** Calls in flight, most recent last: an upstream's sampling request belongs to one of them. */
   private inflight: CallRoute[] = []
+  /** #18: why a remote transport reported its session or server gone (for lastError). */
+  private lostReason: string | null = null
+  /** #18: sessions the server ended; a call that saw one is tried again on the new session. */
+  private sessionsEnded = 0
 
   constructor(
     readonly id: string,
@@ -190,6 +199,12 @@ export class UpstreamConnection {
 
   /** The running client, or a clear error. */
   private live(): Client {
+    if (this.state === 'needs_sign_in') {
+      throw new AppError(
+        'OAUTH_FAILED',
+        `The remote server "${this.name}" needs sign-in: run "keybridge upstream login ${this.name}" or use "Sign in" in the Bridge screen.`,
+      )
+    }
     const client = this.client
     if (!client || this.state !== 'running') {
       throw new AppError('UNREACHABLE', `The upstream server "${this.name}" is not running (${this.state}).`)
@@ -213,9 +228,11 @@ export class UpstreamConnection {
     args: Record<string, unknown>,
     signal: AbortSignal,
     route?: CallRoute,
+    retry = true,
   ): Promise<CallToolResult> {
     const client = this.live()
     const onprogress = progressRelay(route)
+    const ended = this.sessionsEnded
     if (route) this.inflight.push(route)
     try {
       return (await client.callTool(
@@ -225,17 +242,27 @@ export class UpstreamConnection {
         this.options(signal, onprogress ?? (() => {})),
       )) as CallToolResult
     } catch (e) {
-      // The child died during the call (its close already ran): say which server, not "Connection closed".
-      if (this.client !== client && !signal.aborted) {
-        throw new AppError(
-          'UPSTREAM_ERROR',
-          `The upstream server "${this.name}" stopped during the call (${this.lastError ?? 'it exited'}); Keybridge restarts it.`,
-        )
+      // #18: a remote server that ended the session gets a new one; the call is tried once more.
+      if (!(retry && !signal.aborted && (this.endpoint.retryCall?.(e) || this.sessionsEnded > ended))) {
+        if (e instanceof AppError) throw e
+        this.rethrowStopped(e, client, signal)
       }
-      throw e
     } finally {
       if (route) this.inflight.splice(this.inflight.lastIndexOf(route), 1)
     }
+    await this.whenSettled(client, signal)
+    return this.callTool(tool, args, signal, route, false)
+  }
+
+  /** The child died during the call (its close already ran): say which server, not "Connection closed". */
+  private rethrowStopped(e: unknown, client: Client, signal: AbortSignal): never {
+    if (this.client !== client && !signal.aborted) {
+      throw new AppError(
+        'UPSTREAM_ERROR',
+        `The upstream server "${this.name}" stopped during the call (${this.lastError ?? 'it exited'}); Keybridge restarts it.`,
+      )
+    }
+    throw e
   }
 
   /** Any other request to the upstream (resources, prompts, completion, logging), relayed as is. */
@@ -315,10 +342,17 @@ export class UpstreamConnection {
       return
     }
     let transport: Transport
+    this.lostReason = null
     try {
-      transport = this.endpoint.open(env)
+      transport = this.endpoint.open(env, (reason, retryCall) => {
+        if (gen !== this.generation) return
+        this.lostReason = reason
+        if (retryCall) this.sessionsEnded++
+      })
     } catch (e) {
-      this.lastError = this.endpoint.describeFailure?.(e) ?? 'its transport could not be opened'
+      this.lastError =
+        this.endpoint.describeFailure?.(e) ??
+        (e instanceof AppError ? e.message : 'its transport could not be opened')
       this.setState('broken')
       return
     }
@@ -327,7 +361,9 @@ export class UpstreamConnection {
       { capabilities: this.deps.capabilities ?? UPSTREAM_CLIENT_CAPABILITIES },
     )
     client.onclose = () => {
-      if (gen === this.generation && this.wanted) this.failed(gen, 'exited unexpectedly')
+      // #18: only a connection that was up; a failed connect is reported (with its reason) below.
+      if (gen === this.generation && this.wanted && this.client === client)
+        this.failed(gen, this.lostReason ?? 'exited unexpectedly')
     }
     client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
       if (gen !== this.generation) return
@@ -374,6 +410,13 @@ export class UpstreamConnection {
     } catch (e) {
       await client.close().catch(() => {})
       if (gen !== this.generation) return
+      if (this.endpoint.needsSignIn?.(e)) {
+        if (this.retryTimer) clearTimeout(this.retryTimer)
+        this.retryTimer = null
+        this.lastError = this.endpoint.describeFailure?.(e) ?? 'needs sign-in'
+        this.setState('needs_sign_in')
+        return
+      }
       this.failed(gen, this.endpoint.describeFailure?.(e) ?? 'failed to start or to answer initialize')
     }
   }
@@ -429,6 +472,16 @@ export class UpstreamConnection {
       void this.connect()
     }, delay)
     this.retryTimer.unref()
+  }
+
+  /** #18: waits (bounded by the start timeout) until a reconnect has settled one way or the other. */
+  private async whenSettled(old: Client, signal: AbortSignal): Promise<void> {
+    const end = Date.now() + this.deps.policy.startTimeoutMs
+    while (Date.now() < end && !signal.aborted && this.wanted) {
+      if (this.state === 'running' && this.client && this.client !== old) return
+      if (this.state === 'broken' || this.state === 'needs_sign_in') return
+      await new Promise((r) => setTimeout(r, 50))
+    }
   }
 
   private setState(s: State): void {

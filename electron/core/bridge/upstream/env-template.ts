@@ -37,7 +37,9 @@ export function wholeReference(value: string): string | null {
 
 /** Replaces every reference with the field's value; an escaped `\{{` becomes a plain `{{`. */
 export function resolveTemplate(value: string, lookup: (r: CredentialReference) => string): string {
-  return value.replace(TEMPLATE, (_m, inner: string) => lookup(parseReference(inner))).replace(/\\\{\{/g, '{{')
+  return value
+    .replace(TEMPLATE, (_m, inner: string) => lookup(parseReference(inner)))
+    .replace(/\\\{\{/g, '{{')
 }
 
 /** Makes every `{{` of a value literal (never resolved as a reference). */

@@ -3,7 +3,6 @@ import type { Tool } from '@modelcontextprotocol/sdk/types.js'
 import { AppError } from '../../../../shared/errors'
 import { UpstreamInput, type UpstreamSummary } from '../../../../shared/ipc/bridge'
 import type { CredentialStore } from '../../credentials/store'
-import { listServiceDescriptors } from '../../providers/catalog'
 import type { Keyring } from '../../vault/keyring'
 import { relaySchema } from '../json-schema'
 import { exposedName } from '../names'
@@ -18,16 +17,14 @@ import {
 } from './connection'
 import { referencesIn, resolveTemplate } from './env-template'
 import type { CachedTool, UpstreamConfig, UpstreamStore } from './store'
+import type { RemoteUpstreamInput } from '../../../../shared/ipc/bridgeRemote'
+import { RemoteUpstreams, type RemoteDeps } from './remote/remote-upstreams'
 
 export const UPSTREAM_SOURCE_ID = 'upstream'
 
-/** Names an upstream may not take: its tools' identities would collide with a built-in source's. */
-export function reservedUpstreamName(name: string): boolean {
-  return (
-    ['homeassistant', 'ha', 'api', 'upstream', 'keybridge', 'test'].includes(name) ||
-    listServiceDescriptors().some((d) => d.id === name)
-  )
-}
+import { reservedUpstreamName } from './reserved-names'
+
+export { reservedUpstreamName }
 
 /** What the relay needs to know about one running upstream connection. */
 export interface LiveUpstream {
@@ -65,17 +62,80 @@ export class UpstreamManager implements ToolSource {
   private perSession = new Map<string, UpstreamConnection>()
   private listeners = new Set<() => void>()
   private running = false
+  /** #18: remote (URL) upstreams: transports, OAuth, sign-in flows. */
+  readonly remote: RemoteUpstreams
+  private signInWatch: NodeJS.Timeout | null = null
   hooks: UpstreamHooks = {}
   /** How to reach an upstream (tests and remote upstreams swap it; default: its stdio command). */
-  endpointFor: (config: UpstreamConfig) => UpstreamEndpoint = (c) => stdioEndpoint(c.command, c.args)
+  endpointFor: (config: UpstreamConfig) => UpstreamEndpoint = (c) =>
+    c.kind === 'remote' ? this.remote.endpoint(c) : stdioEndpoint(c.command, c.args)
 
   constructor(
-    private readonly store: UpstreamStore,
+    readonly store: UpstreamStore,
     private readonly credentials: CredentialStore,
     private readonly keyring: Keyring,
     /** Restart and circuit-breaker timing (tests shorten it; applies to servers started afterwards). */
     public policy: BreakerPolicy = DEFAULT_BREAKER,
-  ) {}
+    private readonly remoteDeps: Partial<Omit<RemoteDeps, 'store' | 'resolve' | 'grants'>> = {},
+  ) {
+    const remote = remoteDeps
+    this.remote = new RemoteUpstreams({
+      ...remote,
+      store,
+      resolve: (config, raw) => this.resolveValues(config, raw),
+      grants: (id) => store.grantStorage(id, () => remote.secretsChanged?.()),
+    })
+  }
+
+  /** #18: a remote MCP server by URL (headers sealed; OAuth signs in on demand). */
+  addRemote(input: RemoteUpstreamInput): UpstreamSummary {
+    if (reservedUpstreamName(input.name)) {
+      throw new AppError(
+        'CONFLICT',
+        `"${input.name}" is the name of a built-in Keybridge tool source; pick another name for the upstream server.`,
+      )
+    }
+    const config = this.remote.add(input, (value) => this.checkReferences(value))
+    if (this.running && config.enabled) void this.connectionFor(config).start()
+    this.changed()
+    return this.summary(config)
+  }
+
+  /** #18: after a sign-in (here or in another process), reconnect the servers that waited for it. */
+  async signedIn(name: string): Promise<void> {
+    const config = this.store.require(name)
+    const conn = this.connections.get(config.id)
+    if (this.running && config.enabled) await this.connectionFor(config).restart()
+    else if (conn) this.changed()
+    this.changed()
+  }
+
+  private checkReferences(value: string): void {
+    for (const r of referencesIn(value)) {
+      const c = this.credentials.findByRef(r.ref)
+      if (!c.secretFields.includes(r.field) && !(r.field in c.fields)) {
+        throw new AppError('NOT_FOUND', `${c.service}/${c.name} has no field "${r.field}".`)
+      }
+    }
+  }
+
+  /** #18: a sign-in done by another process (the CLI) lands in the vault; pick it up while running. */
+  private watchSignIns(): void {
+    if (this.signInWatch) return
+    this.signInWatch = setInterval(() => {
+      if (!this.keyring.unlocked) return
+      for (const config of this.store.list()) {
+        const conn = this.connections.get(config.id)
+        if (conn?.state !== 'needs_sign_in') continue
+        if (this.store.grantStorage(config.id).summary().status === 'signed_in') {
+          this.remote.signedIn(config.name)
+          this.remoteDeps.secretsChanged?.()
+          void conn.restart()
+        }
+      }
+    }, 2_000)
+    this.signInWatch.unref()
+  }
 
   add(raw: z.input<typeof UpstreamInput>): UpstreamSummary {
     const input = UpstreamInput.parse(raw)
@@ -86,14 +146,7 @@ export class UpstreamManager implements ToolSource {
       )
     }
     // Check every reference now, so a typo fails at add time rather than at the first start.
-    for (const value of Object.values(input.env)) {
-      for (const r of referencesIn(value)) {
-        const c = this.credentials.findByRef(r.ref)
-        if (!c.secretFields.includes(r.field) && !(r.field in c.fields)) {
-          throw new AppError('NOT_FOUND', `${c.service}/${c.name} has no field "${r.field}".`)
-        }
-      }
-    }
+    for (const value of Object.values(input.env)) this.checkReferences(value)
     const config = this.store.add(input)
     if (this.running && config.enabled) void this.connectionFor(config).start()
     this.changed()
@@ -153,6 +206,7 @@ export class UpstreamManager implements ToolSource {
   /** Starts every enabled server (bridge started, or vault unlocked while it runs). */
   async startAll(): Promise<void> {
     this.running = true
+    this.watchSignIns()
     if (!this.keyring.unlocked) return
     await Promise.all(
       this.store
@@ -164,6 +218,11 @@ export class UpstreamManager implements ToolSource {
 
   async stopAll(opts: { keepRunning?: boolean } = {}): Promise<void> {
     if (!opts.keepRunning) this.running = false
+    if (!opts.keepRunning && this.signInWatch) {
+      clearInterval(this.signInWatch)
+      this.signInWatch = null
+      this.remote.cancelAll()
+    }
     await Promise.all([...this.connections.values()].map((c) => c.stop()))
     await this.stopPerSession(() => true)
   }
@@ -257,7 +316,7 @@ export class UpstreamManager implements ToolSource {
     return this.store.list().flatMap((config) => {
       const conn = this.connections.get(config.id)
       const live = conn?.state === 'running'
-      return (live ? conn.tools : config.toolsCache)
+      return (live && conn.tools.length ? conn.tools : config.toolsCache)
         .filter((t) => this.relayable(t))
         .map((t) => ({
           tool: this.wrap(config, t),
@@ -270,8 +329,16 @@ export class UpstreamManager implements ToolSource {
     const out: BridgeTool[] = []
     for (const config of this.store.list()) {
       const conn = this.connections.get(config.id)
-      if (conn?.state === 'running')
-        for (const t of conn.tools) if (this.relayable(t)) out.push(this.wrap(config, t))
+      // #18: a remote server waiting for sign-in keeps its tools listed; calling one says what to do.
+      const tools =
+        conn?.state === 'running'
+          ? conn.tools
+          : conn?.state === 'needs_sign_in'
+            ? conn.tools.length
+              ? conn.tools
+              : config.toolsCache
+            : []
+      for (const t of tools) if (this.relayable(t)) out.push(this.wrap(config, t))
     }
     return out
   }
@@ -288,6 +355,7 @@ export class UpstreamManager implements ToolSource {
     for (const c of this.store.list()) {
       try {
         for (const v of Object.values(this.store.openEnv(c.id))) if (referencesIn(v).length === 0) out.push(v)
+        if (c.kind === 'remote') out.push(...this.remote.secretValues(c))
       } catch {
         // A row that no longer opens has nothing to redact.
       }
@@ -361,7 +429,10 @@ export class UpstreamManager implements ToolSource {
     if (stored.command !== config.command || JSON.stringify(stored.args) !== JSON.stringify(config.args)) {
       throw new AppError('CONFLICT', `The upstream server "${config.name}" changed: restart it.`)
     }
-    const raw = this.store.openEnv(config.id)
+    return this.resolveValues(config, this.store.openEnv(config.id))
+  }
+
+  private resolveValues(config: UpstreamConfig, raw: Record<string, string>): Record<string, string> {
     const opened = new Map<string, Record<string, string>>()
     const out: Record<string, string> = {}
     for (const [key, value] of Object.entries(raw)) {
@@ -412,6 +483,7 @@ export class UpstreamManager implements ToolSource {
         ...(this.hooks.notes?.(c.name) ?? []),
       ],
       createdAt: c.createdAt,
+      remote: c.kind === 'remote' ? this.remote.info(c) : null,
     }
   }
 

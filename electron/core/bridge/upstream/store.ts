@@ -8,8 +8,10 @@ import type { Keyring } from '../../vault/keyring'
 import type { RowMacs } from '../../vault/row-mac'
 import { SEALED_COLUMNS, sealLocation } from '../../vault/sealed-columns'
 import { wholeReference } from './env-template'
+import { VaultGrantStorage } from './remote/grant-store'
 
-const COL = SEALED_COLUMNS.find((c) => c.table === 'bridge_upstreams')!
+const COL = SEALED_COLUMNS.find((c) => c.table === 'bridge_upstreams' && c.column === 'env')!
+const HEADERS_COL = SEALED_COLUMNS.find((c) => c.table === 'bridge_upstreams' && c.column === 'headers')!
 
 export const CachedTool = z.object({
   name: z.string(),
@@ -45,6 +47,12 @@ export interface UpstreamConfig {
   trustHints: boolean
   toolsCache: CachedTool[]
   createdAt: number
+  /** #18: a remote upstream (reached by URL) instead of a child process. */
+  kind: 'stdio' | 'remote'
+  url: string | null
+  transport: 'streamable-http' | 'sse' | null
+  headerKeys: EnvKey[]
+  allowHttp: boolean
 }
 
 interface Row {
@@ -59,10 +67,22 @@ interface Row {
   trust_hints: number
   tools_cache: string
   created_at: number
+  kind: string
+  url: string | null
+  transport: string | null
+  header_keys: string
+  allow_http: number
 }
 
 const COLUMNS =
-  'id, name, command, args, env_keys, enabled, per_session, max_call_seconds, trust_hints, tools_cache, created_at'
+  'id, name, command, args, env_keys, enabled, per_session, max_call_seconds, trust_hints, tools_cache, created_at, kind, url, transport, header_keys, allow_http'
+
+function keysOf(map: Record<string, string>): EnvKey[] {
+  return Object.entries(map).map(([key, value]) => {
+    const reference = wholeReference(value)
+    return { key, kind: reference ? 'reference' : 'literal', reference }
+  })
+}
 
 function toConfig(r: Row): UpstreamConfig {
   const cache = z.array(CachedTool).safeParse(JSON.parse(r.tools_cache))
@@ -78,6 +98,11 @@ function toConfig(r: Row): UpstreamConfig {
     trustHints: r.trust_hints === 1,
     toolsCache: cache.success ? cache.data : [],
     createdAt: r.created_at,
+    kind: r.kind === 'remote' ? 'remote' : 'stdio',
+    url: r.url,
+    transport: r.transport === 'sse' ? 'sse' : r.transport === 'streamable-http' ? 'streamable-http' : null,
+    headerKeys: JSON.parse(r.header_keys) as EnvKey[],
+    allowHttp: r.allow_http === 1,
   }
 }
 
@@ -102,10 +127,7 @@ export class UpstreamStore {
     this.keyring.require()
     const id = randomUUID()
     const now = this.clock.now()
-    const envKeys: EnvKey[] = Object.entries(input.env).map(([key, value]) => {
-      const reference = wholeReference(value)
-      return { key, kind: reference ? 'reference' : 'literal', reference }
-    })
+    const envKeys = keysOf(input.env)
     const sealed = this.keyring.seal(sealLocation(COL, id), JSON.stringify(input.env))
     this.db
       .prepare(
@@ -170,6 +192,77 @@ export class UpstreamStore {
       { env: Buffer } | undefined
     if (!row) throw new AppError('NOT_FOUND', 'That upstream server no longer exists.')
     return JSON.parse(this.keyring.openString(sealLocation(COL, id), row.env)) as Record<string, string>
+  }
+
+  /** #18: a remote upstream; header values (which may be literal secrets) are sealed as a whole. */
+  addRemote(input: {
+    name: string
+    url: string
+    transport: 'streamable-http' | 'sse'
+    headers: Record<string, string>
+    allowHttp: boolean
+    enabled: boolean
+  }): UpstreamConfig {
+    if (this.find(input.name)) {
+      throw new AppError('CONFLICT', `There is already an upstream server named "${input.name}".`)
+    }
+    this.keyring.require()
+    const id = randomUUID()
+    const now = this.clock.now()
+    const env = this.keyring.seal(sealLocation(COL, id), '{}')
+    // The URL is sealed with the headers: they open only for the server they were given for.
+    const headers = this.keyring.seal(
+      sealLocation(HEADERS_COL, id),
+      JSON.stringify({ url: input.url, headers: input.headers }),
+    )
+    this.db
+      .prepare(
+        `INSERT INTO bridge_upstreams (id, name, command, args, env_keys, env, enabled, created_at, updated_at,
+           kind, url, transport, header_keys, headers, allow_http)
+         VALUES (?, ?, '', '[]', '[]', ?, ?, ?, ?, 'remote', ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        id,
+        input.name,
+        env,
+        input.enabled ? 1 : 0,
+        now,
+        now,
+        input.url,
+        input.transport,
+        JSON.stringify(keysOf(input.headers)),
+        headers,
+        input.allowHttp ? 1 : 0,
+      )
+    // URL, transport, header names and the sealed headers are covered like command and env.
+    this.macs.sign('bridge_upstreams', id)
+    return this.require(input.name)
+  }
+
+  /** #18: a remote upstream's headers with their templates unresolved (needs the vault unlocked). */
+  openHeaders(id: string): Record<string, string> {
+    const row = this.db.prepare('SELECT headers, url FROM bridge_upstreams WHERE id = ?').get(id) as
+      { headers: Buffer | null; url: string | null } | undefined
+    if (!row) throw new AppError('NOT_FOUND', 'That upstream server no longer exists.')
+    if (!row.headers) return {}
+    const sealed = JSON.parse(this.keyring.openString(sealLocation(HEADERS_COL, id), row.headers)) as {
+      url: string
+      headers: Record<string, string>
+    }
+    if (sealed.url !== row.url) {
+      throw new AppError(
+        'SECRET_TAMPERED',
+        "This remote server's URL was changed outside Keybridge: its headers are not sent there. Remove it and add it again.",
+      )
+    }
+    return sealed.headers
+  }
+
+  /** #18: the sealed OAuth client and grant of one remote upstream. */
+  grantStorage(id: string, onTokens?: () => void): VaultGrantStorage {
+    const row = this.db.prepare('SELECT url FROM bridge_upstreams WHERE id = ?').get(id) as
+      { url: string | null } | undefined
+    return new VaultGrantStorage(this.db, this.keyring, this.clock, id, row?.url ?? '', onTokens)
   }
 
   /**

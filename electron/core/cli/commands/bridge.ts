@@ -8,6 +8,14 @@ import {
 } from '../../../../shared/ipc/bridge'
 import { UsageError, type CliContext, type CommandSpec } from '../spec'
 import { invokeAsCli } from '../invoke'
+import { parseQuotas, QUOTA_OPTIONS } from './observability'
+import {
+  addHomeAssistantUpstream,
+  addRemoteUpstream,
+  REMOTE_ADD_OPTIONS,
+  remoteState,
+  remoteUpstreamCommands,
+} from './bridge-remote'
 
 const call = invokeAsCli
 
@@ -39,7 +47,7 @@ function table(rows: string[][]): string {
 function tokenLines(tokens: TokenSummary[]): string {
   if (tokens.length === 0) return 'No client tokens. Create one with "keybridge token create --name <app>".'
   const lines = table([
-    ['NAME', 'TOKEN', 'STATUS', 'SCOPES', 'EXPIRES', 'LAST USED', 'USES', 'TOOLS'],
+    ['NAME', 'TOKEN', 'STATUS', 'SCOPES', 'EXPIRES', 'LAST USED', 'USES', 'QUOTA DAY/MONTH', 'TOOLS'],
     ...tokens.map((t) => [
       t.name,
       t.display,
@@ -48,6 +56,9 @@ function tokenLines(tokens: TokenSummary[]): string {
       date(t.expiresAt),
       date(t.lastUsedAt),
       String(t.useCount),
+      t.dailyQuota === null && t.monthlyQuota === null
+        ? '-'
+        : `${t.dailyQuota ?? '-'}/${t.monthlyQuota ?? '-'}`,
       t.toolCount === null || t.toolCount === undefined ? '-' : String(t.toolCount),
     ]),
   ])
@@ -78,17 +89,20 @@ function toolLines(tools: ToolInfo[]): string {
 
 function upstreamLines(list: UpstreamSummary[]): string {
   if (list.length === 0)
-    return 'No upstream servers. Add one with "keybridge upstream add --name N --command C".'
+    return 'No upstream servers. Add one with "keybridge upstream add --name N --command C" (or --url URL).'
+  const keys = (entries: UpstreamSummary['env']) =>
+    entries.map((e) => (e.kind === 'reference' ? `${e.key}=${e.reference}` : `${e.key}=•••`)).join(' ') || '-'
   return table([
-    ['NAME', 'COMMAND', 'ENV', 'TOOLS', 'ENABLED', 'HINTS'],
+    ['NAME', 'COMMAND', 'ENV', 'TOOLS', 'ENABLED', 'HINTS', 'STATE'],
     ...list.map((u) => [
       u.name,
-      [u.command, ...u.args].join(' '),
-      u.env.map((e) => (e.kind === 'reference' ? `${e.key}=${e.reference}` : `${e.key}=•••`)).join(' ') ||
-        '-',
+      // #18: a remote server shows its URL and transport, its headers (values never) and sign-in state.
+      u.remote ? `${u.remote.url} (${u.remote.transport})` : [u.command, ...u.args].join(' '),
+      keys(u.remote ? u.remote.headers : u.env),
       String(u.toolCount),
       u.enabled ? 'yes' : 'no',
       u.trustHints ? 'trusted' : 'ask',
+      remoteState(u),
     ]),
   ])
 }
@@ -114,16 +128,19 @@ export const bridgeCommands: CommandSpec[] = [
           'limit to tools whose identity matches a pattern, e.g. homeassistant/* or github/api_read',
       },
       expires: { type: 'string', description: 'lifetime: 30d, 12w, 1y or never (default never)' },
+      ...QUOTA_OPTIONS,
     },
     async run(ctx) {
       const name = ctx.values['name'] as string | undefined
       if (!name) throw new UsageError('token create needs --name')
+      const quotas = parseQuotas(ctx)
       // A token row is signed with the vault key: creating one needs the vault open.
       const core = await ctx.openCore({ unlock: true })
       const created = await call(core, 'bridge.tokens.create', {
         name,
         scopes: strings(ctx.values['scope']),
         expiresInDays: parseExpiry(ctx.values['expires'] as string | undefined),
+        ...quotas,
       })
       ctx.print(
         [
@@ -187,8 +204,10 @@ export const bridgeCommands: CommandSpec[] = [
   },
   {
     name: 'upstream add',
-    summary: 'add an upstream stdio MCP server (env values may be {{credential:service/name.field}})',
+    summary:
+      'add an upstream MCP server: stdio (--command) or remote (--url); env and header values may be {{credential:service/name.field}}',
     options: {
+      ...REMOTE_ADD_OPTIONS,
       name: {
         type: 'string',
         description: 'short name; its tools become <name>_<tool> (identity <name>/<tool>)',
@@ -208,7 +227,9 @@ export const bridgeCommands: CommandSpec[] = [
     async run(ctx) {
       const name = ctx.values['name'] as string | undefined
       const command = ctx.values['command'] as string | undefined
-      if (!name || !command) throw new UsageError('upstream add needs --name and --command')
+      if (ctx.values['home-assistant']) return addHomeAssistantUpstream(ctx, name)
+      if (name && ctx.values['url']) return addRemoteUpstream(ctx, name)
+      if (!name || !command) throw new UsageError('upstream add needs --name and --command (or --url)')
       const env: Record<string, string> = {}
       for (const kv of strings(ctx.values['env'])) {
         const eq = kv.indexOf('=')
@@ -255,7 +276,10 @@ export const bridgeCommands: CommandSpec[] = [
     async run(ctx: CliContext) {
       // The row is signed with the vault key: the vault must be open.
       const core = await ctx.openCore({ unlock: true })
-      const u = await call(core, 'bridge.upstream.setEnabled', { name: arg(ctx, 0), enabled: verb === 'enable' })
+      const u = await call(core, 'bridge.upstream.setEnabled', {
+        name: arg(ctx, 0),
+        enabled: verb === 'enable',
+      })
       ctx.print(
         verb === 'enable'
           ? `Enabled the upstream server "${u.name}" (${[u.command, ...u.args].join(' ')}). It starts with the bridge.`
@@ -296,6 +320,7 @@ export const bridgeCommands: CommandSpec[] = [
       ctx.print(`Removed the upstream server "${arg(ctx, 0)}".`, { ok: true, name: arg(ctx, 0) })
     },
   },
+  ...remoteUpstreamCommands,
   {
     name: 'client-config',
     summary:

@@ -148,7 +148,7 @@ export const serveCommands: CommandSpec[] = [
       }
       const signal = untilSignal()
       const { getBridge } = await import('../../bridge/feature')
-      const core = await ctx.openCore()
+      const core = await ctx.openCore({ logToFile: true })
       const bridge = getBridge(core.ctx)
       const approvalMode = ctx.values['approve-all'] ? 'approve_all' : 'deny'
       const status = await bridge.start({

@@ -29,6 +29,9 @@ export function CreateTokenDialog({ onClose }: { onClose(): void }) {
   const t = useT()
   const [name, setName] = useState('')
   const [expiry, setExpiry] = useState<(typeof EXPIRY)[number]>('never')
+  // Empty = no quota.
+  const [daily, setDaily] = useState('')
+  const [monthly, setMonthly] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [created, setCreated] = useState<{ token: string; snippets: Snippet[] } | null>(null)
@@ -38,9 +41,12 @@ export function CreateTokenDialog({ onClose }: { onClose(): void }) {
     setBusy(true)
     setError(null)
     try {
+      const quota = (v: string) => (v.trim() === '' ? null : Number(v))
       const r = await call('bridge.tokens.create', {
         name,
         expiresInDays: expiry === 'never' ? null : Number(expiry),
+        dailyQuota: quota(daily),
+        monthlyQuota: quota(monthly),
       })
       const snippets = await Promise.all(
         ClientKind.options.map((client) =>
@@ -99,6 +105,33 @@ export function CreateTokenDialog({ onClose }: { onClose(): void }) {
                   </Select.Content>
                 </Select.Root>
               </Flex>
+              <Flex gap="3">
+                <Field label={t('tokens.dailyQuota')}>
+                  <TextField.Root
+                    type="number"
+                    min={1}
+                    step={1}
+                    value={daily}
+                    placeholder={t('tokens.noQuota')}
+                    onChange={(e) => setDaily(e.target.value)}
+                    data-testid="token-daily-quota"
+                  />
+                </Field>
+                <Field label={t('tokens.monthlyQuota')}>
+                  <TextField.Root
+                    type="number"
+                    min={1}
+                    step={1}
+                    value={monthly}
+                    placeholder={t('tokens.noQuota')}
+                    onChange={(e) => setMonthly(e.target.value)}
+                    data-testid="token-monthly-quota"
+                  />
+                </Field>
+              </Flex>
+              <Text size="1" color="gray">
+                {t('tokens.quotaHelp')}
+              </Text>
               <ErrorCallout error={error} />
               <DialogFooter>
                 <Button type="submit" loading={busy} data-testid="token-submit">

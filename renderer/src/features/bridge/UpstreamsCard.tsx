@@ -5,6 +5,8 @@ import { useT } from '../../i18n'
 import { attempt, notifySuccess } from '../../lib/notify'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { AddUpstreamDialog } from './AddUpstreamDialog'
+import { AddRemoteUpstreamDialog } from './AddRemoteUpstreamDialog'
+import { SignInButton } from './SignInButton'
 import { useBridge, type Upstream } from './store'
 
 const STATE_COLOR = {
@@ -13,6 +15,7 @@ const STATE_COLOR = {
   running: 'green',
   backoff: 'amber',
   broken: 'red',
+  needs_sign_in: 'orange',
 } as const
 
 /** MCP servers Keybridge starts itself, with secrets injected from the vault into their environment. */
@@ -21,6 +24,7 @@ export function UpstreamsCard() {
   const upstreams = useBridge((s) => s.upstreams)
   const bridgeRunning = useBridge((s) => s.status?.running ?? false)
   const [adding, setAdding] = useState(false)
+  const [addingRemote, setAddingRemote] = useState(false)
   const [removing, setRemoving] = useState<Upstream | null>(null)
   const reload = () => useBridge.getState().loadUpstreams()
   // A server that is starting or retrying changes state on its own: follow it until it settles.
@@ -44,9 +48,14 @@ export function UpstreamsCard() {
           <Heading as="h2" size="4">
             {t('upstream.title')}
           </Heading>
-          <Button variant="soft" onClick={() => setAdding(true)} data-testid="upstream-add">
-            + {t('upstream.add')}
-          </Button>
+          <Flex gap="2">
+            <Button variant="soft" onClick={() => setAdding(true)} data-testid="upstream-add">
+              + {t('upstream.add')}
+            </Button>
+            <Button variant="soft" onClick={() => setAddingRemote(true)} data-testid="upstream-add-remote">
+              + {t('upstream.remote.add')}
+            </Button>
+          </Flex>
         </Flex>
         {upstreams?.length === 0 ? (
           <Text color="gray" size="2">
@@ -68,7 +77,15 @@ export function UpstreamsCard() {
                 <Table.Row key={u.id} data-testid="upstream-row">
                   <Table.RowHeaderCell>{u.name}</Table.RowHeaderCell>
                   <Table.Cell>
-                    <Code size="1">{[u.command, ...u.args].join(' ')}</Code>
+                    <Code size="1">{u.remote ? u.remote.url : [u.command, ...u.args].join(' ')}</Code>
+                    {u.remote && (
+                      <Text as="div" size="1" color="gray" data-testid="upstream-remote-auth">
+                        {t(`upstream.remote.auth.${u.remote.auth}`)}
+                        {u.remote.grantExpiresAt
+                          ? ` · ${t('upstream.remote.expires', { at: new Date(u.remote.grantExpiresAt).toLocaleString() })}`
+                          : ''}
+                      </Text>
+                    )}
                     {u.env.length > 0 && (
                       <Text as="div" size="1" color="gray">
                         {u.env
@@ -131,6 +148,7 @@ export function UpstreamsCard() {
                   </Table.Cell>
                   <Table.Cell>
                     <Flex gap="2">
+                      {u.remote && <SignInButton name={u.name} />}
                       <Button
                         size="1"
                         variant={u.enabled ? 'soft' : 'solid'}
@@ -169,6 +187,7 @@ export function UpstreamsCard() {
         )}
       </Flex>
       {adding && <AddUpstreamDialog onClose={() => setAdding(false)} />}
+      {addingRemote && <AddRemoteUpstreamDialog onClose={() => setAddingRemote(false)} />}
       {removing && (
         <ConfirmDialog
           title={t('upstream.removeTitle', { name: removing.name })}

@@ -93,6 +93,11 @@ export function watchBridge(): () => void {
       if (s.tools) void s.loadTools().catch(() => {})
       if (s.upstreams) void s.loadUpstreams().catch(() => {})
     }),
+    // #18: a remote server needs sign-in: its row shows it (and "Sign in") at once.
+    onEvent('bridge.upstreamSignInNeeded', () => {
+      const s = useBridge.getState()
+      if (s.upstreams) void s.loadUpstreams().catch(() => {})
+    }),
   ]
   return () => offs.forEach((off) => off())
 }

@@ -1,6 +1,7 @@
 import { Card, Flex, Heading, SegmentedControl, Select, Switch, Text } from '@radix-ui/themes'
 import { LANGUAGES, useT, type Language } from '../../i18n'
 import { BackupSection } from './BackupSection'
+import { LogsSection } from './LogsSection'
 import { SecuritySection } from './SecuritySection'
 import { useSettings, type ThemeChoice } from './store'
 
@@ -67,6 +68,7 @@ export function SettingsScreen() {
       </Card>
       <SecuritySection />
       <BackupSection />
+      <LogsSection />
     </Flex>
   )
 }
