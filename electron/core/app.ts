@@ -109,6 +109,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     runtime: options.runtime,
     integrity,
   })
+  macs.beforeVault = () => !vault.initialized
   const ctx: CoreContext = {
     options,
     dataDir: options.dataDir,

@@ -145,10 +145,17 @@ const cliArgv = cliArgvFromApp(process.argv, Boolean(process.defaultApp))
 if (cliArgv) {
   // `Keybridge --cli ...` (resources/bin/keybridge): the headless command on the app's own runtime,
   // with no window, tray or single-instance lock, so it runs beside the open desktop app.
+  // The OS keychain (safeStorage) needs the app ready; it opens a vault it protects.
   app.dock?.hide()
-  void runKeybridge(cliArgv, {
-    self: appSelfCommand(process.execPath, process.argv, Boolean(process.defaultApp)),
-  }).then((code) => app.exit(code))
+  void app
+    .whenReady()
+    .then(() =>
+      runKeybridge(cliArgv, {
+        self: appSelfCommand(process.execPath, process.argv, Boolean(process.defaultApp)),
+        osProtector: safeStorageProtector,
+      }),
+    )
+    .then((code) => app.exit(code))
 } else if (!app.requestSingleInstanceLock()) {
   app.quit()
 } else {

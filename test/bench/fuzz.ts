@@ -97,7 +97,7 @@ function httpSection(r: HttpFuzzReport, second: HttpFuzzReport, serveLine: strin
         ...(r.rss
           ? [
               [
-                "Server RSS before / half-way / peak / after (settled: the lowest reading over 6 idle seconds, once the round's garbage is collected)",
+                "Server RSS before / half-way / peak / after (settled: the lowest reading over 12 idle seconds, once the round's garbage is collected)",
                 `${mb(r.rss.beforeMb)} / ${mb(r.rss.halfMb)} / ${mb(r.rss.peakMb)} / ${mb(r.rss.afterMb)}`,
               ],
               [

@@ -81,7 +81,7 @@ async function supergateway(): Promise<Gateway> {
       await c.close()
       break
     } catch (e) {
-      if (Date.now() > end || child.exitCode !== null) throw new Error(`supergateway did not start: ${String(e)}`)
+      if (Date.now() > end || child.exitCode !== null) throw new Error('supergateway did not start', { cause: e })
       await new Promise((r) => setTimeout(r, 100))
     }
   }

@@ -88,6 +88,13 @@ test('import from an app: choose the file, rename, rewrite with the diff confirm
   await expect(slackServer).toContainText('SLACK_BOT_TOKEN={{credential:slack/slack-bot.token}}')
   await expect(slackServer).toContainText('SLACK_TEAM_ID=T01234567')
 
+  // "github" and "slack" are built-in tool sources' names: their servers get other ones.
+  for (const name of ['github', 'slack'])
+    await page
+      .locator(`[data-testid="import-server-row"][data-id="${name}"]`)
+      .getByTestId('server-name')
+      .fill(`${name}-mcp`)
+
   // Rewrite: the diff (secrets masked) is shown before anything is confirmed.
   await page.getByTestId('import-rewrite').click()
   await expect(page.getByTestId('import-diff')).toContainText('"keybridge": {')

@@ -120,7 +120,7 @@ test('full journey: credential, Home Assistant, client token, bridge call in Act
       await go(page, 'activity', 'Activity')
       await page.getByTestId('actor-filter').click()
       await page.getByRole('option', { name: 'Bridge client' }).click()
-      await expect(page.getByTestId('activity-row').filter({ hasText: getState.name }).first()).toContainText(
+      await expect(page.getByTestId('activity-row').filter({ hasText: 'get_state' }).first()).toContainText(
         'LM Studio',
       )
       const download = page.waitForEvent('download')

@@ -112,9 +112,12 @@ export function applyImportPolicy(staged: Db, o: PolicyOptions): PolicyResult {
       const cfg = parse(BridgeConfig.partial(), row.value, {})
       const parts: string[] = []
       if (cfg.port !== undefined) parts.push(`port ${cfg.port}`)
-      if (cfg.rateLimitPerMinute !== undefined) parts.push(`rate limit ${cfg.rateLimitPerMinute} requests a minute`)
-      if (cfg.approvalTimeoutSeconds !== undefined) parts.push(`approval timeout ${cfg.approvalTimeoutSeconds} s`)
-      if (cfg.enabled !== undefined) parts.push(cfg.enabled ? 'starts with the app' : 'does not start with the app')
+      if (cfg.rateLimitPerMinute !== undefined)
+        parts.push(`rate limit ${cfg.rateLimitPerMinute} requests a minute`)
+      if (cfg.approvalTimeoutSeconds !== undefined)
+        parts.push(`approval timeout ${cfg.approvalTimeoutSeconds} s`)
+      if (cfg.enabled !== undefined)
+        parts.push(cfg.enabled ? 'starts with the app' : 'does not start with the app')
       if (cfg.host !== undefined && !isLoopbackHost(cfg.host)) {
         if (o.allowExposure) {
           warn(
@@ -129,7 +132,9 @@ export function applyImportPolicy(staged: Db, o: PolicyOptions): PolicyResult {
             .run(JSON.stringify({ ...cfg, host: '127.0.0.1' }))
         }
       } else {
-        items.push(`Bridge setting: host ${cfg.host ?? '127.0.0.1'}${parts.length ? `, ${parts.join(', ')}` : ''}.`)
+        items.push(
+          `Bridge setting: host ${cfg.host ?? '127.0.0.1'}${parts.length ? `, ${parts.join(', ')}` : ''}.`,
+        )
       }
     }
   }

@@ -23,12 +23,16 @@ function layout(root) {
   }
 }
 
-/** Whether the bundle was built after every project file it was built from last changed. */
+/**
+ * Whether the bundle is at least as new as every project file it was built from. Compared with the
+ * bundle's own mtime, so an unpacked npm tarball (every file stamped alike) counts as fresh.
+ */
 function bundleFresh(l) {
   let manifest
+  let builtAt
   try {
     manifest = JSON.parse(fs.readFileSync(l.manifest, 'utf8'))
-    if (fs.statSync(l.bundle).mtimeMs < manifest.builtAt - 1) return false
+    builtAt = fs.statSync(l.bundle).mtimeMs
   } catch {
     return false
   }
@@ -36,7 +40,7 @@ function bundleFresh(l) {
   const base = l.root + path.sep
   for (const f of manifest.inputs) {
     const st = fs.statSync(base + f, { throwIfNoEntry: false })
-    if (!st || st.mtimeMs > manifest.builtAt) return false // changed, removed or renamed
+    if (!st || st.mtimeMs > builtAt) return false // changed, removed or renamed
   }
   return true
 }
@@ -58,8 +62,41 @@ function choose(l, env = process.env, build = defaultBuild) {
   }
 }
 
+const BUILD_WAIT_MS = 60_000
+
+function sleepSync(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+}
+
+/**
+ * Builds the bundle, once: when several commands start together after an edit (a test run), one
+ * builds and the others wait for it (a lock file next to the bundle; a stale lock is taken over).
+ */
 function defaultBuild(l) {
-  require(l.builder).buildCli({ quiet: true })
+  const lock = l.bundle + '.lock'
+  fs.mkdirSync(path.dirname(lock), { recursive: true })
+  const started = Date.now()
+  for (;;) {
+    try {
+      fs.closeSync(fs.openSync(lock, 'wx'))
+      break
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e
+      const age = Date.now() - (fs.statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? 0)
+      if (age > BUILD_WAIT_MS || Date.now() - started > BUILD_WAIT_MS) {
+        fs.rmSync(lock, { force: true })
+        continue
+      }
+      sleepSync(100)
+      if (bundleFresh(l)) return
+    }
+  }
+  try {
+    // A separate process: esbuild's plugins (the lazy undici) need its asynchronous API.
+    require('node:child_process').execFileSync(process.execPath, [l.builder, '--lazy'], { stdio: 'ignore' })
+  } finally {
+    fs.rmSync(lock, { force: true })
+  }
 }
 
 const CACHE_SUFFIX = '.v8cache'
@@ -92,7 +129,9 @@ function runBundle(bundle) {
   const mod = new Module(bundle, null)
   mod.filename = bundle
   mod.paths = Module._nodeModulePaths(path.dirname(bundle))
-  script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(bundle), mod, bundle, path.dirname(bundle))
+  script
+    .runInThisContext()
+    .call(mod.exports, mod.exports, Module.createRequire(bundle), mod, bundle, path.dirname(bundle))
   return mod.exports
 }
 
@@ -100,7 +139,9 @@ function loadSource(l) {
   try {
     require.resolve('tsx/cjs')
   } catch {
-    throw new Error('neither esbuild (to build the command) nor tsx (to run its sources) is installed: run "npm ci"')
+    throw new Error(
+      'neither esbuild (to build the command) nor tsx (to run its sources) is installed: run "npm ci"',
+    )
   }
   require('tsx/cjs')
   return require(l.sources)

@@ -3,6 +3,7 @@ import { AppError } from '../../../shared/errors'
 import type { ApprovalDecision, ApprovalRequest, RequiredLevel } from '../../../shared/ipc/bridge'
 import type { Clock } from '../clock'
 import type { Db } from '../vault/database'
+import type { RowMacs } from '../vault/row-mac'
 
 /** How a prompt ended: the user's decision or `timeout`. */
 export type ApprovalResolution = ApprovalDecision | 'timeout'
@@ -90,37 +91,58 @@ export class ApprovalQueue {
 }
 
 /**
- * "Always allow" answers: per client token and tool, never for every client. Stored in the vault so
- * they survive restarts; a revoked token's grants go with it.
+ * "Always allow" answers: per client token and tool identity, never for every client. Stored in the
+ * vault so they survive restarts, each row MAC'd (a grant written outside Keybridge is ignored: the
+ * call asks); a revoked token's grants go with it.
  */
 export class ApprovalGrants {
-  private readonly has
+  private readonly one
   private readonly put
 
-  constructor(private readonly db: Db) {
-    this.has = db.prepare('SELECT 1 FROM bridge_approval_grants WHERE token_id = ? AND tool = ?')
+  constructor(
+    private readonly db: Db,
+    private readonly macs: RowMacs,
+  ) {
+    this.one = db.prepare('SELECT * FROM bridge_approval_grants WHERE id = ?')
     this.put = db.prepare(
-      'INSERT OR IGNORE INTO bridge_approval_grants (token_id, tool, created_at) VALUES (?, ?, ?)',
+      'INSERT OR IGNORE INTO bridge_approval_grants (id, token_id, tool, created_at) VALUES (?, ?, ?, ?)',
     )
   }
 
   allows(tokenId: string, tool: string): boolean {
-    return this.has.get(tokenId, tool) !== undefined
+    const row = this.one.get(grantId(tokenId, tool)) as Record<string, unknown> | undefined
+    return row !== undefined && this.macs.unlocked && this.macs.verifies('bridge_approval_grants', row)
   }
 
   grant(tokenId: string, tool: string, at: number): void {
-    this.put.run(tokenId, tool, at)
+    const id = grantId(tokenId, tool)
+    this.db.transaction(() => {
+      this.put.run(id, tokenId, tool, at)
+      this.macs.sign('bridge_approval_grants', id)
+    })()
   }
 
-  /** Forgets a tool's grants (the user set its permission again) or a token's (revoked). */
+  /** Forgets a tool's grants (the user set it to "ask" again) or a token's (revoked). */
   forgetTool(tool: string): void {
-    this.db.prepare('DELETE FROM bridge_approval_grants WHERE tool = ?').run(tool)
+    this.forget('SELECT id FROM bridge_approval_grants WHERE tool = ?', tool)
   }
 
   forgetToken(tokenId: string): void {
-    this.db.prepare('DELETE FROM bridge_approval_grants WHERE token_id = ?').run(tokenId)
+    this.forget('SELECT id FROM bridge_approval_grants WHERE token_id = ?', tokenId)
+  }
+
+  private forget(select: string, value: string): void {
+    this.db.transaction(() => {
+      for (const { id } of this.db.prepare(select).all(value) as { id: string }[]) {
+        this.db.prepare('DELETE FROM bridge_approval_grants WHERE id = ?').run(id)
+        // Signing a row that is gone removes its MAC.
+        this.macs.sign('bridge_approval_grants', id)
+      }
+    })()
   }
 }
+
+const grantId = (tokenId: string, tool: string) => `${tokenId} ${tool}`
 
 /**
  * Desktop notifications for approval requests, coalesced: the first in a quiet period is shown at once,

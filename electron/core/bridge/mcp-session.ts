@@ -12,6 +12,7 @@ import {
   ListToolsRequestSchema,
   McpError,
   ReadResourceRequestSchema,
+  RootsListChangedNotificationSchema,
   SetLevelRequestSchema,
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
@@ -134,6 +135,9 @@ export function createSessionServer(
       routeOf(server, identity, extra),
     )
   })
+
+  // The client's roots changed: the upstreams that may ask for them hear of it.
+  server.setNotificationHandler(RootsListChangedNotificationSchema, () => d.relay.rootsChanged(entry))
 
   if (relayed.resources) {
     server.setRequestHandler(ListResourcesRequestSchema, (_r, extra) =>

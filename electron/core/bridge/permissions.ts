@@ -110,8 +110,9 @@ export class PermissionStore {
   }
 
   all(): Map<string, ToolPermission> {
-    const rows = (this.db.prepare('SELECT * FROM bridge_tool_permissions').all() as (Row &
-      Record<string, unknown>)[]).map((r) => this.checked(r)!)
+    const rows = (
+      this.db.prepare('SELECT * FROM bridge_tool_permissions').all() as (Row & Record<string, unknown>)[]
+    ).map((r) => this.checked(r)!)
     return new Map(rows.map((r) => [r.tool, { level: r.level, ask: r.ask === 1, isDefault: false }]))
   }
 

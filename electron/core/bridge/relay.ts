@@ -103,12 +103,8 @@ export class UpstreamRelay {
 
   private visible(e: SessionEntry, config: UpstreamConfig, feature: UpstreamFeature): boolean {
     return (
-      allowedWithoutAsking(
-        this.deps,
-        e.identity,
-        this.featureId(config, feature),
-        FEATURE_LEVEL[feature],
-      ) !== 'denied'
+      allowedWithoutAsking(this.deps, e.identity, this.featureId(config, feature), FEATURE_LEVEL[feature]) !==
+      'denied'
     )
   }
 
@@ -481,6 +477,17 @@ export class UpstreamRelay {
     return {}
   }
 
+  /** A client's roots changed: its own per-client processes, and the shared ones, are told. */
+  async rootsChanged(e: SessionEntry): Promise<void> {
+    const sessionId = e.server.transport?.sessionId
+    await Promise.all(
+      this.manager
+        .live()
+        .map((u) => this.manager.peek(u.config, sessionId))
+        .map((conn) => conn?.notify('notifications/roots/list_changed').catch(() => {})),
+    )
+  }
+
   // ---- notifications from upstreams
 
   notified(
@@ -510,7 +517,7 @@ export class UpstreamRelay {
           const level = params?.['level'] as LoggingLevel | undefined
           if (!level || (e.logLevel && severity(level) < severity(e.logLevel))) break
           if (!s.getClientCapabilities()) break
-          void s.notification({ method, params: params as never }).catch(() => {})
+          void s.notification({ method, params: this.deps.redactor.value(params) as never }).catch(() => {})
           break
         }
       }
@@ -527,6 +534,8 @@ export class UpstreamRelay {
     request: { method: string; params?: Record<string, unknown> },
     signal: AbortSignal,
   ): Promise<Record<string, unknown>> {
+    // What an upstream asks the client must not carry a stored secret (one may be in its environment).
+    request = this.deps.redactor.value(request) as typeof request
     if (kind !== 'sampling') return route.request(request, signal)
     const started = performance.now()
     const id = this.featureId(upstream, 'sampling')

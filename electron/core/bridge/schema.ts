@@ -110,6 +110,25 @@ export const bridgeMigrations: Migration[] = [
       `)
     },
   },
+  {
+    version: 6,
+    name: '"always allow" grants get one key, so each row is MAC\'d like the permissions',
+    up(db) {
+      db.exec(`
+        CREATE TABLE bridge_approval_grants_new (
+          id TEXT PRIMARY KEY,                 -- token_id + ' ' + tool: the row MAC's key
+          token_id TEXT NOT NULL,
+          tool TEXT NOT NULL,                  -- the tool's identity
+          created_at INTEGER NOT NULL,
+          UNIQUE (token_id, tool)
+        );
+        INSERT INTO bridge_approval_grants_new (id, token_id, tool, created_at)
+          SELECT token_id || ' ' || tool, token_id, tool, created_at FROM bridge_approval_grants;
+        DROP TABLE bridge_approval_grants;
+        ALTER TABLE bridge_approval_grants_new RENAME TO bridge_approval_grants;
+      `)
+    },
+  },
 ]
 
 /** `homeassistant.<slug>.<tool>` → `homeassistant/<slug>/<tool>`; `<source>.<tool>` → `<source>/<tool>`. */

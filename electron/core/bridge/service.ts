@@ -23,7 +23,7 @@ import { watchToolPolicy } from './change-watch'
 import { clientConfigSnippet } from './client-config'
 import { readConfig, writeConfig } from './config'
 import { isLoopbackBind } from './http-guard'
-import { BridgeHttpServer, type Refusal, type SessionInfo } from './http-server'
+import type { BridgeHttpServer, Refusal, SessionInfo } from './http-server'
 import { BridgeMetrics, noMetrics } from './metrics'
 import { QuotaCounter, quotaMessage } from './quota'
 import { logUpstreamStates } from './upstream-log'
@@ -100,7 +100,7 @@ export class BridgeService {
   ) {
     this.tokens = new TokenStore(ctx.db, ctx.clock, ctx.macs, () => ctx.integrity.rolledBack)
     this.permissions = new PermissionStore(ctx.db, ctx.clock, ctx.macs)
-    this.grants = new ApprovalGrants(ctx.db)
+    this.grants = new ApprovalGrants(ctx.db, ctx.macs)
     this.limiter = new RateLimiter(this.config().rateLimitPerMinute, () => ctx.clock.now())
     this.quota = new QuotaCounter(ctx.db, ctx.clock)
     this.auditWriter = new AuditWriter(
@@ -223,6 +223,8 @@ export class BridgeService {
     const config = this.config()
     this.mode = opts.approvalMode ?? 'ask'
     this.limiter.setLimit(config.rateLimitPerMinute)
+    // Loaded when a bridge starts: commands that never serve skip the HTTP transport (SDK, Hono).
+    const { BridgeHttpServer } = await import('./http-server')
     const http = new BridgeHttpServer({
       version: this.ctx.version,
       verify: (t) => this.tokens.verify(t),
@@ -451,14 +453,41 @@ export class BridgeService {
   }
 
   async setTool(tool: string, level: PermissionLevel, ask?: boolean): Promise<ToolInfo> {
-    const info = this.findInfo(await this.toolInfos(), tool)
+    const info = this.findInfo(await this.toolInfos(), tool) ?? this.featureInfo(tool)
     if (!info)
       throw new AppError('NOT_FOUND', `No tool named "${tool}". List them with "keybridge tool list".`)
     this.permissions.set(info.id, level, ask ?? info.ask)
     // Asking again means asking every client again, including those told "always allow".
     if (ask === true) this.grants.forgetTool(info.id)
     this.permissionsChanged()
-    return (await this.toolInfos()).find((t) => t.id === info.id)!
+    return (await this.toolInfos()).find((t) => t.id === info.id) ?? this.featureInfo(info.id)!
+  }
+
+  /**
+   * `<server>/:resources|prompts|sampling` of a stored upstream that is not running here (the CLI, a
+   * stopped server): settable before it runs, though not listed.
+   */
+  private featureInfo(id: string): ToolInfo | undefined {
+    const m = /^(.+)\/:(resources|prompts|sampling)$/.exec(id)
+    if (!m) return undefined
+    const config = this.upstreams.configs().find((c) => this.upstreams.identityPrefix(c) === m[1])
+    if (!config) return undefined
+    const f = m[2] as UpstreamFeature
+    const p = this.permissions.all().get(id) ?? defaultPermission(FEATURE_LEVEL[f])
+    return {
+      id,
+      name: id,
+      kind: f,
+      note: null,
+      title: `${config.name}: ${f}`,
+      description: `The ${f} of the upstream server "${config.name}".`,
+      source: `upstream:${config.name}`,
+      requiredLevel: FEATURE_LEVEL[f],
+      level: p.level,
+      ask: p.ask,
+      isDefault: p.isDefault,
+      available: false,
+    }
   }
 
   async setBulk(source: string, level: PermissionLevel, ask?: boolean): Promise<ToolInfo[]> {

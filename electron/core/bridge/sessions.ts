@@ -6,6 +6,8 @@ import type { TokenIdentity } from './tokens'
 
 /** Requests Keybridge sends a client on an upstream's behalf may wait on a person (sampling, elicitation). */
 export const CLIENT_REQUEST_TIMEOUT_MS = 10 * 60_000
+/** Outside a call they go on the session's GET stream, which a client may not have open: shorter. */
+const OUT_OF_CALL_TIMEOUT_MS = 60_000
 
 export interface SessionEntry {
   server: Server
@@ -69,7 +71,7 @@ export class SessionHub {
       request: (r, signal) =>
         e.server.request(r as never, PassThrough as never, {
           signal,
-          timeout: CLIENT_REQUEST_TIMEOUT_MS,
+          timeout: OUT_OF_CALL_TIMEOUT_MS,
           resetTimeoutOnProgress: true,
         }) as Promise<Record<string, unknown>>,
     }

@@ -35,7 +35,9 @@ export const processIO: CliIO = {
   err: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
   promptSecret: promptHidden,
   isTTY: Boolean(process.stdout.isTTY),
-  readStdin: async () => {
+  readStdin: async (question = 'Value: ') => {
+    // A terminal: ask (no echo) rather than wait for Ctrl+D.
+    if (process.stdin.isTTY) return (await promptHidden(question)) ?? ''
     const chunks: Buffer[] = []
     for await (const c of process.stdin) chunks.push(c as Buffer)
     return Buffer.concat(chunks).toString('utf8')

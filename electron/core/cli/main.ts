@@ -9,7 +9,8 @@ import { invokeAsCli } from './invoke'
 import { createProgressBar, firstLine, readSecretFile } from './io'
 import { commands } from './registry'
 import { UsageError, type CliContext, type CliIO, type CommandSpec, type OptionSpec } from './spec'
-import { didYouMean } from './suggest'
+import { checkFlags, findCommand, parseError, unknownCommand } from './command-line'
+import type { OsKeyProtector } from '../vault/key-protector'
 import type { SelfCommand } from './serve-launch'
 import { openVault } from './vault-access'
 
@@ -67,91 +68,10 @@ export function usage(cmd?: CommandSpec): string {
     ...optionLines(GLOBAL_OPTIONS),
     '',
     'Environment: KEYBRIDGE_PASSWORD (master password), KEYBRIDGE_BACKUP_PASSPHRASE,',
-    '  KEYBRIDGE_DATA_DIR, KEYBRIDGE_<SERVICE>_BASE_URL (e.g. KEYBRIDGE_GITHUB_BASE_URL).',
+    '  KEYBRIDGE_DATA_DIR, KEYBRIDGE_<SERVICE>_BASE_URL (e.g. KEYBRIDGE_GITHUB_BASE_URL),',
+    '  KEYBRIDGE_HTTP_TIMEOUT_MS (provider call deadline per attempt, default 10000).',
     'Exit codes: 0 ok, 1 error, 2 usage. Run "keybridge <command> --help" for a command\'s options.',
   ].join('\n')
-}
-
-/** Finds the command named by the first one or two non-option words. */
-function findCommand(argv: string[]): { cmd?: CommandSpec; rest: string[]; words: string[] } {
-  const words: number[] = []
-  for (let i = 0; i < argv.length && words.length < 2; i++) {
-    const a = argv[i]
-    if (a.startsWith('-')) {
-      // Skip a global option's value so `--data-dir X init` finds `init`.
-      const name = a.replace(/^--?/, '').split('=')[0]
-      const spec = GLOBAL_OPTIONS[name]
-      if (spec?.type === 'string' && !a.includes('=')) i++
-      continue
-    }
-    words.push(i)
-  }
-  const named = words.map((i) => argv[i])
-  for (const n of [2, 1]) {
-    if (words.length < n) continue
-    const name = named.slice(0, n).join(' ')
-    const cmd = commands.find((c) => c.name === name)
-    if (cmd) return { cmd, rest: argv.filter((_, i) => !words.slice(0, n).includes(i)), words: named }
-  }
-  return { rest: argv, words: named }
-}
-
-/** `unknown command "credential lst". Did you mean "credential list"?` */
-function unknownCommand(words: string[]): UsageError {
-  if (words.length === 0) return new UsageError('no command given')
-  const [first, second] = words
-  const groups = [...new Set(commands.map((c) => c.name.split(' ')[0]))]
-  const inGroup = commands.filter((c) => c.name.startsWith(first + ' ')).map((c) => c.name)
-  if (inGroup.length) {
-    const subs = inGroup.map((n) => n.split(' ')[1])
-    const hint = second ? didYouMean(second, subs, (s) => `${first} ${s}`) : ''
-    return new UsageError(
-      `${second ? `unknown command "${first} ${second}".` : `"${first}" needs a subcommand.`}${hint || ` Its subcommands: ${subs.join(', ')}.`}`,
-    )
-  }
-  return new UsageError(`unknown command "${first}".${didYouMean(first, groups)}`)
-}
-
-/**
- * Checks every `--flag` against the command's options before parsing, so a typo gets the closest
- * valid option rather than Node's parser message.
- */
-function checkFlags(cmd: CommandSpec, args: string[], opts: Record<string, OptionSpec>): void {
-  const names = Object.keys(opts)
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]
-    if (a === '--') break
-    if (a.startsWith('--')) {
-      const name = a.slice(2).split('=')[0]
-      const spec = opts[name]
-      if (!spec) {
-        throw new UsageError(
-          `unknown option --${name} for "${cmd.name}".${didYouMean(name, names, (n) => `--${n}`)}`,
-        )
-      }
-      if (spec.type === 'boolean' && a.includes('=')) throw new UsageError(`--${name} takes no value`)
-      if (spec.type === 'string' && !a.includes('=')) {
-        const next = args[i + 1]
-        if (next === undefined || (next.startsWith('--') && next.length > 2))
-          throw new UsageError(`--${name} needs a value`)
-        i++
-      }
-    } else if (/^-[^-]/.test(a) && a !== '-') {
-      const short = a[1]
-      if (!Object.values(opts).some((o) => o.short === short))
-        throw new UsageError(`unknown option ${a} for "${cmd.name}"`)
-    }
-  }
-}
-
-/** Node's parser errors, reworded (the pre-check above catches most). */
-function parseError(e: unknown): UsageError {
-  const m = (e as Error).message.split('\n')[0]
-  const opt = /'(--?[^' ]+)/.exec(m)?.[1]
-  const code = (e as { code?: string }).code
-  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && opt) return new UsageError(`${opt} needs a value`)
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && opt) return new UsageError(`unknown option ${opt}`)
-  return new UsageError(m.replace(/\. To specify a positional argument.*$/, ''))
 }
 
 export interface RunOptions {
@@ -163,6 +83,8 @@ export interface RunOptions {
   passwordPipe?: () => Promise<string>
   /** How to start this command again, for serve's bridge process (default: Node + this script). */
   self?: SelfCommand
+  /** The OS keychain (inside the desktop app): opens a vault it protects without a password. */
+  osProtector?: OsKeyProtector
 }
 
 /** Runs one command line and returns the exit code. Never throws. */
@@ -180,7 +102,7 @@ export async function runCli(argv: string[], opts: RunOptions): Promise<number> 
     const shape = isCorruption(e)
       ? {
           code: 'VAULT_DAMAGED' as const,
-          message: `The vault in ${dataDirOf()} is damaged (SQLite: ${(e as Error).message}). Nothing more was changed. Run "keybridge doctor" for details, or restore a backup.`,
+          message: `The vault in ${dataDirOf()} is damaged (SQLite: ${(e as Error).message}). Nothing was changed. Run "keybridge doctor" for details, or restore a backup.`,
         }
       : toErrorShape(e)
     if (!(e instanceof AppError) && !isCorruption(e) && shape.code === 'INTERNAL')
@@ -189,7 +111,7 @@ export async function runCli(argv: string[], opts: RunOptions): Promise<number> 
     return code
   }
 
-  const { cmd, rest, words } = findCommand(argv)
+  const { cmd, rest, words } = findCommand(argv, GLOBAL_OPTIONS)
   if (!cmd) {
     if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) {
       io.out(usage())
@@ -236,7 +158,8 @@ export async function runCli(argv: string[], opts: RunOptions): Promise<number> 
     if (stdinRead) throw new UsageError(`only one value can come from standard input (${what})`)
     stdinRead = true
     if (!io.readStdin) throw new UsageError(`${what} needs standard input`)
-    return firstLine(await io.readStdin())
+    const label = /--(?:field )?([\w-]+)[= ]-$/.exec(what)?.[1] ?? 'value'
+    return firstLine(await io.readStdin(`${label}: `))
   }
   // The serve launcher hands the password to the bridge process over a pipe (see cli/serve-launch.ts).
   let fromFd: Promise<string> | undefined
@@ -304,6 +227,7 @@ export async function runCli(argv: string[], opts: RunOptions): Promise<number> 
         dataDir,
         env,
         kdf: opts.kdf,
+        osProtector: opts.osProtector,
         access: o.access ?? 'unlock',
         password: () => ctx.masterPassword(),
         passwordGiven: Boolean(env['KEYBRIDGE_PASSWORD'] || values['password-file'] || opts.passwordPipe),

@@ -24,8 +24,8 @@ export interface CliIO {
   /** Ask for a secret on the terminal without echo; undefined when there is no terminal. */
   promptSecret(question: string): Promise<string | undefined>
   isTTY: boolean
-  /** All of standard input (for `--field key=-`); absent where there is none. */
-  readStdin?(): Promise<string>
+  /** All of standard input (for `--field key=-`); on a terminal, a no-echo prompt instead. */
+  readStdin?(question?: string): Promise<string>
   /** Raw writes to stderr for a live status line; present only when stderr is a terminal. */
   status?(text: string): void
 }

@@ -4,7 +4,7 @@ import { AppError } from '../../../shared/errors'
 import type { Core } from '../app'
 import type { CoreOptions } from '../context'
 import { VAULT_FILE } from '../vault/corruption'
-import type { Argon2Params } from '../vault/key-protector'
+import type { Argon2Params, OsKeyProtector } from '../vault/key-protector'
 
 /** How a command opens the vault: create it (init), or check the master password first. */
 export type VaultAccess =
@@ -30,6 +30,8 @@ export interface OpenVaultOptions {
   dataDir: string
   env: Record<string, string | undefined>
   kdf?: Argon2Params
+  /** The OS keychain, when the command runs inside the desktop app (`Keybridge --cli`). */
+  osProtector?: OsKeyProtector
   access: VaultAccess
   /** The master password (env, file, fd or prompt). */
   password(): Promise<string>
@@ -53,13 +55,17 @@ export async function openVault(o: OpenVaultOptions): Promise<Core> {
     runtime: 'node',
     env: o.env,
     kdf: o.kdf,
+    osProtector: o.osProtector,
     logging: o.logging,
   })
   try {
     if (o.access === 'create') return core
     if (!core.ctx.vault.initialized) throw noVault(o.dataDir)
-    if (!core.ctx.vault.status().hasPassword) {
-      // Keychain-only: opens where the OS keychain is reachable, else says how to add a password.
+    const s = core.ctx.vault.status()
+    // The OS keychain opens it when it protects the vault, is reachable (inside the desktop app)
+    // and no password was given; a keychain-only vault elsewhere gets the way to add a password.
+    const keychain = s.protectors.includes('os') && (s.osKeychain.available || !s.hasPassword)
+    if (keychain && !o.passwordGiven) {
       if (o.access === 'unlock') await core.ctx.vault.unlock({}, 'cli')
     } else if (o.access === 'unlock' || o.passwordGiven) {
       await core.ctx.vault.unlock({ password: await o.password() }, 'cli')

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3'
-import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { AppError } from '../../../shared/errors'
 import { damagedVault, isCorruption } from './corruption'
@@ -12,8 +12,6 @@ export type Db = Database.Database
  */
 export function openDatabase(file: string): Db {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
-  // Created owner-only: SQLite gives the -wal and -shm files the database file's mode.
-  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600))
   let db: Db
   try {
     db = new Database(file)

@@ -19,6 +19,14 @@ const Record_ = z.object({
   v: z.literal(1),
   generation: z.number().int().min(0),
   schema: z.record(z.string(), z.number().int()),
+  /**
+   * XOR of a keyed digest of every stored row MAC: a row put back to an earlier signed version of
+   * itself (with its old MAC, e.g. a token before its revocation) verifies on its own but changes this.
+   */
+  acc: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 })
 type IntegrityRecord = z.infer<typeof Record_>
 
@@ -26,8 +34,12 @@ const MAC_PREFIX = 'kb-integrity-v1\u0000'
 
 export class Integrity {
   private rollback: { found: number; expected: number } | null = null
+  /** Rows were replaced by earlier signed versions of themselves (the set digest differs). */
+  private replayed = false
   private recordTampered = false
   private flushQueued = false
+  /** MAC-set changes since the record was last written (folded in by the next write). */
+  private readonly pending = Buffer.alloc(32)
 
   constructor(
     private readonly db: Db,
@@ -37,19 +49,39 @@ export class Integrity {
     private readonly clock: Clock,
     private readonly generations: GenerationStore | undefined,
   ) {
+    this.getMetaStmt = db.prepare('SELECT value FROM vault_meta WHERE key = ?').pluck()
+    this.setMetaStmt = db.prepare(
+      'INSERT INTO vault_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    )
     macs.onSigned = () => this.bump()
+    macs.onMacChanged = (table, id, before, after) => {
+      if (!this.keyring.unlocked) return
+      if (before) xorInto(this.pending, this.entry(table, id, before))
+      if (after) xorInto(this.pending, this.entry(table, id, after))
+    }
   }
 
+  private entry(table: string, id: string, mac: Buffer, fn: MacFn = (d) => this.keyring.mac(d)): Buffer {
+    return fn(`kb-set-v1\u0000${table}\u0000${id}\u0000${mac.toString('hex')}`)
+  }
+
+  /** The digest of the MAC set as stored now. */
+  private computeAcc(fn?: MacFn): string {
+    const acc = Buffer.alloc(32)
+    for (const r of this.macs.allMacs()) xorInto(acc, this.entry(r.tbl, r.row_id, r.mac, fn))
+    return acc.toString('hex')
+  }
+
+  // Prepared once (in the constructor): a signed change reads and writes the record in its transaction.
+  private readonly getMetaStmt
+  private readonly setMetaStmt
+
   private meta(key: string): string | undefined {
-    return this.db.prepare('SELECT value FROM vault_meta WHERE key = ?').pluck().get(key) as string | undefined
+    return this.getMetaStmt.get(key) as string | undefined
   }
 
   private setMeta(key: string, value: string): void {
-    this.db
-      .prepare(
-        'INSERT INTO vault_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-      )
-      .run(key, value)
+    this.setMetaStmt.run(key, value)
   }
 
   private vaultId(): string | undefined {
@@ -78,6 +110,7 @@ export class Integrity {
   }
 
   private write(rec: IntegrityRecord, mac: MacFn = (d) => this.keyring.mac(d)): void {
+    this.pending.fill(0)
     const json = JSON.stringify(rec)
     this.setMeta('integrity', json)
     this.setMeta('integrity_mac', mac(MAC_PREFIX + json).toString('base64'))
@@ -101,18 +134,20 @@ export class Integrity {
       this.recordTampered = false
       if (rec === null) {
         const rows = this.macs.signAll({ silent: true })
-        this.write({ v: 1, generation: 1, schema })
+        this.write({ v: 1, generation: 1, schema, acc: this.computeAcc() })
         // A new vault has nothing to sign; an upgraded one says how many rows it signed (trusted as found).
         if (rows > 0) notice = { action: 'integrity_initialized', detail: { rows } }
         return
       }
+      this.checkRows(rec)
       const migrated = MAC_TABLES.filter((t) => (schema[t.module] ?? 0) > (rec.schema[t.module] ?? 0))
       let rows = migrated.length ? this.macs.signAll({ tables: migrated, silent: true }) : 0
       rows += this.macs.signAll({ onlyInert: true, silent: true })
       const schemaChanged = JSON.stringify(schema) !== JSON.stringify(rec.schema)
-      if (rows > 0 || schemaChanged) {
-        this.write({ v: 1, generation: rec.generation + 1, schema })
-      }
+      // While rows are flagged as replayed the digest is left as it was (until the user accepts).
+      if (!this.replayed && (rows > 0 || schemaChanged || rec.acc === undefined)) {
+        this.write({ v: 1, generation: rec.generation + 1, schema, acc: this.computeAcc() })
+      } else this.pending.fill(0)
       if (migrated.length) {
         notice = {
           action: 'integrity_resigned',
@@ -120,15 +155,33 @@ export class Integrity {
         }
       }
     })()
-    if (notice) this.audit.record({ actor: 'system', ...(notice as { action: string; detail: Record<string, unknown> }) })
+    if (notice)
+      this.audit.record({
+        actor: 'system',
+        ...(notice as { action: string; detail: Record<string, unknown> }),
+      })
     this.checkRollback()
+  }
+
+  /** Compares the stored MAC set with the record's digest (a row replayed with its old MAC differs). */
+  private checkRows(rec: IntegrityRecord): void {
+    if (rec.acc === undefined || rec.acc === this.computeAcc()) return
+    if (!this.replayed) {
+      this.audit.record({
+        actor: 'system',
+        action: 'rollback_detected',
+        outcome: 'denied',
+        detail: { rows: true },
+      })
+    }
+    this.replayed = true
   }
 
   private checkRollback(): void {
     const rec = this.read()
     const id = this.vaultId()
     if (!this.generations || !id || rec === null || rec === 'invalid') return
-    let seen: number | null = null
+    let seen: number | null
     try {
       seen = this.generations.read(id)
     } catch {
@@ -153,8 +206,13 @@ export class Integrity {
   /** A signed change: the generation grows (inside the caller's transaction, if any). */
   private bump(): void {
     const rec = this.read()
-    if (rec === null || rec === 'invalid') return
-    this.write({ ...rec, generation: rec.generation + 1 })
+    if (rec === null || rec === 'invalid' || rec.acc === undefined) {
+      this.pending.fill(0)
+      return
+    }
+    const acc = Buffer.from(rec.acc, 'hex')
+    xorInto(acc, this.pending)
+    this.write({ ...rec, generation: rec.generation + 1, acc: acc.toString('hex') })
     if (!this.db.inTransaction) this.flush()
     else if (!this.flushQueued) {
       // The transaction is synchronous: by then it has committed (or rolled back, and the committed
@@ -169,7 +227,7 @@ export class Integrity {
 
   /** Records the committed generation outside the file (never lowers it, never while rolled back). */
   flush(): void {
-    if (!this.generations || this.rollback || !this.keyring.unlocked || this.db.inTransaction) return
+    if (!this.generations || this.rolledBack || !this.keyring.unlocked || this.db.inTransaction) return
     const rec = this.read()
     const id = this.vaultId()
     if (!id || rec === null || rec === 'invalid') return
@@ -192,7 +250,7 @@ export class Integrity {
     const rec = this.read()
     const base: IntegrityRecord =
       rec === null || rec === 'invalid' ? { v: 1, generation: 1, schema: this.schema() } : rec
-    this.write({ ...base, generation: base.generation + 1 }, newMac)
+    this.write({ ...base, generation: base.generation + 1, acc: this.computeAcc(newMac) }, newMac)
   }
 
   /** Signs what an import wrote (every row that did not already fail before it). */
@@ -201,19 +259,34 @@ export class Integrity {
   }
 
   get rolledBack(): boolean {
-    return this.rollback !== null
+    return this.rollback !== null || this.replayed
   }
 
   report(): IntegrityReport {
     const detection = Boolean(this.generations)
-    const rec = this.keyring.unlocked ? this.read() : null
+    // One read transaction: the record and the MAC set from the same snapshot (another process may
+    // be signing meanwhile).
+    const rec = this.keyring.unlocked
+      ? this.db.transaction(() => {
+          const r = this.read()
+          if (r && r !== 'invalid') this.checkRows(r)
+          return r
+        })()
+      : null
     const generation = rec && rec !== 'invalid' ? rec.generation : null
     const rollback = this.rollback
       ? {
           ...this.rollback,
           message: `This vault file is older than the one Keybridge last saw (generation ${this.rollback.found}, expected ${this.rollback.expected}): it was restored or rolled back outside Keybridge. Revoked tokens and removed permissions may have come back; client tokens are refused until you review and accept it.`,
         }
-      : null
+      : this.replayed
+        ? {
+            found: generation ?? 0,
+            expected: generation ?? 0,
+            message:
+              'Some rows of this vault were put back to earlier versions of themselves outside Keybridge (a revoked token or a removed permission may have come back). Client tokens are refused until you review and accept it.',
+          }
+        : null
     if (!this.keyring.unlocked) {
       return { checked: false, tampered: [], rollback, rollbackDetection: detection, generation }
     }
@@ -237,13 +310,27 @@ export class Integrity {
     this.keyring.require()
     const id = this.vaultId()
     const rec = this.read()
-    if (this.rollback && this.generations && id && rec && rec !== 'invalid') {
+    if ((this.rollback || this.replayed) && id && rec && rec !== 'invalid') {
       // Jump past the generation seen, so the outside record and the file agree again.
-      this.write({ ...rec, generation: this.rollback.expected + 1 })
-      this.generations.write(id, this.rollback.expected + 1)
-      this.audit.record({ actor: 'ui', action: 'rollback_accepted', detail: { ...this.rollback } })
+      const next = Math.max(rec.generation, this.rollback?.expected ?? 0) + 1
+      this.write({ ...rec, generation: next, acc: this.computeAcc() })
+      try {
+        this.generations?.write(id, next)
+      } catch {
+        // Weaker detection only.
+      }
+      this.audit.record({
+        actor: 'ui',
+        action: 'rollback_accepted',
+        detail: { ...(this.rollback ?? {}), rows: this.replayed },
+      })
       this.rollback = null
+      this.replayed = false
     }
     return this.report()
   }
+}
+
+function xorInto(target: Buffer, b: Buffer): void {
+  for (let i = 0; i < target.length; i++) target[i] ^= b[i]
 }

@@ -80,6 +80,15 @@ export const MAC_TABLES: readonly MacTable[] = [
     volatile: ['updated_at'],
   },
   {
+    // "Always allow" answers: a row added outside Keybridge would let a client skip a prompt.
+    table: 'bridge_approval_grants',
+    module: 'bridge',
+    idColumn: 'id',
+    labelColumn: 'tool',
+    what: '"always allow" answer',
+    volatile: [],
+  },
+  {
     table: 'settings',
     module: 'vault',
     idColumn: 'key',

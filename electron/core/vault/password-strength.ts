@@ -1,6 +1,6 @@
 import { ZxcvbnFactory } from '@zxcvbn-ts/core'
-import * as common from '@zxcvbn-ts/language-common'
-import * as en from '@zxcvbn-ts/language-en'
+import type * as Common from '@zxcvbn-ts/language-common'
+import type * as En from '@zxcvbn-ts/language-en'
 import { AppError } from '../../../shared/errors'
 
 /** zxcvbn's 0–4 scale; 3 is "safely unguessable: moderate protection from offline slow-hash attacks". */
@@ -9,6 +9,12 @@ export const MIN_SCORE = 3
 let estimator: ZxcvbnFactory | null = null
 /** Built on first use: the dictionaries cost a few MB and tens of milliseconds. */
 function zxcvbn(): ZxcvbnFactory {
+  // Required here, not imported: evaluating the dictionaries at load would cost every command
+  // (`keybridge --help`, `credential list`) their tens of milliseconds, not only password checks.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const common = require('@zxcvbn-ts/language-common') as typeof Common
+  const en = require('@zxcvbn-ts/language-en') as typeof En
+  /* eslint-enable @typescript-eslint/no-require-imports */
   estimator ??= new ZxcvbnFactory({
     dictionary: { ...common.dictionary, ...en.dictionary },
     graphs: common.adjacencyGraphs,

@@ -46,6 +46,36 @@ export class RowMacs {
   private readonly reported = new Set<string>()
   /** Called after a signed change (Integrity grows the vault generation). */
   onSigned: (() => void) | null = null
+  /**
+   * True before a vault exists: there is no key to sign with yet, and rows written then (first-run
+   * settings) are signed when the vault is created, like a vault from before row MACs.
+   */
+  beforeVault: () => boolean = () => false
+  /** Every change of a stored MAC (old → new, null for none): Integrity keeps a digest of the set. */
+  onMacChanged: ((table: string, id: string, before: Buffer | null, after: Buffer | null) => void) | null =
+    null
+
+  private put(table: string, id: string, mac: Buffer): void {
+    const before = (this.getMac.get(table, id) as Buffer | undefined) ?? null
+    this.putMac.run(table, id, mac, this.clock.now())
+    this.onMacChanged?.(table, id, before, mac)
+  }
+
+  private drop(table: string, id: string): void {
+    const before = (this.getMac.get(table, id) as Buffer | undefined) ?? null
+    if (!before) return
+    this.delMac.run(table, id)
+    this.onMacChanged?.(table, id, before, null)
+  }
+
+  /** Every stored MAC, for the set digest. */
+  allMacs(): { tbl: string; row_id: string; mac: Buffer }[] {
+    return this.db.prepare('SELECT tbl, row_id, mac FROM row_macs').all() as {
+      tbl: string
+      row_id: string
+      mac: Buffer
+    }[]
+  }
 
   constructor(
     private readonly db: Db,
@@ -96,11 +126,11 @@ export class RowMacs {
     const t = macTable(table)
     const row = this.readRow(t, id)
     if (!row) {
-      this.delMac.run(table, String(id))
+      this.drop(table, String(id))
       return
     }
-    if (!this.keyring.unlocked && this.isInert(t, id)) return
-    this.putMac.run(table, String(id), this.keyring.mac(rowMessage(t, row)), this.clock.now())
+    if (!this.keyring.unlocked && (this.beforeVault() || this.isInert(t, id))) return
+    this.put(table, String(id), this.keyring.mac(rowMessage(t, row)))
     this.onSigned?.()
   }
 
@@ -203,7 +233,10 @@ export class RowMacs {
   private inertIds(t: MacTable): string[] {
     if (!t.inert) return []
     return (
-      this.db.prepare(`SELECT ${q(t.idColumn)} FROM ${q(t.table)} WHERE (${t.inert})`).pluck().all() as unknown[]
+      this.db
+        .prepare(`SELECT ${q(t.idColumn)} FROM ${q(t.table)} WHERE (${t.inert})`)
+        .pluck()
+        .all() as unknown[]
     ).map(String)
   }
 
@@ -246,12 +279,15 @@ export class RowMacs {
         ids.add(id)
         if (inert && !inert.has(id)) continue
         if (opts.except?.has(`${t.table}\u0000${id}`)) continue
-        this.putMac.run(t.table, id, mac(rowMessage(t, row)), this.clock.now())
+        this.put(t.table, id, mac(rowMessage(t, row)))
         n++
       }
       if (!opts.onlyInert) {
-        for (const id of this.db.prepare('SELECT row_id FROM row_macs WHERE tbl = ?').pluck().all(t.table) as string[]) {
-          if (!ids.has(id)) this.delMac.run(t.table, id)
+        for (const id of this.db
+          .prepare('SELECT row_id FROM row_macs WHERE tbl = ?')
+          .pluck()
+          .all(t.table) as string[]) {
+          if (!ids.has(id)) this.drop(t.table, id)
         }
       }
     }

@@ -35,7 +35,10 @@ export class UnlockThrottle {
     let failures = 0
     let last = 0
     try {
-      const v = JSON.parse((this.read.get() as string | undefined) ?? '{}') as { failures?: unknown; last?: unknown }
+      const v = JSON.parse((this.read.get() as string | undefined) ?? '{}') as {
+        failures?: unknown
+        last?: unknown
+      }
       failures = Number.isInteger(v.failures) ? (v.failures as number) : 0
       last = typeof v.last === 'number' ? v.last : 0
     } catch {

@@ -399,7 +399,12 @@ export class VaultService {
     } catch (e) {
       if (e instanceof AppError && e.code === 'BAD_PASSWORD') {
         const failures = this.throttle.failed()
-        this.o.audit.record({ actor, action, outcome: 'denied', detail: { reason: 'bad_password', failures } })
+        this.o.audit.record({
+          actor,
+          action,
+          outcome: 'denied',
+          detail: { reason: 'bad_password', failures },
+        })
       }
       throw e
     }

@@ -54,7 +54,7 @@ export interface HttpFuzzReport {
   /** Anything that is not an HTTP answer in the 2xx–4xx range (or a deliberate close of an oversized body). */
   findings: { category: string; what: string; outcome: string }[]
   health: { checks: number; failures: number; maxMs: number }
-  /** Server RSS: before, at half-way, peak, and after the run (settled: the lowest over 6 idle seconds). */
+  /** Server RSS: before, at half-way, peak, and after the run (settled: the lowest over 12 idle seconds). */
   rss: { beforeMb: number; halfMb: number; peakMb: number; afterMb: number } | null
   alive: boolean
 }
@@ -637,9 +637,10 @@ export async function fuzzHttp(o: HttpFuzzOptions): Promise<HttpFuzzReport> {
  * The server's RSS once the round's garbage is collected: the lowest reading over a few idle seconds.
  * One reading a second after the last request lands anywhere between the live heap and the live heap
  * plus the round's last few hundred MB of garbage (1 MB bodies, 900 KB arguments, 100 KB ids), which V8
- * collects when its memory reducer runs on an idle heap; a leak, unlike garbage, stays in every reading.
+ * collects when its memory reducer runs on an idle heap (its first GC comes about 8 s after allocation
+ * slows down, hence 12 s); a leak, unlike garbage, stays in every reading.
  */
-async function settledRssMb(pid: number, ms = 6_000): Promise<number> {
+async function settledRssMb(pid: number, ms = 12_000): Promise<number> {
   let low = rssMbOf(pid)
   for (const end = Date.now() + ms; Date.now() < end;) {
     await new Promise((r) => setTimeout(r, 250))

@@ -19,6 +19,7 @@ import {
   ListToolsRequestSchema,
   McpError,
   ReadResourceRequestSchema,
+  RootsListChangedNotificationSchema,
   SubscribeRequestSchema,
   UnsubscribeRequestSchema,
   type CallToolResult,
@@ -45,6 +46,10 @@ const server = new Server(
 
 const subscribed = new Set<string>()
 let cancelled = 0
+let rootsChanged = 0
+server.setNotificationHandler(RootsListChangedNotificationSchema, () => {
+  rootsChanged++
+})
 
 const obj = (properties: Record<string, object>, required: string[] = []) => ({
   type: 'object' as const,
@@ -102,6 +107,12 @@ const TOOLS: Tool[] = [
     name: 'ask_model',
     description: 'Asks the client model (sampling).',
     inputSchema: obj({ question: { type: 'string' } }),
+    annotations: { readOnlyHint: true },
+  },
+  {
+    name: 'ask_and_give_up',
+    description: 'Asks the client model, then cancels the request after 150 ms.',
+    inputSchema: obj({}),
     annotations: { readOnlyHint: true },
   },
   {
@@ -209,7 +220,7 @@ server.setRequestHandler(CallToolRequestSchema, async (req, extra) => {
     case 'pid':
       return text(String(process.pid))
     case 'stats':
-      return text(JSON.stringify({ cancelled }))
+      return text(JSON.stringify({ cancelled, rootsChanged }))
     case 'ask_model': {
       const r = await extra.sendRequest(
         {
@@ -222,6 +233,23 @@ server.setRequestHandler(CallToolRequestSchema, async (req, extra) => {
         CreateMessageResultSchema,
       )
       return text(`model said: ${r.content.type === 'text' ? r.content.text : r.content.type}`)
+    }
+    case 'ask_and_give_up': {
+      const ac = new AbortController()
+      setTimeout(() => ac.abort(), 150)
+      try {
+        await extra.sendRequest(
+          {
+            method: 'sampling/createMessage',
+            params: { messages: [{ role: 'user', content: { type: 'text', text: 'hang' } }], maxTokens: 5 },
+          },
+          CreateMessageResultSchema,
+          { signal: ac.signal },
+        )
+        return text('answered')
+      } catch {
+        return text('gave up')
+      }
     }
     case 'ask_user': {
       const r = await extra.sendRequest(

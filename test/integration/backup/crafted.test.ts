@@ -134,7 +134,9 @@ describe('decompression is bounded before inflating', () => {
         ok: false,
         error: {
           code: 'BACKUP_INVALID',
-          message: expect.stringMatching(/would inflate beyond 1 MiB \(more than 100 times its compressed size of \d+ bytes\): refused as a decompression bomb\. Nothing was imported\./),
+          message: expect.stringMatching(
+            /would inflate beyond 1 MiB \(more than 100 times its compressed size of \d+ bytes\): refused as a decompression bomb\. Nothing was imported\./,
+          ),
           params: { limitBytes: 1024 * 1024, maxRatio: 100 },
         },
       })

@@ -17,6 +17,7 @@ describe('approval prompts: scoped "always allow", bounded queues, coalesced not
   const prompts: ApprovalRequest[] = []
   const notified: { title: string; body: string }[] = []
   const more = testToolSource('more')
+  let otherId = ''
 
   beforeAll(async () => {
     env = await startBridge({ clock, notify: (n) => notified.push(n) })
@@ -32,6 +33,7 @@ describe('approval prompts: scoped "always allow", bounded queues, coalesced not
       if (name === 'bridge.approvalRequested') prompts.push(payload as ApprovalRequest)
     })
     const other = env.bridge.tokens.create({ name: 'Other App', scopes: [] })
+    otherId = other.summary.id
     a = await connectClient(env.url, env.token)
     b = await connectClient(env.url, other.token)
   })
@@ -88,6 +90,10 @@ describe('approval prompts: scoped "always allow", bounded queues, coalesced not
     expect(pending().map((p) => `${p.client}: ${p.tool}`)).toEqual([`Other App: test/write_thing`])
     await answer(N['test.write_thing'], 'Other App', 'deny')
     expect(textOf(await fromB)).toContain('denied')
+    // A grant written into the vault file by something other than Keybridge has no valid MAC: ignored.
+    env.core.ctx.db
+      .prepare('INSERT INTO bridge_approval_grants (id, token_id, tool, created_at) VALUES (?, ?, ?, 0)')
+      .run(`${otherId} test/write_thing`, otherId, 'test/write_thing')
     const before = prompts.length
     const againB = b.callTool({ name: N['test.write_thing'], arguments: { text: 'b2' } })
     await waitFor(() => prompts.length === before + 1)

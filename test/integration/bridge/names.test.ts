@@ -69,9 +69,14 @@ describe('tool names over hostile inputs', () => {
       command: process.execPath,
       args: ['--import', 'tsx', FULL_FIXTURE, '--names=hostile'],
     })
-    // A name that would collide with a built-in source is refused, and says so.
-    const reserved = await core.invoke('bridge.upstream.add', { name: 'github', command: 'x' })
-    expect(reserved).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })
+    // A server named like a built-in source is namespaced, and says so.
+    const reserved = (await core.invoke('bridge.upstream.add', {
+      name: 'github',
+      command: process.execPath,
+      args: ['--import', 'tsx', FULL_FIXTURE],
+    })) as { ok: boolean; data: UpstreamSummary }
+    expect(reserved.ok).toBe(true)
+    expect(reserved.data.notes.join(' ')).toMatch(/namespaced as upstream\/github\//)
 
     let bridge = await serve(core)
     const { token } = bridge.tokens.create({ name: 'Names', scopes: [] })
@@ -80,13 +85,15 @@ describe('tool names over hostile inputs', () => {
     await client.close()
     for (const n of first) expect(n).toMatch(RULE)
     expect(new Set(first).size).toBe(first.length)
-    // 4 Home Assistant tools + every fixture tool (20 = 12 plain + 8 hostile; the task-only one is hidden).
+    // 4 Home Assistant tools + every fixture tool (21 = 13 plain + 8 hostile; the task-only one is hidden).
     expect(first.filter((n) => n.startsWith('ha_'))).toHaveLength(4)
     const upstreamNames = first.filter((n) => n.startsWith('a_forty_'))
-    expect(upstreamNames).toHaveLength(20)
+    expect(upstreamNames).toHaveLength(21)
 
     const infos = (await core.invoke('bridge.tools.list', undefined)) as { data: ToolInfo[] }
-    expect(first.filter((n) => n.startsWith('dup_'))).toHaveLength(20)
+    expect(infos.data.find((t) => t.name === 'github_add')?.id).toBe('upstream/github/add')
+    expect(first.filter((n) => n.startsWith('dup_'))).toHaveLength(21)
+    expect(first.filter((n) => n.startsWith('github_'))).toHaveLength(13)
     const colliding = infos.data.filter((t) => /^dup\/get[._-]thing$/.test(t.id))
     expect(colliding).toHaveLength(3)
     expect(new Set(colliding.map((t) => t.name)).size).toBe(3)
@@ -128,7 +135,7 @@ describe('tool names over hostile inputs', () => {
       const db = core.ctx.db
       // Back to the first bridge schema, with what it stored: dotted permission keys and scopes.
       db.exec(`
-        DROP TABLE bridge_upstream_grants; -- #18's migration 3 (remote upstreams), undone too
+        DROP TABLE bridge_upstream_grants; -- #18's migration 5 (remote upstreams), undone too
         ALTER TABLE bridge_upstreams DROP COLUMN kind;
         ALTER TABLE bridge_upstreams DROP COLUMN url;
         ALTER TABLE bridge_upstreams DROP COLUMN transport;

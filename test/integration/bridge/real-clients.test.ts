@@ -84,7 +84,7 @@ describe('real MCP clients against the bridge', () => {
       const tools = (await client.listTools()).tools.map((t) => t.name)
       // Claude Desktop withholds the whole list when one name fails this pattern.
       for (const n of tools) expect(n).toMatch(/^[a-zA-Z0-9_-]{1,64}$/)
-      expect(tools.filter((n) => n.startsWith('hostile_names_'))).toHaveLength(20)
+      expect(tools.filter((n) => n.startsWith('hostile_names_'))).toHaveLength(21)
       expect(tools).toContain('test_read_thing')
       const r = await client.callTool({ name: 'test_read_thing', arguments: { text: 'remote' } })
       expect(textOf(r)).toBe('read_thing:remote')

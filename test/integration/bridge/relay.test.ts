@@ -28,11 +28,15 @@ function answering(
   updated: string[],
 ): Client {
   if (caps.sampling)
-    client.setRequestHandler(CreateMessageRequestSchema, async (r) => ({
-      role: 'assistant',
-      model: 'test-model',
-      content: { type: 'text', text: `42 (${(r.params.messages[0].content as { text: string }).text})` },
-    }))
+    client.setRequestHandler(CreateMessageRequestSchema, async (r, extra) => {
+      const text = (r.params.messages[0].content as { text: string }).text
+      if (text === 'hang') {
+        // Never answers (until the session ends): the server has to give up on it.
+        await new Promise<void>((resolve) => extra.signal.addEventListener('abort', () => resolve()))
+        throw new Error('cancelled')
+      }
+      return { role: 'assistant', model: 'test-model', content: { type: 'text', text: `42 (${text})` } }
+    })
   if (caps.elicitation)
     client.setRequestHandler(ElicitRequestSchema, async () => ({
       action: 'accept',
@@ -175,17 +179,18 @@ describe('full relay: a client through Keybridge sees what a direct client sees'
 
   it('progress: the upstream reports reach the client that asked, under its own token', async () => {
     const seen = { d: [] as Progress[], b: [] as Progress[] }
-    const [x, y] = await Promise.all([
-      d.client.callTool({ name: 'long', arguments: { steps: 3 } }, undefined, {
-        onprogress: (p) => seen.d.push(p),
-      }),
-      b.client.callTool({ name: 'fixture_long', arguments: { steps: 3 } }, undefined, {
-        onprogress: (p) => seen.b.push(p),
-      }),
-    ])
+    const args = { steps: 3, delayMs: 30 }
+    const x = await d.client.callTool({ name: 'long', arguments: args }, undefined, {
+      onprogress: (p) => seen.d.push(p),
+    })
+    const y = await b.client.callTool({ name: 'fixture_long', arguments: args }, undefined, {
+      onprogress: (p) => seen.b.push(p),
+    })
     expect(y).toEqual(x)
-    expect(seen.b).toEqual(seen.d)
-    expect(seen.b.map((p) => p.message)).toEqual(['step 1', 'step 2', 'step 3'])
+    // What the fixture sends, as the direct client receives it.
+    const sent = [1, 2, 3].map((i) => ({ progress: i, total: 3, message: `step ${i}` }))
+    expect(seen.d).toEqual(sent)
+    expect(seen.b).toEqual(sent)
   })
 
   it('cancellation: a client that gives up cancels the upstream call', async () => {
@@ -200,6 +205,15 @@ describe('full relay: a client through Keybridge sees what a direct client sees'
     setTimeout(() => ac.abort(), 150)
     await expect(call).rejects.toThrow()
     await waitFor(async () => (await stats()).cancelled > before || undefined, 5000, 'upstream cancelled')
+  })
+
+  it('an upstream that gives up on its own request to the client is not left hanging', async () => {
+    const [x, y] = await Promise.all([
+      d.client.callTool({ name: 'ask_and_give_up', arguments: {} }),
+      b.client.callTool({ name: 'fixture_ask_and_give_up', arguments: {} }),
+    ])
+    expect(y).toEqual(x)
+    expect((y.content as { text: string }[])[0].text).toBe('gave up')
   })
 
   it('sampling, elicitation and roots are answered by the client behind the call', async () => {
@@ -224,6 +238,21 @@ describe('full relay: a client through Keybridge sees what a direct client sees'
         ).n > 0 || undefined,
       3000,
       'sampling audited',
+    )
+  })
+
+  it("the client's roots/list_changed reaches the upstream", async () => {
+    const stats = async () =>
+      JSON.parse(
+        ((await b.client.callTool({ name: 'fixture_stats', arguments: {} })).content as { text: string }[])[0]
+          .text,
+      ) as { rootsChanged: number }
+    const before = (await stats()).rootsChanged
+    await b.client.sendRootsListChanged()
+    await waitFor(
+      async () => (await stats()).rootsChanged > before || undefined,
+      5000,
+      'roots changed upstream',
     )
   })
 
@@ -371,5 +400,65 @@ describe('full relay: a client through Keybridge sees what a direct client sees'
       await c.client.close()
       await env.core.invoke('bridge.upstream.remove', { name: 'fixture2' })
     }
+  })
+})
+
+describe('sampling asks the user first (the default for an upstream)', () => {
+  let env: Awaited<ReturnType<typeof startBridge>>
+  let b: Side
+  const approvals: { id: string; tool: string }[] = []
+
+  beforeAll(async () => {
+    env = await startBridge({ approvalMode: 'ask' })
+    env.core.ctx.events.subscribe((name, payload) => {
+      if (name === 'bridge.approvalRequested') approvals.push(payload as { id: string; tool: string })
+    })
+    await env.core.invoke('bridge.upstream.add', {
+      name: 'fixture',
+      command: process.execPath,
+      args: ['--import', 'tsx', FIXTURE],
+    })
+    await waitFor(
+      async () =>
+        ((await env.core.invoke('bridge.upstream.status', { name: 'fixture' })) as { data: UpstreamSummary })
+          .data.state === 'running' || undefined,
+    )
+    // The tool itself runs without asking: only the sampling it triggers asks.
+    const set = await env.core.invoke('bridge.tools.set', {
+      tool: 'fixture/ask_model',
+      level: 'read',
+      ask: false,
+    })
+    expect(set.ok).toBe(true)
+    b = await bridged(env.url, env.token)
+  })
+  afterAll(async () => {
+    await b?.client.close()
+    await env.dispose()
+  })
+
+  it('waits for the approval of <server>/:sampling; allowed it runs, denied the upstream is told', async () => {
+    const allowed = b.client.callTool({ name: 'fixture_ask_model', arguments: { question: 'ok?' } })
+    await waitFor(() => approvals.length === 1 || undefined, 5000, 'approval requested')
+    expect(approvals[0].tool).toBe('fixture/:sampling')
+    env.bridge.decide(approvals[0].id, 'allow_once')
+    expect(((await allowed).content as { text: string }[])[0].text).toBe('model said: 42 (ok?)')
+
+    const denied = b.client.callTool({ name: 'fixture_ask_model', arguments: { question: 'no?' } })
+    await waitFor(() => approvals.length === 2 || undefined, 5000, 'second approval requested')
+    env.bridge.decide(approvals[1].id, 'deny')
+    const r = await denied
+    expect(r.isError).toBe(true)
+    expect(JSON.stringify(r.content)).toMatch(/denied this sampling request: the user denied it/)
+    await waitFor(
+      () =>
+        (
+          env.core.ctx.db
+            .prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'sampling' AND outcome = 'denied'")
+            .get() as { n: number }
+        ).n === 1 || undefined,
+      3000,
+      'denied sampling audited',
+    )
   })
 })

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
@@ -106,6 +106,7 @@ describe('keybridge upstream add --url / login / probe, with a running bridge', 
     await core?.close()
     await Promise.all([oauth?.close(), bearer?.close(), sse?.close()])
     t.cleanup()
+    rmSync(browserLog, { force: true })
   })
 
   it('adds a remote server by URL; only https or loopback (or an allowed LAN host)', async () => {
@@ -253,6 +254,8 @@ describe('keybridge upstream add --url / login / probe, with a running bridge', 
       tools: ['whoami', 'echo', 'admin_op'],
     })
     expect(signed.err).toContain('/authorize?')
+    // The detached fake browser logs after the redirect: wait for it, so nothing is written after cleanup.
+    await waitFor(() => readFileSync(browserLog, 'utf8').trim().split('\n').length >= 2)
 
     const web = await startNotMcpServer()
     try {

@@ -107,6 +107,13 @@ describe('bridge state: long calls, per-client processes, tool lists that follow
       expect(await cli('tool', 'set', 'shared/add', 'off')).toBe(0)
       await waitFor(() => changed > 0 || undefined, 5000, 'tools/list_changed')
       expect((await client.listTools()).tools.map((t) => t.name)).not.toContain('shared_add')
+      // An upstream's resources, prompts or sampling are set the same way, from any process.
+      expect(await cli('tool', 'set', 'shared/:prompts', 'off')).toBe(0)
+      await waitFor(() => (changed > 1 ? true : undefined), 5000, 'second tools/list_changed')
+      const prompts = (await client.listPrompts()).prompts.map((p) => p.name)
+      expect(prompts).toContain('mine_greet')
+      expect(prompts.filter((n) => n.startsWith('shared_'))).toEqual([])
+      expect(await cli('tool', 'set', 'nobody/:prompts', 'off')).toBe(1)
     } finally {
       await client.close()
     }

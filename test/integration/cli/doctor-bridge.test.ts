@@ -57,11 +57,12 @@ describe('keybridge doctor', () => {
       expect(r.code).toBe(0)
       expect(r.report.ok).toBe(true)
       expect([...new Set(r.report.findings.map((f) => f.check))]).toEqual([
-        'file-modes',
         'vault-integrity',
-        'sealed-rows',
+        'file-modes',
         'bridge-port',
         'versions',
+        'sealed-rows',
+        'row-integrity',
       ])
       expect(r.report.findings.find((f) => f.check === 'versions')!.message).toMatch(
         /Keybridge .*Node .*SQLite/,
@@ -106,7 +107,7 @@ describe('keybridge doctor', () => {
       const r = await doctor(v.dir)
       expect(r.code).toBe(1)
       expect(r.report.ok).toBe(false)
-      expect(problems(r.report, 'file-modes')[0].fix).toBe(`chmod 600 '${join(v.dir, VAULT_FILE)}'`)
+      expect(problems(r.report, 'file-modes')[0].fix).toContain(`chmod 600 '${join(v.dir, VAULT_FILE)}'`)
       const port = problems(r.report, 'bridge-port')[0]
       expect(port.message).toContain(`127.0.0.1:${v.port} is in use by another program`)
       expect(port.fix).toMatch(/keybridge bridge config --port \d+/)
@@ -114,6 +115,9 @@ describe('keybridge doctor', () => {
       expect(sealed.message).toContain('1 sealed value(s) in credentials.secrets do not open')
       expect(sealed.message).toContain(row.id)
       expect(problems(r.report, 'vault-integrity')).toEqual([])
+      const tampered = problems(r.report, 'row-integrity')
+      expect(tampered.map((p) => p.message).join(' ')).toMatch(/The credential "x" was changed outside/)
+      expect(tampered[0].fix).toMatch(/Review the .* and delete it/)
 
       const wrong = await doctor(v.dir, { KEYBRIDGE_PASSWORD: 'not the password' })
       expect(wrong.code).toBe(1)

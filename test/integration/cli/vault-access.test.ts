@@ -2,8 +2,11 @@ import Database from 'better-sqlite3'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { VAULT_FILE } from '../../../electron/core/app'
-import { tempDir } from '../../helpers/core'
+import { createCore, VAULT_FILE } from '../../../electron/core/app'
+import { runCli } from '../../../electron/core/cli/main'
+import type { CliIO } from '../../../electron/core/cli/spec'
+import { FileKeychain } from '../../../electron/core/vault/file-keychain'
+import { TEST_KDF, tempDir } from '../../helpers/core'
 import { cliInProcess, spawnCli } from '../../helpers/cli-process'
 
 // The real command: the master password is checked before anything, a folder without a vault is
@@ -55,8 +58,9 @@ describe('a wrong master password', () => {
     expect(JSON.parse(none.out)).toMatchObject({ initialized: true, passwordChecked: false })
     const human = await run(['lock-status'], { KEYBRIDGE_PASSWORD: undefined })
     expect(human.out).toContain('Master password: not checked (none given; lock-status needs none)')
-    expect((await run(['lock-status'], WRONG)).code).toBe(1)
     expect(JSON.parse((await run(['lock-status', '--json'])).out).passwordChecked).toBe(true)
+    // The fifth wrong password in this vault (the vault throttles from here on): last.
+    expect((await run(['lock-status'], WRONG)).code).toBe(1)
   })
 })
 
@@ -151,4 +155,102 @@ describe('usage errors name the closest valid word (exit 2)', () => {
     expect(missing.code).toBe(2)
     expect(missing.err).toContain('--name needs a value')
   })
+})
+
+describe('the OS keychain (the command inside the desktop app)', () => {
+  it('opens a vault it protects without a password; plain Node asks for the password instead', async () => {
+    const d = tempDir('kb-cli-keychain-')
+    try {
+      const osProtector = new FileKeychain(join(d.dir, 'test-keychain.bin'))
+      const core = await createCore({ dataDir: d.dir, runtime: 'node', env: {}, kdf: TEST_KDF, osProtector })
+      await core.ctx.vault.create(
+        { mode: 'keychain+password', password: PASSWORD, autoLockMinutes: 15 },
+        'ui',
+      )
+      await core.close()
+      const io = () => {
+        const o = { out: '', err: '' }
+        const cliIO: CliIO = {
+          out: (s) => void (o.out += s + '\n'),
+          err: (s) => void (o.err += s + '\n'),
+          promptSecret: async () => undefined,
+          isTTY: false,
+        }
+        return { o, cliIO }
+      }
+      const app = io()
+      const inApp = await runCli(['credential', 'list', '--json', '--data-dir', d.dir], {
+        io: app.cliIO,
+        env: {},
+        osProtector,
+      })
+      expect(inApp).toBe(0)
+      expect(JSON.parse(app.o.out)).toEqual([])
+      const node = io()
+      expect(await runCli(['credential', 'list', '--data-dir', d.dir], { io: node.cliIO, env: {} })).toBe(1)
+      expect(node.o.err).toContain('A master password is needed')
+      const wrong = io()
+      const given = await runCli(['credential', 'list', '--data-dir', d.dir], {
+        io: wrong.cliIO,
+        env: { KEYBRIDGE_PASSWORD: 'not it at all' },
+        osProtector,
+      })
+      expect(given).toBe(1) // a password given is checked, keychain or not
+    } finally {
+      d.cleanup()
+    }
+  })
+})
+
+describe('init checks the password strength (dictionaries loaded on first use)', () => {
+  it('refuses a guessable password in the bundled command and in-process alike', async () => {
+    const d = tempDir('kb-cli-weak-')
+    try {
+      const weak = { KEYBRIDGE_PASSWORD: 'password1234' }
+      const spawned = await spawnCli(['init', '--json', '--data-dir', join(d.dir, 'a')], { env: weak })
+      expect(spawned.code).toBe(1)
+      expect(JSON.parse(spawned.err).error.code).toBe('WEAK_PASSWORD')
+      const inProcess = await cliInProcess(['init', '--json', '--data-dir', join(d.dir, 'b')], weak)
+      expect(inProcess.code).toBe(1)
+      expect(JSON.parse(inProcess.err).error.code).toBe('WEAK_PASSWORD')
+    } finally {
+      d.cleanup()
+    }
+  })
+})
+
+describe('every command that opens the vault checks the password first', () => {
+  const commands: string[][] = [
+    ['credential', 'list'],
+    ['credential', 'validate', '--all'],
+    ['credential', 'reveal', 'github/none'],
+    ['credential', 'rm', 'github/none'],
+    ['audit'],
+    ['token', 'list'],
+    ['token', 'revoke', 'none'],
+    ['tool', 'list'],
+    ['upstream', 'list'],
+    ['ha', 'list'],
+    ['bridge', 'config'],
+    ['bridge', 'config', '--rate-limit', '5'],
+    ['bridge', 'status'],
+    ['rotate-key'],
+    ['client-config', 'cursor', '--token-name', 'x'],
+  ]
+  it.each(commands.map((c) => [c.join(' '), c] as const))(
+    '%s: wrong password → exit 1, nothing else said',
+    async (_, argv) => {
+      // A vault of its own: after five wrong passwords the vault throttles unlocking (also exit 1).
+      const d = tempDir('kb-cli-sweep-')
+      try {
+        expect((await cliInProcess(['init', '--data-dir', d.dir], RIGHT)).code).toBe(0)
+        const r = await cliInProcess([...argv, '--json', '--data-dir', d.dir], WRONG)
+        expect(r.code).toBe(1)
+        expect(r.out).toBe('')
+        expect(JSON.parse(r.err).error.code).toBe('BAD_PASSWORD')
+      } finally {
+        d.cleanup()
+      }
+    },
+  )
 })

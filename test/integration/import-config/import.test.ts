@@ -1,4 +1,3 @@
-import { exposedName } from '../../../electron/core/bridge/names'
 import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'

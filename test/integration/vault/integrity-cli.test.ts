@@ -48,7 +48,9 @@ describe('keybridge init: folder and file modes', () => {
     writeFileSync(join(dir, 'logs', 'old.log'), 'x', { mode: 0o644 })
     const init = await kb(dir, ['init'])
     expect(init.code).toBe(0)
-    expect(init.err).toMatch(/Notice: The data folder was readable by other users \(0755\); Keybridge set it to 0700/)
+    expect(init.err).toMatch(
+      /Notice: The data folder was readable by other users \(0755\); Keybridge set it to 0700/,
+    )
     expect(init.err).toMatch(/Notice: notes\.txt was readable by other users \(0644\)/)
     expect(mode(dir)).toBe('700')
     expect(mode(join(dir, 'logs'))).toBe('700')
@@ -78,7 +80,11 @@ describe('tamper matrix against the CLI', () => {
         service: 'custom',
         name: 'api',
         account: null,
-        fields: { baseUrl: 'https://api.example.test', headerName: 'Authorization', headerTemplate: 'Token {{secret}}' },
+        fields: {
+          baseUrl: 'https://api.example.test',
+          headerName: 'Authorization',
+          headerTemplate: 'Token {{secret}}',
+        },
         secrets: { secret: 'CLI-CUSTOM-SECRET' },
         status: 'active',
         lastValidatedAt: null,
@@ -89,7 +95,13 @@ describe('tamper matrix against the CLI', () => {
       'cli',
     )
     new HaInstanceStore(core.ctx).create(
-      { name: 'Home', url: 'https://ha.example.test', token: 'HA-CLI-TOKEN', allowedDomains: [], lastProbe: null },
+      {
+        name: 'Home',
+        url: 'https://ha.example.test',
+        token: 'HA-CLI-TOKEN',
+        allowedDomains: [],
+        lastProbe: null,
+      },
       'cli',
     )
     getBridge(core.ctx).upstreams.add({ name: 'tool', command: 'true', args: [], env: {}, enabled: false })
@@ -115,7 +127,9 @@ describe('tamper matrix against the CLI', () => {
     expect(r.code).toBe(1)
     const e = JSON.parse(r.err.trim().split('\n').at(-1)!) as { error: { code: string; message: string } }
     expect(e.error.code).toBe('ROW_TAMPERED')
-    expect(e.error.message).toMatch(/was changed outside Keybridge on \d{4}-\d\d-\d\d \d\d:\d\d UTC: review or delete it/)
+    expect(e.error.message).toMatch(
+      /was changed outside Keybridge on \d{4}-\d\d-\d\d \d\d:\d\d UTC: review or delete it/,
+    )
     return e.error.message
   }
 
@@ -152,6 +166,24 @@ describe('tamper matrix against the CLI', () => {
       child.kill('SIGTERM')
       await exited
     }
+    // `keybridge doctor` names each, with its fix (exit 1: problems found).
+    const doctor = await kb(t.dir, ['doctor', '--json'])
+    expect(doctor.code).toBe(1)
+    const findings = JSON.parse(doctor.out) as { findings?: unknown[] } | unknown[] as unknown
+    const list = (Array.isArray(findings) ? findings : (findings as { findings: unknown[] }).findings) as {
+      check: string
+      status: string
+      message: string
+      fix?: string
+    }[]
+    const rows = list.filter((f) => f.check === 'row-integrity' && f.status === 'problem')
+    expect(rows.map((f) => f.message.replace(/ on .*$/, '')).sort()).toEqual([
+      'The Home Assistant instance "Home" was changed outside Keybridge',
+      'The client token "Forged" was changed outside Keybridge',
+      'The credential "api" was changed outside Keybridge',
+      'The upstream server "tool" was changed outside Keybridge',
+    ])
+    expect(rows.every((f) => f.fix?.includes('delete it'))).toBe(true)
     // Every refusal was audited, and the same list the desktop and `keybridge doctor` show names them all.
     const core = await createCore({ dataDir: t.dir, runtime: 'node', env: {}, kdf: TEST_KDF })
     try {
@@ -167,7 +199,12 @@ describe('tamper matrix against the CLI', () => {
         .prepare("SELECT DISTINCT target FROM audit_log WHERE action = 'row_tampered' ORDER BY target")
         .pluck()
         .all()
-      expect(audited).toEqual(['bridge_tokens/Forged', 'bridge_upstreams/tool', 'credentials/api', 'ha_instances/Home'])
+      expect(audited).toEqual([
+        'bridge_tokens/Forged',
+        'bridge_upstreams/tool',
+        'credentials/api',
+        'ha_instances/Home',
+      ])
     } finally {
       await core.close()
     }

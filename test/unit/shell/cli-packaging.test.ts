@@ -145,6 +145,7 @@ describe('Keybridge --cli (the main process as the command)', () => {
       ;(process as { resourcesPath?: string }).resourcesPath = join(root, 'resources')
       process.argv = ['/opt/Keybridge/keybridge-desktop', '--cli', '--version']
       await import('../../../electron/main/index')
+      electron.ready()
       for (let i = 0; i < 200 && electron.calls.exit.length === 0; i++)
         await new Promise((r) => setTimeout(r, 10))
     } finally {
@@ -205,6 +206,13 @@ describe('the npm launcher (electron/core/bin/launch.cjs) picks the build', () =
     expect(launch.choose(l, { KEYBRIDGE_CLI_SOURCE: '1' }, build)).toBe('source')
   })
 
+  it('an unpacked npm tarball (sources and bundle stamped alike) runs the bundle without building', () => {
+    const l = clone('tarball', { sources: true, bundle: true })
+    const stamp = new Date('1985-10-26T08:15:00Z') // what npm pack gives every file
+    for (const f of [l.sources, l.bundle, l.manifest]) utimesSync(f, stamp, stamp)
+    expect(launch.choose(l, {}, noBuild)).toBe('bundle')
+  })
+
   it('runs the bundle with a V8 code cache it writes once, never one of another build', () => {
     const l = clone('cached', { bundle: true })
     expect(launch.runBundle(l.bundle).marker).toBe('bundle keybridge.cjs')
@@ -216,5 +224,20 @@ describe('the npm launcher (electron/core/bin/launch.cjs) picks the build', () =
       'module.exports.marker = "rebuilt " + require("node:path").basename(__filename)\n',
     )
     expect(launch.runBundle(l.bundle).marker).toBe('rebuilt keybridge.cjs')
+  })
+})
+
+describe('the real launcher in this clone', () => {
+  const bin = join(root, 'electron/core/bin/keybridge.cjs')
+  it.each([
+    ['the bundle', {}],
+    ['the sources through tsx (KEYBRIDGE_CLI_SOURCE=1)', { KEYBRIDGE_CLI_SOURCE: '1' }],
+  ])('runs %s', (_, env) => {
+    const r = spawnSync(process.execPath, [bin, 'services', '--json'], {
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+    })
+    expect(r.status).toBe(0)
+    expect((JSON.parse(r.stdout) as { id: string }[]).map((s) => s.id)).toContain('github')
   })
 })

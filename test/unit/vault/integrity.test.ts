@@ -43,7 +43,10 @@ describe('vault integrity: rollback, upgrade signing, rotation, password strengt
     expect(r.rollback).toMatchObject({ expected: generation })
     expect(r.rollback!.found).toBeLessThan(generation)
     expect(r.rollback!.message).toMatch(/older than the one Keybridge last saw/)
-    const audited = third.ctx.db.prepare("SELECT COUNT(*) FROM audit_log WHERE action = 'rollback_detected'").pluck().get()
+    const audited = third.ctx.db
+      .prepare("SELECT COUNT(*) FROM audit_log WHERE action = 'rollback_detected'")
+      .pluck()
+      .get()
     expect(audited).toBe(1)
 
     // Until the user reviews it, the bridge accepts no token (the revived one included).
@@ -80,7 +83,9 @@ describe('vault integrity: rollback, upgrade signing, rotation, password strengt
     cleanups.push(core.dispose)
     getBridge(core.ctx).tokens.create({ name: 'Old', scopes: [] })
     // As before this version: no MACs, no integrity record.
-    core.ctx.db.exec("DELETE FROM row_macs; DELETE FROM vault_meta WHERE key IN ('integrity', 'integrity_mac')")
+    core.ctx.db.exec(
+      "DELETE FROM row_macs; DELETE FROM vault_meta WHERE key IN ('integrity', 'integrity_mac')",
+    )
     expect((await report(core)).tampered.map((t) => t.label)).toEqual(['Old'])
     core.ctx.vault.lock('ui')
     await core.ctx.vault.unlock({ password: TEST_PASSWORD }, 'ui')
@@ -93,15 +98,18 @@ describe('vault integrity: rollback, upgrade signing, rotation, password strengt
 
     // This build brought a bridge migration that rewrote a row (as a new column would): the record
     // says bridge was one version behind, so its tables are re-signed at unlock; other modules' not.
-    const json = core.ctx.db.prepare("SELECT value FROM vault_meta WHERE key = 'integrity'").pluck().get() as string
+    const json = core.ctx.db
+      .prepare("SELECT value FROM vault_meta WHERE key = 'integrity'")
+      .pluck()
+      .get() as string
     const rec = JSON.parse(json) as { schema: Record<string, number> }
     rec.schema['bridge'] -= 1
     const older = JSON.stringify(rec)
     core.ctx.db
-      .prepare("UPDATE vault_meta SET value = ? WHERE key = ?")
+      .prepare('UPDATE vault_meta SET value = ? WHERE key = ?')
       .run(core.ctx.keyring.mac('kb-integrity-v1\u0000' + older).toString('base64'), 'integrity_mac')
     core.ctx.db.prepare("UPDATE vault_meta SET value = ? WHERE key = 'integrity'").run(older)
-    core.ctx.db.exec("UPDATE bridge_tokens SET scopes = '[\"x.*\"]'")
+    core.ctx.db.exec('UPDATE bridge_tokens SET scopes = \'["x.*"]\'')
     core.ctx.settings.set('vault.autoLockMinutes', 5)
     core.ctx.credentials.create(
       {
@@ -126,15 +134,20 @@ describe('vault integrity: rollback, upgrade signing, rotation, password strengt
       .prepare("SELECT detail FROM audit_log WHERE action = 'integrity_resigned'")
       .pluck()
       .get() as string
-    expect(JSON.parse(resigned)).toMatchObject({ reason: 'upgrade', tables: expect.arrayContaining(['bridge_tokens']) })
+    expect(JSON.parse(resigned)).toMatchObject({
+      reason: 'upgrade',
+      tables: expect.arrayContaining(['bridge_tokens']),
+    })
   })
 
   it('an integrity record changed outside Keybridge is reported and blesses nothing', async () => {
     const core = await makeCore({ unlocked: true })
     cleanups.push(core.dispose)
     getBridge(core.ctx).tokens.create({ name: 'T', scopes: [] })
-    core.ctx.db.exec("UPDATE vault_meta SET value = '{\"v\":1,\"generation\":1,\"schema\":{}}' WHERE key = 'integrity'")
-    core.ctx.db.exec("UPDATE bridge_tokens SET scopes = '[\"*\"]'")
+    core.ctx.db.exec(
+      'UPDATE vault_meta SET value = \'{"v":1,"generation":1,"schema":{}}\' WHERE key = \'integrity\'',
+    )
+    core.ctx.db.exec('UPDATE bridge_tokens SET scopes = \'["*"]\'')
     core.ctx.vault.lock('ui')
     await core.ctx.vault.unlock({ password: TEST_PASSWORD }, 'ui')
     expect((await report(core)).tampered.map((t) => `${t.table}/${t.label}`)).toEqual([
@@ -172,7 +185,10 @@ describe('vault integrity: rollback, upgrade signing, rotation, password strengt
         },
       })
     }
-    const common = (await core.invoke('vault.create', { mode: 'password', password: 'password' })) as unknown as {
+    const common = (await core.invoke('vault.create', {
+      mode: 'password',
+      password: 'password',
+    })) as unknown as {
       error: { message: string; params: { warning: string } }
     }
     expect(common.error.params.warning).toMatch(/heavily used password/i)
@@ -201,7 +217,9 @@ describe('vault integrity: rollback, upgrade signing, rotation, password strengt
     clock.advance(1)
     expect(await unlock('wrong password')).toMatchObject({ error: { code: 'BAD_PASSWORD' } })
     const throttled = (await unlock(TEST_PASSWORD)) as unknown as { error: { params: { retryAt: number } } }
-    expect(throttled).toMatchObject({ error: { code: 'UNLOCK_THROTTLED', params: { retryAfterSeconds: 2, failures: 6 } } })
+    expect(throttled).toMatchObject({
+      error: { code: 'UNLOCK_THROTTLED', params: { retryAfterSeconds: 2, failures: 6 } },
+    })
     expect(throttled.error.params.retryAt).toBe(clock.now() + 2000)
 
     // Another process on the same file (the CLI) sees the same delay, and the status shows it.
@@ -219,5 +237,40 @@ describe('vault integrity: rollback, upgrade signing, rotation, password strengt
       .all() as string[]
     expect(denied.filter((d) => d.includes('throttled')).length).toBe(4)
     expect(denied.filter((d) => d.includes('bad_password')).length).toBe(6)
+  })
+})
+
+describe('a row put back to an earlier signed version of itself', () => {
+  it('is detected at the next unlock (and by the report): clients are refused until accepted', async () => {
+    const core = await makeCore({ unlocked: true })
+    try {
+      const bridge = getBridge(core.ctx)
+      bridge.tokens.create({ name: 'Old laptop', scopes: [] })
+      const db = core.ctx.db
+      const row = db.prepare("SELECT * FROM bridge_tokens WHERE name = 'Old laptop'").get() as Record<string, unknown>
+      const mac = db.prepare("SELECT mac FROM row_macs WHERE tbl = 'bridge_tokens' AND row_id = ?").pluck().get(row.id) as Buffer
+      bridge.revokeToken('Old laptop')
+      expect((await report(core)).rollback).toBeNull()
+      // The attacker restores the row and its MAC as they were before the revocation.
+      db.prepare('UPDATE bridge_tokens SET revoked_at = NULL WHERE id = ?').run(row.id)
+      db.prepare("UPDATE row_macs SET mac = ? WHERE tbl = 'bridge_tokens' AND row_id = ?").run(mac, row.id)
+      // On its own the row verifies again, but the set of MACs no longer matches the vault's record:
+      // the report (desktop banner, doctor) says so at once, and so does the next unlock.
+      const first = await report(core)
+      expect(first.tampered).toEqual([])
+      expect(first.rollback?.message).toMatch(/put back to earlier versions of themselves/)
+      core.ctx.vault.lock('ui')
+      await core.ctx.vault.unlock({ password: TEST_PASSWORD }, 'ui')
+      const r = await report(core)
+      expect(r.rollback?.message).toMatch(/put back to earlier versions of themselves/)
+      expect(core.ctx.integrity.rolledBack).toBe(true)
+      expect(bridge.tokens.verify('kb_' + 'x'.repeat(43))).toEqual({ ok: false, reason: 'rolled_back' })
+      const accepted = (await core.invoke('vault.integrity.acceptRollback', undefined)) as {
+        data: IntegrityReport
+      }
+      expect(accepted.data.rollback).toBeNull()
+    } finally {
+      await core.dispose()
+    }
   })
 })

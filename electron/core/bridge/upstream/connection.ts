@@ -288,15 +288,22 @@ export class UpstreamConnection {
     }
   }
 
+  /** A notification to the upstream (roots changed). */
+  async notify(method: 'notifications/roots/list_changed'): Promise<void> {
+    await this.live().notification({ method })
+  }
+
   /**
-   * The session an upstream's own request belongs to: the owner of a per-client process, else the
-   * call in flight. Two clients' calls in flight on one shared process leave it ambiguous, and a
+   * The session an upstream's own request belongs to: the call in flight, else the owner of a
+   * per-client process. Two clients' calls in flight on one shared process leave it ambiguous, and a
    * request is never guessed onto the wrong client.
    */
   private routeFor(kind: UpstreamRequestKind): CallRoute {
+    const sessions = new Set(this.inflight.map((r) => r.sessionId))
+    // During a call its own stream is the place (related-request routing); outside one, the owner.
+    if (this.inflight.length > 0 && sessions.size === 1) return this.inflight[this.inflight.length - 1]
     const owner = this.deps.owner?.()
     if (owner) return owner
-    const sessions = new Set(this.inflight.map((r) => r.sessionId))
     if (this.inflight.length === 0 || sessions.size !== 1) {
       throw new McpError(
         ErrorCode.MethodNotFound,

@@ -89,12 +89,7 @@ export class UpstreamManager implements ToolSource {
 
   /** #18: a remote MCP server by URL (headers sealed; OAuth signs in on demand). */
   addRemote(input: RemoteUpstreamInput): UpstreamSummary {
-    if (reservedUpstreamName(input.name)) {
-      throw new AppError(
-        'CONFLICT',
-        `"${input.name}" is the name of a built-in Keybridge tool source; pick another name for the upstream server.`,
-      )
-    }
+    // A name like a built-in source's is namespaced (identityPrefix), as for stdio servers.
     const config = this.remote.add(input, (value) => this.checkReferences(value))
     if (this.running && config.enabled) void this.connectionFor(config).start()
     this.changed()
@@ -139,12 +134,6 @@ export class UpstreamManager implements ToolSource {
 
   add(raw: z.input<typeof UpstreamInput>): UpstreamSummary {
     const input = UpstreamInput.parse(raw)
-    if (reservedUpstreamName(input.name)) {
-      throw new AppError(
-        'CONFLICT',
-        `"${input.name}" is the name of a built-in Keybridge tool source; pick another name for the upstream server.`,
-      )
-    }
     // Check every reference now, so a typo fails at add time rather than at the first start.
     for (const value of Object.values(input.env)) this.checkReferences(value)
     const config = this.store.add(input)
@@ -160,6 +149,11 @@ export class UpstreamManager implements ToolSource {
     await conn?.stop()
     await this.stopPerSession((k) => k.startsWith(`${config.id}\n`))
     this.changed()
+  }
+
+  /** The stored definitions. */
+  configs(): UpstreamConfig[] {
+    return this.store.list()
   }
 
   list(): UpstreamSummary[] {
@@ -300,6 +294,15 @@ export class UpstreamManager implements ToolSource {
       }
     }
     return conn
+  }
+
+  /** The running connection a session already uses for a server, without starting one. */
+  peek(config: UpstreamConfig, sessionId: string | undefined): UpstreamConnection | undefined {
+    const conn =
+      config.perSession && sessionId !== undefined
+        ? this.perSession.get(`${config.id}\n${sessionId}`)
+        : this.connections.get(config.id)
+    return conn?.state === 'running' ? conn : undefined
   }
 
   /** The identity prefix of a server's tools (`every`; `upstream/<name>` for an old row named like a built-in source). */

@@ -1,6 +1,10 @@
 import { listServiceDescriptors } from '../../providers/catalog'
 
-/** Names an upstream may not take: its tools' identities would collide with a built-in source's. */
+/**
+ * Names of built-in sources. An upstream may be called so (`github` is the usual key of GitHub's MCP
+ * server), but its identities are then namespaced as `upstream/<name>/<tool>` so they cannot collide
+ * with the built-in tools' (`github/api_read`), and its summary says so.
+ */
 export function reservedUpstreamName(name: string): boolean {
   return (
     ['homeassistant', 'ha', 'api', 'upstream', 'keybridge', 'test'].includes(name) ||

@@ -118,7 +118,8 @@ export const backupCommands: CommandSpec[] = [
       'dry-run': { type: 'boolean', description: 'verify and preview only; change nothing' },
       'allow-exposure': {
         type: 'boolean',
-        description: 'apply a bridge host other than 127.0.0.1 that the backup brings (otherwise kept on loopback)',
+        description:
+          'apply a bridge host other than 127.0.0.1 that the backup brings (otherwise kept on loopback)',
       },
     },
     async run(ctx) {

@@ -92,7 +92,7 @@ function upstreamLines(list: UpstreamSummary[]): string {
     return 'No upstream servers. Add one with "keybridge upstream add --name N --command C" (or --url URL).'
   const keys = (entries: UpstreamSummary['env']) =>
     entries.map((e) => (e.kind === 'reference' ? `${e.key}=${e.reference}` : `${e.key}=•••`)).join(' ') || '-'
-  return table([
+  const lines = table([
     ['NAME', 'COMMAND', 'ENV', 'TOOLS', 'ENABLED', 'HINTS', 'STATE'],
     ...list.map((u) => [
       u.name,
@@ -105,6 +105,8 @@ function upstreamLines(list: UpstreamSummary[]): string {
       remoteState(u),
     ]),
   ])
+  const notes = list.flatMap((u) => u.notes.map((n) => `note: ${u.name}: ${n}`))
+  return [lines, ...notes].join('\n')
 }
 
 function arg(ctx: CliContext, i: number): string {
@@ -253,7 +255,13 @@ export const bridgeCommands: CommandSpec[] = [
         perSession: ctx.values['per-client'] === true,
         ...(maxCallSeconds !== undefined ? { maxCallSeconds } : {}),
       })
-      ctx.print(`Added the upstream server "${u.name}". It starts with the bridge ("keybridge serve").`, u)
+      ctx.print(
+        [
+          `Added the upstream server "${u.name}". It starts with the bridge ("keybridge serve").`,
+          ...u.notes.map((n) => `note: ${n}`),
+        ].join('\n'),
+        u,
+      )
     },
   },
   {

@@ -32,6 +32,7 @@ async function readToken(ctx: CliContext): Promise<string> {
   const direct = ctx.values['token'] as string | undefined
   const file = ctx.values['token-file'] as string | undefined
   if (direct && file) throw new UsageError('give --token or --token-file, not both')
+  if (direct === '-') return ctx.stdinLine('--token -')
   if (direct) return direct
   if (file) {
     try {
@@ -92,13 +93,14 @@ export const homeassistantCommands: CommandSpec[] = [
   {
     name: 'ha add',
     summary: 'add a Home Assistant instance (tests the connection first)',
-    usage: '--name N --url U --token T [--domains a,b] [--no-validate]',
+    usage: '--name N --url U [--token -|--token-file F] [--domains a,b] [--no-validate]',
     options: {
       name: { type: 'string', description: 'a name for the instance, unique' },
       url: { type: 'string', description: 'its address, e.g. http://homeassistant.local:8123' },
       token: {
         type: 'string',
-        description: 'a long-lived access token (visible to other local users: prefer --token-file)',
+        description:
+          'a long-lived access token; "-" reads it from stdin (a value here is visible to other local users: prefer -, --token-file or the prompt)',
       },
       'token-file': { type: 'string', description: 'read the token from this file instead' },
       domains: { type: 'string', description: 'comma-separated domains the bridge may use (default: all)' },
@@ -115,8 +117,8 @@ export const homeassistantCommands: CommandSpec[] = [
         .filter(Boolean)
       const validate = !ctx.values['no-validate']
       const timeoutMs = timeoutOption(ctx)
+      const core = await ctx.openCore()
       const token = await readToken(ctx)
-      const core = await ctx.openCore({ unlock: true })
       let saved: ChannelOutput<'homeassistant.add'>
       try {
         saved = await invoke(core, 'homeassistant.add', {

@@ -76,7 +76,9 @@ function planText(plan: ImportPlan, rewrite: boolean): string {
       if (s.action === 'upstream' && s.include) {
         for (const e of s.env) {
           const literal = e.kind === 'literal' && /\{\{\s*credential:/.test(e.value)
-          out.push(`      ${e.key}=${e.value}${literal ? '  (literal text from the file: never resolved)' : ''}`)
+          out.push(
+            `      ${e.key}=${e.value}${literal ? '  (literal text from the file: never resolved)' : ''}`,
+          )
         }
       }
       if (s.include && s.conflict)

@@ -102,6 +102,11 @@ export const servicesCommands: CommandSpec[] = [
         name,
         fields,
         validate: !ctx.values['no-validate'],
+      }).catch((e: unknown) => {
+        // The desktop's wording ("save anyway") in the command's terms.
+        if (e instanceof AppError && /choose "save anyway"/.test(e.message))
+          throw new AppError(e.code, e.message.replace(/choose "save anyway"/, 'pass --no-validate'))
+        throw e
       })
       const c = saved.credential
       ctx.print(

@@ -1,19 +1,24 @@
 import { bridgePortCheck } from './checks/bridge-port'
 import { fileModesCheck } from './checks/file-modes'
+import { rowIntegrityCheck } from './checks/row-integrity'
 import { sealedRowsCheck } from './checks/sealed-rows'
 import { vaultIntegrityCheck } from './checks/vault-integrity'
 import { versionsCheck } from './checks/versions'
 export { openReadOnly } from './read-only'
 import type { DoctorCheck, DoctorContext, DoctorFinding } from './types'
 
-/** Every check `keybridge doctor` runs, in order. A feature adds its own: one module, one line here. */
+/**
+ * Every check `keybridge doctor` runs, in order. A feature adds its own: one module, one line here.
+ * Checks that need the unlocked core come last: opening it repairs file modes (vault/file-modes.ts),
+ * so the file-modes check must see the folder first.
+ */
 export const DOCTOR_CHECKS: DoctorCheck[] = [
-  // Modes first: opening the vault (the checks after it) repairs them, with a notice.
-  fileModesCheck,
   vaultIntegrityCheck,
-  sealedRowsCheck,
+  fileModesCheck,
   bridgePortCheck,
   versionsCheck,
+  sealedRowsCheck,
+  rowIntegrityCheck,
 ]
 
 /** Runs every check; one that throws is reported as a problem of its own, never hidden. */

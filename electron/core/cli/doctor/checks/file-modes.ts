@@ -31,7 +31,7 @@ export const fileModesCheck: DoctorCheck = {
           check: this.id,
           status: 'problem',
           message: `${path} is readable or writable by other users (mode ${(st.mode & 0o777).toString(8)}).`,
-          fix: `chmod 600 '${path}'`,
+          fix: `chmod 600 '${path}' (any keybridge command that opens the vault also repairs it)`,
         })
       }
       if (uid !== undefined && st.uid !== uid) {
