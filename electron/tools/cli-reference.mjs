@@ -18,11 +18,26 @@ const names = run(['--help'])
   .split('\n')
   .filter((l) => /^ {2}\S/.test(l) && !l.trimStart().startsWith('-'))
   .map((l) => l.trim().split(/\s{2,}/)[0])
+  // Only command names (the help's environment notes wrap onto indented lines too).
+  .filter((n) => /^[a-z][a-z-]*( [a-z][a-z-]*)?$/.test(n))
+// The commands the contract names: every backticked span of its command table, with `a\|b` read as
+// both (`upstream enable\|disable <name>`).
+const contracted = new Set(
+  [...contract.matchAll(/`([a-z][a-z-]*)(?: ([a-z][a-z\\|-]*))?/g)].flatMap(([, cmd, sub]) => [
+    cmd,
+    ...(sub ? sub.split('\\|').map((x) => `${cmd} ${x}`) : []),
+  ]),
+)
+// Commands this build has that the shared contract does not name yet: listed, so the gap shows.
+const extras = names.filter((n) => !contracted.has(n))
+const extrasDoc = extras.length
+  ? `\n\n## In this build, not yet in the shared contract\n\n${extras.map((n) => `- \`keybridge ${n}\``).join('\n')}`
+  : ''
 const sections = names.map(
   (n) => `### keybridge ${n}\n\n\`\`\`\n${run([...n.split(' '), '--help']).trimEnd()}\n\`\`\`\n`,
 )
 writeFileSync(
   doc,
-  `${contract}\n\n## Reference (generated)\n\nProduced by \`npm run docs:cli\` from each command's \`--help\`.\n\n\`\`\`\n${run(['--help']).trimEnd()}\n\`\`\`\n\n${sections.join('\n')}`,
+  `${contract}${extrasDoc}\n\n## Reference (generated)\n\nProduced by \`npm run docs:cli\` from each command's \`--help\`.\n\n\`\`\`\n${run(['--help']).trimEnd()}\n\`\`\`\n\n${sections.join('\n')}`,
 )
 console.log(`docs/CLI.md: ${names.length} commands`)
