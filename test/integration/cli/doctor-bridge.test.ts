@@ -117,7 +117,7 @@ describe('keybridge doctor', () => {
       expect(problems(r.report, 'vault-integrity')).toEqual([])
       const tampered = problems(r.report, 'row-integrity')
       expect(tampered.map((p) => p.message).join(' ')).toMatch(/The credential "x" was changed outside/)
-      expect(tampered[0].fix).toMatch(/Review the .* and delete it/)
+      expect(tampered[0].fix).toMatch(/Review it, then delete it and add it again/)
 
       const wrong = await doctor(v.dir, { KEYBRIDGE_PASSWORD: 'not the password' })
       expect(wrong.code).toBe(1)
