@@ -220,7 +220,8 @@ export class Integrity {
       this.flushQueued = true
       setImmediate(() => {
         this.flushQueued = false
-        if (this.keyring.unlocked) this.flush()
+        // The core may have closed meanwhile: close() already flushed what was committed.
+        if (this.db.open && this.keyring.unlocked) this.flush()
       })
     }
   }
