@@ -23,7 +23,7 @@ import { watchToolPolicy } from './change-watch'
 import { clientConfigSnippet } from './client-config'
 import { readConfig, writeConfig } from './config'
 import { isLoopbackBind } from './http-guard'
-import type { BridgeHttpServer, Refusal, SessionInfo } from './http-server'
+import { BridgeHttpServer, type Refusal, type SessionInfo } from './http-server'
 import { BridgeMetrics, noMetrics } from './metrics'
 import { QuotaCounter, quotaMessage } from './quota'
 import { logUpstreamStates } from './upstream-log'
@@ -223,8 +223,6 @@ export class BridgeService {
     const config = this.config()
     this.mode = opts.approvalMode ?? 'ask'
     this.limiter.setLimit(config.rateLimitPerMinute)
-    // Loaded when a bridge starts: commands that never serve skip the HTTP transport (SDK, Hono).
-    const { BridgeHttpServer } = await import('./http-server')
     const http = new BridgeHttpServer({
       version: this.ctx.version,
       verify: (t) => this.tokens.verify(t),
