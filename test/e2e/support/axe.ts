@@ -3,6 +3,8 @@ import { expect, type Page } from '@playwright/test'
 
 /** Runs axe-core on the page (WCAG 2.x A/AA rules) and fails on any critical or serious violation. */
 export async function expectAccessible(page: Page, where: string): Promise<void> {
+  // Colours are measured as painted: a dialog still fading in blends its buttons with the page.
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'))
   const results = await new AxeBuilder({ page })
     .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
     .analyze()

@@ -154,7 +154,8 @@ export function CommandPalette({ onClose }: { onClose(): void }) {
               aria-selected={i === active}
               data-index={i}
               className="kb-palette-item"
-              onMouseEnter={() => setActive(i)}
+              // Move, not enter: a list opening under a resting pointer must not steal the highlight.
+              onMouseMove={() => active !== i && setActive(i)}
               onClick={() => run(c)}
               data-testid="palette-item"
             >
