@@ -90,23 +90,7 @@ export interface Denial {
   why: DenyReason
 }
 
-/**
- * Scope → permission → approval for one identity (a tool, or an upstream's resources, prompts or
- * sampling). Returns null when allowed, else the reason it was denied. `what` names it for messages.
- */
-export async function authorize(
-  deps: PipelineDeps,
-  who: Asker,
-  id: string,
-  what: string,
-  required: RequiredLevel,
-  args: Record<string, unknown>,
-  signal: AbortSignal,
-  tool?: BridgeTool,
-): Promise<string | null> {
-  return (await authorizeWhy(deps, who, id, what, required, args, signal, tool))?.text ?? null
-}
-
+/** Scope → permission → approval, with the reason label metrics count a denial under. */
 async function authorizeWhy(
   deps: PipelineDeps,
   who: Asker,
@@ -146,6 +130,14 @@ async function authorizeWhy(
   if (outcome === 'always_allow' && who.id) deps.grants.grant(who.id, id, deps.now())
   if (outcome === 'allow_once' || outcome === 'always_allow') return null
   return { text: APPROVAL_REFUSALS[outcome](what, deps.approvalTimeoutSeconds()), why: APPROVAL_WHY[outcome] }
+}
+
+/**
+ * Scope → permission → approval for one identity (a tool, or an upstream's resources, prompts or
+ * sampling). Returns null when allowed, else the reason it was denied. `what` names it for messages.
+ */
+export async function authorize(...a: Parameters<typeof authorizeWhy>): Promise<string | null> {
+  return (await authorizeWhy(...a))?.text ?? null
 }
 
 const APPROVAL_WHY: Record<Exclude<ApprovalOutcome, 'allow_once' | 'always_allow'>, DenyReason> = {

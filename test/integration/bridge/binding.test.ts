@@ -5,9 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createCore } from '../../../electron/core/app'
 import { BridgeHttpServer } from '../../../electron/core/bridge/http-server'
 import { RateLimiter } from '../../../electron/core/bridge/rate-limit'
-import { runCli } from '../../../electron/core/cli/main'
-import type { CliIO } from '../../../electron/core/cli/spec'
-import { spawnCli } from '../../helpers/cli-process'
+import { cliInProcess, spawnCli } from '../../helpers/cli-process'
 import { makeCore, TEST_KDF, tempDir } from '../../helpers/core'
 import { getBridge } from '../../../electron/core/bridge/feature'
 import { startBridge, waitFor } from './support'
@@ -157,20 +155,8 @@ describe('where the bridge listens, and who may talk to it', () => {
   describe('keybridge serve', () => {
     const t = tempDir('kb-binding-cli-')
     const env = { KEYBRIDGE_PASSWORD: PASSWORD }
-    async function cli(...argv: string[]) {
-      let out = ''
-      let err = ''
-      const io: CliIO = {
-        out: (s) => (out += s + '\n'),
-        err: (s) => (err += s + '\n'),
-        promptSecret: async () => undefined,
-        isTTY: false,
-      }
-      const code = await runCli([...argv, '--data-dir', t.dir], { io, env, kdf: TEST_KDF })
-      return { code, out, err }
-    }
     beforeAll(async () => {
-      expect((await cli('init')).code).toBe(0)
+      expect((await cliInProcess(['init', '--data-dir', t.dir], env)).code).toBe(0)
     })
     afterAll(() => t.cleanup())
 
