@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ErrorShape } from '../errors'
 import { channel, NoInput, Ok, type ChannelDef } from './define'
 
 /** off < read < write < execute: a tool may be called when its level is at least what it requires. */
@@ -213,14 +214,50 @@ export const ApprovalRequest = z.object({
 })
 export type ApprovalRequest = z.infer<typeof ApprovalRequest>
 
+/** Why a call was denied: a fixed set (also the metrics label, so a label never carries a sentence). */
+export const DenyReason = z.enum([
+  'unknown_tool',
+  'scope',
+  'off',
+  'level',
+  'headless',
+  'user_denied',
+  'approval_timeout',
+  /** A prompt for the same tool is already waiting (`queue: duplicate`), or the client's queue is full. */
+  'approval_queue',
+])
+export type DenyReason = z.infer<typeof DenyReason>
+
+/** Why a call was denied or failed: a denial, the tool's own error result, or a failure inside Keybridge. */
+export const CallReason = z.enum([...DenyReason.options, 'tool_error', 'tool_failed'])
+export type CallReason = z.infer<typeof CallReason>
+
+/** The parameters of a reason's sentence: tool, client, levels, scopes; never arguments or secrets. */
+export const ReasonParams = z.record(z.string(), z.union([z.string(), z.number()]))
+export type ReasonParams = z.infer<typeof ReasonParams>
+
+/**
+ * A reason as a code the UI translates. The English sentence still goes to the app (MCP clients read
+ * it) and to the CLI; `error` is the typed error a built-in tool threw, when one did.
+ */
+export const CallReasonInfo = z.object({
+  why: CallReason,
+  params: ReasonParams,
+  error: ErrorShape.optional(),
+})
+export type CallReasonInfo = z.infer<typeof CallReasonInfo>
+
 export const ActivityEntry = z.object({
   at: z.number(),
   client: z.string(),
   tool: z.string(),
   outcome: z.enum(['ok', 'denied', 'error']),
   durationMs: z.number(),
-  /** Why a call was denied or failed: a readable sentence without secrets. */
+  /** Why a call was denied or failed: a readable sentence without secrets (English, for the CLI). */
   reason: z.string().nullable(),
+  /** The same reason as a code and parameters, for the UI's language. */
+  why: CallReason.nullable().optional(),
+  whyParams: ReasonParams.optional(),
 })
 export type ActivityEntry = z.infer<typeof ActivityEntry>
 

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { channel, type ChannelDef } from './define'
-import { RequiredLevel, TokenName } from './bridge'
+import { CallReasonInfo, RequiredLevel, TokenName } from './bridge'
 
 /** A tool as the playground offers it: its schema for the form, and whether the chosen token may call it. */
 export const PlaygroundTool = z.object({
@@ -20,6 +20,8 @@ export const PlaygroundResult = z.object({
   content: z.array(z.record(z.string(), z.unknown())),
   isError: z.boolean(),
   structuredContent: z.record(z.string(), z.unknown()).nullable(),
+  /** Why it was denied or failed, as a code the UI translates (the content keeps the app's English text). */
+  reason: CallReasonInfo.nullable(),
 })
 export type PlaygroundResult = z.infer<typeof PlaygroundResult>
 

@@ -1,7 +1,7 @@
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import type { Logger } from 'pino'
-import { isAppError } from '../../../shared/errors'
-import type { ActivityEntry, RequiredLevel } from '../../../shared/ipc/bridge'
+import { isAppError, type ErrorShape } from '../../../shared/errors'
+import type { ActivityEntry, CallReasonInfo, ReasonParams, RequiredLevel } from '../../../shared/ipc/bridge'
 import type { AuditActor } from '../../../shared/models/audit'
 import {
   MAX_PENDING_PER_CLIENT,
@@ -65,16 +65,23 @@ export function allowedWithoutAsking(
   return perm.ask && !(who.id && deps.grants.allows(who.id, id)) ? 'ask' : 'ok'
 }
 
-const APPROVAL_REFUSALS: Record<
-  Exclude<ApprovalOutcome, 'allow_once' | 'always_allow'>,
-  (what: string, timeoutSeconds: number) => string
-> = {
+type Refusal = Exclude<ApprovalOutcome, 'allow_once' | 'always_allow'>
+
+const APPROVAL_REFUSALS: Record<Refusal, (what: string, timeoutSeconds: number) => string> = {
   deny: () => 'the user denied it.',
   timeout: (_what, s) => `nobody approved it within ${s} seconds.`,
   duplicate: (what) =>
     `an approval prompt for ${what} from this client is already waiting; wait for the user's answer before calling it again.`,
   queue_full: () =>
     `this client already has ${MAX_PENDING_PER_CLIENT} calls waiting for the user's approval; wait for those answers first.`,
+}
+
+/** The parameters of each refusal's sentence, besides the tool. */
+const APPROVAL_PARAMS: Record<Refusal, (timeoutSeconds: number) => ReasonParams> = {
+  deny: () => ({}),
+  timeout: (s) => ({ seconds: s }),
+  duplicate: () => ({ queue: 'duplicate' }),
+  queue_full: () => ({ queue: 'full', max: MAX_PENDING_PER_CLIENT }),
 }
 
 /** Why an upstream tool asks although it claims to be read-only, and how the user can change that. */
@@ -84,10 +91,14 @@ function untrustedHint(tool: BridgeTool | undefined, isDefault: boolean): string
   return ` Tools of upstream servers ask until you trust the server's annotations ("keybridge upstream trust ${server}") or set the tool ("keybridge tool set").`
 }
 
-/** Why a call was refused: the sentence for the client and audit, and the reason label for metrics. */
+/**
+ * Why a call was refused: the English sentence for the client and the CLI, the reason label for
+ * metrics, and the parameters the UI fills its own sentence for that label with.
+ */
 export interface Denial {
   text: string
   why: DenyReason
+  params: ReasonParams
 }
 
 /** Scope → permission → approval, with the reason label metrics count a denial under. */
@@ -101,25 +112,33 @@ async function authorizeWhy(
   signal: AbortSignal,
   tool?: BridgeTool,
 ): Promise<Denial | null> {
+  // `tool` in the parameters is what the client called it (the identity for resources, prompts, sampling).
+  const named = tool ? what : id
   if (!scopeAllows(who.scopes, id))
     return {
       text: `the client token "${who.name}" is limited to ${who.scopes.join(', ')} and does not cover ${id}.`,
       why: 'scope',
+      params: { client: who.name, scopes: who.scopes.join(', '), tool: id },
     }
   const perm = deps.permissions.get(id, required, tool ? hintsTrusted(tool) : true)
-  if (perm.level === 'off') return { text: `${what} is turned off in Keybridge.`, why: 'off' }
+  if (perm.level === 'off')
+    return { text: `${what} is turned off in Keybridge.`, why: 'off', params: { tool: named } }
   if (!levelAllows(perm.level, required))
     return {
       text: `${what} needs ${required} permission and Keybridge allows it only ${perm.level}.`,
       why: 'level',
+      params: { tool: named, required, granted: perm.level },
     }
   if (!perm.ask || (who.id && deps.grants.allows(who.id, id))) return null
   const mode = deps.approvalMode()
-  if (mode === 'deny')
+  if (mode === 'deny') {
+    const hint = untrustedHint(tool, perm.isDefault)
     return {
-      text: `${what} needs the user's approval, and this bridge runs headless without --approve-all.${untrustedHint(tool, perm.isDefault)}`,
+      text: `${what} needs the user's approval, and this bridge runs headless without --approve-all.${hint}`,
       why: 'headless',
+      params: { tool: named, ...(hint && tool ? { server: tool.source.slice('upstream:'.length) } : {}) },
     }
+  }
   if (mode === 'approve_all') return null
   const outcome = await deps.approvals.request(
     { client: who.name, tool: id, requiredLevel: required, arguments: deps.redactor.args(args) },
@@ -129,15 +148,23 @@ async function authorizeWhy(
   // "Always allow" is this client token's, for this tool: other clients are still asked.
   if (outcome === 'always_allow' && who.id) deps.grants.grant(who.id, id, deps.now())
   if (outcome === 'allow_once' || outcome === 'always_allow') return null
-  return { text: APPROVAL_REFUSALS[outcome](what, deps.approvalTimeoutSeconds()), why: APPROVAL_WHY[outcome] }
+  const seconds = deps.approvalTimeoutSeconds()
+  return {
+    text: APPROVAL_REFUSALS[outcome](what, seconds),
+    why: APPROVAL_WHY[outcome],
+    params: { tool: named, ...APPROVAL_PARAMS[outcome](seconds) },
+  }
 }
 
 /**
  * Scope → permission → approval for one identity (a tool, or an upstream's resources, prompts or
- * sampling). Returns null when allowed, else the reason it was denied. `what` names it for messages.
+ * sampling). Returns null when allowed, else why it was denied. `what` names it for messages.
  */
-export async function authorize(...a: Parameters<typeof authorizeWhy>): Promise<string | null> {
-  return (await authorizeWhy(...a))?.text ?? null
+export const authorize: (...a: Parameters<typeof authorizeWhy>) => Promise<Denial | null> = authorizeWhy
+
+/** The audit detail fields of a reason code (`why`, `whyParams`), for the UI's language. */
+export function reasonDetail(r: Pick<CallReasonInfo, 'why' | 'params'> | null | undefined) {
+  return r ? { why: r.why, ...(Object.keys(r.params).length ? { whyParams: r.params } : {}) } : {}
 }
 
 const APPROVAL_WHY: Record<Exclude<ApprovalOutcome, 'allow_once' | 'always_allow'>, DenyReason> = {
@@ -190,8 +217,14 @@ export async function callTool(
   rawArgs: Record<string, unknown> | undefined,
   signal: AbortSignal,
   route?: CallRoute,
-  /** Who the audit row names: a client over HTTP by default; the desktop's playground runs as a token. */
-  via: { actor: AuditActor; action: string } = { actor: 'bridge', action: 'tool_call' },
+  /**
+   * Who the audit row names: a client over HTTP by default; the desktop's playground runs as a token
+   * and learns the reason of a denial or failure as a code (`onReason`).
+   */
+  via: { actor: AuditActor; action: string; onReason?(r: CallReasonInfo): void } = {
+    actor: 'bridge',
+    action: 'tool_call',
+  },
 ): Promise<CallToolResult> {
   const started = performance.now()
   const args = rawArgs ?? {}
@@ -206,8 +239,9 @@ export async function callTool(
     reason: string | null,
     required?: RequiredLevel,
     redacted = 0,
-    denial?: DenyReason,
+    code?: CallReasonInfo,
   ) => {
+    const denial = code && outcome === 'denied' ? (code.why as DenyReason) : undefined
     const durationMs = Math.round((performance.now() - started) * 100) / 100
     deps.metrics?.call(label, source, identity.name, outcome, durationMs)
     if (denial) deps.metrics?.deny(label, identity.name, denial)
@@ -226,11 +260,22 @@ export async function callTool(
         ...(reason
           ? { reason: reason.length > 1024 ? `${reason.slice(0, 1024)}… (truncated)` : reason }
           : {}),
+        ...reasonDetail(code),
+        ...(code?.error ? { code: code.error.code } : {}),
         ...(required ? { required } : {}),
         ...(redacted > 0 ? { redacted } : {}),
       },
     })
-    deps.activity({ at: deps.now(), client: identity.name, tool: shown, outcome, durationMs, reason })
+    deps.activity({
+      at: deps.now(),
+      client: identity.name,
+      tool: shown,
+      outcome,
+      durationMs,
+      reason,
+      ...(code ? { why: code.why, whyParams: code.params } : {}),
+    })
+    if (code) via.onReason?.(code)
   }
 
   // No await when the tool list is built: fewer turns before the answer is ready, which lets the SDK's
@@ -238,7 +283,7 @@ export async function callTool(
   const found = deps.registry.get(name)
   const tool = found instanceof Promise ? await found : found
   if (!tool) {
-    finish('denied', 'unknown tool', undefined, 0, 'unknown_tool')
+    finish('denied', 'unknown tool', undefined, 0, { why: 'unknown_tool', params: { tool: shown } })
     throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name.slice(0, 128)}`)
   }
   target = tool.id
@@ -250,7 +295,7 @@ export async function callTool(
   if (quick !== 'ok') {
     const refusal = await authorizeWhy(deps, identity, tool.id, name, required, args, signal, tool)
     if (refusal) {
-      finish('denied', refusal.text, required, 0, refusal.why)
+      finish('denied', refusal.text, required, 0, refusal)
       return denied(refusal.text)
     }
   }
@@ -260,7 +305,11 @@ export async function callTool(
     return markRedacted(deps, tool, result, (clean, n) => {
       if (clean.isError)
         deps.log?.info({ tool: name, source, client: identity.name }, 'the tool reported an error')
-      finish(clean.isError ? 'error' : 'ok', clean.isError ? 'the tool reported an error' : null, required, n)
+      if (!clean.isError) return finish('ok', null, required, n)
+      finish('error', 'the tool reported an error', required, n, {
+        why: 'tool_error',
+        params: { tool: name },
+      })
     })
   } catch (e) {
     const known = isAppError(e) || e instanceof McpError
@@ -271,7 +320,22 @@ export async function callTool(
       { err: e, code, tool: name, source, client: identity.name },
       'tool call failed',
     )
-    finish('error', message, required)
+    // An MCP error's text is the upstream's (or the SDK's) own: it keeps its words, without a code.
+    finish(
+      'error',
+      message,
+      required,
+      0,
+      e instanceof McpError
+        ? undefined
+        : {
+            why: 'tool_failed',
+            params: { tool: name },
+            ...(isAppError(e)
+              ? { error: deps.redactor.value({ ...e.toJSON(), message }) as ErrorShape }
+              : {}),
+          },
+    )
     return { content: [{ type: 'text', text: message }], isError: true }
   }
 }

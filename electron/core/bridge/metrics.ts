@@ -1,17 +1,8 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
-import type { UpstreamSummary } from '../../../shared/ipc/bridge'
+import type { DenyReason, UpstreamSummary } from '../../../shared/ipc/bridge'
 
-/** Why a call was denied: a fixed set, so a label never carries a sentence. */
-export type DenyReason =
-  | 'unknown_tool'
-  | 'scope'
-  | 'off'
-  | 'level'
-  | 'headless'
-  | 'user_denied'
-  | 'approval_timeout'
-  /** A prompt for the same tool is already waiting, or the client's queue of prompts is full. */
-  | 'approval_queue'
+/** Why a call was denied: a fixed set, so a label never carries a sentence (shared/ has it for the UI). */
+export type { DenyReason }
 
 const UPSTREAM_STATES: UpstreamSummary['state'][] = ['stopped', 'starting', 'running', 'backoff', 'broken']
 

@@ -1,3 +1,4 @@
+import type { CallReasonInfo } from '../../../shared/ipc/bridge'
 import type { PlaygroundResult, PlaygroundTool } from '../../../shared/ipc/playground'
 import type { AuditActor } from '../../../shared/models/audit'
 import { callTool, visibleTo } from './call-pipeline'
@@ -32,6 +33,7 @@ export async function playgroundCall(
   input: { tokenName: string; tool: string; arguments: Record<string, unknown> },
 ): Promise<PlaygroundResult> {
   const identity = bridge.tokens.identityOf(input.tokenName)
+  let reason: CallReasonInfo | null = null
   const r = await callTool(
     bridge.deps,
     identity,
@@ -42,11 +44,13 @@ export async function playgroundCall(
     {
       actor,
       action: 'playground_call',
+      onReason: (x) => (reason = x),
     },
   )
   return {
     content: (r.content ?? []) as Record<string, unknown>[],
     isError: r.isError === true,
     structuredContent: (r.structuredContent as Record<string, unknown> | undefined) ?? null,
+    reason,
   }
 }

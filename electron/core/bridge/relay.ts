@@ -9,7 +9,13 @@ import {
   type ServerCapabilities,
 } from '@modelcontextprotocol/sdk/types.js'
 import type { RequiredLevel } from '../../../shared/ipc/bridge'
-import { authorize, allowedWithoutAsking, type PipelineDeps } from './call-pipeline'
+import {
+  authorize,
+  allowedWithoutAsking,
+  reasonDetail,
+  type Denial,
+  type PipelineDeps,
+} from './call-pipeline'
 import { exposedName, resolveNames } from './names'
 import { severity, type SessionEntry, type SessionHub } from './sessions'
 import type { CallRoute } from './tool-source'
@@ -286,7 +292,7 @@ export class UpstreamRelay {
       { uri },
       signal,
     )
-    if (reason) throw new McpError(ErrorCode.InvalidRequest, `Keybridge denied this: ${reason}`)
+    if (reason) throw new McpError(ErrorCode.InvalidRequest, `Keybridge denied this: ${reason.text}`)
     if (e.subscriptions.has(uri)) return {}
     const key = `${target.upstream.id}\n${target.uri}`
     const held = this.upstreamSubs.get(key) ?? 0
@@ -552,7 +558,7 @@ export class UpstreamRelay {
       summary,
       signal,
     )
-    const finish = (outcome: 'ok' | 'denied' | 'error', why: string | null) =>
+    const finish = (outcome: 'ok' | 'denied' | 'error', why: string | null, code?: Denial) =>
       this.deps.audit.push({
         actor: 'bridge',
         actorName: route.clientName,
@@ -560,11 +566,11 @@ export class UpstreamRelay {
         target: id,
         outcome,
         durationMs: Math.round((performance.now() - started) * 100) / 100,
-        detail: { ...summary, ...(why ? { reason: why } : {}) },
+        detail: { ...summary, ...(why ? { reason: why } : {}), ...reasonDetail(code) },
       })
     if (reason) {
-      finish('denied', reason)
-      throw new McpError(ErrorCode.InvalidRequest, `Keybridge denied this sampling request: ${reason}`)
+      finish('denied', reason.text, reason)
+      throw new McpError(ErrorCode.InvalidRequest, `Keybridge denied this sampling request: ${reason.text}`)
     }
     try {
       const r = await route.request(request, signal)
@@ -590,7 +596,7 @@ export class UpstreamRelay {
     const started = performance.now()
     const id = this.featureId(upstream, feature)
     const what = `the ${feature} of "${upstream.name}"`
-    const finish = (outcome: 'ok' | 'denied' | 'error', reason: string | null) => {
+    const finish = (outcome: 'ok' | 'denied' | 'error', reason: string | null, code?: Denial) => {
       const durationMs = Math.round((performance.now() - started) * 100) / 100
       this.deps.audit.push({
         actor: 'bridge',
@@ -602,6 +608,7 @@ export class UpstreamRelay {
         detail: {
           [feature === 'resources' ? 'uri' : 'prompt']: target.slice(0, 500),
           ...(reason ? { reason } : {}),
+          ...reasonDetail(code),
         },
       })
       this.deps.activity({
@@ -611,6 +618,7 @@ export class UpstreamRelay {
         outcome,
         durationMs,
         reason,
+        ...(code ? { why: code.why, whyParams: code.params } : {}),
       })
     }
     const reason = await authorize(
@@ -623,8 +631,8 @@ export class UpstreamRelay {
       signal,
     )
     if (reason) {
-      finish('denied', reason)
-      throw new McpError(ErrorCode.InvalidRequest, `Keybridge denied this: ${reason}`)
+      finish('denied', reason.text, reason)
+      throw new McpError(ErrorCode.InvalidRequest, `Keybridge denied this: ${reason.text}`)
     }
     try {
       const conn = await this.conn(upstream, route)

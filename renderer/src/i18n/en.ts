@@ -737,6 +737,24 @@ export const en = {
   'import.seeCredentials': 'See the credentials',
   'import.seeBridge': 'See the bridge',
   'import.another': 'Import another file',
+  // Core reasons as codes with parameters (bridge denials and failures, import notes, upstream errors).
+  'callReason.unknown_tool': 'there is no tool named “{tool}”',
+  'callReason.scope': 'the client token “{client}” is limited to {scopes} and does not cover {tool}',
+  'callReason.off': '{tool} is turned off in Keybridge',
+  'callReason.level': '{tool} needs {requiredText} permission and Keybridge allows it only {grantedText}',
+  'callReason.headless': '{tool} needs your approval, and this bridge runs headless without --approve-all',
+  'callReason.headless_untrusted':
+    '{tool} needs your approval, and this bridge runs headless without --approve-all. Tools of upstream servers ask until you trust the server’s annotations (“keybridge upstream trust {server}”) or set the tool (“keybridge tool set”).',
+  'callReason.user_denied': 'you denied it',
+  'callReason.approval_timeout':
+    'nobody approved it within {seconds, plural, one {# second} other {# seconds}}',
+  'callReason.approval_queue':
+    'an approval prompt for {tool} from this client is already waiting; answer it before the app calls again',
+  'callReason.approval_queue_full':
+    'this client already has {max} calls waiting for your approval; answer those first',
+  'callReason.tool_error': 'the tool reported an error',
+  'callReason.tool_failed': 'the tool failed inside Keybridge',
+  'playground.denied': 'Keybridge denied this call: {reason}',
 } as const
 
 export type MessageKey = keyof typeof en

@@ -762,4 +762,24 @@ export const fr: Record<MessageKey, string> = {
   'import.seeCredentials': 'Voir les identifiants',
   'import.seeBridge': 'Voir la passerelle',
   'import.another': 'Importer un autre fichier',
+  // Raisons du cœur sous forme de codes avec paramètres (refus et échecs de la passerelle, import, serveurs amont).
+  'callReason.unknown_tool': 'aucun outil ne s’appelle « {tool} »',
+  'callReason.scope': 'le jeton client « {client} » est limité à {scopes} et ne couvre pas {tool}',
+  'callReason.off': '{tool} est désactivé dans Keybridge',
+  'callReason.level':
+    '{tool} demande la permission {requiredText} et Keybridge ne lui accorde que {grantedText}',
+  'callReason.headless':
+    '{tool} demande votre approbation, et cette passerelle tourne sans interface, sans --approve-all',
+  'callReason.headless_untrusted':
+    '{tool} demande votre approbation, et cette passerelle tourne sans interface, sans --approve-all. Les outils des serveurs amont demandent une approbation tant que vous ne faites pas confiance aux annotations du serveur (« keybridge upstream trust {server} ») ou que vous ne réglez pas l’outil (« keybridge tool set »).',
+  'callReason.user_denied': 'vous l’avez refusé',
+  'callReason.approval_timeout':
+    'personne ne l’a approuvé dans les {seconds, plural, one {# seconde} other {# secondes}}',
+  'callReason.approval_queue':
+    'une demande d’approbation pour {tool} venant de ce client attend déjà ; répondez-y avant que l’application ne rappelle',
+  'callReason.approval_queue_full':
+    'ce client a déjà {max} appels en attente de votre approbation ; répondez d’abord à ceux-là',
+  'callReason.tool_error': 'l’outil a signalé une erreur',
+  'callReason.tool_failed': 'l’outil a échoué dans Keybridge',
+  'playground.denied': 'Keybridge a refusé cet appel : {reason}',
 }

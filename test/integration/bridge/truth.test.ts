@@ -88,9 +88,14 @@ describe('what the bridge reports is true', () => {
       'bridge.playground.call',
       { tokenName: 'Narrow', tool: readThing, arguments: { text: 'hi' } },
       ui,
-    )) as { ok: true; data: { isError: boolean; content: unknown[] } }
+    )) as { ok: true; data: { isError: boolean; content: unknown[]; reason: unknown } }
     expect(denied.data.isError).toBe(true)
     expect(textOf(denied.data)).toContain('is limited to other*')
+    // The UI gets the reason as a code with its parameters, to say it in its own language.
+    expect(denied.data.reason).toEqual({
+      why: 'scope',
+      params: { client: 'Narrow', scopes: 'other*', tool: expect.stringMatching(/read_thing$/) },
+    })
     const allowed = (await b.core.invoke(
       'bridge.playground.call',
       { tokenName: 'Test App', tool: readThing, arguments: { text: 'hi' } },
@@ -113,5 +118,12 @@ describe('what the bridge reports is true', () => {
         { actor: 'ui', name: 'Narrow', outcome: 'denied' },
         { actor: 'ui', name: 'Test App', outcome: 'ok' },
       ])
+    const row = b.core.ctx.db
+      .prepare("SELECT detail FROM audit_log WHERE action = 'playground_call' AND outcome = 'denied'")
+      .get() as { detail: string }
+    const detail = JSON.parse(row.detail) as Record<string, unknown>
+    expect(detail['why']).toBe('scope')
+    expect(detail['whyParams']).toMatchObject({ client: 'Narrow', scopes: 'other*' })
+    expect(detail['reason']).toContain('is limited to other*')
   })
 })

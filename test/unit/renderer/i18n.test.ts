@@ -25,6 +25,8 @@ import { CATALOG } from '../../../electron/core/providers/catalog'
 import { catalogFr } from '../../../renderer/src/i18n/catalog-fr'
 import { format } from '../../../renderer/src/i18n/translate'
 import { errorText } from '../../../renderer/src/lib/error-text'
+import { callReasonKey, callReasonText } from '../../../renderer/src/lib/reason-text'
+import { CallReason, DenyReason } from '../../../shared/ipc/bridge'
 import { formatDuration, reasonText } from '../../../renderer/src/features/activity/words'
 
 /** Every .ts file under electron/core (the texts the core can send). */
@@ -73,6 +75,26 @@ describe('everything the core sends has French words', () => {
       expect(english[`audit.action.${a}`], a).toBeTruthy()
       expect(dict[`audit.action.${a}`], a).toBeTruthy()
     }
+  })
+
+  it('every bridge denial and failure reason (shared CallReason) has its own French sentence', () => {
+    const keys = [
+      ...CallReason.options.map((r) => `callReason.${r}`),
+      'callReason.headless_untrusted',
+      'callReason.approval_queue_full',
+    ]
+    for (const r of DenyReason.options) expect(CallReason.options, r).toContain(r)
+    for (const key of keys) {
+      expect(english[key], key).toBeTruthy()
+      expect(dict[key], key).toBeTruthy()
+      expect(dict[key], key).not.toBe(english[key])
+    }
+    const scope = { why: 'scope' as const, params: { client: 'ci', scopes: 'github/*', tool: 'ha_call' } }
+    const fr1 = callReasonText(scope, (k, v) => format('fr', dict[k], v), 'fr')
+    expect(fr1).toBe('le jeton client « ci » est limité à github/* et ne couvre pas ha_call')
+    expect(callReasonKey({ why: 'approval_queue', params: { queue: 'full', max: 20 } })).toBe(
+      'callReason.approval_queue_full',
+    )
   })
 
   it('every catalog label and hint has a French entry', () => {
@@ -132,12 +154,25 @@ describe('everything the core sends has French words', () => {
       target: null,
       durationMs: null,
     }
-    expect(reasonText({ ...row, outcome: 'denied', detail: { reason: 'bad_password' } }, t as never)).toBe(
-      'mot de passe maître incorrect',
-    )
-    expect(reasonText({ ...row, outcome: 'error', detail: { code: 'NOT_FOUND' } }, t as never)).toBe(
+    expect(
+      reasonText({ ...row, outcome: 'denied', detail: { reason: 'bad_password' } }, t as never, 'fr'),
+    ).toBe('mot de passe maître incorrect')
+    expect(reasonText({ ...row, outcome: 'error', detail: { code: 'NOT_FOUND' } }, t as never, 'fr')).toBe(
       fr['errorCode.NOT_FOUND'],
     )
-    expect(reasonText({ ...row, outcome: 'ok', detail: { with: 'password' } }, t as never)).toBeNull()
+    expect(reasonText({ ...row, outcome: 'ok', detail: { with: 'password' } }, t as never, 'fr')).toBeNull()
+    // A bridge denial reads from its code, not the core's English sentence.
+    const denied = {
+      ...row,
+      outcome: 'denied' as const,
+      detail: {
+        reason: 'github_api_write needs write permission and Keybridge allows it only read.',
+        why: 'level',
+        whyParams: { tool: 'github_api_write', required: 'write', granted: 'read' },
+      },
+    }
+    expect(reasonText(denied, t as never, 'fr')).toBe(
+      'github_api_write demande la permission écriture et Keybridge ne lui accorde que lecture',
+    )
   })
 })

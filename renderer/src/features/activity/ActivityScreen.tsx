@@ -173,7 +173,7 @@ export function ActivityScreen() {
 
 function ActivityRow({ e, when, lang }: { e: AuditEntry; when: string; lang: Language }) {
   const t = useT()
-  const reason = reasonText(e, t)
+  const reason = reasonText(e, t, lang)
   return (
     <Table.Row data-testid="activity-row">
       <Table.Cell>

@@ -3,6 +3,7 @@ import { ErrorCode } from '../../../../shared/errors'
 import { hasKey, type Language, type T } from '../../i18n/translate'
 import { en } from '../../i18n/en'
 import { formatNumber } from '../../lib/format'
+import { callReasonText, parseCallReason } from '../../lib/reason-text'
 
 /** An audit action in words ("Client token revoked"); an action this build has no words for reads as its name. */
 export function actionLabel(action: string, t: T): string {
@@ -16,11 +17,15 @@ export const KNOWN_ACTIONS: string[] = Object.keys(en)
   .map((k) => k.slice('audit.action.'.length))
 
 /**
- * Why a row was denied or failed, in words: an error code (translated), a known reason code, or the
- * core's own sentence (bridge denials carry one).
+ * Why a row was denied or failed, in words: a bridge reason code, an error code (translated), a known
+ * reason code, or the core's own sentence (rows written before reasons had codes).
  */
-export function reasonText(e: AuditEntry, t: T): string | null {
+export function reasonText(e: AuditEntry, t: T, lang: Language): string | null {
   const d = e.detail ?? {}
+  // A bridge call's reason travels as a code (`why`); its English `reason` is for the CLI.
+  const why = parseCallReason(d['why'], d['whyParams'])
+  if (why && !(why.why === 'tool_failed' && typeof d['code'] === 'string'))
+    return callReasonText(why, t, lang)
   const code = d['code']
   if (typeof code === 'string' && ErrorCode.safeParse(code).success)
     return t(`errorCode.${code as ErrorCode}`)

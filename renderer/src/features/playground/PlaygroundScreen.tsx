@@ -5,6 +5,8 @@ import { call } from '../../api'
 import { useLanguage, useT } from '../../i18n'
 import { toolText } from '../../i18n/tool-text'
 import { describeError } from '../../lib/notify'
+import { callReasonText } from '../../lib/reason-text'
+import { DenyReason } from '../../../../shared/ipc/bridge'
 import { ErrorCallout } from '../../components/Field'
 import { useBridge } from '../bridge/store'
 import { SchemaForm, toArguments, type FormValues } from './SchemaForm'
@@ -66,6 +68,15 @@ export function PlaygroundScreen() {
       setBusy(false)
     }
   }
+
+  // The app gets Keybridge's reason in English; this screen says it in the UI language (English shows
+  // the app's text as is). A tool's own error result keeps its words.
+  const translated =
+    result?.reason && result.reason.why !== 'tool_error' && lang !== 'en'
+      ? DenyReason.safeParse(result.reason.why).success
+        ? t('playground.denied', { reason: callReasonText(result.reason, t, lang) })
+        : callReasonText(result.reason, t, lang)
+      : null
 
   if (tokens && active.length === 0)
     return (
@@ -161,16 +172,22 @@ export function PlaygroundScreen() {
             <Heading as="h2" size="3">
               {result.isError ? t('playground.resultError') : t('playground.resultOk')}
             </Heading>
-            {result.content.map((c, i) =>
-              c['type'] === 'text' ? (
-                <pre key={i} className="kb-snippet" data-testid="playground-text">
-                  {String(c['text'])}
-                </pre>
-              ) : (
-                <pre key={i} className="kb-snippet">
-                  {JSON.stringify(c, null, 2)}
-                </pre>
-              ),
+            {translated !== null ? (
+              <pre className="kb-snippet" data-testid="playground-text">
+                {translated}
+              </pre>
+            ) : (
+              result.content.map((c, i) =>
+                c['type'] === 'text' ? (
+                  <pre key={i} className="kb-snippet" data-testid="playground-text">
+                    {String(c['text'])}
+                  </pre>
+                ) : (
+                  <pre key={i} className="kb-snippet">
+                    {JSON.stringify(c, null, 2)}
+                  </pre>
+                ),
+              )
             )}
             {result.structuredContent && (
               <>
