@@ -56,7 +56,7 @@ export const ErrorShape = z.object({
 export type ErrorShape = z.infer<typeof ErrorShape>
 
 /** Keys of the precise messages the UI translates (`error.<key>`); a unit test checks each has French. */
-export const ERROR_KEYS = ['validation_failed', 'ha_failure', 'token_inactive'] as const
+export const ERROR_KEYS = ['validation_failed', 'ha_failure', 'token_inactive', 'upstream_failure'] as const
 export type ErrorKey = (typeof ERROR_KEYS)[number]
 
 /**

@@ -8,6 +8,10 @@ export type PermissionLevel = z.infer<typeof PermissionLevel>
 export const RequiredLevel = z.enum(['read', 'write', 'execute'])
 export type RequiredLevel = z.infer<typeof RequiredLevel>
 
+/** The parameters of a reason's sentence: tool, client, levels, scopes; never arguments or secrets. */
+export const ReasonParams = z.record(z.string(), z.union([z.string(), z.number()]))
+export type ReasonParams = z.infer<typeof ReasonParams>
+
 export const ClientKind = z.enum(['lmstudio', 'cursor', 'claude', 'vscode'])
 export type ClientKind = z.infer<typeof ClientKind>
 
@@ -153,6 +157,42 @@ export const RemoteUpstreamInfo = z.object({
 })
 export type RemoteUpstreamInfo = z.infer<typeof RemoteUpstreamInfo>
 // --- end remote upstreams ---
+/** Why an upstream is not running: a code the UI translates, with its parameters (no secrets). */
+export const UpstreamErrorCode = z.enum([
+  /** A credential reference of its environment could not be resolved (`env`, `errorCode`). */
+  'env_unresolved',
+  /** The command could not be started (`command`, `errno`). */
+  'spawn_failed',
+  /** Its transport could not be opened (a remote's headers, a tampered row: `errorCode`). */
+  'transport_failed',
+  'exited',
+  /** It started but did not answer initialize in time (`seconds`). */
+  'timeout',
+  'start_failed',
+  /** A remote server wants the user's sign-in (`server`; `stepUp` 1 when it asks for more scope). */
+  'needs_sign_in',
+  'session_gone',
+  'stream_ended',
+  /** `cause`: the network error code (ECONNREFUSED …), when known. */
+  'unreachable',
+  'http_status',
+  'not_mcp',
+  /** A typed Keybridge error (`errorCode`, `errorKey`, and that error's parameters). */
+  'error',
+])
+export type UpstreamErrorCode = z.infer<typeof UpstreamErrorCode>
+
+/**
+ * An upstream failure: the English sentence (CLI, logs, status file) and the same as a code with
+ * parameters. `failures` and `windowSeconds` in the parameters say the circuit breaker stopped it.
+ */
+export const UpstreamFailure = z.object({
+  code: UpstreamErrorCode,
+  params: ReasonParams,
+  message: z.string(),
+})
+export type UpstreamFailure = z.infer<typeof UpstreamFailure>
+
 export const UpstreamSummary = z.object({
   id: z.string(),
   name: z.string(),
@@ -169,6 +209,9 @@ export const UpstreamSummary = z.object({
   restarts: z.number().int(),
   toolCount: z.number().int(),
   lastError: z.string().nullable(),
+  /** The same as a code with parameters, for the UI's language (null when lastError is). */
+  lastErrorCode: UpstreamErrorCode.nullable().default(null),
+  lastErrorParams: ReasonParams.nullable().default(null),
   /** The server's last stderr lines (values injected into its environment masked). */
   stderrTail: z.array(z.string()).default([]),
   /** Things the user should know: a name refused or namespaced, resource URIs that clash. */
@@ -231,10 +274,6 @@ export type DenyReason = z.infer<typeof DenyReason>
 /** Why a call was denied or failed: a denial, the tool's own error result, or a failure inside Keybridge. */
 export const CallReason = z.enum([...DenyReason.options, 'tool_error', 'tool_failed'])
 export type CallReason = z.infer<typeof CallReason>
-
-/** The parameters of a reason's sentence: tool, client, levels, scopes; never arguments or secrets. */
-export const ReasonParams = z.record(z.string(), z.union([z.string(), z.number()]))
-export type ReasonParams = z.infer<typeof ReasonParams>
 
 /**
  * A reason as a code the UI translates. The English sentence still goes to the app (MCP clients read

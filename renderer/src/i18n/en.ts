@@ -755,6 +755,26 @@ export const en = {
   'callReason.tool_error': 'the tool reported an error',
   'callReason.tool_failed': 'the tool failed inside Keybridge',
   'playground.denied': 'Keybridge denied this call: {reason}',
+  'upstreamError.env_unresolved': 'the value of {env} could not be resolved: {errorText}',
+  'upstreamError.env_failed': 'its environment could not be prepared',
+  'upstreamError.spawn_failed': 'command not found: {command}',
+  'upstreamError.spawn_failed_errno': 'could not start {command} ({errno})',
+  'upstreamError.transport_failed': 'its connection could not be opened',
+  'upstreamError.exited': 'exited unexpectedly',
+  'upstreamError.timeout': 'did not answer initialize within {seconds} s',
+  'upstreamError.start_failed': 'failed to start or to answer initialize',
+  'upstreamError.needs_sign_in': 'needs sign-in: use “Sign in” or run “keybridge upstream login {server}”',
+  'upstreamError.needs_sign_in_more':
+    'asks for a wider permission: sign in again with “Sign in” or “keybridge upstream login {server}”',
+  'upstreamError.session_gone': 'the server ended the session',
+  'upstreamError.stream_ended': 'the event stream ended',
+  'upstreamError.unreachable': 'unreachable',
+  'upstreamError.unreachable_cause': 'unreachable ({cause})',
+  'upstreamError.http_status': 'the server answered HTTP {status}',
+  'upstreamError.not_mcp': 'not an MCP server, or it did not answer initialize',
+  'upstreamError.error': '{errorText}',
+  'upstreamError.breaker': 'Stopped after {failures} failures in {windowSeconds} s: restart it by hand.',
+  'error.upstream_failure': '{url}: {failureText}.',
 } as const
 
 export type MessageKey = keyof typeof en

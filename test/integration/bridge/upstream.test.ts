@@ -131,12 +131,30 @@ describe('upstream stdio MCP servers', () => {
       return x.state === 'broken' ? x : undefined
     })
     expect(s.lastError).toContain('restart it by hand')
+    // The same as a code with parameters: the breaker's figures ride along with the failure's own code.
+    expect(s.lastErrorCode).toBe('start_failed')
+    expect(s.lastErrorParams).toMatchObject({ failures: 3, windowSeconds: 30 })
     const restarts = s.restarts
     await new Promise((r) => setTimeout(r, 300))
     expect((await status('broken')).restarts).toBe(restarts)
     await env.core.invoke('bridge.upstream.restart', { name: 'broken' })
     expect(['backoff', 'broken', 'starting']).toContain((await status('broken')).state)
     expect((await env.core.invoke('bridge.upstream.remove', { name: 'broken' })).ok).toBe(true)
+  })
+
+  it('an upstream whose command does not exist says so, as a sentence and as spawn_failed with the command', async () => {
+    await env.core.invoke('bridge.upstream.add', {
+      name: 'missing',
+      command: 'keybridge-no-such-command-4711',
+    })
+    const s = await waitFor(async () => {
+      const x = await status('missing')
+      return x.lastErrorCode ? x : undefined
+    })
+    expect(s.lastError).toContain('command not found: keybridge-no-such-command-4711')
+    expect(s.lastErrorCode).toBe('spawn_failed')
+    expect(s.lastErrorParams).toMatchObject({ command: 'keybridge-no-such-command-4711', errno: 'ENOENT' })
+    expect((await env.core.invoke('bridge.upstream.remove', { name: 'missing' })).ok).toBe(true)
   })
 
   it('keeps upstream tools in the permissions list while stopped, and stops children with the bridge', async () => {

@@ -26,7 +26,9 @@ import { catalogFr } from '../../../renderer/src/i18n/catalog-fr'
 import { format } from '../../../renderer/src/i18n/translate'
 import { errorText } from '../../../renderer/src/lib/error-text'
 import { callReasonKey, callReasonText } from '../../../renderer/src/lib/reason-text'
-import { CallReason, DenyReason } from '../../../shared/ipc/bridge'
+import { upstreamErrorText } from '../../../renderer/src/lib/upstream-error-text'
+import { UPSTREAM_ERROR_VARIANTS } from '../../../renderer/src/lib/upstream-error-key'
+import { CallReason, DenyReason, UpstreamErrorCode } from '../../../shared/ipc/bridge'
 import { formatDuration, reasonText } from '../../../renderer/src/features/activity/words'
 
 /** Every .ts file under electron/core (the texts the core can send). */
@@ -95,6 +97,45 @@ describe('everything the core sends has French words', () => {
     expect(callReasonKey({ why: 'approval_queue', params: { queue: 'full', max: 20 } })).toBe(
       'callReason.approval_queue_full',
     )
+  })
+
+  it('every upstream error code (shared UpstreamErrorCode) has its own French sentence', () => {
+    const keys = [...UpstreamErrorCode.options.map((c) => `upstreamError.${c}`), ...UPSTREAM_ERROR_VARIANTS]
+    for (const key of keys) {
+      expect(english[key], key).toBeTruthy()
+      expect(dict[key], key).toBeTruthy()
+      // Only a sentence that is all parameter ('{errorText}') may read the same.
+      if (!/^\{\w+\}$/.test(english[key])) expect(dict[key], key).not.toBe(english[key])
+    }
+    const t = (k: string, v?: Record<string, string | number>) => format('fr', dict[k], v)
+    const missing = {
+      lastError: 'command not found: nope; stopped after 3 failures in 30 s (restart it by hand)',
+      lastErrorCode: 'spawn_failed',
+      lastErrorParams: { command: 'nope', errno: 'ENOENT', failures: 3, windowSeconds: 30 },
+    }
+    expect(upstreamErrorText(missing, t as never, 'fr')).toBe(
+      'commande introuvable : nope. Arrêté après 3 échecs en 30 s : redémarrez-le à la main.',
+    )
+    expect(upstreamErrorText(missing, t as never, 'en')).toBe(missing.lastError)
+    const locked = {
+      lastError: 'The vault is locked.',
+      lastErrorCode: 'env_unresolved',
+      lastErrorParams: { env: 'GH_TOKEN', errorCode: 'VAULT_LOCKED' },
+    }
+    expect(upstreamErrorText(locked, t as never, 'fr')).toBe(
+      `la valeur de GH_TOKEN n’a pas pu être résolue : ${fr['errorCode.VAULT_LOCKED']}`,
+    )
+    // The probe of a remote server throws a keyed error: its failure reads in French too.
+    const probe = errorText(
+      {
+        code: 'UPSTREAM_ERROR',
+        message: 'http://127.0.0.1:9/mcp: unreachable (ECONNREFUSED).',
+        key: 'upstream_failure',
+        params: { url: 'http://127.0.0.1:9/mcp', upstreamError: 'unreachable', cause: 'ECONNREFUSED' },
+      },
+      'fr',
+    )
+    expect(probe).toBe('http://127.0.0.1:9/mcp : injoignable (ECONNREFUSED).')
   })
 
   it('every catalog label and hint has a French entry', () => {

@@ -19,7 +19,8 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js'
 import { AppError } from '../../../../shared/errors'
-import type { UpstreamSummary } from '../../../../shared/ipc/bridge'
+import type { UpstreamFailure, UpstreamSummary } from '../../../../shared/ipc/bridge'
+import { appFailure, brokenAfter, failure, spawnFailure, timeoutFailure } from './failure'
 import type { CallRoute } from '../tool-source'
 import type { CachedTool } from './store'
 
@@ -56,9 +57,9 @@ export const DEFAULT_MAX_CALL_SECONDS = 600
  */
 export interface UpstreamEndpoint {
   /** #18: `lost` reports why a remote server or its session went away (retryCall: the call may be retried). */
-  open(env: Record<string, string>, lost?: (reason: string, retryCall: boolean) => void): Transport
-  /** For messages: "command not found: npx". */
-  describeFailure?(e: unknown): string | undefined
+  open(env: Record<string, string>, lost?: (reason: UpstreamFailure, retryCall: boolean) => void): Transport
+  /** For messages: "command not found: npx" (spawn_failed). */
+  describeFailure?(e: unknown): UpstreamFailure | undefined
   /** #18: a failure that needs the user's sign-in: no automatic retry until then. */
   needsSignIn?(e: unknown): boolean
   /** #18: a call that failed this way is tried once more on a new session. */
@@ -83,8 +84,7 @@ export function stdioEndpoint(command: string, args: string[]): UpstreamEndpoint
       transport.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString('utf8')))
       return transport
     },
-    describeFailure: (e) =>
-      (e as NodeJS.ErrnoException)?.code === 'ENOENT' ? `command not found: ${command}` : undefined,
+    describeFailure: (e) => spawnFailure(command, e),
   }
 }
 
@@ -131,7 +131,8 @@ export const UPSTREAM_CLIENT_CAPABILITIES: ClientCapabilities = {
 export class UpstreamConnection {
   state: State = 'stopped'
   restarts = 0
-  lastError: string | null = null
+  /** Why it is not running, as a sentence (CLI, logs) and a code with parameters (the UI). */
+  lastFailure: UpstreamFailure | null = null
   tools: CachedTool[] = []
   private client: Client | null = null
   private transport: Transport | null = null
@@ -144,7 +145,7 @@ export class UpstreamConnection {
   /** Calls in flight, most recent last: an upstream's sampling request belongs to one of them. */
   private inflight: CallRoute[] = []
   /** #18: why a remote transport reported its session or server gone (for lastError). */
-  private lostReason: string | null = null
+  private lostReason: UpstreamFailure | null = null
   /** #18: sessions the server ended; a call that saw one is tried again on the new session. */
   private sessionsEnded = 0
 
@@ -154,6 +155,10 @@ export class UpstreamConnection {
     private readonly endpoint: UpstreamEndpoint,
     private readonly deps: ConnectionDeps,
   ) {}
+
+  get lastError(): string | null {
+    return this.lastFailure?.message ?? null
+  }
 
   /** The child's last stderr lines (secrets of its environment masked), shown when it fails. */
   get stderrLines(): string[] {
@@ -344,7 +349,7 @@ export class UpstreamConnection {
       env = this.deps.resolveEnv()
     } catch (e) {
       // A missing credential or a locked vault: retrying will not help until something changes.
-      this.lastError = e instanceof AppError ? e.message : 'Its environment could not be prepared.'
+      this.lastFailure = appFailure('env_unresolved', e, 'Its environment could not be prepared.')
       this.setState('broken')
       return
     }
@@ -357,9 +362,9 @@ export class UpstreamConnection {
         if (retryCall) this.sessionsEnded++
       })
     } catch (e) {
-      this.lastError =
+      this.lastFailure =
         this.endpoint.describeFailure?.(e) ??
-        (e instanceof AppError ? e.message : 'its transport could not be opened')
+        appFailure('transport_failed', e, 'its transport could not be opened')
       this.setState('broken')
       return
     }
@@ -370,7 +375,7 @@ export class UpstreamConnection {
     client.onclose = () => {
       // #18: only a connection that was up; a failed connect is reported (with its reason) below.
       if (gen === this.generation && this.wanted && this.client === client)
-        this.failed(gen, this.lostReason ?? 'exited unexpectedly')
+        this.failed(gen, this.lostReason ?? failure('exited', 'exited unexpectedly'))
     }
     client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
       if (gen !== this.generation) return
@@ -412,7 +417,7 @@ export class UpstreamConnection {
       this.transport = transport
       await this.refreshTools(client)
       this.consecutive = 0
-      this.lastError = null
+      this.lastFailure = null
       this.setState('running')
     } catch (e) {
       await client.close().catch(() => {})
@@ -420,11 +425,18 @@ export class UpstreamConnection {
       if (this.endpoint.needsSignIn?.(e)) {
         if (this.retryTimer) clearTimeout(this.retryTimer)
         this.retryTimer = null
-        this.lastError = this.endpoint.describeFailure?.(e) ?? 'needs sign-in'
+        this.lastFailure =
+          this.endpoint.describeFailure?.(e) ??
+          failure('needs_sign_in', 'needs sign-in', { server: this.name })
         this.setState('needs_sign_in')
         return
       }
-      this.failed(gen, this.endpoint.describeFailure?.(e) ?? 'failed to start or to answer initialize')
+      this.failed(
+        gen,
+        this.endpoint.describeFailure?.(e) ??
+          timeoutFailure(e, this.deps.policy.startTimeoutMs) ??
+          failure('start_failed', 'failed to start or to answer initialize'),
+      )
     }
   }
 
@@ -452,17 +464,17 @@ export class UpstreamConnection {
     this.deps.toolsChanged(this.tools)
   }
 
-  private failed(gen: number, reason: string): void {
+  private failed(gen: number, reason: UpstreamFailure): void {
     // The client's close and a failed connect can both report the same death.
     if (this.failedGeneration === gen) return
     this.failedGeneration = gen
     this.client = null
     this.transport = null
-    this.lastError = reason
+    this.lastFailure = reason
     const now = Date.now()
     this.failures = [...this.failures.filter((t) => now - t < this.deps.policy.windowMs), now]
     if (this.failures.length >= this.deps.policy.maxFailures) {
-      this.lastError = `${reason}; stopped after ${this.failures.length} failures in ${Math.round(this.deps.policy.windowMs / 1000)} s (restart it by hand)`
+      this.lastFailure = brokenAfter(reason, this.failures.length, this.deps.policy.windowMs)
       this.setState('broken')
       return
     }

@@ -439,24 +439,36 @@ export class UpstreamManager implements ToolSource {
     const opened = new Map<string, Record<string, string>>()
     const out: Record<string, string> = {}
     for (const [key, value] of Object.entries(raw)) {
-      out[key] = resolveTemplate(value, (r) => {
-        const c = this.credentials.findByRef(r.ref)
-        let secrets = opened.get(c.id)
-        if (!secrets) {
-          secrets = this.credentials.readSecrets(c.id, {
-            actor: 'bridge',
-            actorName: `upstream:${config.name}`,
-            action: 'used',
-          })
-          opened.set(c.id, secrets)
-        }
-        const v = secrets[r.field] ?? c.fields[r.field]
-        if (v === undefined)
-          throw new AppError('NOT_FOUND', `${c.service}/${c.name} has no field "${r.field}".`)
-        return v
-      })
+      out[key] = this.naming(key, () =>
+        resolveTemplate(value, (r) => {
+          const c = this.credentials.findByRef(r.ref)
+          let secrets = opened.get(c.id)
+          if (!secrets) {
+            secrets = this.credentials.readSecrets(c.id, {
+              actor: 'bridge',
+              actorName: `upstream:${config.name}`,
+              action: 'used',
+            })
+            opened.set(c.id, secrets)
+          }
+          const v = secrets[r.field] ?? c.fields[r.field]
+          if (v === undefined)
+            throw new AppError('NOT_FOUND', `${c.service}/${c.name} has no field "${r.field}".`)
+          return v
+        }),
+      )
     }
     return out
+  }
+
+  /** An environment value that cannot be resolved names its variable (the UI says which). */
+  private naming<T>(env: string, resolve: () => T): T {
+    try {
+      return resolve()
+    } catch (e) {
+      if (e instanceof AppError) throw new AppError(e.code, e.message, { ...e.params, env }, e.key)
+      throw e
+    }
   }
 
   private summary(c: UpstreamConfig): UpstreamSummary {
@@ -476,6 +488,8 @@ export class UpstreamManager implements ToolSource {
       restarts: conn?.restarts ?? 0,
       toolCount: conn?.state === 'running' ? conn.tools.length : c.toolsCache.length,
       lastError: conn?.lastError ?? null,
+      lastErrorCode: conn?.lastFailure?.code ?? null,
+      lastErrorParams: conn?.lastFailure?.params ?? null,
       stderrTail: conn?.stderrLines ?? [],
       notes: [
         ...(reservedUpstreamName(c.name)

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react'
 import { Badge, Button, Card, Code, Flex, Heading, Switch, Table, Text } from '@radix-ui/themes'
 import { call } from '../../api'
-import { useT } from '../../i18n'
+import { useLanguage, useT } from '../../i18n'
+import { upstreamErrorText } from '../../lib/upstream-error-text'
 import { attempt, notifySuccess } from '../../lib/notify'
 import { ConfirmDialog } from '../../components/ConfirmDialog'
 import { AddUpstreamDialog } from './AddUpstreamDialog'
@@ -21,6 +22,7 @@ const STATE_COLOR = {
 /** MCP servers Keybridge starts itself, with secrets injected from the vault into their environment. */
 export function UpstreamsCard() {
   const t = useT()
+  const lang = useLanguage()
   const upstreams = useBridge((s) => s.upstreams)
   const bridgeRunning = useBridge((s) => s.status?.running ?? false)
   const [adding, setAdding] = useState(false)
@@ -94,8 +96,14 @@ export function UpstreamsCard() {
                       </Text>
                     )}
                     {u.lastError && (
-                      <Text as="div" size="1" color="red" data-testid="upstream-error">
-                        {u.lastError}
+                      <Text
+                        as="div"
+                        size="1"
+                        color="red"
+                        data-testid="upstream-error"
+                        data-code={u.lastErrorCode ?? undefined}
+                      >
+                        {upstreamErrorText(u, t, lang)}
                       </Text>
                     )}
                     {u.lastError && u.stderrTail.length > 0 && (

@@ -4,12 +4,7 @@ import type { ProbeResult } from '../../../../../shared/ipc/bridgeRemote'
 import { MemoryGrantStorage } from './grant-store'
 import { SignInRequired, VaultOAuthProvider } from './oauth-provider'
 import { challenge, startSignIn, type SignInFlow } from './sign-in'
-import {
-  createRemoteTransport,
-  describeRemoteError,
-  type RemoteTransportKind,
-  WatchedTransport,
-} from './transport'
+import { createRemoteTransport, remoteFailure, type RemoteTransportKind, WatchedTransport } from './transport'
 
 export interface ProbeOptions {
   url: URL
@@ -53,7 +48,13 @@ export async function probeRemote(opts: ProbeOptions): Promise<ProbeResult> {
       if (e instanceof SignInRequired || e instanceof AppError) throw e
     }
   }
-  throw new AppError('UPSTREAM_ERROR', `${opts.url.href}: ${describeRemoteError(lastError)}.`)
+  const f = remoteFailure(lastError)
+  throw new AppError(
+    'UPSTREAM_ERROR',
+    `${opts.url.href}: ${f.message}.`,
+    { url: opts.url.href, upstreamError: f.code, ...f.params },
+    'upstream_failure',
+  )
 }
 
 async function connectOnce(

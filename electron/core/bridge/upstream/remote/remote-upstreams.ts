@@ -7,7 +7,8 @@ import type { UpstreamEndpoint } from '../connection'
 import { VaultGrantStorage, type GrantStorage } from './grant-store'
 import { SignInRequired, VaultOAuthProvider } from './oauth-provider'
 import { startSignIn, type SignInFlow } from './sign-in'
-import { createRemoteTransport, describeRemoteError, isSessionEnded } from './transport'
+import { appFailure } from '../failure'
+import { createRemoteTransport, isSessionEnded, remoteFailure } from './transport'
 import { checkRemoteUrl } from './url-policy'
 
 /** `{{homeassistant:Instance name}}`: that instance's long-lived token, read at connect time. */
@@ -116,7 +117,12 @@ export class RemoteUpstreams {
         return !e.stepUp
       },
       retryCall: (e) => isSessionEnded(e, kind),
-      describeFailure: (e) => (e instanceof AppError ? e.message : describeRemoteError(e)),
+      describeFailure: (e) =>
+        e instanceof SignInRequired
+          ? { ...remoteFailure(e), message: e.message }
+          : e instanceof AppError
+            ? appFailure('error', e, e.message)
+            : remoteFailure(e),
     }
   }
 

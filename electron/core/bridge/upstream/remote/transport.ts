@@ -10,6 +10,8 @@ import type {
   TransportSendOptions,
 } from '@modelcontextprotocol/sdk/shared/transport.js'
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js'
+import type { UpstreamFailure } from '../../../../../shared/ipc/bridge'
+import { failure } from '../failure'
 import { SignInRequired, type VaultOAuthProvider } from './oauth-provider'
 
 export type RemoteTransportKind = 'streamable-http' | 'sse'
@@ -21,7 +23,7 @@ export interface RemoteTransportOptions {
   headers: Record<string, string>
   authProvider?: VaultOAuthProvider
   /** Why the connection is gone (session ended, unreachable, needs sign-in); the connection reconnects. */
-  onLost?: (reason: string, retryCall: boolean) => void
+  onLost?: (reason: UpstreamFailure, retryCall: boolean) => void
 }
 
 /** How long stopping waits for the server to acknowledge the DELETE of its session. */
@@ -51,19 +53,33 @@ function isSessionEnded(e: unknown, kind: RemoteTransportKind): boolean {
   return kind === 'sse' && e instanceof Error && /HTTP (404|400)\)/.test(e.message)
 }
 
-/** A short, secret-free reason for status lines. */
-export function describeRemoteError(e: unknown): string {
-  if (e instanceof SignInRequired) return 'needs sign-in'
+/** A short, secret-free reason for status lines, with its code and parameters for the UI. */
+export function remoteFailure(e: unknown): UpstreamFailure {
+  if (e instanceof SignInRequired)
+    return failure('needs_sign_in', 'needs sign-in', { server: e.upstream, stepUp: e.stepUp ? 1 : 0 })
   if (isNetworkError(e)) {
     const cause = (e as { cause?: { code?: string } }).cause?.code
-    return `unreachable${cause ? ` (${cause})` : ''}`
+    return failure('unreachable', `unreachable${cause ? ` (${cause})` : ''}`, cause ? { cause } : {})
   }
-  if (e instanceof StreamableHTTPError) return `the server answered HTTP ${e.code ?? '?'}`
+  if (e instanceof StreamableHTTPError)
+    return failure('http_status', `the server answered HTTP ${e.code ?? '?'}`, { status: e.code ?? '?' })
   const m = e instanceof Error ? /HTTP (\d{3})/.exec(e.message) : null
-  if (m) return `the server answered HTTP ${m[1]}`
-  if (e instanceof SseError) return `the event stream failed${e.code ? ` (HTTP ${e.code})` : ''}`
-  return 'not an MCP server, or it did not answer initialize'
+  if (m) return failure('http_status', `the server answered HTTP ${m[1]}`, { status: Number(m[1]) })
+  if (e instanceof SseError)
+    return failure(
+      'stream_ended',
+      `the event stream failed${e.code ? ` (HTTP ${e.code})` : ''}`,
+      e.code ? { status: e.code } : {},
+    )
+  return failure('not_mcp', 'not an MCP server, or it did not answer initialize')
 }
+
+/** A short, secret-free reason for status lines. */
+export function describeRemoteError(e: unknown): string {
+  return remoteFailure(e).message
+}
+
+const SESSION_GONE = failure('session_gone', 'the server ended the session')
 
 /**
  * The SDK's client transport for a remote server, wrapped so that a lost session or server is
@@ -103,7 +119,7 @@ export class WatchedTransport implements Transport {
   constructor(
     private readonly inner: StreamableHTTPClientTransport | SSEClientTransport,
     private readonly kind: RemoteTransportKind,
-    private readonly onLost?: (reason: string, retryCall: boolean) => void,
+    private readonly onLost?: (reason: UpstreamFailure, retryCall: boolean) => void,
   ) {
     inner.onclose = () => this.onclose?.()
     inner.onmessage = (m) => {
@@ -113,7 +129,8 @@ export class WatchedTransport implements Transport {
     inner.onerror = (e) => {
       this.onerror?.(e)
       // The legacy SSE stream dropped: its session is gone with it.
-      if (this.kind === 'sse' && e instanceof SseError) this.lose('the event stream ended', false)
+      if (this.kind === 'sse' && e instanceof SseError)
+        this.lose(failure('stream_ended', 'the event stream ended'), false)
     }
   }
 
@@ -137,9 +154,9 @@ export class WatchedTransport implements Transport {
     try {
       await (this.inner as StreamableHTTPClientTransport).send(message, options)
     } catch (e) {
-      if (e instanceof SignInRequired && !e.stepUp) this.lose('needs sign-in', false)
-      else if (isSessionEnded(e, this.kind)) this.lose('the server ended the session', true)
-      else if (isNetworkError(e)) this.lose(describeRemoteError(e), false)
+      if (e instanceof SignInRequired && !e.stepUp) this.lose(remoteFailure(e), false)
+      else if (isSessionEnded(e, this.kind)) this.lose(SESSION_GONE, true)
+      else if (isNetworkError(e)) this.lose(remoteFailure(e), false)
       throw e
     }
   }
@@ -148,7 +165,7 @@ export class WatchedTransport implements Transport {
     await this.inner.close()
   }
 
-  private lose(reason: string, retryCall: boolean): void {
+  private lose(reason: UpstreamFailure, retryCall: boolean): void {
     if (this.lost || !this.established) return
     this.lost = true
     this.onLost?.(reason, retryCall)
