@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { AbsolutePath } from './backup'
-import { TokenName, TokenSummary, UpstreamName } from './bridge'
+import { ReasonParams, TokenName, TokenSummary, UpstreamName } from './bridge'
 import { channel, NoInput, type ChannelDef } from './define'
 
 /** Which file was read: the app is recognised from the file's shape and name. */
@@ -14,6 +14,83 @@ export const ImportFormat = z.enum([
   'dotenv',
 ])
 export type ImportFormat = z.infer<typeof ImportFormat>
+
+/**
+ * What the import tells the user (warnings, server notes, why a value is a secret, name clashes, why a
+ * server stays in the app or the file cannot be rewritten), as codes the UI translates.
+ */
+export const ImportNoteCode = z.enum([
+  // Warnings of the plan and of the import.
+  'lenient_json',
+  'vscode_inputs',
+  'dotenv_skipped',
+  'literal_reference',
+  'secret_in_args',
+  'token_replaced',
+  'secret_stays',
+  // Notes on a server.
+  'claude_command_only',
+  'vscode_type_guessed',
+  /** Left in the app: `blocked` is the code of why (one of the blocked_* codes), with its parameters. */
+  'left_in_app',
+  'keybridge_entry',
+  'remote_server',
+  'reserved_name',
+  // Why a server cannot move to the bridge.
+  'blocked_command',
+  'blocked_args',
+  'blocked_env',
+  'blocked_cwd',
+  'blocked_env_file',
+  'blocked_url',
+  'blocked_headers',
+  'blocked_not_object',
+  'blocked_unknown_shape',
+  'blocked_no_type',
+  'blocked_bad_type',
+  'blocked_vscode_input',
+  'blocked_vscode_variable',
+  'blocked_remote_url',
+  'blocked_arg_secret',
+  // Why a value was taken for a secret (`shape`: a token shape id, see ImportShape).
+  'secret_shape',
+  'secret_shape_scheme',
+  'secret_scheme',
+  'secret_url_password',
+  'secret_name',
+  'secret_plain',
+  // Names already taken.
+  'credential_exists',
+  'credential_twice',
+  'upstream_exists',
+  // Why the file cannot be rewritten.
+  'rewrite_dotenv',
+  'rewrite_readonly',
+  'rewrite_folder_readonly',
+])
+export type ImportNoteCode = z.infer<typeof ImportNoteCode>
+
+/** Token shapes the import recognises (the `shape` parameter of secret_shape*). */
+export const ImportShape = z.enum([
+  'github_fine',
+  'github',
+  'gitlab',
+  'anthropic',
+  'openai',
+  'slack',
+  'notion',
+  'linear',
+  'sentry',
+  'huggingface',
+  'aws',
+  'google',
+  'jwt',
+])
+export type ImportShape = z.infer<typeof ImportShape>
+
+/** One note: its English sentence (the CLI prints it) and the same as a code with parameters. */
+export const ImportNote = z.object({ code: ImportNoteCode, params: ReasonParams, message: z.string() })
+export type ImportNote = z.infer<typeof ImportNote>
 
 /** Where a secret was found: an env value, a header, a command-line argument or a .env line. */
 export const SecretSource = z.object({
@@ -47,10 +124,12 @@ export const PlannedCredential = z.object({
   masked: z.string(),
   /** Why it was taken for a secret (key name, token shape). */
   reason: z.string(),
+  reasonCode: ImportNote.optional(),
   /** Every place the same value appears (one credential for all of them). */
   sources: z.array(SecretSource),
   /** Set when `service/name` is already taken (in the vault or by another item of this plan). */
   conflict: z.string().nullable(),
+  conflictCode: ImportNote.nullable().default(null),
   suggestedName: z.string().nullable(),
 })
 export type PlannedCredential = z.infer<typeof PlannedCredential>
@@ -84,8 +163,11 @@ export const PlannedServer = z.object({
   headers: z.array(z.string()),
   credentials: z.array(z.string()),
   conflict: z.string().nullable(),
+  conflictCode: ImportNote.nullable().default(null),
   suggestedName: z.string().nullable(),
   notes: z.array(z.string()),
+  /** The same notes as codes, in the same order (the UI translates them; `notes` stays for --json). */
+  noteCodes: z.array(ImportNote).default([]),
 })
 export type PlannedServer = z.infer<typeof PlannedServer>
 
@@ -93,6 +175,7 @@ export const RewritePreview = z.object({
   possible: z.boolean(),
   /** Why the file cannot be rewritten (a .env file, a read-only file, ...). */
   reason: z.string().nullable(),
+  reasonCode: ImportNote.nullable().default(null),
   /** Unified diff of the rewrite, secrets masked; the client token is minted at apply time. */
   diff: z.string().nullable(),
   /** Servers taken out of the app's config (now served through the bridge, or their secret moved). */
@@ -112,6 +195,8 @@ export const ImportPlan = z.object({
   credentials: z.array(PlannedCredential),
   servers: z.array(PlannedServer),
   warnings: z.array(z.string()),
+  /** The same warnings as codes, in the same order (the UI translates them; `warnings` stays for --json). */
+  warningCodes: z.array(ImportNote).default([]),
   rewrite: RewritePreview,
 })
 export type ImportPlan = z.infer<typeof ImportPlan>
@@ -166,6 +251,7 @@ export const ImportResult = z.object({
     })
     .nullable(),
   warnings: z.array(z.string()),
+  warningCodes: z.array(ImportNote).default([]),
 })
 export type ImportResult = z.infer<typeof ImportResult>
 

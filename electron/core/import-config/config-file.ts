@@ -1,3 +1,4 @@
+import type { ImportNoteCode } from '../../../shared/ipc/importConfig'
 import { createHash } from 'node:crypto'
 import { accessSync, constants, readFileSync, realpathSync, statSync } from 'node:fs'
 import { basename, dirname } from 'node:path'
@@ -50,18 +51,22 @@ export function fingerprint(text: string): string {
  * Why the file cannot be rewritten in place, or null. A file without write permission counts as
  * read-only even for a user (root) the system would let write: someone made it read-only on purpose.
  */
-export function notWritable(path: string): string | null {
+export function notWritable(path: string): { code: ImportNoteCode; message: string } | null {
   const file = basename(path)
+  const readOnly = { code: 'rewrite_readonly' as const, message: `${file} is read-only` }
   try {
-    if ((statSync(path).mode & 0o222) === 0) return `${file} is read-only`
+    if ((statSync(path).mode & 0o222) === 0) return readOnly
     accessSync(path, constants.W_OK)
   } catch {
-    return `${file} is read-only`
+    return readOnly
   }
   try {
     accessSync(dirname(realFile(path)), constants.W_OK)
   } catch {
-    return `the folder of ${file} is read-only (the rewrite writes a temporary file beside it)`
+    return {
+      code: 'rewrite_folder_readonly',
+      message: `the folder of ${file} is read-only (the rewrite writes a temporary file beside it)`,
+    }
   }
   return null
 }

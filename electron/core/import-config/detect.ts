@@ -1,20 +1,29 @@
+import type { ImportNote, ImportShape } from '../../../shared/ipc/importConfig'
+import { note } from './notes'
+
 /** Known token shapes, most specific first: prefix → service (null: a secret of no catalog service). */
-const SHAPES: { re: RegExp; service: string | null; label: string }[] = [
-  { re: /^github_pat_[A-Za-z0-9_]{20,}$/, service: 'github', label: 'GitHub fine-grained token' },
-  { re: /^gh[pousr]_[A-Za-z0-9]{20,}$/, service: 'github', label: 'GitHub token' },
-  { re: /^glpat-[A-Za-z0-9_-]{16,}$/, service: 'gitlab', label: 'GitLab token' },
-  { re: /^sk-ant-[A-Za-z0-9_-]{16,}$/, service: 'anthropic', label: 'Anthropic key' },
-  { re: /^sk-[A-Za-z0-9_-]{16,}$/, service: 'openai', label: 'OpenAI key' },
-  { re: /^xox[bpaer]-[A-Za-z0-9-]{10,}$/, service: 'slack', label: 'Slack token' },
-  { re: /^(?:secret|ntn)_[A-Za-z0-9]{20,}$/, service: 'notion', label: 'Notion secret' },
-  { re: /^lin_(?:api|oauth)_[A-Za-z0-9]{20,}$/, service: 'linear', label: 'Linear key' },
-  { re: /^sntry[su]_[A-Za-z0-9_=+/-]{20,}$/, service: 'sentry', label: 'Sentry token' },
-  { re: /^hf_[A-Za-z0-9]{20,}$/, service: null, label: 'Hugging Face token' },
-  { re: /^AKIA[0-9A-Z]{16}$/, service: null, label: 'AWS access key id' },
-  { re: /^AIza[0-9A-Za-z_-]{30,}$/, service: null, label: 'Google API key' },
+const SHAPES: { re: RegExp; service: string | null; id: ImportShape; label: string }[] = [
+  {
+    re: /^github_pat_[A-Za-z0-9_]{20,}$/,
+    service: 'github',
+    id: 'github_fine',
+    label: 'GitHub fine-grained token',
+  },
+  { re: /^gh[pousr]_[A-Za-z0-9]{20,}$/, service: 'github', id: 'github', label: 'GitHub token' },
+  { re: /^glpat-[A-Za-z0-9_-]{16,}$/, service: 'gitlab', id: 'gitlab', label: 'GitLab token' },
+  { re: /^sk-ant-[A-Za-z0-9_-]{16,}$/, service: 'anthropic', id: 'anthropic', label: 'Anthropic key' },
+  { re: /^sk-[A-Za-z0-9_-]{16,}$/, service: 'openai', id: 'openai', label: 'OpenAI key' },
+  { re: /^xox[bpaer]-[A-Za-z0-9-]{10,}$/, service: 'slack', id: 'slack', label: 'Slack token' },
+  { re: /^(?:secret|ntn)_[A-Za-z0-9]{20,}$/, service: 'notion', id: 'notion', label: 'Notion secret' },
+  { re: /^lin_(?:api|oauth)_[A-Za-z0-9]{20,}$/, service: 'linear', id: 'linear', label: 'Linear key' },
+  { re: /^sntry[su]_[A-Za-z0-9_=+/-]{20,}$/, service: 'sentry', id: 'sentry', label: 'Sentry token' },
+  { re: /^hf_[A-Za-z0-9]{20,}$/, service: null, id: 'huggingface', label: 'Hugging Face token' },
+  { re: /^AKIA[0-9A-Z]{16}$/, service: null, id: 'aws', label: 'AWS access key id' },
+  { re: /^AIza[0-9A-Za-z_-]{30,}$/, service: null, id: 'google', label: 'Google API key' },
   {
     re: /^eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*$/,
     service: null,
+    id: 'jwt',
     label: 'JSON Web Token',
   },
 ]
@@ -75,7 +84,7 @@ export interface Detected {
   /** How the full value is rebuilt around it: `{{secret}}` or `Bearer {{secret}}`. */
   template: string
   service: string
-  reason: string
+  reason: ImportNote
 }
 
 function words(name: string): string[] {
@@ -138,7 +147,12 @@ export function detectSecret(name: string, raw: string, kind: 'env' | 'header'):
       secret: inner,
       template: `${scheme[1]} {{secret}}`,
       service: shape?.service ?? serviceFromName(name) ?? 'custom',
-      reason: shape ? `${shape.label} in a ${scheme[1]} value` : `${scheme[1]} credential in ${name}`,
+      reason: shape
+        ? note('secret_shape_scheme', `${shape.label} in a ${scheme[1]} value`, {
+            shape: shape.id,
+            scheme: scheme[1],
+          })
+        : note('secret_scheme', `${scheme[1]} credential in ${name}`, { scheme: scheme[1], name }),
     }
   }
   const shape = shapeOf(value)
@@ -147,11 +161,16 @@ export function detectSecret(name: string, raw: string, kind: 'env' | 'header'):
       secret: value,
       template: '{{secret}}',
       service: shape.service ?? serviceFromName(name) ?? 'custom',
-      reason: `${shape.label} (recognised by its shape)`,
+      reason: note('secret_shape', `${shape.label} (recognised by its shape)`, { shape: shape.id }),
     }
   }
   if (URL_WITH_PASSWORD.test(value)) {
-    return { secret: value, template: '{{secret}}', service: 'custom', reason: 'a URL with a password in it' }
+    return {
+      secret: value,
+      template: '{{secret}}',
+      service: 'custom',
+      reason: note('secret_url_password', 'a URL with a password in it'),
+    }
   }
   const named = kind === 'header' ? secretName(name) || /^(x-)?api-?key$/i.test(name) : secretName(name)
   if (named && !plainValue(value)) {
@@ -159,7 +178,7 @@ export function detectSecret(name: string, raw: string, kind: 'env' | 'header'):
       secret: value,
       template: '{{secret}}',
       service: serviceFromName(name) ?? 'custom',
-      reason: `the name ${name} says it is secret`,
+      reason: note('secret_name', `the name ${name} says it is secret`, { name }),
     }
   }
   return null

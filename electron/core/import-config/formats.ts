@@ -1,7 +1,8 @@
 import { basename } from 'node:path'
 import { AppError } from '../../../shared/errors'
 import type { ClientKind } from '../../../shared/ipc/bridge'
-import type { ImportFormat } from '../../../shared/ipc/importConfig'
+import type { ImportFormat, ImportNote } from '../../../shared/ipc/importConfig'
+import { note } from './notes'
 import { parseDotenv, type DotenvEntry } from './dotenv'
 import { member, parseJsonc, toValue, type JsonNode, type ParsedJson } from './jsonc'
 
@@ -14,9 +15,9 @@ export interface SourceServer {
   env: [string, string][]
   url: string | null
   headers: [string, string][]
-  notes: string[]
+  notes: ImportNote[]
   /** Why it cannot move to the bridge (it stays in the app as it is); null when it can. */
-  blocked: string | null
+  blocked: ImportNote | null
 }
 
 export interface SourceConfig {
@@ -29,9 +30,11 @@ export interface SourceConfig {
   client: ClientKind | null
   servers: SourceServer[]
   dotenv: DotenvEntry[]
-  warnings: string[]
+  warnings: ImportNote[]
   json: { parsed: ParsedJson; servers: JsonNode } | null
 }
+
+const NOT_OBJECT = note('blocked_not_object', 'it is not an object (unknown shape, left as it is)')
 
 const APP: Record<ImportFormat, string> = {
   claude: 'Claude Desktop',
@@ -99,11 +102,16 @@ export function readSource(path: string, text: string): SourceConfig {
       `${file}: the servers entry is not an object of named servers, so nothing was read.`,
     )
   }
-  const warnings: string[] = []
+  const warnings: ImportNote[] = []
   const vscode = format === 'vscode' || format === 'vscode-settings'
   if (!vscode && (parsed.comments || parsed.trailingCommas)) {
+    const what = parsed.comments ? 'comments' : 'trailing commas'
     warnings.push(
-      `${file} has ${parsed.comments ? 'comments' : 'trailing commas'}, which ${APP[format]} does not accept in this file; Keybridge read it anyway.`,
+      note(
+        'lenient_json',
+        `${file} has ${what}, which ${APP[format]} does not accept in this file; Keybridge read it anyway.`,
+        { file, app: APP[format], what: parsed.comments ? 'comments' : 'trailing_commas' },
+      ),
     )
   }
   if (vscode)
@@ -150,9 +158,14 @@ function readDotenv(path: string, file: string, text: string): SourceConfig {
       `${file} is neither an MCP client config (JSON) nor a .env file with KEY=VALUE lines, so nothing was read.`,
     )
   }
+  const lines = skipped.slice(0, 10).join(', ')
   const warnings = skipped.length
     ? [
-        `${file}: line${skipped.length > 1 ? 's' : ''} ${skipped.slice(0, 10).join(', ')} ${skipped.length > 1 ? 'are' : 'is'} not KEY=VALUE and ${skipped.length > 1 ? 'were' : 'was'} skipped.`,
+        note(
+          'dotenv_skipped',
+          `${file}: line${skipped.length > 1 ? 's' : ''} ${lines} ${skipped.length > 1 ? 'are' : 'is'} not KEY=VALUE and ${skipped.length > 1 ? 'were' : 'was'} skipped.`,
+          { file, lines, n: skipped.length },
+        ),
       ]
     : []
   return {
@@ -205,19 +218,23 @@ function fill(s: SourceServer, o: Record<string, unknown>): SourceServer {
     s.command = typeof o['command'] === 'string' ? o['command'] : null
     const args = o['args'] === undefined ? [] : strings(o['args'])
     const env = stringMap(o['env'])
-    if (!s.command) s.blocked = 'its "command" is not a string'
-    else if (!args) s.blocked = 'its "args" is not a list of strings'
-    else if (!env) s.blocked = 'its "env" is not an object of strings'
+    if (!s.command) s.blocked = note('blocked_command', 'its "command" is not a string')
+    else if (!args) s.blocked = note('blocked_args', 'its "args" is not a list of strings')
+    else if (!env) s.blocked = note('blocked_env', 'its "env" is not an object of strings')
     s.args = args ?? []
     s.env = env ?? []
     if (o['cwd'] !== undefined)
-      s.blocked ??= 'it runs in a specific folder ("cwd"), which bridge upstream servers do not support'
-    if (o['envFile'] !== undefined) s.blocked ??= 'it loads an "envFile": import that .env file separately'
+      s.blocked ??= note(
+        'blocked_cwd',
+        'it runs in a specific folder ("cwd"), which bridge upstream servers do not support',
+      )
+    if (o['envFile'] !== undefined)
+      s.blocked ??= note('blocked_env_file', 'it loads an "envFile": import that .env file separately')
   } else {
     s.url = typeof o['url'] === 'string' ? o['url'] : null
     const headers = stringMap(o['headers'])
-    if (!s.url) s.blocked = 'its "url" is not a string'
-    else if (!headers) s.blocked = 'its "headers" is not an object of strings'
+    if (!s.url) s.blocked = note('blocked_url', 'its "url" is not a string')
+    else if (!headers) s.blocked = note('blocked_headers', 'its "headers" is not an object of strings')
     s.headers = headers ?? []
   }
   return s
@@ -226,7 +243,7 @@ function fill(s: SourceServer, o: Record<string, unknown>): SourceServer {
 function mcpServersServer(name: string, node: JsonNode, format: ImportFormat): SourceServer {
   const o = toValue(node)
   if (typeof o !== 'object' || o === null || Array.isArray(o)) {
-    return { ...blank(name, 'stdio'), blocked: 'it is not an object (unknown shape, left as it is)' }
+    return { ...blank(name, 'stdio'), blocked: NOT_OBJECT }
   }
   const rec = o as Record<string, unknown>
   if (rec['command'] !== undefined) return fill(blank(name, 'stdio'), rec)
@@ -235,12 +252,18 @@ function mcpServersServer(name: string, node: JsonNode, format: ImportFormat): S
       ...rec,
       url: rec['url'] ?? rec['serverUrl'],
     })
-    if (format === 'claude') s.notes.push('Claude Desktop starts only command-based servers from this file.')
+    if (format === 'claude')
+      s.notes.push(
+        note('claude_command_only', 'Claude Desktop starts only command-based servers from this file.'),
+      )
     return s
   }
   return {
     ...blank(name, 'stdio'),
-    blocked: 'it has neither "command" nor "url" (unknown shape, left as it is)',
+    blocked: note(
+      'blocked_unknown_shape',
+      'it has neither "command" nor "url" (unknown shape, left as it is)',
+    ),
   }
 }
 
@@ -249,23 +272,29 @@ const VS_VARIABLE = /\$\{(?!input:)[^}]+\}/
 function vscodeServer(name: string, node: JsonNode): SourceServer {
   const o = toValue(node)
   if (typeof o !== 'object' || o === null || Array.isArray(o)) {
-    return { ...blank(name, 'stdio'), blocked: 'it is not an object (unknown shape, left as it is)' }
+    return { ...blank(name, 'stdio'), blocked: NOT_OBJECT }
   }
   const rec = o as Record<string, unknown>
   let type = rec['type']
-  const notes: string[] = []
+  const notes: ImportNote[] = []
   if (type === undefined) {
     // VS Code itself starts such entries: a command means stdio, a URL means HTTP.
-    type = rec['command'] !== undefined ? 'stdio' : rec['url'] !== undefined ? 'http' : undefined
-    if (type) notes.push(`It has no "type"; VS Code treats it as ${type}.`)
+    const guessed = rec['command'] !== undefined ? 'stdio' : rec['url'] !== undefined ? 'http' : undefined
+    type = guessed
+    if (guessed)
+      notes.push(
+        note('vscode_type_guessed', `It has no "type"; VS Code treats it as ${guessed}.`, { type: guessed }),
+      )
   }
   if (type !== 'stdio' && type !== 'http' && type !== 'sse') {
     return {
       ...blank(name, 'stdio'),
       blocked:
         type === undefined
-          ? 'it has no "type", "command" or "url" (unknown shape, left as it is)'
-          : `its type "${String(type)}" is not stdio, http or sse (left as it is)`,
+          ? note('blocked_no_type', 'it has no "type", "command" or "url" (unknown shape, left as it is)')
+          : note('blocked_bad_type', `its type "${String(type)}" is not stdio, http or sse (left as it is)`, {
+              type: String(type),
+            }),
     }
   }
   const s = fill(blank(name, type), rec)
@@ -280,20 +309,33 @@ function vscodeServer(name: string, node: JsonNode): SourceServer {
   ]
   const inputs = texts.flatMap((t) => [...t.matchAll(/\$\{input:([^}]+)\}/g)].map((m) => m[1]))
   if (inputs.length) {
-    s.blocked ??= `it asks VS Code for ${[...new Set(inputs)].map((i) => `"${i}"`).join(', ')} at run time; that value is not in the file`
+    const ids = [...new Set(inputs)].map((i) => `"${i}"`).join(', ')
+    s.blocked ??= note(
+      'blocked_vscode_input',
+      `it asks VS Code for ${ids} at run time; that value is not in the file`,
+      { ids },
+    )
   }
   const variable = texts.map((t) => VS_VARIABLE.exec(t)?.[0]).find(Boolean)
-  if (variable) s.blocked ??= `it uses ${variable}, which only VS Code can fill in`
+  if (variable)
+    s.blocked ??= note('blocked_vscode_variable', `it uses ${variable}, which only VS Code can fill in`, {
+      variable,
+    })
   return s
 }
 
-function inputNotes(node: JsonNode | undefined): string[] {
+function inputNotes(node: JsonNode | undefined): ImportNote[] {
   if (!node || node.type !== 'array') return []
   const ids = node.items
     .map((n) => toValue(n) as { id?: unknown; password?: unknown })
     .filter((i) => typeof i?.id === 'string')
   if (ids.length === 0) return []
+  const names = ids.map((i) => `"${String(i.id)}"`).join(', ')
   return [
-    `VS Code prompts for ${ids.map((i) => `"${String(i.id)}"`).join(', ')} when a server starts: those values are not in the file, so there is nothing to import for them.`,
+    note(
+      'vscode_inputs',
+      `VS Code prompts for ${names} when a server starts: those values are not in the file, so there is nothing to import for them.`,
+      { ids: names },
+    ),
   ]
 }

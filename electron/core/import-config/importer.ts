@@ -18,6 +18,9 @@ import { readSource, type SourceConfig } from './formats'
 import { assertNoConflicts, buildProposal, secretValues, type Existing, type Proposal } from './plan'
 import { bridgeEntry, rewriteSplit, rewriteText } from './rewrite'
 import { remoteUpstreamInputs } from './remote-servers'
+import { messages, note } from './notes'
+
+const DOTENV_NO_REWRITE = note('rewrite_dotenv', 'A .env file is imported, not rewritten.')
 
 type ApplyInput = z.output<typeof ImportApplyInput>
 
@@ -48,7 +51,8 @@ export class ConfigImporter {
     if (!source.client) {
       rewrite = {
         possible: false,
-        reason: 'A .env file is imported, not rewritten.',
+        reason: DOTENV_NO_REWRITE.message,
+        reasonCode: DOTENV_NO_REWRITE,
         diff: null,
         removes: [],
         keeps: [],
@@ -62,9 +66,13 @@ export class ConfigImporter {
       )
       const secrets = secretValues(p)
       const ro = notWritable(path)
+      const why = ro
+        ? note(ro.code, `${ro.message}, so it cannot be rewritten.`, { file: source.file })
+        : null
       rewrite = {
         possible: ro === null,
-        reason: ro ? `${ro}, so it cannot be rewritten.` : null,
+        reason: why?.message ?? null,
+        reasonCode: why,
         diff: unifiedDiff(maskText(text, secrets), maskText(next, secrets), source.file),
         ...split,
       }
@@ -104,7 +112,7 @@ export class ConfigImporter {
       if (ro) {
         throw new AppError(
           'IO_ERROR',
-          `${ro}, so Keybridge cannot rewrite it. Nothing was imported. Make it writable, or import without rewriting.`,
+          `${ro.message}, so Keybridge cannot rewrite it. Nothing was imported. Make it writable, or import without rewriting.`,
         )
       }
     }
@@ -142,7 +150,11 @@ export class ConfigImporter {
           token = cc.summary
           if (existed) {
             warnings.push(
-              `The client token "${token.name}" got a new value; its previous value stopped working.`,
+              note(
+                'token_replaced',
+                `The client token "${token.name}" got a new value; its previous value stopped working.`,
+                { name: token.name },
+              ),
             )
           }
           const split = rewriteSplit(p)
@@ -170,7 +182,12 @@ export class ConfigImporter {
                   c.sources.some((src) => src.server === id && src.location === 'arg'),
               )
             ) {
-              warnings.push(`${id} stays in ${source.app} and its file still holds its secret.`)
+              warnings.push(
+                note('secret_stays', `${id} stays in ${source.app} and its file still holds its secret.`, {
+                  server: id,
+                  app: source.app,
+                }),
+              )
             }
           }
         }
@@ -194,7 +211,8 @@ export class ConfigImporter {
           upstreams: added,
           token,
           rewrite,
-          warnings,
+          warnings: messages(warnings),
+          warningCodes: warnings,
         }
       })()
     } catch (e) {
@@ -266,7 +284,8 @@ export class ConfigImporter {
       fingerprint: fingerprint(text),
       credentials: p.credentials.map((c) => PlannedCredential.parse(c)),
       servers: p.servers.map((s) => PlannedServer.parse(s)),
-      warnings: p.warnings,
+      warnings: messages(p.warnings),
+      warningCodes: p.warnings,
       rewrite,
     }
   }

@@ -4,6 +4,7 @@ import { escapeTemplate, mentionsReference } from '../bridge/upstream/env-templa
 import { reservedUpstreamName } from '../bridge/upstream/reserved-names'
 import type {
   ImportEdits,
+  ImportNote,
   PlannedCredential,
   PlannedServer,
   SecretSource,
@@ -11,6 +12,7 @@ import type {
 import { getServiceDescriptor, secretFieldKeys } from '../providers/catalog'
 import { detectSecret, maskSecret, secretInArg, type Detected } from './detect'
 import type { SourceConfig, SourceServer } from './formats'
+import { addNote, note } from './notes'
 
 /** One place a secret sits, and how its text is rebuilt around it (`Bearer {{secret}}`). */
 interface Occurrence {
@@ -19,7 +21,8 @@ interface Occurrence {
 }
 
 /** A planned credential with its value: stays in the main process, never crosses IPC. */
-export interface CredentialDraft extends PlannedCredential {
+export interface CredentialDraft extends Omit<PlannedCredential, 'conflictCode'> {
+  conflictCode: ImportNote | null
   value: string
   /** Non-secret fields (custom API: base URL, header name and template). */
   fields: Record<string, string>
@@ -28,7 +31,9 @@ export interface CredentialDraft extends PlannedCredential {
   renamed?: boolean
 }
 
-export interface ServerDraft extends PlannedServer {
+export interface ServerDraft extends Omit<PlannedServer, 'conflictCode' | 'noteCodes'> {
+  conflictCode: ImportNote | null
+  noteCodes: ImportNote[]
   /** The environment the upstream gets: references for imported secrets, values otherwise. */
   upstreamEnv: Record<string, string>
   /** The original arguments (the plan shows them masked). */
@@ -39,7 +44,7 @@ export interface Proposal {
   source: SourceConfig
   credentials: CredentialDraft[]
   servers: ServerDraft[]
-  warnings: string[]
+  warnings: ImportNote[]
 }
 
 /** What already exists, to flag names that are taken. */
@@ -123,9 +128,11 @@ export function buildProposal(source: SourceConfig, existing: Existing, edits?: 
         name: credentialSlug(src.location === 'dotenv' ? src.key.toLowerCase() : (src.server ?? 'imported')),
         include,
         masked: maskSecret(value),
-        reason: d.reason,
+        reason: d.reason.message,
+        reasonCode: d.reason,
         sources: [],
         conflict: null,
+        conflictCode: null,
         suggestedName: null,
         value,
         fields: service === 'custom' ? extraFields : {},
@@ -141,7 +148,8 @@ export function buildProposal(source: SourceConfig, existing: Existing, edits?: 
         c.serviceName = descriptor?.name ?? d.service
         c.field = descriptor ? (secretFieldKeys(descriptor)[0] ?? 'secret') : 'secret'
         c.fields = {}
-        c.reason = d.reason
+        c.reason = d.reason.message
+        c.reasonCode = d.reason
       }
     }
     c.sources.push(src)
@@ -159,8 +167,10 @@ export function buildProposal(source: SourceConfig, existing: Existing, edits?: 
     // #18: a URL server becomes a remote upstream only where Keybridge may connect to it.
     if (!blocked && !keybridge && s.transport !== 'stdio') blocked = remoteRefusal(s.url)
     if (!blocked && argSecrets.some(Boolean) && s.transport === 'stdio') {
-      blocked =
-        'a secret is in its command-line arguments, and the bridge passes secrets only through the environment'
+      blocked = note(
+        'blocked_arg_secret',
+        'a secret is in its command-line arguments, and the bridge passes secrets only through the environment',
+      )
     }
     const action: PlannedServer['action'] = keybridge
       ? 'keybridge'
@@ -196,13 +206,33 @@ export function buildProposal(source: SourceConfig, existing: Existing, edits?: 
       })
     }
     serverSecrets.set(s.name, { env, headers })
-    const notes = [...s.notes]
-    if (blocked) notes.push(`Left in ${source.app} as it is: ${blocked}.`)
+    const notes = { notes: [] as string[], noteCodes: [] as ImportNote[] }
+    for (const n of s.notes) addNote(notes, n)
+    if (blocked)
+      addNote(
+        notes,
+        note('left_in_app', `Left in ${source.app} as it is: ${blocked.message}.`, {
+          ...blocked.params,
+          app: source.app,
+          blocked: blocked.code,
+        }),
+      )
     if (keybridge)
-      notes.push('This is the Keybridge bridge itself: a rewrite replaces it with a fresh client token.')
+      addNote(
+        notes,
+        note(
+          'keybridge_entry',
+          'This is the Keybridge bridge itself: a rewrite replaces it with a fresh client token.',
+        ),
+      )
     if (action === 'remote') {
-      notes.push(
-        `A URL server: it becomes a remote upstream of the bridge${s.headers.length ? ', its headers sealed in the vault' : ''}, and a rewrite points ${source.app} at the bridge instead.`,
+      addNote(
+        notes,
+        note(
+          'remote_server',
+          `A URL server: it becomes a remote upstream of the bridge${s.headers.length ? ', its headers sealed in the vault' : ''}, and a rewrite points ${source.app} at the bridge instead.`,
+          { app: source.app, headers: s.headers.length ? 1 : 0 },
+        ),
       )
     }
     servers.push({
@@ -221,8 +251,9 @@ export function buildProposal(source: SourceConfig, existing: Existing, edits?: 
       headers: s.headers.map(([k]) => k),
       credentials: [...new Set([...env.values(), ...headers].map((c) => c.id))],
       conflict: null,
+      conflictCode: null,
       suggestedName: null,
-      notes,
+      ...notes,
       upstreamEnv: {},
     })
   }
@@ -238,7 +269,7 @@ export function buildProposal(source: SourceConfig, existing: Existing, edits?: 
           secret: e.value,
           template: '{{secret}}',
           service: 'custom',
-          reason: 'a variable (it does not look secret)',
+          reason: note('secret_plain', 'a variable (it does not look secret)'),
         },
         src,
         false,
@@ -270,7 +301,11 @@ export function buildProposal(source: SourceConfig, existing: Existing, edits?: 
         server.env.push({ key: k, kind: 'literal', value: v })
         server.upstreamEnv[k] = escapeTemplate(v)
         warnings.push(
-          `${server.id}: ${k} holds a Keybridge reference (${v}) written in the file. It is kept as literal text and never resolved: a config file cannot choose which vault secret its server receives. Set it with "keybridge upstream add" yourself if you meant it.`,
+          note(
+            'literal_reference',
+            `${server.id}: ${k} holds a Keybridge reference (${v}) written in the file. It is kept as literal text and never resolved: a config file cannot choose which vault secret its server receives. Set it with "keybridge upstream add" yourself if you meant it.`,
+            { server: server.id, key: k, value: v },
+          ),
         )
       } else {
         server.env.push({ key: k, kind: 'literal', value: c ? maskSecret(v) : v })
@@ -281,7 +316,11 @@ export function buildProposal(source: SourceConfig, existing: Existing, edits?: 
   for (const c of credentials) {
     if (!c.include && c.sources.some((s) => s.location === 'arg')) {
       warnings.push(
-        `${c.sources[0].server}: a secret (${c.masked}) is in its command-line arguments; it stays in ${source.app} unless you move it to "env" first.`,
+        note(
+          'secret_in_args',
+          `${c.sources[0].server}: a secret (${c.masked}) is in its command-line arguments; it stays in ${source.app} unless you move it to "env" first.`,
+          { server: c.sources[0].server ?? '', masked: c.masked, app: source.app },
+        ),
       )
     }
   }
@@ -289,12 +328,16 @@ export function buildProposal(source: SourceConfig, existing: Existing, edits?: 
 }
 
 /** Why Keybridge will not connect to a URL server (not https, not loopback), or null. */
-function remoteRefusal(url: string | null): string | null {
+function remoteRefusal(url: string | null): ImportNote | null {
   try {
     checkRemoteUrl(url ?? '')
     return null
   } catch (e) {
-    return e instanceof AppError ? e.message.replace(/\.$/, '') : 'its URL is not usable'
+    return note(
+      'blocked_remote_url',
+      e instanceof AppError ? e.message.replace(/\.$/, '') : 'its URL is not usable',
+      e instanceof AppError ? { errorCode: e.code } : {},
+    )
   }
 }
 
@@ -349,9 +392,23 @@ function nameCredentials(credentials: CredentialDraft[], existing: Existing): vo
     const lower = c.name.toLowerCase()
     const taken = (n: string) => inVault(c.service).has(n.toLowerCase()) || mine.has(n.toLowerCase())
     if (inVault(c.service).has(lower)) {
-      c.conflict = `There is already a ${c.serviceName} credential named "${c.name}" in the vault.`
+      conflict(
+        c,
+        note(
+          'credential_exists',
+          `There is already a ${c.serviceName} credential named "${c.name}" in the vault.`,
+          { service: c.serviceName, name: c.name },
+        ),
+      )
     } else if (mine.has(lower) && c.renamed) {
-      c.conflict = `Two ${c.serviceName} credentials of this import would both be named "${c.name}".`
+      conflict(
+        c,
+        note(
+          'credential_twice',
+          `Two ${c.serviceName} credentials of this import would both be named "${c.name}".`,
+          { service: c.serviceName, name: c.name },
+        ),
+      )
     } else if (mine.has(lower)) {
       // Two secrets of one server for the same service: number them.
       c.name = firstFree(c.name, taken, 64)
@@ -359,6 +416,11 @@ function nameCredentials(credentials: CredentialDraft[], existing: Existing): vo
     if (c.conflict) c.suggestedName = firstFree(c.name, taken, 64)
     mine.add(c.name.toLowerCase())
   }
+}
+
+function conflict(item: { conflict: string | null; conflictCode: ImportNote | null }, n: ImportNote): void {
+  item.conflict = n.message
+  item.conflictCode = n
 }
 
 function nameServers(servers: ServerDraft[], existing: Existing): void {
@@ -371,12 +433,22 @@ function nameServers(servers: ServerDraft[], existing: Existing): void {
       // A server called like a built-in source ("github") would share its tools' identities.
       const was = s.upstreamName
       s.upstreamName = `${was}-mcp`.slice(0, 40)
-      s.notes.push(
-        `Named "${s.upstreamName}" in Keybridge: "${was}" is the name of Keybridge's own ${was} tools.`,
+      addNote(
+        s,
+        note(
+          'reserved_name',
+          `Named "${s.upstreamName}" in Keybridge: "${was}" is the name of Keybridge's own ${was} tools.`,
+          { name: s.upstreamName, was },
+        ),
       )
     }
     if (vault.has(s.upstreamName)) {
-      s.conflict = `There is already an upstream server named "${s.upstreamName}".`
+      conflict(
+        s,
+        note('upstream_exists', `There is already an upstream server named "${s.upstreamName}".`, {
+          name: s.upstreamName,
+        }),
+      )
       s.suggestedName = firstFree(s.upstreamName, taken, 40)
     } else if (mine.has(s.upstreamName)) {
       s.upstreamName = firstFree(s.upstreamName, taken, 40)

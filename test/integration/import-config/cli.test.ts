@@ -62,6 +62,13 @@ describe('keybridge import-config', () => {
     const doc = JSON.parse(json.out)
     expect(doc.dryRun).toBe(true)
     expect(doc.plan.credentials).toHaveLength(3)
+    // --json keeps its fields as they were (sentences) and adds the same as codes beside them.
+    const slack = doc.plan.servers.find((s: { id: string }) => s.id === 'slack')
+    expect(slack.notes.every((n: unknown) => typeof n === 'string')).toBe(true)
+    expect(slack.noteCodes.map((n: { code: string }) => n.code)).toContain('reserved_name')
+    expect(slack.noteCodes.map((n: { message: string }) => n.message)).toEqual(slack.notes)
+    expect(doc.plan.warnings.every((w: unknown) => typeof w === 'string')).toBe(true)
+    expect(doc.plan.warningCodes.map((w: { message: string }) => w.message)).toEqual(doc.plan.warnings)
     const list = await kb(['credential', 'list', '--json'])
     expect(JSON.parse(list.out)).toEqual([])
   })

@@ -78,6 +78,15 @@ describe('import-config: clear messages, nothing half-written', () => {
     expect(slack.upstreamName).toBe('slack-mcp')
     expect(slack.conflict).toBeNull()
     expect(slack.notes.join(' ')).toContain('"slack" is the name of Keybridge\'s own slack tools')
+    // The same note as a code with parameters, for the UI's language; conflicts too.
+    expect(slack.noteCodes).toContainEqual({
+      code: 'reserved_name',
+      params: { name: 'slack-mcp', was: 'slack' },
+      message: expect.stringContaining('"slack" is the name of Keybridge\'s own slack tools'),
+    })
+    expect(gh.conflictCode).toMatchObject({ code: 'credential_exists', params: { name: 'github' } })
+    expect(fs.conflictCode).toMatchObject({ code: 'upstream_exists', params: { name: 'filesystem' } })
+    expect(gh.reasonCode?.code).toMatch(/^secret_/)
 
     const before = snapshot(path)
     const e = failure(await core.invoke('importConfig.apply', { path, rewrite: true }))

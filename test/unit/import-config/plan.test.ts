@@ -29,8 +29,15 @@ describe('reading configs', () => {
       '/u/.cursor/mcp.json',
       '{ // c\n "mcpServers": { "a": 1, "b": { "foo": "bar" }, "c": { "command": 5 }, "d": { "command": "x", "env": { "N": 3 } } } }',
     )
-    expect(s.warnings[0]).toContain('comments, which Cursor does not accept')
-    expect(s.servers.map((x) => x.blocked)).toEqual([
+    expect(s.warnings[0].message).toContain('comments, which Cursor does not accept')
+    expect(s.warnings[0]).toMatchObject({ code: 'lenient_json', params: { app: 'Cursor', what: 'comments' } })
+    expect(s.servers.map((x) => x.blocked?.code ?? null)).toEqual([
+      'blocked_not_object',
+      'blocked_unknown_shape',
+      'blocked_command',
+      null,
+    ])
+    expect(s.servers.map((x) => x.blocked?.message ?? null)).toEqual([
       'it is not an object (unknown shape, left as it is)',
       'it has neither "command" nor "url" (unknown shape, left as it is)',
       'its "command" is not a string',
@@ -52,10 +59,14 @@ describe('reading configs', () => {
       }),
     )
     expect(s.servers[0]).toMatchObject({ transport: 'stdio', blocked: null })
-    expect(s.servers[0].notes[0]).toContain('no "type"')
-    expect(s.servers[1].blocked).toContain('"websocket" is not stdio, http or sse')
-    expect(s.servers[2].blocked).toContain('${workspaceFolder}')
-    expect(s.servers[3].blocked).toContain('asks VS Code for "tok"')
+    expect(s.servers[0].notes[0]).toMatchObject({ code: 'vscode_type_guessed', params: { type: 'stdio' } })
+    expect(s.servers[0].notes[0].message).toContain('no "type"')
+    expect(s.servers[1].blocked?.message).toContain('"websocket" is not stdio, http or sse')
+    expect(s.servers[2].blocked).toMatchObject({
+      code: 'blocked_vscode_variable',
+      params: { variable: '${workspaceFolder}' },
+    })
+    expect(s.servers[3].blocked?.message).toContain('asks VS Code for "tok"')
   })
 })
 
@@ -112,7 +123,9 @@ describe('the proposal', () => {
     expect(p.servers[0].args).toEqual(['--token', 'ghp_…' + GH.slice(-4)])
     expect(p.credentials).toHaveLength(1)
     expect(p.credentials[0].include).toBe(false)
-    expect(p.warnings.join(' ')).toContain('command-line arguments')
+    expect(p.warnings.map((w) => w.message).join(' ')).toContain('command-line arguments')
+    expect(p.warnings.map((w) => w.code)).toContain('secret_in_args')
+    expect(p.servers[0].noteCodes.map((n) => n.params['blocked'])).toContain('blocked_arg_secret')
     expect(p.servers[1].action).toBe('keybridge')
     expect(rewriteSplit(p)).toEqual({ removes: ['keybridge'], keeps: ['cli'] })
   })
