@@ -775,6 +775,76 @@ export const en = {
   'upstreamError.error': '{errorText}',
   'upstreamError.breaker': 'Stopped after {failures} failures in {windowSeconds} s: restart it by hand.',
   'error.upstream_failure': '{url}: {failureText}.',
+  'importNote.lenient_json':
+    '{file} has comments, which {app} does not accept in this file; Keybridge read it anyway.',
+  'importNote.lenient_json_trailing_commas':
+    '{file} has trailing commas, which {app} does not accept in this file; Keybridge read it anyway.',
+  'importNote.vscode_inputs':
+    'VS Code prompts for {ids} when a server starts: those values are not in the file, so there is nothing to import for them.',
+  'importNote.dotenv_skipped':
+    '{file}: {n, plural, one {a line is} other {# lines are}} not KEY=VALUE and skipped ({lines}).',
+  'importNote.literal_reference':
+    '{server}: {key} holds a Keybridge reference ({value}) written in the file. It is kept as literal text and never resolved: a config file cannot choose which vault secret its server receives. Set it with “keybridge upstream add” yourself if you meant it.',
+  'importNote.secret_in_args':
+    '{server}: a secret ({masked}) is in its command-line arguments; it stays in {app} unless you move it to “env” first.',
+  'importNote.token_replaced':
+    'The client token “{name}” got a new value; its previous value stopped working.',
+  'importNote.secret_stays': '{server} stays in {app} and its file still holds its secret.',
+  'importNote.claude_command_only': 'Claude Desktop starts only command-based servers from this file.',
+  'importNote.vscode_type_guessed': 'It has no “type”; VS Code treats it as {type}.',
+  'importNote.left_in_app': 'Left in {app} as it is: {blockedText}.',
+  'importNote.keybridge_entry':
+    'This is the Keybridge bridge itself: a rewrite replaces it with a fresh client token.',
+  'importNote.remote_server':
+    'A URL server: it becomes a remote upstream of the bridge, and a rewrite points {app} at the bridge instead.',
+  'importNote.remote_server_headers':
+    'A URL server: it becomes a remote upstream of the bridge, its headers sealed in the vault, and a rewrite points {app} at the bridge instead.',
+  'importNote.reserved_name':
+    'Named “{name}” in Keybridge: “{was}” is the name of Keybridge’s own {was} tools.',
+  'importNote.blocked_command': 'its “command” is not a string',
+  'importNote.blocked_args': 'its “args” is not a list of strings',
+  'importNote.blocked_env': 'its “env” is not an object of strings',
+  'importNote.blocked_cwd':
+    'it runs in a specific folder (“cwd”), which bridge upstream servers do not support',
+  'importNote.blocked_env_file': 'it loads an “envFile”: import that .env file separately',
+  'importNote.blocked_url': 'its “url” is not a string',
+  'importNote.blocked_headers': 'its “headers” is not an object of strings',
+  'importNote.blocked_not_object': 'it is not an object (unknown shape, left as it is)',
+  'importNote.blocked_unknown_shape': 'it has neither “command” nor “url” (unknown shape, left as it is)',
+  'importNote.blocked_no_type': 'it has no “type”, “command” or “url” (unknown shape, left as it is)',
+  'importNote.blocked_bad_type': 'its type “{type}” is not stdio, http or sse (left as it is)',
+  'importNote.blocked_vscode_input': 'it asks VS Code for {ids} at run time; that value is not in the file',
+  'importNote.blocked_vscode_variable': 'it uses {variable}, which only VS Code can fill in',
+  'importNote.blocked_remote_url':
+    'its URL is not one Keybridge connects to (https, or http on this computer)',
+  'importNote.blocked_arg_secret':
+    'a secret is in its command-line arguments, and the bridge passes secrets only through the environment',
+  'importNote.secret_shape': '{shapeText} (recognised by its shape)',
+  'importNote.secret_shape_scheme': '{shapeText} in a {scheme} value',
+  'importNote.secret_scheme': '{scheme} credential in {name}',
+  'importNote.secret_url_password': 'a URL with a password in it',
+  'importNote.secret_name': 'the name {name} says it is secret',
+  'importNote.secret_plain': 'a variable (it does not look secret)',
+  'importNote.credential_exists': 'There is already a {service} credential named “{name}” in the vault.',
+  'importNote.credential_twice': 'Two {service} credentials of this import would both be named “{name}”.',
+  'importNote.upstream_exists': 'There is already an upstream server named “{name}”.',
+  'importNote.rewrite_dotenv': 'A .env file is imported, not rewritten.',
+  'importNote.rewrite_readonly': '{file} is read-only, so it cannot be rewritten.',
+  'importNote.rewrite_folder_readonly':
+    'The folder of {file} is read-only (the rewrite writes a temporary file beside it), so it cannot be rewritten.',
+  'importShape.github_fine': 'GitHub fine-grained token',
+  'importShape.github': 'GitHub token',
+  'importShape.gitlab': 'GitLab token',
+  'importShape.anthropic': 'Anthropic key',
+  'importShape.openai': 'OpenAI key',
+  'importShape.slack': 'Slack token',
+  'importShape.notion': 'Notion secret',
+  'importShape.linear': 'Linear key',
+  'importShape.sentry': 'Sentry token',
+  'importShape.huggingface': 'Hugging Face token',
+  'importShape.aws': 'AWS access key id',
+  'importShape.google': 'Google API key',
+  'importShape.jwt': 'JSON Web Token',
 } as const
 
 export type MessageKey = keyof typeof en

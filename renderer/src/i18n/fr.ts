@@ -803,4 +803,78 @@ export const fr: Record<MessageKey, string> = {
   'upstreamError.error': '{errorText}',
   'upstreamError.breaker': 'Arrêté après {failures} échecs en {windowSeconds} s : redémarrez-le à la main.',
   'error.upstream_failure': '{url} : {failureText}.',
+  'importNote.lenient_json':
+    '{file} contient des commentaires, que {app} n’accepte pas dans ce fichier ; Keybridge l’a lu quand même.',
+  'importNote.lenient_json_trailing_commas':
+    '{file} contient des virgules finales, que {app} n’accepte pas dans ce fichier ; Keybridge l’a lu quand même.',
+  'importNote.vscode_inputs':
+    'VS Code demande {ids} au démarrage d’un serveur : ces valeurs ne sont pas dans le fichier, il n’y a donc rien à importer pour elles.',
+  'importNote.dotenv_skipped':
+    '{file} : {n, plural, one {une ligne n’est pas au format CLÉ=VALEUR et a été ignorée} other {# lignes ne sont pas au format CLÉ=VALEUR et ont été ignorées}} ({lines}).',
+  'importNote.literal_reference':
+    '{server} : {key} contient une référence Keybridge ({value}) écrite dans le fichier. Elle est gardée comme texte littéral et jamais résolue : un fichier de configuration ne peut pas choisir quel secret du coffre son serveur reçoit. Définissez-la vous-même avec « keybridge upstream add » si c’était voulu.',
+  'importNote.secret_in_args':
+    '{server} : un secret ({masked}) est dans ses arguments de ligne de commande ; il reste dans {app} tant que vous ne le déplacez pas dans « env ».',
+  'importNote.token_replaced':
+    'Le jeton client « {name} » a reçu une nouvelle valeur ; l’ancienne ne fonctionne plus.',
+  'importNote.secret_stays': '{server} reste dans {app} et son fichier contient toujours son secret.',
+  'importNote.claude_command_only':
+    'Claude Desktop ne démarre depuis ce fichier que les serveurs lancés par une commande.',
+  'importNote.vscode_type_guessed': 'Il n’a pas de « type » ; VS Code le traite comme {type}.',
+  'importNote.left_in_app': 'Laissé tel quel dans {app} : {blockedText}.',
+  'importNote.keybridge_entry':
+    'C’est la passerelle Keybridge elle-même : une réécriture la remplace par un nouveau jeton client.',
+  'importNote.remote_server':
+    'Un serveur par URL : il devient un serveur amont distant de la passerelle, et une réécriture fait passer {app} par la passerelle à la place.',
+  'importNote.remote_server_headers':
+    'Un serveur par URL : il devient un serveur amont distant de la passerelle, ses en-têtes scellés dans le coffre, et une réécriture fait passer {app} par la passerelle à la place.',
+  'importNote.reserved_name':
+    'Nommé « {name} » dans Keybridge : « {was} » est le nom des outils {was} propres à Keybridge.',
+  'importNote.blocked_command': 'sa « command » n’est pas une chaîne',
+  'importNote.blocked_args': 'ses « args » ne sont pas une liste de chaînes',
+  'importNote.blocked_env': 'son « env » n’est pas un objet de chaînes',
+  'importNote.blocked_cwd':
+    'il s’exécute dans un dossier précis (« cwd »), ce que les serveurs amont de la passerelle ne permettent pas',
+  'importNote.blocked_env_file': 'il charge un « envFile » : importez ce fichier .env séparément',
+  'importNote.blocked_url': 'son « url » n’est pas une chaîne',
+  'importNote.blocked_headers': 'ses « headers » ne sont pas un objet de chaînes',
+  'importNote.blocked_not_object': 'ce n’est pas un objet (forme inconnue, laissé tel quel)',
+  'importNote.blocked_unknown_shape': 'il n’a ni « command » ni « url » (forme inconnue, laissé tel quel)',
+  'importNote.blocked_no_type':
+    'il n’a ni « type », ni « command », ni « url » (forme inconnue, laissé tel quel)',
+  'importNote.blocked_bad_type': 'son type « {type} » n’est ni stdio, ni http, ni sse (laissé tel quel)',
+  'importNote.blocked_vscode_input':
+    'il demande {ids} à VS Code au lancement ; cette valeur n’est pas dans le fichier',
+  'importNote.blocked_vscode_variable': 'il utilise {variable}, que seul VS Code sait remplir',
+  'importNote.blocked_remote_url':
+    'Keybridge ne se connecte pas à son URL (https, ou http sur cet ordinateur seulement)',
+  'importNote.blocked_arg_secret':
+    'un secret est dans ses arguments de ligne de commande, et la passerelle ne transmet les secrets que par l’environnement',
+  'importNote.secret_shape': '{shapeText} (reconnu à sa forme)',
+  'importNote.secret_shape_scheme': '{shapeText} dans une valeur {scheme}',
+  'importNote.secret_scheme': 'identifiant {scheme} dans {name}',
+  'importNote.secret_url_password': 'une URL contenant un mot de passe',
+  'importNote.secret_name': 'le nom {name} indique un secret',
+  'importNote.secret_plain': 'une variable (elle ne semble pas secrète)',
+  'importNote.credential_exists': 'Le coffre a déjà un identifiant {service} nommé « {name} ».',
+  'importNote.credential_twice':
+    'Deux identifiants {service} de cet import porteraient le même nom « {name} ».',
+  'importNote.upstream_exists': 'Il existe déjà un serveur amont nommé « {name} ».',
+  'importNote.rewrite_dotenv': 'Un fichier .env est importé, pas réécrit.',
+  'importNote.rewrite_readonly': '{file} est en lecture seule : il ne peut pas être réécrit.',
+  'importNote.rewrite_folder_readonly':
+    'Le dossier de {file} est en lecture seule (la réécriture écrit un fichier temporaire à côté) : il ne peut pas être réécrit.',
+  'importShape.github_fine': 'jeton GitHub à portée fine',
+  'importShape.github': 'jeton GitHub',
+  'importShape.gitlab': 'jeton GitLab',
+  'importShape.anthropic': 'clé Anthropic',
+  'importShape.openai': 'clé OpenAI',
+  'importShape.slack': 'jeton Slack',
+  'importShape.notion': 'secret Notion',
+  'importShape.linear': 'clé Linear',
+  'importShape.sentry': 'jeton Sentry',
+  'importShape.huggingface': 'jeton Hugging Face',
+  'importShape.aws': 'identifiant de clé d’accès AWS',
+  'importShape.google': 'clé d’API Google',
+  'importShape.jwt': 'jeton JWT (JSON Web Token)',
 }

@@ -29,6 +29,8 @@ import { callReasonKey, callReasonText } from '../../../renderer/src/lib/reason-
 import { upstreamErrorText } from '../../../renderer/src/lib/upstream-error-text'
 import { UPSTREAM_ERROR_VARIANTS } from '../../../renderer/src/lib/upstream-error-key'
 import { CallReason, DenyReason, UpstreamErrorCode } from '../../../shared/ipc/bridge'
+import { ImportNoteCode, ImportShape } from '../../../shared/ipc/importConfig'
+import { IMPORT_NOTE_VARIANTS, importNoteText } from '../../../renderer/src/lib/import-note-text'
 import { formatDuration, reasonText } from '../../../renderer/src/features/activity/words'
 
 /** Every .ts file under electron/core (the texts the core can send). */
@@ -136,6 +138,39 @@ describe('everything the core sends has French words', () => {
       'fr',
     )
     expect(probe).toBe('http://127.0.0.1:9/mcp : injoignable (ECONNREFUSED).')
+  })
+
+  it('every import note code and token shape (shared ImportNoteCode, ImportShape) has its own French sentence', () => {
+    const keys = [
+      ...ImportNoteCode.options.map((c) => `importNote.${c}`),
+      ...ImportShape.options.map((c) => `importShape.${c}`),
+      ...IMPORT_NOTE_VARIANTS,
+    ]
+    for (const key of keys) {
+      expect(english[key], key).toBeTruthy()
+      expect(dict[key], key).toBeTruthy()
+      expect(dict[key], key).not.toBe(english[key])
+    }
+    const t = (k: string, v?: Record<string, string | number>) => format('fr', dict[k], v)
+    const left = {
+      code: 'left_in_app' as const,
+      params: { app: 'VS Code', blocked: 'blocked_vscode_variable', variable: '${workspaceFolder}' },
+      message: 'Left in VS Code as it is: it uses ${workspaceFolder}, which only VS Code can fill in.',
+    }
+    expect(importNoteText(left, t as never, 'fr')).toBe(
+      'Laissé tel quel dans VS Code : il utilise ${workspaceFolder}, que seul VS Code sait remplir.',
+    )
+    expect(importNoteText(left, t as never, 'en')).toBe(left.message)
+    const shape = { code: 'secret_shape' as const, params: { shape: 'github' }, message: 'GitHub token (…)' }
+    expect(importNoteText(shape, t as never, 'fr')).toBe('jeton GitHub (reconnu à sa forme)')
+    const skipped = {
+      code: 'dotenv_skipped' as const,
+      params: { file: '.env', lines: '3, 7', n: 2 },
+      message: '',
+    }
+    expect(importNoteText(skipped, t as never, 'fr')).toBe(
+      '.env : 2 lignes ne sont pas au format CLÉ=VALEUR et ont été ignorées (3, 7).',
+    )
   })
 
   it('every catalog label and hint has a French entry', () => {

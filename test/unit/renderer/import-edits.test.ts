@@ -55,7 +55,14 @@ const edit = (credentials: Edits['credentials'], servers: Edits['servers'] = {})
 describe('import plan edits (renderer)', () => {
   it('as proposed: the vault clash blocks apply until renamed, and nothing is sent as an edit', () => {
     const gh = credentialViews(plan, NO_EDITS).find((c) => c.id === GH)!
-    expect(gh.problem).toEqual({ kind: 'conflict', message: expect.stringContaining('"github"') })
+    expect(gh.problem).toEqual({
+      kind: 'conflict',
+      message: expect.stringContaining('"github"'),
+      note: expect.objectContaining({
+        code: 'credential_exists',
+        params: expect.objectContaining({ name: 'github' }),
+      }),
+    })
     expect(gh.suggestedName).toBe('github-2')
     expect(canApply(plan, NO_EDITS)).toBe(false)
     expect(toApplyEdits(plan, NO_EDITS)).toEqual({ credentials: [], servers: [] })

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react'
 import { AlertDialog, Badge, Button, Callout, Card, Flex, Heading, Text } from '@radix-ui/themes'
-import { useT } from '../../i18n'
+import { useLanguage, useT } from '../../i18n'
+import { importNotes } from '../../lib/import-note-text'
 import { describeError } from '../../lib/notify'
 import { useShell } from '../shell/store'
 import { DiffView } from './DiffView'
@@ -56,6 +57,7 @@ function ErrorLine({ error }: { error: unknown }) {
 
 function PlanView({ plan }: { plan: ImportPlan }) {
   const t = useT()
+  const lang = useLanguage()
   const edits = useImport((s) => s.edits)
   const rewrite = useImport((s) => s.rewrite)
   const busy = useImport((s) => s.busy)
@@ -86,8 +88,10 @@ function PlanView({ plan }: { plan: ImportPlan }) {
         </Flex>
         {plan.warnings.length > 0 && (
           <Callout.Root color="amber" size="1">
-            {plan.warnings.map((w) => (
-              <Callout.Text key={w}>{w}</Callout.Text>
+            {importNotes(plan.warnings, plan.warningCodes, t, lang).map((w) => (
+              <Callout.Text key={w} data-testid="import-warning">
+                {w}
+              </Callout.Text>
             ))}
           </Callout.Root>
         )}

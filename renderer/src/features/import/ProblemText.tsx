@@ -1,5 +1,6 @@
 import { Button, Flex, Text } from '@radix-ui/themes'
-import { useT } from '../../i18n'
+import { useLanguage, useT } from '../../i18n'
+import { importNoteText } from '../../lib/import-note-text'
 import type { Problem } from './edits'
 
 /** Why a name cannot be used, and the free name the core suggests when it clashes. */
@@ -9,12 +10,17 @@ export function ProblemText(props: {
   onUse(name: string): void
 }) {
   const t = useT()
+  const lang = useLanguage()
   const { problem, suggested } = props
   if (!problem) return null
   return (
     <Flex direction="column" gap="1" align="start" mt="1">
       <Text size="1" color="red" role="alert">
-        {problem.kind === 'duplicate' ? t('import.duplicateName', { name: problem.name }) : problem.message}
+        {problem.kind === 'duplicate'
+          ? t('import.duplicateName', { name: problem.name })
+          : problem.kind === 'conflict' && problem.note
+            ? importNoteText(problem.note, t, lang)
+            : problem.message}
       </Text>
       {problem.kind === 'conflict' && suggested && (
         <Button size="1" variant="soft" onClick={() => props.onUse(suggested)} data-testid="use-suggested">

@@ -1,6 +1,7 @@
 import { Button, Callout, Card, Code, Flex, Heading, Text } from '@radix-ui/themes'
 import { call } from '../../api'
-import { useT } from '../../i18n'
+import { useLanguage, useT } from '../../i18n'
+import { importNotes } from '../../lib/import-note-text'
 import { attempt, notifySuccess } from '../../lib/notify'
 import { useShell } from '../shell/store'
 import { DiffView } from './DiffView'
@@ -9,6 +10,7 @@ import { useImport, type ImportOutcome } from './store'
 /** What the import did: credentials created, upstream servers added, the rewritten file and its backup. */
 export function ResultView({ result }: { result: ImportOutcome }) {
   const t = useT()
+  const lang = useLanguage()
   const go = useShell((s) => s.go)
   const reset = useImport((s) => s.reset)
   return (
@@ -85,8 +87,10 @@ export function ResultView({ result }: { result: ImportOutcome }) {
         )}
         {result.warnings.length > 0 && (
           <Callout.Root color="amber" size="1">
-            {result.warnings.map((w) => (
-              <Callout.Text key={w}>{w}</Callout.Text>
+            {importNotes(result.warnings, result.warningCodes, t, lang).map((w) => (
+              <Callout.Text key={w} data-testid="import-result-warning">
+                {w}
+              </Callout.Text>
             ))}
           </Callout.Root>
         )}

@@ -1,5 +1,6 @@
 import { Callout, Checkbox, Flex, Text } from '@radix-ui/themes'
-import { useT } from '../../i18n'
+import { useLanguage, useT } from '../../i18n'
+import { importNoteText } from '../../lib/import-note-text'
 import { DiffView } from './DiffView'
 import type { ImportPlan } from './store'
 
@@ -14,6 +15,7 @@ export function RewritePanel(props: {
   moves: { removes: string[]; keeps: string[] }
 }) {
   const t = useT()
+  const lang = useLanguage()
   const { plan, on, moves } = props
   const r = plan.rewrite
   const changed = moves.removes.join('\n') !== r.removes.join('\n')
@@ -32,7 +34,7 @@ export function RewritePanel(props: {
       </Text>
       {!r.possible && r.reason && (
         <Text size="1" color="gray" data-testid="import-rewrite-reason">
-          {r.reason}
+          {r.reasonCode ? importNoteText(r.reasonCode, t, lang) : r.reason}
         </Text>
       )}
       {r.possible && (

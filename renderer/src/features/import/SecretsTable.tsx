@@ -1,5 +1,6 @@
 import { Badge, Checkbox, Code, Flex, Table, Text, TextField } from '@radix-ui/themes'
-import { useT } from '../../i18n'
+import { useLanguage, useT } from '../../i18n'
+import { importNoteText } from '../../lib/import-note-text'
 import type { CredentialView } from './edits'
 import { ProblemText } from './ProblemText'
 import { useImport } from './store'
@@ -11,6 +12,7 @@ function where(c: CredentialView): string {
 /** Every secret found, masked: include it or not, and the vault credential's (editable) name. */
 export function SecretsTable({ items }: { items: CredentialView[] }) {
   const t = useT()
+  const lang = useLanguage()
   const edit = useImport((s) => s.editCredential)
   if (!items.length) {
     return (
@@ -48,7 +50,7 @@ export function SecretsTable({ items }: { items: CredentialView[] }) {
                 {c.masked}
               </Code>
               <Text as="div" size="1" color="gray">
-                {c.reason}
+                {c.reasonCode ? importNoteText(c.reasonCode, t, lang) : c.reason}
               </Text>
             </Table.Cell>
             <Table.Cell>

@@ -1,5 +1,6 @@
 import { Badge, Checkbox, Code, Flex, Table, Text, TextField } from '@radix-ui/themes'
-import { useT, type MessageKey } from '../../i18n'
+import { useLanguage, useT, type MessageKey } from '../../i18n'
+import { importNotes } from '../../lib/import-note-text'
 import type { ServerView } from './edits'
 import { ProblemText } from './ProblemText'
 import { useImport } from './store'
@@ -9,6 +10,7 @@ const ACTION_COLOR = { upstream: 'indigo', remote: 'amber', keep: 'gray', keybri
 /** Every server of the app's config: what becomes an upstream of the bridge (renamable), what stays. */
 export function ServersTable({ items }: { items: ServerView[] }) {
   const t = useT()
+  const lang = useLanguage()
   const edit = useImport((s) => s.editServer)
   if (!items.length) {
     return (
@@ -95,7 +97,7 @@ export function ServersTable({ items }: { items: ServerView[] }) {
                     {t('import.headers', { names: s.headers.join(', ') })}
                   </Text>
                 )}
-                {s.notes.map((n) => (
+                {importNotes(s.notes, s.noteCodes, t, lang).map((n) => (
                   <Text key={n} size="1" color="gray">
                     {n}
                   </Text>

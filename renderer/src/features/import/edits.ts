@@ -2,6 +2,7 @@ import { UpstreamName } from '../../../../shared/ipc/bridge'
 import {
   ImportCredentialName,
   type ImportEdits,
+  type ImportNote,
   type ImportPlan,
   type PlannedCredential,
   type PlannedServer,
@@ -26,7 +27,7 @@ export const NO_EDITS: Edits = { credentials: {}, servers: {} }
  */
 export type Problem =
   | { kind: 'invalid'; message: string }
-  | { kind: 'conflict'; message: string }
+  | { kind: 'conflict'; message: string; note: ImportNote | null }
   | { kind: 'duplicate'; name: string }
 
 /** A proposed credential with the user's edits on top: what apply will create. */
@@ -61,7 +62,8 @@ export function credentialViews(plan: ImportPlan, edits: Edits): CredentialView[
     let problem = include ? invalid(ImportCredentialName.safeParse(name)) : null
     if (include && !problem) {
       const key = `${c.service}/${name.trim().toLowerCase()}`
-      if (name.trim() === c.name && c.conflict) problem = { kind: 'conflict', message: c.conflict }
+      if (name.trim() === c.name && c.conflict)
+        problem = { kind: 'conflict', message: c.conflict, note: c.conflictCode ?? null }
       else if (seen.has(key)) problem = { kind: 'duplicate', name }
       seen.set(key, c.id)
     }
@@ -83,7 +85,7 @@ export function serverViews(plan: ImportPlan, edits: Edits): ServerView[] {
     if (include && s.action === 'upstream' && upstreamName !== null) {
       problem = invalid(UpstreamName.safeParse(upstreamName))
       if (!problem && upstreamName.trim() === s.upstreamName && s.conflict)
-        problem = { kind: 'conflict', message: s.conflict }
+        problem = { kind: 'conflict', message: s.conflict, note: s.conflictCode ?? null }
       else if (!problem && names.has(upstreamName.trim())) problem = { kind: 'duplicate', name: upstreamName }
       names.add(upstreamName.trim())
     }
