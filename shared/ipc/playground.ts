@@ -7,6 +7,8 @@ export const PlaygroundTool = z.object({
   name: z.string(),
   title: z.string().nullable(),
   description: z.string(),
+  /** `api`, `homeassistant:<instance>` (Keybridge's own tools, their texts translated) or `upstream:<name>`. */
+  source: z.string().default('upstream'),
   /** JSON Schema of the arguments (type: object), as the bridge serves it in tools/list. */
   inputSchema: z.record(z.string(), z.unknown()),
   requiredLevel: RequiredLevel,

@@ -16,6 +16,7 @@ export async function playgroundTools(bridge: BridgeService, tokenName: string):
       name: t.name,
       title: t.title ?? (typeof t.annotations.title === 'string' ? t.annotations.title : null),
       description: t.description,
+      source: t.source,
       inputSchema: t.inputSchema,
       requiredLevel: requiredLevel(t.annotations),
       visible: visibleTo(bridge.deps, identity, t),

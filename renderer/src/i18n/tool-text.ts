@@ -1,7 +1,7 @@
 import type { Language } from './translate'
 
 /**
- * French for the built-in tools' titles and descriptions. The bridge serves them in English (the
+ * French for the built-in tools' titles, descriptions and argument descriptions. The bridge serves them in English (the
  * model reads them); the UI shows them in the user's language. Each English template of
  * electron/core/bridge/api-tools.ts and homeassistant/tools.ts has a pattern here; a unit test
  * checks every built-in tool's text is matched. Upstream servers' own texts are shown as they come.
@@ -56,6 +56,51 @@ const FR_RULES: Rule[] = [
     ),
     (m) =>
       `Appelle un service (action) Home Assistant sur ${where(m[1])}, par ex. ${m[2]}. Renvoie les états modifiés.${scope(m[3])}`,
+  ],
+  // Argument descriptions (the playground's form).
+  [
+    /^Which stored (.+) account to use \(default: (.+)\)\.$/,
+    (m) => `Quel compte ${m[1]} enregistré utiliser (par défaut : ${m[2]}).`,
+  ],
+  [/^HTTP method: (.+)\.$/, (m) => `Méthode HTTP : ${m[1]}.`],
+  [
+    /^Path relative to the (.+) API base, starting with "\/" \(e\.g\. "(.+)"\)\.$/,
+    (m) => `Chemin relatif à la base de l’API ${m[1]}, commençant par « / » (par ex. « ${m[2]} »).`,
+  ],
+  [
+    /^Query parameters \(values are sent as text\)\.$/,
+    () => 'Paramètres de requête (valeurs envoyées comme texte).',
+  ],
+  [/^A JSON object request body\.$/, () => 'Un corps de requête : un objet JSON.'],
+  [
+    /^A request body sent as is \(when it is not a JSON object\)\.$/,
+    () => 'Un corps de requête envoyé tel quel (quand ce n’est pas un objet JSON).',
+  ],
+  [/^Only this domain, e\.g\. (.+)\.$/, (m) => `Seulement ce domaine, par ex. ${m[1]}.`],
+  [
+    /^Only entities in this area \(name or id, case-insensitive\)\.$/,
+    () => 'Seulement les entités de cette pièce (nom ou id, sans tenir compte de la casse).',
+  ],
+  [
+    /^Text to find in the entity id or friendly name\.$/,
+    () => 'Texte à chercher dans l’id ou le nom convivial de l’entité.',
+  ],
+  [/^At most this many \(default (\d+)\)\.$/, (m) => `Au plus ce nombre (par défaut ${m[1]}).`],
+  [/^e\.g\. ([a-z_]+\.[a-z0-9_]+)$/, (m) => `par ex. ${m[1]}`],
+  [
+    /^How far back \(default (\d+), at most (\d+)\)\.$/,
+    (m) => `Jusqu’où remonter, en heures (par défaut ${m[1]}, au plus ${m[2]}).`,
+  ],
+  [/^Service domain, e\.g\. (.+)\.$/, (m) => `Domaine du service, par ex. ${m[1]}.`],
+  [/^Service name, e\.g\. (.+)\.$/, (m) => `Nom du service, par ex. ${m[1]}.`],
+  [
+    /^Target entity id, or several separated by commas \((.+)\)\.$/,
+    (m) => `Id de l’entité cible, ou plusieurs séparés par des virgules (${m[1]}).`,
+  ],
+  [/^Service data, e\.g\. (.+)\.$/, (m) => `Données du service, par ex. ${m[1]}.`],
+  [
+    /^Ask for the service response \(for services that return data\)\.$/,
+    () => 'Demander la réponse du service (pour les services qui renvoient des données).',
   ],
   [/^(.+): read from the API$/, (m) => `${m[1]} : lecture de l’API`],
   [/^(.+): any API request$/, (m) => `${m[1]} : toute requête d’API`],

@@ -64,6 +64,31 @@ describe('built-in tool texts in French', () => {
         'L’état actuel et les attributs d’une entité de l’instance Home Assistant « Maison ». Seuls ces domaines sont autorisés : light.',
       )
       expect(toolText(getState.description, 'en')).toBe(getState.description)
+
+      // The playground's form: every argument description of every built-in tool reads in French too.
+      await core.invoke('bridge.tokens.create', { name: 'Texts', scopes: [] }, { actor: 'ui' })
+      const pg = (await core.invoke('bridge.playground.tools', { tokenName: 'Texts' }, { actor: 'ui' })) as {
+        ok: true
+        data: {
+          name: string
+          source: string
+          inputSchema: { properties?: Record<string, { description?: string }> }
+        }[]
+      }
+      const own = pg.data.filter((x) => x.source === 'api' || x.source.startsWith('homeassistant'))
+      expect(own.length).toBe(builtIn.length)
+      let described = 0
+      for (const tool of own)
+        for (const [arg, p] of Object.entries(tool.inputSchema.properties ?? {})) {
+          if (!p.description) continue
+          described++
+          expect(hasToolTranslation(p.description, 'fr'), `${tool.name}.${arg}: ${p.description}`).toBe(true)
+        }
+      expect(described).toBeGreaterThan(20)
+      const call = own.find((x) => x.name.endsWith('call_service'))!
+      expect(toolText(call.inputSchema.properties!['service'].description!, 'fr')).toBe(
+        'Nom du service, par ex. turn_on, toggle, set_temperature.',
+      )
     } finally {
       await core.close()
       rmSync(dataDir, { recursive: true, force: true })

@@ -155,7 +155,12 @@ export function PlaygroundScreen() {
                   {toolText(tool.description, lang)}
                 </Text>
               </Flex>
-              <SchemaForm schema={tool.inputSchema} values={values} onChange={setValues} />
+              <SchemaForm
+                schema={tool.inputSchema}
+                values={values}
+                onChange={setValues}
+                builtIn={tool.source === 'api' || tool.source.startsWith('homeassistant')}
+              />
               <Flex>
                 <Button loading={busy} onClick={() => void run()} data-testid="playground-run">
                   {t('playground.run')}

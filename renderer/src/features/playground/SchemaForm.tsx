@@ -1,5 +1,6 @@
 import { Checkbox, Flex, Select, Text, TextArea, TextField } from '@radix-ui/themes'
-import { useT } from '../../i18n'
+import { useLanguage, useT } from '../../i18n'
+import { toolText } from '../../i18n/tool-text'
 
 interface PropSchema {
   type?: string | string[]
@@ -25,8 +26,11 @@ export function SchemaForm(props: {
   schema: Record<string, unknown>
   values: FormValues
   onChange(values: FormValues): void
+  /** Keybridge's own tool: its argument descriptions are translated (an upstream's shown as they come). */
+  builtIn?: boolean
 }) {
   const t = useT()
+  const lang = useLanguage()
   const properties = (props.schema['properties'] ?? {}) as Record<string, PropSchema>
   const required = new Set((props.schema['required'] ?? []) as string[])
   const names = Object.keys(properties)
@@ -104,7 +108,7 @@ export function SchemaForm(props: {
             ) : null}
             {p.description && (
               <Text size="1" color="gray">
-                {p.description}
+                {props.builtIn ? toolText(p.description, lang) : p.description}
               </Text>
             )}
           </Flex>
