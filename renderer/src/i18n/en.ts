@@ -845,6 +845,20 @@ export const en = {
   'importShape.aws': 'AWS access key id',
   'importShape.google': 'Google API key',
   'importShape.jwt': 'JSON Web Token',
+  'integrity.row':
+    'The {whatText} “{label}” was changed outside Keybridge on {when}: review or delete it. It is not used until then.',
+  'integrity.record':
+    'The vault integrity record was changed outside Keybridge: rows cannot be re-signed after an upgrade until it is restored from a backup.',
+  'integrity.rollback':
+    'This vault file is older than the one Keybridge last saw (generation {found}, expected {expected}): it was restored or rolled back outside Keybridge. Revoked tokens and removed permissions may have come back; client tokens are refused until you review and accept it.',
+  'integrity.what.credentials': 'credential',
+  'integrity.what.ha_instances': 'Home Assistant instance',
+  'integrity.what.bridge_upstreams': 'upstream server',
+  'integrity.what.bridge_tokens': 'client token',
+  'integrity.what.bridge_tool_permissions': 'tool permission',
+  'integrity.what.bridge_approval_grants': '“always allow” answer',
+  'integrity.what.settings': 'bridge setting',
+  'upstream.remote.signInFailed': 'The sign-in to {name} did not finish. Try again.',
 } as const
 
 export type MessageKey = keyof typeof en

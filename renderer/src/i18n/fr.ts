@@ -877,4 +877,18 @@ export const fr: Record<MessageKey, string> = {
   'importShape.aws': 'identifiant de clé d’accès AWS',
   'importShape.google': 'clé d’API Google',
   'importShape.jwt': 'jeton JWT (JSON Web Token)',
+  'integrity.row':
+    '{whatText} « {label} » : modifié hors de Keybridge le {when}. Vérifiez-le ou supprimez-le ; il n’est pas utilisé d’ici là.',
+  'integrity.record':
+    'L’enregistrement d’intégrité du coffre a été modifié hors de Keybridge : les lignes ne peuvent plus être re-signées après une mise à jour tant qu’il n’est pas restauré depuis une sauvegarde.',
+  'integrity.rollback':
+    'Ce fichier de coffre est plus ancien que le dernier vu par Keybridge (génération {found}, attendue {expected}) : il a été restauré ou remis en arrière hors de Keybridge. Des jetons révoqués et des permissions retirées ont pu revenir ; les jetons clients sont refusés jusqu’à ce que vous l’examiniez et l’acceptiez.',
+  'integrity.what.credentials': 'Identifiant',
+  'integrity.what.ha_instances': 'Instance Home Assistant',
+  'integrity.what.bridge_upstreams': 'Serveur amont',
+  'integrity.what.bridge_tokens': 'Jeton client',
+  'integrity.what.bridge_tool_permissions': 'Permission d’outil',
+  'integrity.what.bridge_approval_grants': 'Réponse « toujours autoriser »',
+  'integrity.what.settings': 'Réglage de la passerelle',
+  'upstream.remote.signInFailed': 'La connexion à {name} n’a pas abouti. Réessayez.',
 }

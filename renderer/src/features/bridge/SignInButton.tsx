@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react'
 import { Button } from '@radix-ui/themes'
 import { call } from '../../api'
-import { useT } from '../../i18n'
-import { attempt, notifyError, notifySuccess } from '../../lib/notify'
+import { currentLanguage, useT } from '../../i18n'
+import { attempt, notifySuccess } from '../../lib/notify'
+import { useShell } from '../shell/store'
 import { useBridge } from './store'
 
 /** "Sign in" for a remote upstream: the system browser does the OAuth sign-in; this polls until it ends. */
@@ -17,8 +18,10 @@ export function SignInButton({ name }: { name: string }) {
           if (s.state === 'pending') return
           setFlowId(null)
           await useBridge.getState().loadUpstreams()
-          if (s.state === 'done') notifySuccess(s.message ?? t('upstream.remote.signedIn', { name }))
-          else notifyError(new Error(s.message ?? ''))
+          // The core's sentence is English: other languages say the outcome in their own words.
+          const english = currentLanguage() === 'en' ? s.message : null
+          if (s.state === 'done') notifySuccess(english ?? t('upstream.remote.signedIn', { name }))
+          else useShell.getState().toast('error', english ?? t('upstream.remote.signInFailed', { name }))
         })
         .catch(() => setFlowId(null))
     }, 1000)

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useState } from 'react'
 import { Button, Callout, Flex, Text } from '@radix-ui/themes'
-import type { IntegrityReport } from '../../../../shared/ipc/vault'
+import type { IntegrityReport, TamperedRow } from '../../../../shared/ipc/vault'
 import { call, onEvent } from '../../api'
-import { useT } from '../../i18n'
+import { hasKey, useLanguage, useT, type Language, type T } from '../../i18n'
 import { attempt } from '../../lib/notify'
 
 /**
@@ -11,6 +11,7 @@ import { attempt } from '../../lib/notify'
  */
 export function IntegrityBanner() {
   const t = useT()
+  const lang = useLanguage()
   const [report, setReport] = useState<IntegrityReport | null>(null)
   const load = useCallback(() => {
     void call('vault.integrity').then(setReport, () => setReport(null))
@@ -32,7 +33,14 @@ export function IntegrityBanner() {
         <Text weight="bold">{t('integrity.title')}</Text>
         {report.rollback && (
           <Flex align="center" gap="3" wrap="wrap">
-            <Text size="2">{report.rollback.message}</Text>
+            <Text size="2">
+              {lang === 'en'
+                ? report.rollback.message
+                : t('integrity.rollback', {
+                    found: report.rollback.found,
+                    expected: report.rollback.expected,
+                  })}
+            </Text>
             <Button
               size="1"
               variant="soft"
@@ -47,10 +55,22 @@ export function IntegrityBanner() {
         {report.tampered.length > 0 && <Text size="2">{t('integrity.intro')}</Text>}
         {report.tampered.map((r) => (
           <Text key={`${r.table}/${r.rowId}`} size="2" data-testid="integrity-row">
-            {r.message}
+            {tamperedText(r, t, lang)}
           </Text>
         ))}
       </Flex>
     </Callout.Root>
   )
+}
+
+/** A row changed outside Keybridge, in the UI language (English keeps the core's sentence). */
+function tamperedText(r: TamperedRow, t: T, lang: Language): string {
+  if (lang === 'en') return r.message
+  if (r.table === 'vault_meta') return t('integrity.record')
+  const what = `integrity.what.${r.table}`
+  return t('integrity.row', {
+    whatText: hasKey(what) ? t(what) : r.table,
+    label: r.label,
+    when: new Date(r.detectedAt).toLocaleString(lang),
+  })
 }
