@@ -60,3 +60,45 @@ test('playground: a tool run as a narrowed token is denied, as an allowed one it
     await fakes.close()
   }
 })
+
+test('playground in French: a denied call, its form and its Activity row read in French, no English from the core', async ({
+  kbBrowser,
+}) => {
+  test.setTimeout(60_000)
+  const fakes = await startFakes()
+  const app = await openApp(kbBrowser, { env: fakes.env })
+  const { page, core } = app
+  try {
+    await onboard(page, 'keychain')
+    await core.invoke('homeassistant.add', { name: 'Home', url: fakes.ha.url, token: FAKE_TOKEN })
+    await core.invoke('bridge.tokens.create', { name: 'Narrow', scopes: ['github*'] })
+    await core.invoke('settings.update', { language: 'fr' })
+    await go(page, 'bridge', 'Passerelle')
+    await page.getByTestId('playground-open').click()
+    await expect(page.getByTestId('screen-title')).toHaveText('Bac à sable')
+    await page.getByTestId('playground-token').click()
+    await page.getByRole('option', { name: /^Narrow/ }).click()
+    await page.getByTestId('playground-tool').click()
+    await page.getByRole('option', { name: /get_state/ }).click()
+    // The form's argument description is Keybridge's own: French too.
+    await expect(page.getByText('par ex. light.kitchen', { exact: true })).toBeVisible()
+    await page.getByTestId('arg-entity_id').fill('light.kitchen')
+    await page.getByTestId('playground-run').click()
+    const result = page.getByTestId('playground-result')
+    await expect(result).toHaveAttribute('data-outcome', 'error')
+    await expect(page.getByTestId('playground-text')).toHaveText(
+      /^Keybridge a refusé cet appel : le jeton client « Narrow » est limité à github\* et ne couvre pas homeassistant\/.+\/get_state$/,
+    )
+    await expect(result).not.toContainText(/denied|is limited to|does not cover/)
+
+    await go(page, 'activity', 'Activité')
+    const row = page.getByTestId('activity-row').filter({ hasText: 'Narrow' }).first()
+    await expect(row.getByTestId('activity-reason')).toContainText(
+      'le jeton client « Narrow » est limité à github*',
+    )
+    await expect(row).not.toContainText(/is limited to|does not cover/)
+  } finally {
+    await app.close()
+    await fakes.close()
+  }
+})
