@@ -93,3 +93,24 @@ test('upstream server: env value picked from a stored credential reaches it, sta
   ])
     await expect(page.getByTestId('activity-action').filter({ hasText: words }).first()).toBeVisible()
 })
+
+test('upstream in French: a server whose command does not exist says so in French, no English from the core', async ({
+  app,
+}) => {
+  test.setTimeout(60_000)
+  const { page, core } = app
+  await onboard(page, 'keychain')
+  await core.invoke('bridge.config.set', { port: 0 })
+  await core.invoke('settings.update', { language: 'fr' })
+  await go(page, 'bridge', 'Passerelle')
+  await page.getByTestId('bridge-toggle').click()
+  await expect(page.getByTestId('bridge-url')).toBeVisible()
+  await core.invoke('bridge.upstream.add', { name: 'absent', command: 'keybridge-e2e-no-such-command' })
+  await page.getByTestId('nav-dashboard').click()
+  await go(page, 'bridge', 'Passerelle')
+  const row = page.getByTestId('upstream-row').filter({ hasText: 'absent' })
+  const error = row.getByTestId('upstream-error')
+  await expect(error).toHaveAttribute('data-code', 'spawn_failed', { timeout: 20_000 })
+  await expect(error).toContainText('commande introuvable : keybridge-e2e-no-such-command')
+  await expect(error).not.toContainText(/command not found|stopped after|restart it by hand/)
+})
