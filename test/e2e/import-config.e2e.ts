@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import type { Core } from '../../electron/core/app'
@@ -161,4 +161,58 @@ test('screenshots of the import screen, light and dark, for the README', async (
   } finally {
     await app.close()
   }
+})
+
+test('import in French: warnings, server notes, the reason a value is secret and a clash read in French', async ({
+  app,
+}) => {
+  test.setTimeout(60_000)
+  const { page, core } = app
+  await onboard(page, 'keychain')
+  existingGithub(core)
+  const dir = join(app.dataDir, '.cursor')
+  mkdirSync(dir, { recursive: true })
+  const path = join(dir, 'mcp.json')
+  // Comments (Cursor refuses them), a server run in its own folder, one named like a built-in source.
+  writeFileSync(
+    path,
+    `{
+  // my servers
+  "mcpServers": {
+    "github": { "command": "npx", "args": ["gh-mcp"], "env": { "GITHUB_TOKEN": "ghp_FAKEfrench0000000000000000000000000001" } },
+    "local": { "command": "node", "args": ["s.js"], "cwd": "/srv" }
+  }
+}`,
+  )
+  app.dialogs.willPick('open', path)
+  await core.invoke('settings.update', { language: 'fr' })
+  await go(page, 'credentials', 'Identifiants')
+  await page.getByTestId('import-open').click()
+  await page.getByTestId('import-config-path-choose').click()
+  await expect(page.getByTestId('import-app')).toHaveText('Cursor')
+
+  await expect(page.getByTestId('import-warning')).toHaveText(
+    'mcp.json contient des commentaires, que Cursor n’accepte pas dans ce fichier ; Keybridge l’a lu quand même.',
+  )
+  const secret = page.getByTestId('import-secret-row')
+  await expect(secret).toContainText('jeton GitHub (reconnu à sa forme)')
+  await expect(secret).toContainText('Le coffre a déjà un identifiant GitHub nommé « github ».')
+  const github = page.locator('[data-testid="import-server-row"][data-id="github"]')
+  await expect(github).toContainText(
+    'Nommé « github-mcp » dans Keybridge : « github » est le nom des outils github propres à Keybridge.',
+  )
+  const local = page.locator('[data-testid="import-server-row"][data-id="local"]')
+  await expect(local).toContainText(
+    'Laissé tel quel dans Cursor : il s’exécute dans un dossier précis (« cwd »)',
+  )
+  // None of the core's English sentences reach the French screen.
+  const main = page.getByRole('main')
+  for (const english of [
+    /does not accept in this file/,
+    /recognised by its shape/,
+    /There is already/,
+    /is the name of Keybridge's own/,
+    /Left in Cursor/,
+  ])
+    await expect(main).not.toContainText(english)
 })
