@@ -207,7 +207,8 @@ export function callsPerHour(
   const rows = db
     .prepare(
       // Only the bridge writes these rows; (action, at, outcome) answers this from the index alone.
-      `SELECT (at - ?) / ${HOUR} AS h, action, outcome, COUNT(*) AS n FROM audit_log
+      // The bound start arrives as a REAL: cast, or h is fractional and misses its bucket.
+      `SELECT CAST((at - ?) / ${HOUR} AS INTEGER) AS h, action, outcome, COUNT(*) AS n FROM audit_log
        WHERE action IN ('tool_call', 'quota_refused') AND at >= ? GROUP BY h, action, outcome`,
     )
     .all(start, start) as { h: number; action: string; outcome: string; n: number }[]

@@ -432,7 +432,7 @@ export const en = {
   'usage.detailTitle': 'Usage of {name}',
   'usage.detailDays': '{n, plural, one {Calls per day, last day} other {Calls per day, last # days}}',
   'usage.chartLabel':
-    '{span}: {n, plural, one {# call} other {# calls}}: {ok} succeeded, {denied} denied, {error} failed',
+    '{span}: {n, plural, one {# call} other {# calls}}: {ok, plural, other {# succeeded}}, {denied, plural, other {# denied}}, {error, plural, other {# failed}}',
   'usage.chartRefused': '{n, plural, one {# more refused by a quota} other {# more refused by a quota}}',
   'usage.showTable': 'Show the numbers',
   'usage.period': 'Period',

@@ -450,7 +450,7 @@ export const fr: Record<MessageKey, string> = {
   'usage.detailDays':
     '{n, plural, one {Appels par jour, dernier jour} other {Appels par jour, # derniers jours}}',
   'usage.chartLabel':
-    '{span} : {n, plural, one {# appel} other {# appels}} : {ok} réussis, {denied} refusés, {error} en échec',
+    '{span} : {n, plural, one {# appel} other {# appels}} : {ok, plural, one {# réussi} other {# réussis}}, {denied, plural, one {# refusé} other {# refusés}}, {error, plural, other {# en échec}}',
   'usage.chartRefused':
     '{n, plural, one {# autre bloqué par un quota} other {# autres bloqués par un quota}}',
   'usage.showTable': 'Afficher les chiffres',

@@ -10,8 +10,8 @@ const HOUR = 3_600_000
 
 describe('usage per client token: all tokens at once, the rolling last 24 hours', () => {
   const t = tempDir('kb-usage-')
-  // 22:00 local time on 10 March 2026: the calls land two hours before a calendar day ends.
-  const clock = new ManualClock(new Date(2026, 2, 10, 22, 0).getTime())
+  // 22:17:30.5 local time on 10 March 2026: the calls land before a calendar day ends, inside an hour.
+  const clock = new ManualClock(new Date(2026, 2, 10, 22, 17, 30, 500).getTime())
   let core: Awaited<ReturnType<typeof makeCore>>
   const tokens: Record<string, string> = {}
   let tool = ''

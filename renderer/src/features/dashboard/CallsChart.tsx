@@ -16,9 +16,9 @@ export function CallsChart(props: { buckets: Bucket[]; span: string; testId: str
   const label = t('usage.chartLabel', {
     span: props.span,
     n: sum.total,
-    ok: n(sum.ok),
-    denied: n(sum.denied),
-    error: n(sum.error),
+    ok: sum.ok,
+    denied: sum.denied,
+    error: sum.error,
   })
   return (
     <div>
