@@ -172,7 +172,7 @@ test('usage per client and the dashboard chart count real bridge calls: ok, deni
     await go(page, 'dashboard', 'Tableau de bord')
     await expect(chart).toHaveAttribute(
       'aria-label',
-      'Dernières 24 h : 4 appels : 3 réussis, 1 refusé, 0 en échec',
+      '7 derniers jours : 4 appels : 3 réussis, 1 refusé, 0 en échec',
     )
   } finally {
     await app.close()

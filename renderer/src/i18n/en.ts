@@ -411,6 +411,7 @@ export const en = {
   'usage.noCalls': 'No calls in the last 7 days.',
   'usage.noTools': 'No tool called yet.',
   'usage.last24h': 'Last 24 h',
+  'usage.lastDays': '{n, plural, one {Last day} other {Last # days}}',
   'usage.last7d': 'Last 7 days',
   'usage.calls': '{n, plural, one {# call} other {# calls}}',
   'usage.okN': '{n, plural, one {# succeeded} other {# succeeded}}',

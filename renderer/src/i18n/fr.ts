@@ -427,6 +427,7 @@ export const fr: Record<MessageKey, string> = {
   'usage.noCalls': 'Aucun appel ces 7 derniers jours.',
   'usage.noTools': 'Aucun outil appelé pour l’instant.',
   'usage.last24h': 'Dernières 24 h',
+  'usage.lastDays': '{n, plural, one {Dernier jour} other {# derniers jours}}',
   'usage.last7d': '7 derniers jours',
   'usage.calls': '{n, plural, one {# appel} other {# appels}}',
   'usage.okN': '{n, plural, one {# réussi} other {# réussis}}',

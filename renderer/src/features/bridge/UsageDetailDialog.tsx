@@ -64,7 +64,7 @@ export function UsageDetailDialog({ token, onClose }: { token: string; onClose()
               </Flex>
               <Flex direction="column" gap="1">
                 <Text size="2" color="gray">
-                  {t('usage.detailDays', { n: DAYS })} · {t('usage.calls', { n: usage.totals.calls })}
+                  {t('usage.lastDays', { n: DAYS })} · {t('usage.calls', { n: usage.totals.calls })}
                 </Text>
                 <OutcomeBadges totals={usage.totals} testId="usage-detail-month" />
               </Flex>
