@@ -61,6 +61,13 @@ test('usage per client and the dashboard chart count real bridge calls: ok, deni
       await b.close()
     }
 
+    // The token list's "Calls" are tool calls the bridge ran (not initialize, lists or refused calls).
+    const tokenA = page.getByTestId('token-row').filter({ hasText: 'Alpha' })
+    await expect(tokenA.getByTestId('token-calls')).toHaveText('3')
+    await expect(
+      page.getByTestId('token-row').filter({ hasText: 'Beta' }).getByTestId('token-calls'),
+    ).toHaveText('1')
+
     // The usage card: per token, 24 h and 7 days by outcome, top tools by title, quota meters.
     const rowA = usageRow(page, 'Alpha')
     await expect(rowA.getByTestId('usage-day')).toHaveText('3 calls')

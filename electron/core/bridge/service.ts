@@ -178,6 +178,7 @@ export class BridgeService {
       grants: this.grants,
       metrics: this.metrics,
       log: ctx.log,
+      countCall: (id) => this.tokens.countCall(id),
     }
     this.relay = new UpstreamRelay(this.upstreams, this.deps, this.sessions)
     this.upstreams.hooks = {
