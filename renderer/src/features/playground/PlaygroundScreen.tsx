@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import { Badge, Button, Callout, Card, Code, Flex, Heading, Select, Text } from '@radix-ui/themes'
 import type { ChannelOutput } from '../../../../shared/ipc'
 import { call } from '../../api'
@@ -29,6 +29,7 @@ export function PlaygroundScreen() {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [result, setResult] = useState<Result | null>(null)
+  const runButton = useRef<HTMLButtonElement>(null)
 
   useEffect(() => void useBridge.getState().loadTokens(), [])
   useEffect(() => {
@@ -64,6 +65,9 @@ export function PlaygroundScreen() {
       setError(describeError(e))
     } finally {
       setBusy(false)
+      // Run is disabled while it runs (and an approval prompt may have come and gone meanwhile), which
+      // drops focus on the body: give it back, so a keyboard user is where they left off.
+      if (document.activeElement === document.body) setTimeout(() => runButton.current?.focus())
     }
   }
 
@@ -146,7 +150,12 @@ export function PlaygroundScreen() {
               </Flex>
               <SchemaForm schema={tool.inputSchema} values={values} onChange={setValues} />
               <Flex>
-                <Button loading={busy} onClick={() => void run()} data-testid="playground-run">
+                <Button
+                  ref={runButton}
+                  loading={busy}
+                  onClick={() => void run()}
+                  data-testid="playground-run"
+                >
                   {t('playground.run')}
                 </Button>
               </Flex>
