@@ -4,6 +4,7 @@ import { call } from '../../api'
 import { useT } from '../../i18n'
 import { describeError, notifySuccess } from '../../lib/notify'
 import { DialogFooter, ErrorCallout, Field } from '../../components/Field'
+import { useReturnFocus } from '../../lib/use-return-focus'
 import { useBridge } from './store'
 
 /**
@@ -13,6 +14,7 @@ import { useBridge } from './store'
  */
 export function AddRemoteUpstreamDialog({ onClose }: { onClose(): void }) {
   const t = useT()
+  const returnFocus = useReturnFocus()
   const [name, setName] = useState('')
   const [url, setUrl] = useState('')
   const [transport, setTransport] = useState<'streamable-http' | 'sse'>('streamable-http')
@@ -71,7 +73,7 @@ export function AddRemoteUpstreamDialog({ onClose }: { onClose(): void }) {
 
   return (
     <Dialog.Root open onOpenChange={(o) => !o && onClose()}>
-      <Dialog.Content maxWidth="620px">
+      <Dialog.Content maxWidth="620px" data-testid="remote-dialog" {...returnFocus}>
         <Dialog.Title>{t('upstream.remote.add')}</Dialog.Title>
         <Dialog.Description size="2" color="gray">
           {t('upstream.remote.help')}
@@ -114,7 +116,11 @@ export function AddRemoteUpstreamDialog({ onClose }: { onClose(): void }) {
             </Field>
             <Text as="label" size="2">
               <Flex gap="2" align="center">
-                <Checkbox checked={allowHttp} onCheckedChange={(v) => setAllowHttp(v === true)} />
+                <Checkbox
+                  checked={allowHttp}
+                  onCheckedChange={(v) => setAllowHttp(v === true)}
+                  data-testid="remote-allow-http"
+                />
                 {t('upstream.remote.allowHttp')}
               </Flex>
             </Text>
@@ -123,7 +129,7 @@ export function AddRemoteUpstreamDialog({ onClose }: { onClose(): void }) {
                 {checked}
               </Text>
             )}
-            <ErrorCallout error={error} />
+            <ErrorCallout error={error} testId="remote-error" />
             <DialogFooter>
               <Button
                 type="button"
