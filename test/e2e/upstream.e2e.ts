@@ -6,6 +6,7 @@ import { seedCredentials } from './support/seed'
 import { mcpClient } from './support/services'
 import { expectAccessibleBothThemes } from './support/axe'
 import { startOAuthMcpServer } from '../fakes/mcp-oauth/oauth-server'
+import { closedPort } from '../fakes/homeassistant/server'
 import { filesContaining } from '../integration/bridge/remote-support'
 
 const REPORTER = join(__dirname, '../fakes/mcp/env-reporter-server.ts')
@@ -162,6 +163,26 @@ test('remote server: added by URL, signed in through the browser (OAuth), runnin
     }
     expect(grant.tokens).toBeInstanceOf(Buffer)
     expect(filesContaining(dataDir, fake.issued)).toEqual([])
+
+    // A wrong URL, checked before adding: the error names the cause, in the UI's language.
+    await core.invoke('settings.update', { language: 'fr' })
+    await expect(page.getByTestId('screen-title')).toHaveText('Passerelle')
+    await open.click()
+    const wrong = [
+      { url: `${fake.origin}/wrong`, says: ['HTTP 404', `${fake.origin}/wrong`] },
+      { url: `http://127.0.0.1:${await closedPort()}/mcp`, says: ['ne répond pas'] },
+      { url: fake.url, says: ['Se connecter'] },
+    ]
+    for (const { url, says } of wrong) {
+      await dialog.getByTestId('remote-url').fill(url)
+      await dialog.getByTestId('remote-check').click()
+      const error = dialog.getByTestId('remote-error')
+      for (const words of says) await expect(error).toContainText(words)
+      // French, not the core's English sentence.
+      await expect(error).not.toContainText(/answered|did not answer|asks for/)
+    }
+    await page.keyboard.press('Escape')
+    await expect(open).toBeFocused()
   } finally {
     await fake.close()
   }

@@ -48,11 +48,7 @@ async function showTheme(page: Page, core: Core, theme: Theme) {
  * axe in light and dark on the screen as it is now (an open dialog stays open while the theme changes
  * under it), then back to light; the theme is set through the real core, as the Settings screen does.
  */
-export async function expectAccessibleBothThemes(
-  page: Page,
-  core: Core,
-  where: string,
-): Promise<void> {
+export async function expectAccessibleBothThemes(page: Page, core: Core, where: string): Promise<void> {
   for (const theme of ['light', 'dark'] as const) {
     await showTheme(page, core, theme)
     await expectAccessible(page, `${where} (${theme})`)

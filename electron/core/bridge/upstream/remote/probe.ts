@@ -7,6 +7,7 @@ import { challenge, startSignIn, type SignInFlow } from './sign-in'
 import {
   createRemoteTransport,
   describeRemoteError,
+  remoteHttpStatus,
   type RemoteTransportKind,
   WatchedTransport,
 } from './transport'
@@ -37,6 +38,8 @@ export async function probeRemote(opts: ProbeOptions): Promise<ProbeResult> {
         throw new AppError(
           'OAUTH_FAILED',
           'The server asks for an OAuth sign-in: add it, then sign in (keybridge upstream login, or Sign in).',
+          { url: opts.url.href },
+          'remote_sign_in_first',
         )
       const flow = await startSignIn(
         { upstream: opts.url.host, url: opts.url, transport: kind, headers: opts.headers, storage },
@@ -53,7 +56,14 @@ export async function probeRemote(opts: ProbeOptions): Promise<ProbeResult> {
       if (e instanceof SignInRequired || e instanceof AppError) throw e
     }
   }
-  throw new AppError('UPSTREAM_ERROR', `${opts.url.href}: ${describeRemoteError(lastError)}.`)
+  // Keyed so the UI names the cause in its language: the status a wrong path answers, or not MCP at all.
+  const status = remoteHttpStatus(lastError)
+  throw new AppError(
+    'UPSTREAM_ERROR',
+    `${opts.url.href}: ${describeRemoteError(lastError)}.`,
+    status === null ? { url: opts.url.href } : { url: opts.url.href, status },
+    status === null ? 'remote_not_mcp' : 'remote_http_status',
+  )
 }
 
 async function connectOnce(
