@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
-import { test, expect } from './support/harness'
+import { test, expect, openApp } from './support/harness'
 import { go, onboard } from './support/flows'
 import { seedCredentials } from './support/seed'
 import { mcpClient } from './support/services'
@@ -99,11 +99,12 @@ test('upstream server: env value picked from a stored credential reaches it, sta
 })
 
 test('remote server: added by URL, signed in through the browser (OAuth), running with its tools; tokens only in the vault', async ({
-  app,
+  kbBrowser,
 }) => {
   test.setTimeout(60_000)
-  const { page, core, dataDir } = app
   const fake = await startOAuthMcpServer()
+  const app = await openApp(kbBrowser, { recordIpc: true })
+  const { page, core, dataDir } = app
   try {
     await onboard(page, 'keychain')
     await core.invoke('bridge.config.set', { port: 0 })
@@ -128,6 +129,7 @@ test('remote server: added by URL, signed in through the browser (OAuth), runnin
       timeout: 20_000,
     })
     expect(fake.registrations).toBe(0)
+    await expectAccessibleBothThemes(page, core, 'bridge with a remote server that needs sign-in')
 
     // Sign in: the app hands the authorization URL to the browser (here a Chromium tab of the same
     // profile stands in for the system browser); the fake AS approves and redirects to Keybridge's
@@ -151,12 +153,15 @@ test('remote server: added by URL, signed in through the browser (OAuth), runnin
     const tools = page.locator('[data-testid="tool-row"][data-tool^="remote"]')
     await expect(tools.filter({ hasText: 'whoami' })).toHaveCount(1)
 
-    // The tokens the AS issued are sealed in the vault: not in the page, not in any file in the clear.
+    // The tokens the AS issued are sealed in the vault: never sent to the renderer (no IPC answer or
+    // event carried one), not in the page or the browser tab, not in any file in the clear.
     expect(fake.issued.length).toBeGreaterThan(0)
     const html = await page.content()
+    expect(app.ipc.length).toBeGreaterThan(10)
     for (const secret of fake.issued) {
       expect(html).not.toContain(secret)
       expect(tabHtml).not.toContain(secret)
+      expect(app.ipc.filter((m) => m.includes(secret))).toEqual([])
     }
     const grant = core.ctx.db.prepare('SELECT tokens FROM bridge_upstream_grants').get() as {
       tokens: Buffer | null
@@ -184,6 +189,7 @@ test('remote server: added by URL, signed in through the browser (OAuth), runnin
     await page.keyboard.press('Escape')
     await expect(open).toBeFocused()
   } finally {
+    await app.close()
     await fake.close()
   }
 })
