@@ -64,7 +64,12 @@ test('import from an app: choose the file, rename, rewrite with the diff confirm
   await page.getByTestId('import-open-empty').click()
   await expect(page.getByTestId('screen-title')).toHaveText('Import from an app')
   existingGithub(core)
-  await expectAccessibleBothThemes(page, core, 'import: source picker')
+  // The picker with its list of usual places open, after a path that is not there.
+  await page.getByTestId('import-config-path').fill(join(app.dataDir, 'Claude', 'missing.json'))
+  await page.getByTestId('import-config-read').click()
+  await expect(page.getByTestId('import-config-error')).toBeVisible()
+  await page.getByText('Where apps keep their config').click()
+  await expectAccessibleBothThemes(page, core, 'import: source picker, a file that is not there')
 
   await openPlan(page)
   expect(dialogs.asked[0]).toMatchObject({ kind: 'open', title: 'Choose an app config or .env file' })
