@@ -31,6 +31,9 @@ export async function probeRemote(opts: ProbeOptions): Promise<ProbeResult> {
   const storage = new MemoryGrantStorage()
   let signedIn = false
   let lastError: unknown
+  // The first failure that was an HTTP answer: a wrong path answers 404 to Streamable HTTP, then the
+  // SSE fallback fails less precisely.
+  let answered: unknown
   for (const kind of kinds) {
     const ch = await challenge(opts.url, kind, opts.headers)
     if (ch.status === 401) {
@@ -53,14 +56,16 @@ export async function probeRemote(opts: ProbeOptions): Promise<ProbeResult> {
       return { ...(await connectOnce(opts, kind, storage, opts.timeoutMs ?? 20_000)), signedIn }
     } catch (e) {
       lastError = e
+      if (answered === undefined && remoteHttpStatus(e) !== null) answered = e
       if (e instanceof SignInRequired || e instanceof AppError) throw e
     }
   }
   // Keyed so the UI names the cause in its language: the status a wrong path answers, or not MCP at all.
-  const status = remoteHttpStatus(lastError)
+  const cause = answered ?? lastError
+  const status = remoteHttpStatus(cause)
   throw new AppError(
     'UPSTREAM_ERROR',
-    `${opts.url.href}: ${describeRemoteError(lastError)}.`,
+    `${opts.url.href}: ${describeRemoteError(cause)}.`,
     status === null ? { url: opts.url.href } : { url: opts.url.href, status },
     status === null ? 'remote_not_mcp' : 'remote_http_status',
   )
