@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'
 import type { IntegrityReport } from '../../../shared/ipc/vault'
 import type { Clock } from '../clock'
+import type { AuditActor } from '../../../shared/models/audit'
 import type { AuditLog } from './audit'
 import type { Db } from './database'
 import type { Keyring } from './keyring'
@@ -307,7 +308,7 @@ export class Integrity {
   }
 
   /** The user confirms the older file is theirs (they restored it): its generation becomes the one seen. */
-  acceptRollback(): IntegrityReport {
+  acceptRollback(actor: AuditActor = 'ui'): IntegrityReport {
     this.keyring.require()
     const id = this.vaultId()
     const rec = this.read()
@@ -321,7 +322,7 @@ export class Integrity {
         // Weaker detection only.
       }
       this.audit.record({
-        actor: 'ui',
+        actor,
         action: 'rollback_accepted',
         detail: { ...(this.rollback ?? {}), rows: this.replayed },
       })

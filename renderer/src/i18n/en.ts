@@ -145,6 +145,7 @@ export const en = {
   'lock.unlock': 'Unlock',
   'lock.withKeychain': 'Unlock with {keychain}',
   'lock.enterPassword': 'Enter your master password to unlock.',
+  'lock.retryIn': '{n, plural, one {You can try again in # second.} other {You can try again in # seconds.}}',
 
   'status.active': 'Active',
   'status.invalid': 'Invalid',

@@ -157,6 +157,8 @@ export const fr: Record<MessageKey, string> = {
   'lock.unlock': 'Déverrouiller',
   'lock.withKeychain': 'Déverrouiller avec {keychain}',
   'lock.enterPassword': 'Saisissez votre mot de passe maître pour déverrouiller.',
+  'lock.retryIn':
+    '{n, plural, one {Vous pourrez réessayer dans # seconde.} other {Vous pourrez réessayer dans # secondes.}}',
 
   'status.active': 'Actif',
   'status.invalid': 'Invalide',

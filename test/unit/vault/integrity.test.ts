@@ -204,9 +204,15 @@ describe('vault integrity: rollback, upgrade signing, rotation, password strengt
     cleanups.push(core.dispose)
     core.ctx.vault.lock('ui')
     const unlock = (password: string) => core.invoke('vault.unlock', { password })
-    for (let i = 0; i < 5; i++) {
-      expect(await unlock('wrong password')).toMatchObject({ error: { code: 'BAD_PASSWORD' } })
+    for (let i = 0; i < 4; i++) {
+      const r = (await unlock('wrong password')) as unknown as { error: { code: string; params?: object } }
+      expect(r.error.code).toBe('BAD_PASSWORD')
+      expect(r.error.params).toBeUndefined()
     }
+    // The failure that starts a delay says when the next attempt is allowed (the lock screen counts down).
+    expect(await unlock('wrong password')).toMatchObject({
+      error: { code: 'BAD_PASSWORD', params: { failures: 5, retryAt: clock.now() + 1000, retryAfterSeconds: 1 } },
+    })
     // The 6th attempt (even with the right password) waits 1 s; then 2 s after the next failure.
     expect(await unlock(TEST_PASSWORD)).toMatchObject({
       ok: false,
