@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { Badge, Button, Callout, Card, Code, Flex, Heading, Select, Text } from '@radix-ui/themes'
 import type { ChannelOutput } from '../../../../shared/ipc'
 import { call } from '../../api'
@@ -29,7 +29,6 @@ export function PlaygroundScreen() {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [result, setResult] = useState<Result | null>(null)
-  const runButton = useRef<HTMLButtonElement>(null)
 
   useEffect(() => void useBridge.getState().loadTokens(), [])
   useEffect(() => {
@@ -49,7 +48,7 @@ export function PlaygroundScreen() {
 
   const tool = tools?.find((x) => x.name === toolName) ?? null
   async function run() {
-    if (!tool) return
+    if (!tool || busy) return
     setError(null)
     setResult(null)
     let args: Record<string, unknown>
@@ -65,9 +64,6 @@ export function PlaygroundScreen() {
       setError(describeError(e))
     } finally {
       setBusy(false)
-      // Run is disabled while it runs (and an approval prompt may have come and gone meanwhile), which
-      // drops focus on the body: give it back, so a keyboard user is where they left off.
-      if (document.activeElement === document.body) setTimeout(() => runButton.current?.focus())
     }
   }
 
@@ -150,9 +146,12 @@ export function PlaygroundScreen() {
               </Flex>
               <SchemaForm schema={tool.inputSchema} values={values} onChange={setValues} />
               <Flex>
+                {/* Not disabled while running: a disabled button drops focus on the body, so the approval
+                    prompt a run may raise could not give it back to Run. aria-disabled says it is busy. */}
                 <Button
-                  ref={runButton}
                   loading={busy}
+                  disabled={false}
+                  aria-disabled={busy}
                   onClick={() => void run()}
                   data-testid="playground-run"
                 >
