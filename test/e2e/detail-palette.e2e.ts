@@ -95,9 +95,9 @@ test('credential detail, sortable columns, Ctrl+K palette, usage per client', as
       await client.close()
     }
     const usage = page.getByTestId('usage-row').filter({ hasText: 'Usage app' })
-    await expect(usage.getByTestId('usage-day')).toHaveText('4')
-    await expect(usage.getByTestId('usage-week')).toHaveText('4')
-    await expect(usage).toContainText('get_state (3)')
+    await expect(usage.getByTestId('usage-day')).toHaveText('4 calls')
+    await expect(usage.getByTestId('usage-week')).toHaveText('4 calls')
+    await expect(usage).toContainText('Get state (Home) (3)')
 
     await page.keyboard.press('Control+k')
     await page.getByTestId('palette-input').fill('lock')
