@@ -68,6 +68,10 @@ export const en = {
   'validation.not_validated': 'Not checked: this service has no check, or it was skipped.',
   'error.validation_failed': '{reasonText} Nothing was saved; choose “Save anyway” to keep it unchecked.',
   'error.token_inactive': 'The client token “{name}” is {status}.',
+  'error.remote_unreachable': '{url} did not answer. Check the address and port.',
+  'error.remote_http_status': '{url} answered HTTP {status}: check the address (its path too).',
+  'error.remote_not_mcp': '{url} is not an MCP server, or it did not answer initialize.',
+  'error.remote_sign_in_first': 'This server asks for an OAuth sign-in: add it, then choose Sign in.',
 
   'language.en': 'English',
   'language.fr': 'Français',

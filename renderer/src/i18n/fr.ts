@@ -77,6 +77,11 @@ export const fr: Record<MessageKey, string> = {
   'error.validation_failed':
     '{reasonText} Rien n’a été enregistré ; choisissez « Enregistrer quand même » pour le garder sans vérification.',
   'error.token_inactive': 'Le jeton client « {name} » n’est plus actif ({status}).',
+  'error.remote_unreachable': '{url} ne répond pas. Vérifiez l’adresse et le port.',
+  'error.remote_http_status': '{url} a répondu HTTP {status} : vérifiez l’adresse (chemin compris).',
+  'error.remote_not_mcp': '{url} n’est pas un serveur MCP, ou n’a pas répondu à initialize.',
+  'error.remote_sign_in_first':
+    'Ce serveur demande une connexion OAuth : ajoutez-le, puis choisissez « Se connecter ».',
 
   'language.en': 'English',
   'language.fr': 'Français',

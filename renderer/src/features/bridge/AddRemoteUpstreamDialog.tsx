@@ -59,6 +59,7 @@ export function AddRemoteUpstreamDialog({ onClose }: { onClose(): void }) {
       title={t('upstream.remote.add')}
       description={t('upstream.remote.help')}
       maxWidth="620px"
+      testId="remote-dialog"
       onClose={onClose}
       onSubmit={submit}
     >
@@ -105,7 +106,7 @@ export function AddRemoteUpstreamDialog({ onClose }: { onClose(): void }) {
           {checked}
         </Text>
       )}
-      <ErrorCallout error={error} />
+      <ErrorCallout error={error} testId="remote-error" />
       <DialogFooter>
         <Button
           type="button"
