@@ -56,7 +56,16 @@ export const ErrorShape = z.object({
 export type ErrorShape = z.infer<typeof ErrorShape>
 
 /** Keys of the precise messages the UI translates (`error.<key>`); a unit test checks each has French. */
-export const ERROR_KEYS = ['validation_failed', 'ha_failure', 'token_inactive', 'upstream_failure'] as const
+export const ERROR_KEYS = [
+  'validation_failed',
+  'ha_failure',
+  'token_inactive',
+  // A remote MCP server's check (bridge.upstream.probe): `url`, and `status` for an HTTP answer.
+  'remote_unreachable',
+  'remote_http_status',
+  'remote_not_mcp',
+  'remote_sign_in_first',
+] as const
 export type ErrorKey = (typeof ERROR_KEYS)[number]
 
 /**

@@ -31,17 +31,24 @@ export const QuotaUse = z.object({
 })
 export type QuotaUse = z.infer<typeof QuotaUse>
 
+/** Tool calls (`calls` = ok + errors + denied) and, apart, the calls a quota refused. */
+export const CallTotals = z.object({
+  calls: z.number().int(),
+  ok: z.number().int(),
+  errors: z.number().int(),
+  denied: z.number().int(),
+  quotaRefused: z.number().int(),
+})
+export type CallTotals = z.infer<typeof CallTotals>
+
 export const TokenUsage = z.object({
   token: z.string(),
   days: z.array(DayCount),
   topTools: z.array(ToolCount),
-  totals: z.object({
-    calls: z.number().int(),
-    ok: z.number().int(),
-    errors: z.number().int(),
-    denied: z.number().int(),
-    quotaRefused: z.number().int(),
-  }),
+  /** Over the `days` local days. */
+  totals: CallTotals,
+  /** The rolling last 24 hours (not today's calendar day). */
+  last24h: CallTotals,
   quota: z.object({ daily: QuotaUse, monthly: QuotaUse }),
 })
 export type TokenUsage = z.infer<typeof TokenUsage>
@@ -51,7 +58,13 @@ export const DashboardUsage = z.object({
   days: z.array(DayCount),
   /** The last 24 hours, one bucket per hour (start epoch ms), oldest first. */
   hours: z.array(
-    z.object({ start: z.number(), ok: z.number().int(), denied: z.number().int(), error: z.number().int() }),
+    z.object({
+      start: z.number(),
+      ok: z.number().int(),
+      denied: z.number().int(),
+      error: z.number().int(),
+      quotaRefused: z.number().int(),
+    }),
   ),
   topTools: z.array(ToolCount),
   topTokens: z.array(z.object({ token: z.string(), calls: z.number().int() })),
@@ -63,6 +76,14 @@ const Days = z.number().int().min(1).max(366)
 export const usageChannels = {
   /** Calls per day, top tools, errors, denials and quota use of one client token. */
   'usage.token': channel(z.object({ name: z.string().min(1).max(200), days: Days.default(30) }), TokenUsage),
+  /** Every client token's usage at once (the Bridge screen's usage card), in the token list's order. */
+  'usage.tokens': channel(
+    z.object({ days: Days.default(7), topTools: z.number().int().min(1).max(50).default(5) }).default({
+      days: 7,
+      topTools: 5,
+    }),
+    z.array(TokenUsage),
+  ),
   /** The dashboard's bridge charts, from the daily aggregate (and the raw rows of the last 24 h). */
   'usage.dashboard': channel(z.object({ days: Days.default(7) }).default({ days: 7 }), DashboardUsage),
 }

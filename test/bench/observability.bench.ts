@@ -146,6 +146,13 @@ export default async function observabilityBench(): Promise<BenchFigure[]> {
           'calls per day, top tools, errors, denials and quota use of one token (what `keybridge token usage` prints)',
       },
       {
+        name: 'observability: usage of every token (usage.tokens, 7 days + last 24 h)',
+        unit: 'ms',
+        samples: await sampleMs(() => invoke('usage.tokens', { days: 7, topTools: 3 }), RUNS),
+        target,
+        notes: `the Bridge screen's usage card: ${TOKENS} tokens, each with calls per day, the rolling last 24 h from the rows, top tools and quota use`,
+      },
+      {
         name: 'observability: activity page (audit.list, 7 days, page 1 of 50 rows with total)',
         unit: 'ms',
         samples: await sampleMs(

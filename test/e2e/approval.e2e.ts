@@ -2,6 +2,7 @@ import { test, expect, openApp } from './support/harness'
 import { go, onboard } from './support/flows'
 import { mcpClient, startFakes } from './support/services'
 import { FAKE_TOKEN } from '../fakes/homeassistant/server'
+import { expectAccessibleBothThemes } from './support/axe'
 
 test('approval dialog: a tool marked "ask me" waits for Allow once, Always allow or Deny', async ({
   kbBrowser,
@@ -40,6 +41,7 @@ test('approval dialog: a tool marked "ask me" waits for Allow once, Always allow
       // The prompt names the tool by its stable identity (source/instance/tool), not the exposed name.
       await expect(dialog.getByTestId('approval-tool')).toContainText('get_state')
       await expect(dialog.getByTestId('approval-arguments')).toContainText('light.kitchen')
+      await expectAccessibleBothThemes(page, core, 'approval dialog')
       await dialog.getByTestId('approval-allow').click()
       const r1 = await allowed
       expect(r1.isError).toBeFalsy()

@@ -1,6 +1,7 @@
 import { test, expect } from './support/harness'
 import { go, onboard, rowAction } from './support/flows'
 import { seedCredentials } from './support/seed'
+import { expectAccessibleBothThemes } from './support/axe'
 
 test('credentials: search and filters, reveal after confirmation, delete after confirmation', async ({
   app,
@@ -32,10 +33,14 @@ test('credentials: search and filters, reveal after confirmation, delete after c
   const row = page.locator('[data-credential="github/work"]')
   await rowAction(page, row, 'reveal')
   await expect(page.getByTestId('revealed-value')).toHaveCount(0)
+  await expectAccessibleBothThemes(page, core, 'reveal dialog, asking')
   await page.getByTestId('reveal-confirm').click()
   await expect(page.getByTestId('revealed-value')).toHaveText('seeded-secret-0')
+  await expectAccessibleBothThemes(page, core, 'reveal dialog, showing the value')
   await page.keyboard.press('Escape')
   await expect(page.getByTestId('revealed-value')).toHaveCount(0)
+  // Focus goes back to the row's menu button, the control the reveal was picked from.
+  await expect(row.getByTestId('row-menu')).toBeFocused()
   expect(await page.content()).not.toContain('seeded-secret-0')
 
   // Delete asks first; the primary's replacement is promoted by the core.

@@ -49,6 +49,12 @@ test('credential detail, sortable columns, Ctrl+K palette, usage per client', as
     await expect(page.getByTestId('revealed-value')).toHaveText('seeded-secret-0')
     await page.keyboard.press('Escape')
     await expect(page.getByTestId('revealed-value')).toHaveCount(0)
+    // The reveal opens over the detail: closing it lands on the detail's Reveal button, closing the
+    // detail on the row that opened it.
+    await expect(detail.getByTestId('detail-reveal')).toBeFocused()
+    await page.keyboard.press('Escape')
+    await expect(detail).toHaveCount(0)
+    await expect(row.getByTestId('credential-open')).toBeFocused()
 
     // Ctrl+K: a screen, a credential, an action.
     await page.keyboard.press('Control+k')
@@ -89,9 +95,9 @@ test('credential detail, sortable columns, Ctrl+K palette, usage per client', as
       await client.close()
     }
     const usage = page.getByTestId('usage-row').filter({ hasText: 'Usage app' })
-    await expect(usage.getByTestId('usage-day')).toHaveText('4')
-    await expect(usage.getByTestId('usage-week')).toHaveText('4')
-    await expect(usage).toContainText('get_state (3)')
+    await expect(usage.getByTestId('usage-day')).toHaveText('4 calls')
+    await expect(usage.getByTestId('usage-week')).toHaveText('4 calls')
+    await expect(usage).toContainText('Get state (Home) (3)')
 
     await page.keyboard.press('Control+k')
     await page.getByTestId('palette-input').fill('lock')

@@ -5,6 +5,7 @@ import type { Core } from '../../electron/core/app'
 import { test, expect, openApp, type Harness } from './support/harness'
 import { go, onboard } from './support/flows'
 import { screenshotDir } from './support/shots'
+import { expectAccessibleBothThemes } from './support/axe'
 
 const FIXTURE = join(__dirname, '../fixtures/import-config/claude_desktop_config.json')
 /** The fixture's secrets: none may reach the page, and none may stay in the rewritten file. */
@@ -63,6 +64,12 @@ test('import from an app: choose the file, rename, rewrite with the diff confirm
   await page.getByTestId('import-open-empty').click()
   await expect(page.getByTestId('screen-title')).toHaveText('Import from an app')
   existingGithub(core)
+  // The picker with its list of usual places open, after a path that is not there.
+  await page.getByTestId('import-config-path').fill(join(app.dataDir, 'Claude', 'missing.json'))
+  await page.getByTestId('import-config-read').click()
+  await expect(page.getByTestId('import-config-error')).toBeVisible()
+  await page.getByText('Where apps keep their config').click()
+  await expectAccessibleBothThemes(page, core, 'import: source picker, a file that is not there')
 
   await openPlan(page)
   expect(dialogs.asked[0]).toMatchObject({ kind: 'open', title: 'Choose an app config or .env file' })
@@ -78,6 +85,7 @@ test('import from an app: choose the file, rename, rewrite with the diff confirm
   // The clash with the vault blocks apply until resolved; the suggested name resolves it.
   await expect(github).toContainText('There is already a GitHub credential named "github"')
   await expect(page.getByTestId('import-config-apply')).toBeDisabled()
+  await expectAccessibleBothThemes(page, core, 'import: plan with servers, secrets and a clash')
   await github.getByTestId('use-suggested').click()
   await expect(github.getByTestId('secret-name')).toHaveValue('github-2')
   // A name with a space is refused on the spot (it is used in references).
@@ -99,9 +107,17 @@ test('import from an app: choose the file, rename, rewrite with the diff confirm
   await page.getByTestId('import-rewrite').click()
   await expect(page.getByTestId('import-diff')).toContainText('"keybridge": {')
   await expect(page.getByTestId('import-diff')).toContainText('ghp_…0001')
-  await page.getByTestId('import-config-apply').click()
+  await expectAccessibleBothThemes(page, core, 'import: rewrite panel with its diff')
+  const apply = page.getByTestId('import-config-apply')
+  await apply.click()
   await expect(page.getByRole('alertdialog')).toContainText('Rewrite claude_desktop_config.json?')
+  await expectAccessibleBothThemes(page, core, 'import: rewrite confirmation')
+  // Cancel gives focus back to the button that asked.
+  await page.keyboard.press('Escape')
+  await expect(page.getByRole('alertdialog')).toHaveCount(0)
+  await expect(apply).toBeFocused()
   expect(readFileSync(config, 'utf8')).toBe(original)
+  await apply.click()
   await page.getByTestId('import-confirm').click()
 
   // The result: what was created, and where the original went.
@@ -114,6 +130,7 @@ test('import from an app: choose the file, rename, rewrite with the diff confirm
   ])
   await expect(result.getByTestId('result-upstream')).toHaveCount(4)
   await expect(result.getByTestId('import-backup-sealed')).toContainText('sealed in the vault')
+  await expectAccessibleBothThemes(page, core, 'import: result')
 
   // On disk: no copy beside it (the original is sealed in the vault), the new file without any secret.
   const siblings = readdirSync(join(app.dataDir, 'Claude'))

@@ -3,7 +3,7 @@ import { go, onboard } from './support/flows'
 import { startFakes } from './support/services'
 import { FAKE_TOKEN } from '../fakes/homeassistant/server'
 
-test('playground: a tool run as a narrowed token is denied, as an allowed one it answers; both audited', async ({
+test('playground: a tool run as a narrowed token is denied, as an allowed one it answers, an "ask me" one waits for the user; all audited', async ({
   kbBrowser,
 }) => {
   test.setTimeout(60_000)
@@ -44,17 +44,52 @@ test('playground: a tool run as a narrowed token is denied, as an allowed one it
     await expect(result).toContainText('light.kitchen')
     expect(await page.content()).not.toContain(FAKE_TOKEN)
 
-    // Activity: two playground calls by you, on behalf of each token, the denial with its reason.
+    // "Ask me": the same call waits for the user's answer in the approval dialog, named for the token.
+    // The entity now carries the Home Assistant token in an attribute: the result shows it redacted.
+    const kitchen = fakes.ha.states.get('light.kitchen')!
+    kitchen.attributes = { ...kitchen.attributes, note: `paired with ${FAKE_TOKEN}` }
+    await go(page, 'bridge', 'Bridge')
+    const toolRow = page.locator('[data-testid="tool-row"][data-tool$="_get_state"]')
+    await toolRow.getByTestId('tool-ask').click()
+    await expect(toolRow.getByTestId('tool-ask')).toHaveAttribute('data-state', 'checked')
+    await page.getByTestId('playground-open').click()
+    await page.getByTestId('playground-token').click()
+    await page.getByRole('option', { name: /^Wide/ }).click()
+    await page.getByTestId('playground-tool').click()
+    await page.getByRole('option', { name: /get_state/ }).click()
+    await page.getByTestId('arg-entity_id').fill('light.kitchen')
+    const run = page.getByTestId('playground-run')
+    const dialog = page.getByTestId('approval-dialog')
+    for (const decision of ['deny', 'allow'] as const) {
+      await run.click()
+      await expect(dialog).toBeVisible()
+      await expect(dialog.getByTestId('approval-client')).toHaveText('Wide')
+      await expect(dialog.getByTestId('approval-arguments')).toContainText('light.kitchen')
+      await dialog.getByTestId(`approval-${decision}`).click()
+      await expect(dialog).toBeHidden()
+      // The answer closes the prompt and focus is back on Run, where the user left it.
+      await expect(run).toBeFocused()
+      await expect(result).toHaveAttribute('data-outcome', decision === 'deny' ? 'error' : 'ok')
+    }
+    await expect(result).toContainText('light.kitchen')
+    await expect(result).toContainText('[redacted]')
+    expect(await page.content()).not.toContain(FAKE_TOKEN)
+
+    // Activity: four playground calls by you on behalf of each token, each with its outcome; the two
+    // denials with their reasons.
     await go(page, 'activity', 'Activity')
     await page.getByTestId('action-filter').click()
     await page.getByRole('option', { name: 'Tool tried in the playground' }).click()
     const rows = page.getByTestId('activity-row')
-    await expect(rows).toHaveCount(2)
+    await expect(rows).toHaveCount(4)
     await expect(rows.filter({ hasText: 'Narrow' })).toContainText('Denied')
     await expect(rows.filter({ hasText: 'Narrow' }).getByTestId('activity-reason')).toContainText(
       'is limited to',
     )
-    await expect(rows.filter({ hasText: 'Wide' })).toContainText('Succeeded')
+    const wide = rows.filter({ hasText: 'Wide' })
+    await expect(wide.filter({ hasText: 'Succeeded' })).toHaveCount(2)
+    await expect(wide.filter({ hasText: 'Denied' })).toHaveCount(1)
+    await expect(wide.filter({ hasText: 'Denied' }).getByTestId('activity-reason')).toBeVisible()
   } finally {
     await app.close()
     await fakes.close()

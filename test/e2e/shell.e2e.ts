@@ -28,6 +28,14 @@ test('onboarding → lock → unlock, with readable errors and the Ctrl+L shortc
   expect((await page.getByTestId('unlock-error').innerText()).length).toBeGreaterThan(10)
   expect(core.ctx.vault.status().locked).toBe(true)
 
+  // The wrong password that starts a delay (the 5th) disables Unlock and counts down to the next try.
+  await expect(page.getByTestId('unlock-wait')).toHaveCount(0)
+  for (let i = 0; i < 4; i++) await unlockWithPassword(page, `wrong password ${i}`)
+  await expect(page.getByTestId('unlock-wait')).toHaveText(/You can try again in 1 second\./)
+  await expect(page.getByTestId('unlock-submit')).toBeDisabled()
+  await expect(page.getByTestId('unlock-wait')).toHaveCount(0, { timeout: 3000 })
+  await expect(page.getByTestId('unlock-submit')).toBeEnabled()
+
   await unlockWithPassword(page)
   await expect(page.getByTestId('screen-title')).toHaveText('Dashboard')
 

@@ -34,6 +34,8 @@ export interface PipelineDeps {
   log?: Logger
   /** "Always allow" answers, per client token and tool. */
   grants: Pick<ApprovalGrants, 'allows' | 'grant'>
+  /** Counts a client's tool call on its token (not the playground's, which runs as one). */
+  countCall?(tokenId: string): void
 }
 
 /** Who asks: a client token (its id keys "always allow"), or a route that only knows name and scopes. */
@@ -243,6 +245,7 @@ export async function callTool(
   ) => {
     const denial = code && outcome === 'denied' ? (code.why as DenyReason) : undefined
     const durationMs = Math.round((performance.now() - started) * 100) / 100
+    if (via.actor === 'bridge') deps.countCall?.(identity.id)
     deps.metrics?.call(label, source, identity.name, outcome, durationMs)
     if (denial) deps.metrics?.deny(label, identity.name, denial)
     deps.log?.debug({ tool: label, source, client: identity.name, outcome, durationMs, denial }, 'tool call')

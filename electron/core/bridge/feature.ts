@@ -7,7 +7,6 @@ import type { CoreContext, Feature } from '../context'
 import type { CallContext, HandlerMap } from '../ipc/handlers'
 import { auditedBy } from './audit-events'
 import { BridgeService } from './service'
-import { dashboardUsage } from './usage'
 import type { bridgeRemoteChannels } from '../../../shared/ipc/bridgeRemote'
 import { remoteUpstreamHandlers } from './upstream/remote/handlers'
 
@@ -58,7 +57,8 @@ export function createBridgeFeature(
         audited(call)('token_revoked', `token/${name}`, () => bridge.revokeToken(name)),
       'bridge.tokens.update': ({ name, ...patch }, call) => bridge.updateToken(name, patch, call.actor),
       'usage.token': ({ name, days }) => bridge.tokenUsage(name, days),
-      'usage.dashboard': ({ days }) => dashboardUsage(ctx.db, ctx.clock.now(), days),
+      'usage.tokens': ({ days, topTools }) => bridge.tokensUsage(days, topTools),
+      'usage.dashboard': ({ days }) => bridge.dashboardUsage(days),
       'bridge.tools.list': () => bridge.toolInfos(),
       'bridge.tools.set': ({ tool, level, ask }, call) =>
         audited(call)('permission_changed', `tool/${tool}`, () => bridge.setTool(tool, level, ask), false, {

@@ -27,7 +27,7 @@ import { BridgeHttpServer, type Refusal, type SessionInfo } from './http-server'
 import { BridgeMetrics, noMetrics } from './metrics'
 import { QuotaCounter, quotaMessage } from './quota'
 import { logUpstreamStates } from './upstream-log'
-import { tokenUsage } from './usage'
+import { dashboardUsage, tokenUsage, tokensUsage } from './usage'
 import { createSessionServer } from './mcp-session'
 import { exposedName } from './names'
 import { FEATURE_LEVEL, UpstreamRelay, type UpstreamFeature } from './relay'
@@ -178,6 +178,7 @@ export class BridgeService {
       grants: this.grants,
       metrics: this.metrics,
       log: ctx.log,
+      countCall: (id) => this.tokens.countCall(id),
     }
     this.relay = new UpstreamRelay(this.upstreams, this.deps, this.sessions)
     this.upstreams.hooks = {
@@ -566,6 +567,17 @@ export class BridgeService {
   tokenUsage(name: string, days: number) {
     this.auditWriter.flush()
     return tokenUsage(this.ctx.db, this.tokens.byName(name), this.ctx.clock.now(), days)
+  }
+
+  /** Every token's usage (pending audit rows committed first, so the numbers include the last call). */
+  tokensUsage(days: number, top: number) {
+    this.auditWriter.flush()
+    return tokensUsage(this.ctx.db, this.tokens.list(), this.ctx.clock.now(), days, top)
+  }
+
+  dashboardUsage(days: number) {
+    this.auditWriter.flush()
+    return dashboardUsage(this.ctx.db, this.ctx.clock.now(), days)
   }
 
   /**

@@ -221,7 +221,7 @@ export class TokenStore {
     return this.get(row.id)
   }
 
-  /** Checks the value of an `Authorization: Bearer` header. Counts a use when it passes. */
+  /** Checks the value of an `Authorization: Bearer` header. Marks the token used when it passes. */
   verify(token: string | undefined, opts: { countUse?: boolean } = {}): TokenCheck {
     if (!token) return { ok: false, reason: 'missing' }
     if (!TOKEN_RE.test(token)) return { ok: false, reason: 'invalid' }
@@ -237,12 +237,24 @@ export class TokenStore {
     const now = this.clock.now()
     if (row.expires_at !== null && row.expires_at <= now) return { ok: false, reason: 'expired' }
     if (opts.countUse === false) return { ok: true, identity }
-    const use = this.pendingUse.get(row.id)
-    if (use) {
-      use.at = now
-      use.count++
-    } else this.pendingUse.set(row.id, { at: now, count: 1 })
+    this.noteUse(row.id, now, 0)
     return { ok: true, identity }
+  }
+
+  /**
+   * One tool call by a client with this token (the "Calls" a token list shows). `verify` moves only
+   * "last used": an initialize, a tools/list or a notification is a use of the token, not a call.
+   */
+  countCall(tokenId: string): void {
+    this.noteUse(tokenId, this.clock.now(), 1)
+  }
+
+  private noteUse(id: string, at: number, calls: number): void {
+    const use = this.pendingUse.get(id)
+    if (use) {
+      use.at = Math.max(use.at, at)
+      use.count += calls
+    } else this.pendingUse.set(id, { at, count: calls })
   }
 
   private lookup(hexHash: string): { row: Row; identity: TokenIdentity; verified: boolean } | undefined {

@@ -1,11 +1,29 @@
 import type { DashboardUsage, TokenUsage } from '../../../shared/ipc/usage'
 import { localDay, localMonth, nextLocalMidnight, nextMonthStart } from '../local-day'
-import { callsPerDay, callsPerHour, callsSince, lastDays, topTools, topTokens } from '../vault/audit-daily'
+import {
+  callsBetween,
+  callsPerDay,
+  callsPerHour,
+  callsSince,
+  lastDays,
+  NO_CALLS,
+  topTools,
+  topTokens,
+} from '../vault/audit-daily'
 import type { Db } from '../vault/database'
 import type { TokenSummary } from '../../../shared/ipc/bridge'
 
-/** One token's usage over the last `days` local days, with its quota use now. */
-export function tokenUsage(db: Db, token: TokenSummary, now: number, days: number): TokenUsage {
+const DAY = 86_400_000
+
+/** One token's usage over the last `days` local days and the last 24 hours, with its quota use now. */
+export function tokenUsage(
+  db: Db,
+  token: TokenSummary,
+  now: number,
+  days: number,
+  top = 10,
+  last24h = callsBetween(db, now - DAY, now, token.name).get(token.name),
+): TokenUsage {
   const span = lastDays(now, days)
   const perDay = callsPerDay(db, span, token.name)
   const sum = (k: 'calls' | 'ok' | 'error' | 'denied' | 'quotaRefused') =>
@@ -13,7 +31,7 @@ export function tokenUsage(db: Db, token: TokenSummary, now: number, days: numbe
   return {
     token: token.name,
     days: perDay,
-    topTools: topTools(db, span[0], 10, token.name),
+    topTools: topTools(db, span[0], top, token.name),
     totals: {
       calls: sum('calls'),
       ok: sum('ok'),
@@ -21,6 +39,7 @@ export function tokenUsage(db: Db, token: TokenSummary, now: number, days: numbe
       denied: sum('denied'),
       quotaRefused: sum('quotaRefused'),
     },
+    last24h: last24h ?? { ...NO_CALLS },
     quota: {
       daily: {
         limit: token.dailyQuota,
@@ -34,6 +53,18 @@ export function tokenUsage(db: Db, token: TokenSummary, now: number, days: numbe
       },
     },
   }
+}
+
+/** Every token's usage; the last 24 hours of all of them come from one read of the rows. */
+export function tokensUsage(
+  db: Db,
+  tokens: TokenSummary[],
+  now: number,
+  days: number,
+  top: number,
+): TokenUsage[] {
+  const last24h = callsBetween(db, now - DAY, now)
+  return tokens.map((t) => tokenUsage(db, t, now, days, top, last24h.get(t.name)))
 }
 
 /** The dashboard's bridge charts: per day over `days`, per hour over the last 24 h, top tools and tokens. */

@@ -346,6 +346,7 @@ export class CredentialStore {
     let promotedId: string | null = null
     this.db.transaction(() => {
       this.stmt('DELETE FROM credentials WHERE id = ?').run(id)
+      this.macs.sign('credentials', id)
       if (c.isPrimary) {
         const next = this.stmt(
           'SELECT id FROM credentials WHERE service = ? ORDER BY created_at, name LIMIT 1',

@@ -198,7 +198,10 @@ export class HaInstanceStore {
 
   delete(id: string, actor: AuditActor): void {
     const inst = this.get(id)
-    this.ctx.db.prepare('DELETE FROM ha_instances WHERE id = ?').run(id)
+    this.ctx.db.transaction(() => {
+      this.ctx.db.prepare('DELETE FROM ha_instances WHERE id = ?').run(id)
+      this.ctx.macs.sign('ha_instances', id)
+    })()
     this.ctx.audit.record({ actor, action: 'deleted', target: target(inst) })
     this.changed()
   }

@@ -193,21 +193,74 @@ export function callsSince(db: Db, token: string, fromDay: string): number {
 export function callsPerHour(
   db: Db,
   now: number,
-): { start: number; ok: number; denied: number; error: number }[] {
+): { start: number; ok: number; denied: number; error: number; quotaRefused: number }[] {
   const HOUR = 3_600_000
   const end = Math.ceil((now + 1) / HOUR) * HOUR
   const start = end - 24 * HOUR
-  const out = Array.from({ length: 24 }, (_, i) => ({ start: start + i * HOUR, ok: 0, denied: 0, error: 0 }))
+  const out = Array.from({ length: 24 }, (_, i) => ({
+    start: start + i * HOUR,
+    ok: 0,
+    denied: 0,
+    error: 0,
+    quotaRefused: 0,
+  }))
   const rows = db
     .prepare(
-      // Only the bridge writes tool_call rows; (action, at, outcome) answers this from the index alone.
-      `SELECT (at - ?) / ${HOUR} AS h, outcome, COUNT(*) AS n FROM audit_log
-       WHERE action = 'tool_call' AND at >= ? GROUP BY h, outcome`,
+      // Only the bridge writes these rows; (action, at, outcome) answers this from the index alone.
+      // The bound start arrives as a REAL: cast, or h is fractional and misses its bucket.
+      `SELECT CAST((at - ?) / ${HOUR} AS INTEGER) AS h, action, outcome, COUNT(*) AS n FROM audit_log
+       WHERE action IN ('tool_call', 'quota_refused') AND at >= ? GROUP BY h, action, outcome`,
     )
-    .all(start, start) as { h: number; outcome: string; n: number }[]
+    .all(start, start) as { h: number; action: string; outcome: string; n: number }[]
   for (const r of rows) {
     const b = out[r.h]
-    if (b && (r.outcome === 'ok' || r.outcome === 'denied' || r.outcome === 'error')) b[r.outcome] += r.n
+    if (!b) continue
+    if (r.action === 'quota_refused') b.quotaRefused += r.n
+    else if (r.outcome === 'ok' || r.outcome === 'denied' || r.outcome === 'error') b[r.outcome] += r.n
+  }
+  return out
+}
+
+export interface CallTotals {
+  calls: number
+  ok: number
+  errors: number
+  denied: number
+  quotaRefused: number
+}
+
+export const NO_CALLS: CallTotals = { calls: 0, ok: 0, errors: 0, denied: 0, quotaRefused: 0 }
+
+/**
+ * Bridge tool calls and quota refusals per token in the rolling window (since, until], from the rows
+ * (the daily aggregate cannot cut a day in two). Keyed by token name.
+ */
+export function callsBetween(db: Db, since: number, until: number, token?: string): Map<string, CallTotals> {
+  const rows = db
+    .prepare(
+      `SELECT actor_name AS token, action, outcome, COUNT(*) AS n FROM audit_log
+       WHERE action IN ('tool_call', 'quota_refused') AND at > ? AND at <= ? AND actor = 'bridge'
+       ${token !== undefined ? 'AND actor_name = ?' : ''}
+       GROUP BY actor_name, action, outcome`,
+    )
+    .all(since, until, ...(token !== undefined ? [token] : [])) as {
+    token: string | null
+    action: string
+    outcome: string
+    n: number
+  }[]
+  const out = new Map<string, CallTotals>()
+  for (const r of rows) {
+    const key = r.token ?? ''
+    let t = out.get(key)
+    if (!t) out.set(key, (t = { ...NO_CALLS }))
+    if (r.action === 'quota_refused') t.quotaRefused += r.n
+    else {
+      t.calls += r.n
+      if (r.outcome === 'ok') t.ok += r.n
+      else if (r.outcome === 'denied') t.denied += r.n
+      else if (r.outcome === 'error') t.errors += r.n
+    }
   }
   return out
 }

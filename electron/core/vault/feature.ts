@@ -30,7 +30,7 @@ export function createVaultFeature(ctx: CoreContext): Feature<HandlerMap<typeof 
           ctx.events.emit('vault.rotateProgress', { done, total }),
         ),
       'vault.integrity': () => ctx.integrity.report(),
-      'vault.integrity.acceptRollback': () => changed(ctx.integrity.acceptRollback()),
+      'vault.integrity.acceptRollback': (_input, call) => changed(ctx.integrity.acceptRollback(call.actor)),
       'audit.list': (input) => listAudit(ctx.db, input),
       'audit.export': (input, call) => {
         const { format, ...filter } = input

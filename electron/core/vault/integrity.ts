@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'
 import type { IntegrityReport } from '../../../shared/ipc/vault'
 import type { Clock } from '../clock'
+import type { AuditActor } from '../../../shared/models/audit'
 import type { AuditLog } from './audit'
 import type { Db } from './database'
 import type { Keyring } from './keyring'
@@ -27,6 +28,11 @@ const Record_ = z.object({
     .string()
     .regex(/^[0-9a-f]{64}$/)
     .optional(),
+  /**
+   * 1 once MACs left behind by deletes of older versions (which did not drop them) were swept: from
+   * then on a MAC without its row means the row was deleted outside Keybridge.
+   */
+  orphansSwept: z.literal(1).optional(),
 })
 type IntegrityRecord = z.infer<typeof Record_>
 
@@ -36,6 +42,8 @@ export class Integrity {
   private rollback: { found: number; expected: number } | null = null
   /** Rows were replaced by earlier signed versions of themselves (the set digest differs). */
   private replayed = false
+  /** Rows deleted outside Keybridge where a deletion can widen access (mac-tables `deletionMatters`). */
+  private removed: { table: string; id: string; what: string }[] = []
   private recordTampered = false
   private flushQueued = false
   /** MAC-set changes since the record was last written (folded in by the next write). */
@@ -134,19 +142,24 @@ export class Integrity {
       this.recordTampered = false
       if (rec === null) {
         const rows = this.macs.signAll({ silent: true })
-        this.write({ v: 1, generation: 1, schema, acc: this.computeAcc() })
+        this.write({ v: 1, generation: 1, schema, acc: this.computeAcc(), orphansSwept: 1 })
         // A new vault has nothing to sign; an upgraded one says how many rows it signed (trusted as found).
         if (rows > 0) notice = { action: 'integrity_initialized', detail: { rows } }
         return
       }
       this.checkRows(rec)
+      // First unlock with deletion checks: what older versions' deletes left behind is not an attack.
+      const swept = rec.orphansSwept === 1 ? 0 : this.macs.dropOrphans()
       const migrated = MAC_TABLES.filter((t) => (schema[t.module] ?? 0) > (rec.schema[t.module] ?? 0))
       let rows = migrated.length ? this.macs.signAll({ tables: migrated, silent: true }) : 0
       rows += this.macs.signAll({ onlyInert: true, silent: true })
       const schemaChanged = JSON.stringify(schema) !== JSON.stringify(rec.schema)
       // While rows are flagged as replayed the digest is left as it was (until the user accepts).
-      if (!this.replayed && (rows > 0 || schemaChanged || rec.acc === undefined)) {
-        this.write({ v: 1, generation: rec.generation + 1, schema, acc: this.computeAcc() })
+      if (
+        !this.replayed &&
+        (rows > 0 || swept > 0 || schemaChanged || rec.acc === undefined || rec.orphansSwept !== 1)
+      ) {
+        this.write({ v: 1, generation: rec.generation + 1, schema, acc: this.computeAcc(), orphansSwept: 1 })
       } else this.pending.fill(0)
       if (migrated.length) {
         notice = {
@@ -165,6 +178,16 @@ export class Integrity {
 
   /** Compares the stored MAC set with the record's digest (a row replayed with its old MAC differs). */
   private checkRows(rec: IntegrityRecord): void {
+    const removed = rec.orphansSwept === 1 ? this.macs.orphans() : []
+    if (removed.length > 0 && this.removed.length === 0) {
+      this.audit.record({
+        actor: 'system',
+        action: 'rollback_detected',
+        outcome: 'denied',
+        detail: { removed: removed.map((r) => `${r.what}: ${r.id}`).slice(0, 20) },
+      })
+    }
+    this.removed = removed
     if (rec.acc === undefined || rec.acc === this.computeAcc()) return
     if (!this.replayed) {
       this.audit.record({
@@ -260,7 +283,7 @@ export class Integrity {
   }
 
   get rolledBack(): boolean {
-    return this.rollback !== null || this.replayed
+    return this.rollback !== null || this.replayed || this.removed.length > 0
   }
 
   report(): IntegrityReport {
@@ -287,7 +310,16 @@ export class Integrity {
             message:
               'Some rows of this vault were put back to earlier versions of themselves outside Keybridge (a revoked token or a removed permission may have come back). Client tokens are refused until you review and accept it.',
           }
-        : null
+        : this.removed.length > 0
+          ? {
+              found: generation ?? 0,
+              expected: generation ?? 0,
+              message: `Some rows of this vault were deleted outside Keybridge (${this.removed
+                .slice(0, 5)
+                .map((r) => `${r.what} "${r.id}"`)
+                .join(', ')}${this.removed.length > 5 ? `, and ${this.removed.length - 5} more` : ''}): a tool you turned off or a bridge setting you chose may be back to its default. Client tokens are refused until you review and accept it.`,
+            }
+          : null
     if (!this.keyring.unlocked) {
       return { checked: false, tampered: [], rollback, rollbackDetection: detection, generation }
     }
@@ -307,26 +339,33 @@ export class Integrity {
   }
 
   /** The user confirms the older file is theirs (they restored it): its generation becomes the one seen. */
-  acceptRollback(): IntegrityReport {
+  acceptRollback(actor: AuditActor = 'ui'): IntegrityReport {
     this.keyring.require()
     const id = this.vaultId()
     const rec = this.read()
-    if ((this.rollback || this.replayed) && id && rec && rec !== 'invalid') {
-      // Jump past the generation seen, so the outside record and the file agree again.
-      const next = Math.max(rec.generation, this.rollback?.expected ?? 0) + 1
-      this.write({ ...rec, generation: next, acc: this.computeAcc() })
+    if ((this.rollback || this.replayed || this.removed.length > 0) && id && rec && rec !== 'invalid') {
+      // The removals are accepted as they are: their MACs go, so they are not reported again.
+      const removed = this.removed.length
+      this.db.transaction(() => {
+        this.macs.dropOrphans()
+        // Jump past the generation seen, so the outside record and the file agree again.
+        const next = Math.max(rec.generation, this.rollback?.expected ?? 0) + 1
+        this.write({ ...rec, generation: next, acc: this.computeAcc() })
+      })()
+      const next = (this.read() as IntegrityRecord).generation
       try {
         this.generations?.write(id, next)
       } catch {
         // Weaker detection only.
       }
       this.audit.record({
-        actor: 'ui',
+        actor,
         action: 'rollback_accepted',
-        detail: { ...(this.rollback ?? {}), rows: this.replayed },
+        detail: { ...(this.rollback ?? {}), rows: this.replayed, ...(removed ? { removed } : {}) },
       })
       this.rollback = null
       this.replayed = false
+      this.removed = []
     }
     return this.report()
   }

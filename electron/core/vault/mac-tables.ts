@@ -24,6 +24,12 @@ export interface MacTable {
   labelColumn: string
   /** What the user should look at to review it. */
   what: string
+  /**
+   * A row deleted outside Keybridge is noticed (its MAC stays behind): set where deleting a row can
+   * widen access (a tool turned off comes back to its default; a bridge setting to its default).
+   * Keybridge's own deletes drop the MAC (`RowMacs.sign` of a row that is gone).
+   */
+  deletionMatters?: boolean
 }
 
 export const MAC_TABLES: readonly MacTable[] = [
@@ -78,6 +84,7 @@ export const MAC_TABLES: readonly MacTable[] = [
     labelColumn: 'tool',
     what: 'tool permission',
     volatile: ['updated_at'],
+    deletionMatters: true,
   },
   {
     // "Always allow" answers: a row added outside Keybridge would let a client skip a prompt.
@@ -95,6 +102,7 @@ export const MAC_TABLES: readonly MacTable[] = [
     labelColumn: 'key',
     what: 'bridge setting',
     volatile: [],
+    deletionMatters: true,
     where: "key LIKE 'bridge.%' OR key LIKE 'security.%'",
   },
 ]

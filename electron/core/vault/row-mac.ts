@@ -61,11 +61,12 @@ export class RowMacs {
     this.onMacChanged?.(table, id, before, mac)
   }
 
-  private drop(table: string, id: string): void {
+  private drop(table: string, id: string): boolean {
     const before = (this.getMac.get(table, id) as Buffer | undefined) ?? null
-    if (!before) return
+    if (!before) return false
     this.delMac.run(table, id)
     this.onMacChanged?.(table, id, before, null)
+    return true
   }
 
   /** Every stored MAC, for the set digest. */
@@ -126,7 +127,8 @@ export class RowMacs {
     const t = macTable(table)
     const row = this.readRow(t, id)
     if (!row) {
-      this.drop(table, String(id))
+      // A deletion is a signed change too: the set digest in the integrity record follows it.
+      if (this.drop(table, String(id)) && this.keyring.unlocked) this.onSigned?.()
       return
     }
     if (!this.keyring.unlocked && (this.beforeVault() || this.isInert(t, id))) return
@@ -257,6 +259,30 @@ export class RowMacs {
    * given: rotation passes the new key's), skipping `except` ("table\0id"), and drops MACs of rows
    * that no longer exist. Returns how many rows were signed.
    */
+  /** MACs whose row is gone, in the tables where a deletion matters: rows removed outside Keybridge. */
+  orphans(): { table: string; id: string; what: string }[] {
+    const out: { table: string; id: string; what: string }[] = []
+    for (const t of MAC_TABLES) {
+      if (!t.deletionMatters || !this.tableExists(t.table)) continue
+      const filter = t.where ? ` AND (${t.where})` : ''
+      const gone = this.db
+        .prepare(
+          `SELECT m.row_id FROM row_macs m WHERE m.tbl = ? AND NOT EXISTS (SELECT 1 FROM ${q(t.table)} r WHERE CAST(r.${q(t.idColumn)} AS TEXT) = m.row_id${filter})`,
+        )
+        .pluck()
+        .all(t.table) as string[]
+      for (const id of gone) out.push({ table: t.table, id, what: t.what })
+    }
+    return out
+  }
+
+  /** Forgets the MACs `orphans()` lists (the user accepted the removals, or an upgrade's one-time sweep). */
+  dropOrphans(): number {
+    const gone = this.orphans()
+    for (const o of gone) this.drop(o.table, o.id)
+    return gone.length
+  }
+
   signAll(
     opts: {
       tables?: readonly MacTable[]

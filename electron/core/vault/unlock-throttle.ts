@@ -61,10 +61,11 @@ export class UnlockThrottle {
     )
   }
 
-  failed(): number {
+  /** Counts a wrong password; says how many so far and when the next attempt is allowed (null: now). */
+  failed(): { failures: number; retryAt: number | null } {
     const failures = this.state().failures + 1
     this.write.run(JSON.stringify({ failures, last: this.clock.now() }))
-    return failures
+    return { failures, retryAt: this.state().retryAt }
   }
 
   succeeded(): void {

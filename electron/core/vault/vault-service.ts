@@ -398,13 +398,20 @@ export class VaultService {
       return key
     } catch (e) {
       if (e instanceof AppError && e.code === 'BAD_PASSWORD') {
-        const failures = this.throttle.failed()
+        const { failures, retryAt } = this.throttle.failed()
         this.o.audit.record({
           actor,
           action,
           outcome: 'denied',
           detail: { reason: 'bad_password', failures },
         })
+        // The lock screen counts down to the next allowed attempt instead of letting one be refused.
+        if (retryAt !== null)
+          throw new AppError('BAD_PASSWORD', e.message, {
+            failures,
+            retryAt,
+            retryAfterSeconds: Math.ceil((retryAt - this.clock.now()) / 1000),
+          })
       }
       throw e
     }

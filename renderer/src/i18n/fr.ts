@@ -77,6 +77,11 @@ export const fr: Record<MessageKey, string> = {
   'error.validation_failed':
     '{reasonText} Rien n’a été enregistré ; choisissez « Enregistrer quand même » pour le garder sans vérification.',
   'error.token_inactive': 'Le jeton client « {name} » n’est plus actif ({status}).',
+  'error.remote_unreachable': '{url} ne répond pas. Vérifiez l’adresse et le port.',
+  'error.remote_http_status': '{url} a répondu HTTP {status} : vérifiez l’adresse (chemin compris).',
+  'error.remote_not_mcp': '{url} n’est pas un serveur MCP, ou n’a pas répondu à initialize.',
+  'error.remote_sign_in_first':
+    'Ce serveur demande une connexion OAuth : ajoutez-le, puis choisissez « Se connecter ».',
 
   'language.en': 'English',
   'language.fr': 'Français',
@@ -152,6 +157,8 @@ export const fr: Record<MessageKey, string> = {
   'lock.unlock': 'Déverrouiller',
   'lock.withKeychain': 'Déverrouiller avec {keychain}',
   'lock.enterPassword': 'Saisissez votre mot de passe maître pour déverrouiller.',
+  'lock.retryIn':
+    '{n, plural, one {Vous pourrez réessayer dans # seconde.} other {Vous pourrez réessayer dans # secondes.}}',
 
   'status.active': 'Actif',
   'status.invalid': 'Invalide',
@@ -249,7 +256,6 @@ export const fr: Record<MessageKey, string> = {
   'dashboard.bridge': 'Passerelle',
   'dashboard.clients': 'Apps connectées',
   'dashboard.calls': 'Appels à la passerelle',
-  'dashboard.chartLabel': 'Histogramme de {n} appels à la passerelle par résultat',
   'dashboard.span24h': 'Dernières 24 h',
   'dashboard.span7d': '7 derniers jours',
   'dashboard.attention': 'À vérifier',
@@ -422,13 +428,44 @@ export const fr: Record<MessageKey, string> = {
   'bridge.portHelp': '0 choisit un port libre.',
   'bridge.portSaved': 'Port enregistré. Il s’applique au prochain démarrage de la passerelle.',
   'bridge.counts': '{tools} outils · {sessions} sessions · {pending} en attente d’approbation',
+  // Usage per client and the bridge charts (usage.tokens, usage.token, usage.dashboard).
   'usage.title': 'Utilisation par client',
-  'usage.empty': 'Aucune app n’a appelé d’outil ces 7 derniers jours.',
-  'usage.client': 'Client',
-  'usage.day': 'Appels, 24 h',
-  'usage.week': 'Appels, 7 jours',
-  'usage.deniedErrors': 'Refusés · en échec',
-  'usage.top': 'Outils les plus utilisés',
+  'usage.empty': 'Aucun jeton client pour l’instant : créez-en un pour voir son utilisation ici.',
+  'usage.noCalls': 'Aucun appel ces 7 derniers jours.',
+  'usage.noTools': 'Aucun outil appelé pour l’instant.',
+  'usage.last24h': 'Dernières 24 h',
+  'usage.lastDays': '{n, plural, one {Dernier jour} other {# derniers jours}}',
+  'usage.last7d': '7 derniers jours',
+  'usage.calls': '{n, plural, one {# appel} other {# appels}}',
+  'usage.okN': '{n, plural, one {# réussi} other {# réussis}}',
+  'usage.errorsN': '{n, plural, one {# en échec} other {# en échec}}',
+  'usage.deniedN': '{n, plural, one {# refusé} other {# refusés}}',
+  'usage.refusedN': '{n, plural, one {# hors quota} other {# hors quota}}',
+  'usage.topToolsList': 'Outils les plus appelés : {list}',
+  'usage.topToolsTitle':
+    '{n, plural, one {Outils les plus appelés, dernier jour} other {Outils les plus appelés, # derniers jours}}',
+  'usage.topClients': 'Clients les plus actifs, 7 derniers jours',
+  'usage.today': 'Aujourd’hui',
+  'usage.thisMonth': 'Ce mois-ci',
+  'usage.quotas': 'Quotas',
+  'usage.quotaMeter': '{period} : {used} appels utilisés sur {limit}',
+  'usage.noLimit': '{n, plural, one {# appel, sans limite} other {# appels, sans limite}}',
+  'usage.noQuota': 'Aucun quota : les appels de ce client ne sont pas limités.',
+  'usage.resets': 'Remise à zéro {when}',
+  'usage.details': 'Détails',
+  'usage.detailsOf': 'Détails d’utilisation de {name}',
+  'usage.detailTitle': 'Utilisation de {name}',
+  'usage.detailDays':
+    '{n, plural, one {Appels par jour, dernier jour} other {Appels par jour, # derniers jours}}',
+  'usage.chartLabel':
+    '{span} : {n, plural, one {# appel} other {# appels}} : {ok, plural, one {# réussi} other {# réussis}}, {denied, plural, one {# refusé} other {# refusés}}, {error, plural, other {# en échec}}',
+  'usage.chartRefused':
+    '{n, plural, one {# autre bloqué par un quota} other {# autres bloqués par un quota}}',
+  'usage.showTable': 'Afficher les chiffres',
+  'usage.period': 'Période',
+  'usage.refusedColumn': 'Hors quota',
+  'usage.tool': 'Outil',
+  'usage.callsColumn': 'Appels',
   'bridge.start': 'Démarrer la passerelle',
   'connect.open': 'Connecter une app',
   'connect.title': 'Connecter une app à Keybridge',
@@ -802,7 +839,6 @@ export const fr: Record<MessageKey, string> = {
   'upstreamError.not_mcp': 'ce n’est pas un serveur MCP, ou il n’a pas répondu à l’initialisation',
   'upstreamError.error': '{errorText}',
   'upstreamError.breaker': 'Arrêté après {failures} échecs en {windowSeconds} s : redémarrez-le à la main.',
-  'error.upstream_failure': '{url} : {failureText}.',
   'importNote.lenient_json':
     '{file} contient des commentaires, que {app} n’accepte pas dans ce fichier ; Keybridge l’a lu quand même.',
   'importNote.lenient_json_trailing_commas':

@@ -1,8 +1,6 @@
 import type { ErrorCode, ErrorParams } from '../../../shared/errors'
-import { UpstreamErrorCode } from '../../../shared/ipc/bridge'
 import { ValidationReason } from '../../../shared/models/service'
 import { hasKey, translate, type Language, type MessageKey, type Vars } from '../i18n/translate'
-import { upstreamErrorKey } from './upstream-error-key'
 
 /**
  * An error from the core in the UI language. A keyed message (`error.<key>`) is translated with its
@@ -25,10 +23,6 @@ export function errorText(
   const failure = e.params?.['failure']
   if (typeof failure === 'string' && hasKey(`ha.reason.${failure}`)) {
     vars['failureText'] = translate(lang, `ha.reason.${failure}` as MessageKey, vars)
-  }
-  const upstream = UpstreamErrorCode.safeParse(e.params?.['upstreamError'])
-  if (upstream.success) {
-    vars['failureText'] = translate(lang, upstreamErrorKey(upstream.data, vars, false), vars)
   }
   const key = e.key ? `error.${e.key}` : null
   if (key && hasKey(key)) return translate(lang, key, vars)

@@ -6,6 +6,8 @@ const readClock = () => Date.now()
 export function useNow(everyMs = 30_000): number {
   const [now, setNow] = useState(readClock)
   useEffect(() => {
+    // A faster pace (a countdown starting) reads the clock at once, not after the old interval.
+    setNow(readClock())
     const timer = setInterval(() => setNow(readClock()), everyMs)
     return () => clearInterval(timer)
   }, [everyMs])

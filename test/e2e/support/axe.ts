@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright'
 import { expect, type Page } from '@playwright/test'
+import type { Core } from '../../../electron/core/app'
 
 /** Runs axe-core on the page (WCAG 2.x A/AA rules) and fails on any critical or serious violation. */
 export async function expectAccessible(page: Page, where: string): Promise<void> {
@@ -34,4 +35,23 @@ export async function expectNoHorizontalScroll(page: Page, where: string): Promi
     m.scroll,
     `${where}: scrollWidth ${m.scroll} > clientWidth ${m.client}; wide: ${m.wide.join(', ')}`,
   ).toBeLessThanOrEqual(m.client)
+}
+
+type Theme = 'light' | 'dark'
+
+async function showTheme(page: Page, core: Core, theme: Theme) {
+  await core.invoke('settings.update', { theme })
+  await expect(page.locator('#root > .radix-themes')).toHaveClass(new RegExp(`\\b${theme}\\b`))
+}
+
+/**
+ * axe in light and dark on the screen as it is now (an open dialog stays open while the theme changes
+ * under it), then back to light; the theme is set through the real core, as the Settings screen does.
+ */
+export async function expectAccessibleBothThemes(page: Page, core: Core, where: string): Promise<void> {
+  for (const theme of ['light', 'dark'] as const) {
+    await showTheme(page, core, theme)
+    await expectAccessible(page, `${where} (${theme})`)
+  }
+  await showTheme(page, core, 'light')
 }

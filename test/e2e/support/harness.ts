@@ -31,6 +31,8 @@ export interface Harness {
   dataDir: string
   /** Reload the app page (the core keeps running, like the main process does). */
   reload(): Promise<void>
+  /** With `recordIpc`: every invoke result and event payload sent to the page, as JSON. */
+  ipc: string[]
 }
 
 /**
@@ -39,7 +41,12 @@ export interface Harness {
  */
 export async function openApp(
   browser: Browser,
-  opts: { env?: Record<string, string | undefined>; colorScheme?: 'light' | 'dark' } = {},
+  opts: {
+    env?: Record<string, string | undefined>
+    colorScheme?: 'light' | 'dark'
+    /** Keep what crosses to the renderer, to prove a secret never did (off: some lists are large). */
+    recordIpc?: boolean
+  } = {},
 ): Promise<Harness & { close(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kb-e2e-'))
   const clipboard = new MemoryClipboard()
@@ -62,9 +69,12 @@ export async function openApp(
   const page = await context.newPage()
   // Results cross CDP as one JSON string: Playwright's per-value serializer takes seconds on a
   // 10,000-credential list, where Electron's structured clone takes milliseconds.
-  await page.exposeFunction('__kbInvoke', async (channel: unknown, input: unknown) =>
-    JSON.stringify(await core.invoke(channel, input, { actor: 'ui' })),
-  )
+  const ipc: string[] = []
+  await page.exposeFunction('__kbInvoke', async (channel: unknown, input: unknown) => {
+    const json = JSON.stringify(await core.invoke(channel, input, { actor: 'ui' }))
+    if (opts.recordIpc) ipc.push(json)
+    return json
+  })
   // tsx/esbuild (the bench runner) wraps named functions in __name(); functions serialized into the
   // page need it defined there too.
   await page.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((f) => f)' })
@@ -83,6 +93,7 @@ export async function openApp(
     })
   })
   const off = core.ctx.events.subscribe((name, payload) => {
+    if (opts.recordIpc) ipc.push(JSON.stringify([name, payload]))
     page
       .evaluate(
         ([n, p]) => (window as unknown as { __kbEmit: (n: string, p: unknown) => void }).__kbEmit(n, p),
@@ -97,6 +108,7 @@ export async function openApp(
     dialogs,
     page,
     dataDir,
+    ipc,
     reload: async () => {
       await page.reload()
     },

@@ -3,6 +3,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { sha256 } from '../../fakes/mcp-oauth/mcp-tools'
 import { startOAuthMcpServer, type OAuthMcpFake } from '../../fakes/mcp-oauth/oauth-server'
 import { connectClient, startBridge, textOf, waitFor } from './support'
+import { closedPort } from '../../fakes/homeassistant/server'
 import { filesContaining, followAuthorization, toolName, upstreamStatus } from './remote-support'
 
 type Env = Awaited<ReturnType<typeof startBridge>>
@@ -56,11 +57,33 @@ describe('a remote MCP server signed in with OAuth (MCP authorization spec, thro
     const probed = await env.core.invoke('bridge.upstream.probe', { url: fake.url })
     expect(probed).toMatchObject({
       ok: false,
-      error: { code: 'OAUTH_FAILED', message: expect.stringMatching(/OAuth sign-in/) },
+      error: {
+        code: 'OAUTH_FAILED',
+        message: expect.stringMatching(/OAuth sign-in/),
+        key: 'remote_sign_in_first',
+      },
     })
     // Nothing registered or authorized behind the user's back.
     expect(fake.registrations).toBe(0)
     expect(events.some((e) => e.name === 'bridge.upstreamSignInNeeded')).toBe(true)
+  })
+
+  it('a wrong URL checked from the desktop names its cause with a key the UI translates', async () => {
+    const wrongPath = await env.core.invoke('bridge.upstream.probe', { url: `${fake.origin}/wrong` })
+    expect(wrongPath).toMatchObject({
+      ok: false,
+      error: {
+        code: 'UPSTREAM_ERROR',
+        key: 'remote_http_status',
+        params: { url: `${fake.origin}/wrong`, status: 404 },
+      },
+    })
+    const port = await closedPort()
+    const nobody = await env.core.invoke('bridge.upstream.probe', { url: `http://127.0.0.1:${port}/mcp` })
+    expect(nobody).toMatchObject({
+      ok: false,
+      error: { code: 'UNREACHABLE', key: 'remote_unreachable', params: { url: `http://127.0.0.1:${port}` } },
+    })
   })
 
   it('signs in with DCR, PKCE S256, state and resource; a forged state is refused', async () => {

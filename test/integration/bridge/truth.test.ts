@@ -33,7 +33,21 @@ describe('what the bridge reports is true', () => {
         clientVersion: '1.0.0',
       })
       expect(started).toEqual(['Cursor'])
-      expect(b.bridge.tokens.byName('Test App').useCount).toBeGreaterThan(0)
+      // Connecting (initialize, tools/list) uses the token but is no tool call: "Calls" stays 0.
+      const connected = b.bridge.tokens.byName('Test App')
+      expect(connected.lastUsedAt).not.toBeNull()
+      expect(connected.useCount).toBe(0)
+      await client.callTool({ name: 'test_read_thing', arguments: {} })
+      await client.callTool({ name: 'test_read_thing', arguments: {} })
+      expect(b.bridge.tokens.byName('Test App').useCount).toBe(2)
+      // The desktop playground running as this token is not the app's call.
+      const r = await b.core.invoke('bridge.playground.call', {
+        tokenName: 'Test App',
+        tool: 'test_read_thing',
+        arguments: {},
+      })
+      expect(r.ok).toBe(true)
+      expect(b.bridge.tokens.byName('Test App').useCount).toBe(2)
     } finally {
       await client.close()
     }

@@ -213,6 +213,23 @@ describe('init checks the password strength (dictionaries loaded on first use)',
       const inProcess = await cliInProcess(['init', '--json', '--data-dir', join(d.dir, 'b')], weak)
       expect(inProcess.code).toBe(1)
       expect(JSON.parse(inProcess.err).error.code).toBe('WEAK_PASSWORD')
+      // Nothing is left behind: a later init with a good password is not told a vault exists.
+      expect(existsSync(join(d.dir, 'a', 'vault.sqlite'))).toBe(false)
+      expect(existsSync(join(d.dir, 'b', 'vault.sqlite'))).toBe(false)
+    } finally {
+      d.cleanup()
+    }
+  })
+
+  it('refuses a bad --auto-lock as a usage error before asking for a password or creating a file', async () => {
+    const d = tempDir('kb-cli-autolock-')
+    try {
+      const r = await spawnCli(['init', '--auto-lock', '7', '--data-dir', d.dir], {
+        env: { KEYBRIDGE_PASSWORD: 'correct horse battery staple 42' },
+      })
+      expect(r.code).toBe(2)
+      expect(r.err).toContain('--auto-lock takes one of 1|5|15|30|60|240|never')
+      expect(existsSync(join(d.dir, 'vault.sqlite'))).toBe(false)
     } finally {
       d.cleanup()
     }

@@ -98,10 +98,12 @@ describe('keybridge token update / token usage / logs / --verbose (the real CLI 
     expect(u.totals).toEqual({ calls: 3, ok: 0, errors: 2, denied: 1, quotaRefused: 1 })
     expect(u.days.at(-1)).toMatchObject({ calls: 3, error: 2, denied: 1, quotaRefused: 1 })
     expect(u.topTools[0]).toMatchObject({ tool: expect.stringContaining('api_read'), calls: 2, errors: 2 })
+    expect(u.last24h).toEqual(u.totals)
     expect(u.quota.daily).toMatchObject({ limit: 3, used: 3 })
     expect(u.quota.monthly).toMatchObject({ limit: 1000, used: 3 })
     const human = kb('token', 'usage', 'Usage App')
     expect(human.out).toContain('Today: 3 of 3 calls, resets')
+    expect(human.out).toContain('Last 24 hours: 3 calls, 2 errors, 1 denied, 1 refused by a quota.')
     expect(human.out).toContain('TOP TOOLS')
 
     const logs = kb('logs', '--level', 'warn', '--json')

@@ -127,17 +127,6 @@ describe('everything the core sends has French words', () => {
     expect(upstreamErrorText(locked, t as never, 'fr')).toBe(
       `la valeur de GH_TOKEN n’a pas pu être résolue : ${fr['errorCode.VAULT_LOCKED']}`,
     )
-    // The probe of a remote server throws a keyed error: its failure reads in French too.
-    const probe = errorText(
-      {
-        code: 'UPSTREAM_ERROR',
-        message: 'http://127.0.0.1:9/mcp: unreachable (ECONNREFUSED).',
-        key: 'upstream_failure',
-        params: { url: 'http://127.0.0.1:9/mcp', upstreamError: 'unreachable', cause: 'ECONNREFUSED' },
-      },
-      'fr',
-    )
-    expect(probe).toBe('http://127.0.0.1:9/mcp : injoignable (ECONNREFUSED).')
   })
 
   it('every import note code and token shape (shared ImportNoteCode, ImportShape) has its own French sentence', () => {

@@ -204,9 +204,18 @@ describe('vault integrity: rollback, upgrade signing, rotation, password strengt
     cleanups.push(core.dispose)
     core.ctx.vault.lock('ui')
     const unlock = (password: string) => core.invoke('vault.unlock', { password })
-    for (let i = 0; i < 5; i++) {
-      expect(await unlock('wrong password')).toMatchObject({ error: { code: 'BAD_PASSWORD' } })
+    for (let i = 0; i < 4; i++) {
+      const r = (await unlock('wrong password')) as unknown as { error: { code: string; params?: object } }
+      expect(r.error.code).toBe('BAD_PASSWORD')
+      expect(r.error.params).toBeUndefined()
     }
+    // The failure that starts a delay says when the next attempt is allowed (the lock screen counts down).
+    expect(await unlock('wrong password')).toMatchObject({
+      error: {
+        code: 'BAD_PASSWORD',
+        params: { failures: 5, retryAt: clock.now() + 1000, retryAfterSeconds: 1 },
+      },
+    })
     // The 6th attempt (even with the right password) waits 1 s; then 2 s after the next failure.
     expect(await unlock(TEST_PASSWORD)).toMatchObject({
       ok: false,
@@ -247,8 +256,14 @@ describe('a row put back to an earlier signed version of itself', () => {
       const bridge = getBridge(core.ctx)
       bridge.tokens.create({ name: 'Old laptop', scopes: [] })
       const db = core.ctx.db
-      const row = db.prepare("SELECT * FROM bridge_tokens WHERE name = 'Old laptop'").get() as Record<string, unknown>
-      const mac = db.prepare("SELECT mac FROM row_macs WHERE tbl = 'bridge_tokens' AND row_id = ?").pluck().get(row.id) as Buffer
+      const row = db.prepare("SELECT * FROM bridge_tokens WHERE name = 'Old laptop'").get() as Record<
+        string,
+        unknown
+      >
+      const mac = db
+        .prepare("SELECT mac FROM row_macs WHERE tbl = 'bridge_tokens' AND row_id = ?")
+        .pluck()
+        .get(row.id) as Buffer
       bridge.revokeToken('Old laptop')
       expect((await report(core)).rollback).toBeNull()
       // The attacker restores the row and its MAC as they were before the revocation.
@@ -272,5 +287,94 @@ describe('a row put back to an earlier signed version of itself', () => {
     } finally {
       await core.dispose()
     }
+  })
+})
+
+describe('rows deleted outside Keybridge', () => {
+  const cleanups: (() => unknown)[] = []
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c()
+  })
+
+  it("a tool permission deleted behind Keybridge's back is noticed; tokens wait for the user; accepting clears it", async () => {
+    const core = await makeCore({ unlocked: true })
+    cleanups.push(core.dispose)
+    const bridge = getBridge(core.ctx)
+    const { token } = bridge.tokens.create({ name: 'App', scopes: [] })
+    bridge.permissions.set('test/write_thing', 'off', false)
+    expect((await report(core)).rollback).toBeNull()
+
+    // Another process of the same user deletes the "off" row: the tool would be back to its default.
+    core.ctx.db.prepare("DELETE FROM bridge_tool_permissions WHERE tool = 'test/write_thing'").run()
+    const r = await report(core)
+    expect(r.rollback?.message).toMatch(/deleted outside Keybridge \(tool permission "test\/write_thing"\)/)
+    expect(bridge.tokens.verify(token)).toEqual({ ok: false, reason: 'rolled_back' })
+    const detected = core.ctx.db
+      .prepare("SELECT detail FROM audit_log WHERE action = 'rollback_detected'")
+      .pluck()
+      .all() as string[]
+    expect(detected.map((d) => JSON.parse(d))).toEqual([{ removed: ['tool permission: test/write_thing'] }])
+
+    // Still flagged after a lock and unlock; accepted, it is gone for good.
+    core.ctx.vault.lock('ui')
+    await core.ctx.vault.unlock({ password: TEST_PASSWORD }, 'ui')
+    expect((await report(core)).rollback).not.toBeNull()
+    const accepted = (await core.invoke('vault.integrity.acceptRollback', undefined)) as {
+      data: IntegrityReport
+    }
+    expect(accepted.data.rollback).toBeNull()
+    expect(bridge.tokens.verify(token).ok).toBe(true)
+    core.ctx.vault.lock('ui')
+    await core.ctx.vault.unlock({ password: TEST_PASSWORD }, 'ui')
+    expect(await report(core)).toMatchObject({ rollback: null, tampered: [] })
+  })
+
+  it("Keybridge's own deletes are not reported: an upstream with its permissions and grants, a setting", async () => {
+    const core = await makeCore({ unlocked: true })
+    cleanups.push(core.dispose)
+    const bridge = getBridge(core.ctx)
+    const ui = { actor: 'ui' as const }
+    expect(
+      await core.invoke(
+        'bridge.upstream.add',
+        { name: 'files', command: process.execPath, args: ['-e', ''] },
+        ui,
+      ),
+    ).toMatchObject({ ok: true })
+    bridge.permissions.setMany([
+      { tool: 'files/read', level: 'read', ask: false },
+      { tool: 'files/write', level: 'off', ask: false },
+    ])
+    expect(await core.invoke('bridge.upstream.remove', { name: 'files' }, ui)).toMatchObject({ ok: true })
+    core.ctx.settings.set('bridge.example', '1')
+    core.ctx.settings.delete('bridge.example')
+    expect(await report(core)).toMatchObject({ rollback: null, tampered: [] })
+    core.ctx.vault.lock('ui')
+    await core.ctx.vault.unlock({ password: TEST_PASSWORD }, 'ui')
+    expect(await report(core)).toMatchObject({ rollback: null, tampered: [] })
+  })
+
+  it('MACs left behind by an older version are swept once at the first unlock, not reported', async () => {
+    const core = await makeCore({ unlocked: true })
+    cleanups.push(core.dispose)
+    getBridge(core.ctx).permissions.set('gone/tool', 'off', false)
+    // As an older version left it: the row deleted without its MAC, and a record without the sweep mark.
+    core.ctx.db.prepare("DELETE FROM bridge_tool_permissions WHERE tool = 'gone/tool'").run()
+    const integrity = core.ctx.integrity as unknown as {
+      read(): Record<string, unknown>
+      write(rec: Record<string, unknown>): void
+    }
+    const { orphansSwept: _swept, ...older } = integrity.read()
+    integrity.write(older)
+    core.ctx.vault.lock('ui')
+    await core.ctx.vault.unlock({ password: TEST_PASSWORD }, 'ui')
+    expect(await report(core)).toMatchObject({ rollback: null, tampered: [] })
+    expect(
+      core.ctx.db
+        .prepare("SELECT COUNT(*) FROM row_macs WHERE tbl = 'bridge_tool_permissions'")
+        .pluck()
+        .get(),
+    ).toBe(0)
+    expect(integrity.read()).toMatchObject({ orphansSwept: 1 })
   })
 })

@@ -175,14 +175,26 @@ export class UpstreamStore {
 
   remove(name: string): UpstreamConfig {
     const c = this.require(name)
-    this.db.prepare('DELETE FROM bridge_upstreams WHERE id = ?').run(c.id)
-    this.db
-      .prepare("DELETE FROM bridge_tool_permissions WHERE tool LIKE ? ESCAPE '\\'")
-      .run(c.name.replace(/[\\%_]/g, (m) => '\\' + m) + '/%')
-    // A server added again under this name must not inherit the old one's "always allow" answers.
-    this.db
-      .prepare("DELETE FROM bridge_approval_grants WHERE tool LIKE ? ESCAPE '\\'")
-      .run(c.name.replace(/[\\%_]/g, (m) => '\\' + m) + '/%')
+    const prefix = c.name.replace(/[\\%_]/g, (m) => '\\' + m) + '/%'
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM bridge_upstreams WHERE id = ?').run(c.id)
+      this.macs.sign('bridge_upstreams', c.id)
+      // Each deleted row's MAC goes too (signing a row that is gone drops it): a permission MAC left
+      // behind would read as a row deleted outside Keybridge.
+      const permissions = this.db
+        .prepare("SELECT tool FROM bridge_tool_permissions WHERE tool LIKE ? ESCAPE '\\'")
+        .pluck()
+        .all(prefix) as string[]
+      this.db.prepare("DELETE FROM bridge_tool_permissions WHERE tool LIKE ? ESCAPE '\\'").run(prefix)
+      for (const tool of permissions) this.macs.sign('bridge_tool_permissions', tool)
+      // A server added again under this name must not inherit the old one's "always allow" answers.
+      const grants = this.db
+        .prepare("SELECT id FROM bridge_approval_grants WHERE tool LIKE ? ESCAPE '\\'")
+        .pluck()
+        .all(prefix) as string[]
+      this.db.prepare("DELETE FROM bridge_approval_grants WHERE tool LIKE ? ESCAPE '\\'").run(prefix)
+      for (const id of grants) this.macs.sign('bridge_approval_grants', id)
+    })()
     return c
   }
 

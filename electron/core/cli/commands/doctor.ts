@@ -17,8 +17,28 @@ export const doctorCommands: CommandSpec[] = [
     name: 'doctor',
     summary:
       'check the vault (integrity, sealed values), file modes, the bridge port, versions; each problem with its fix',
+    options: {
+      'accept-rollback': {
+        type: 'boolean',
+        description:
+          'you restored this vault file from an older copy on purpose: accept it (audited), then check',
+      },
+    },
     async run(ctx) {
       noVaultIfMissing(ctx.dataDir)
+      if (ctx.values['accept-rollback']) {
+        // Only with the password (or the keychain): accepting re-signs the integrity record.
+        const core = await ctx.openCore()
+        const before = core.ctx.integrity.report()
+        const res = await core.invoke('vault.integrity.acceptRollback', undefined, { actor: 'cli' })
+        if (!res.ok) throw new AppError(res.error.code, res.error.message, res.error.params)
+        if (!ctx.json)
+          ctx.io.err(
+            before.rollback
+              ? 'Accepted the older vault file; Keybridge now treats it as current.'
+              : 'No rollback to accept.',
+          )
+      }
       const vaultFile = join(ctx.dataDir, VAULT_FILE)
       // Loaded on use, like the core: the native SQLite module is not needed for --help.
       const { runDoctor, openReadOnly } = await import('../doctor')

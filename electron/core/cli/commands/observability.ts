@@ -46,6 +46,7 @@ function usageText(u: TokenUsage): string {
   const max = Math.max(1, ...u.days.map((d) => d.calls))
   return [
     `Usage of "${u.token}" over ${u.days.length} days: ${u.totals.calls} calls, ${u.totals.errors} errors, ${u.totals.denied} denied, ${u.totals.quotaRefused} refused by a quota.`,
+    `Last 24 hours: ${u.last24h.calls} calls, ${u.last24h.errors} errors, ${u.last24h.denied} denied, ${u.last24h.quotaRefused} refused by a quota.`,
     q('Today', u.quota.daily),
     q('This month', u.quota.monthly),
     '',

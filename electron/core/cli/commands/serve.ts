@@ -70,8 +70,25 @@ export interface BridgeRunState {
   pid: number | null
   startedAt: number | null
   sessions: number | null
-  upstreams: { name: string; state: string; toolCount: number; lastError: string | null }[]
+  upstreams: {
+    name: string
+    state: string
+    toolCount: number
+    lastError: string | null
+    /** Remote servers: whether a sign-in is stored and when its access token expires (from the vault). */
+    auth?: 'none' | 'signed_in' | 'needs_sign_in'
+    grantExpiresAt?: number | null
+  }[]
   staleStatusFile: boolean
+}
+
+/** ", signed in until …" / ", needs sign-in" for a remote server; nothing for a local one. */
+function grantText(u: BridgeRunState['upstreams'][number]): string {
+  if (u.auth === 'needs_sign_in') return ', needs sign-in (keybridge upstream login ' + u.name + ')'
+  if (u.auth !== 'signed_in') return ''
+  return u.grantExpiresAt
+    ? `, signed in (token until ${new Date(u.grantExpiresAt).toISOString().replace(/\.\d+Z$/, 'Z')})`
+    : ', signed in'
 }
 
 /** Whether a bridge runs for this data dir: the serve status file (process alive, /health answers), else a probe. */
@@ -79,9 +96,15 @@ export async function bridgeRunState(core: Core, dataDir: string): Promise<Bridg
   const { getBridge } = await import('../../bridge/feature')
   const config = getBridge(core.ctx).config()
   const published = readServeStatus(dataDir)
-  const stopped = getBridge(core.ctx)
-    .upstreams.list()
-    .map((u) => ({ name: u.name, state: 'stopped', toolCount: u.toolCount, lastError: null }))
+  const stored = getBridge(core.ctx).upstreams.list()
+  // The grant lives in the vault, so its expiry is known here whichever process runs the bridge.
+  const withGrant = <U extends { name: string }>(u: U) => {
+    const r = stored.find((s) => s.name === u.name)?.remote
+    return r ? { ...u, auth: r.auth, grantExpiresAt: r.grantExpiresAt } : u
+  }
+  const stopped = stored.map((u) =>
+    withGrant({ name: u.name, state: 'stopped', toolCount: u.toolCount, lastError: null }),
+  )
   if (published && processAlive(published.pid) && (await healthAnswers(new URL(published.url).origin))) {
     return {
       running: true,
@@ -92,7 +115,7 @@ export async function bridgeRunState(core: Core, dataDir: string): Promise<Bridg
       pid: published.pid,
       startedAt: published.startedAt,
       sessions: published.sessions,
-      upstreams: published.upstreams,
+      upstreams: published.upstreams.map(withGrant),
       staleStatusFile: false,
     }
   }
@@ -254,7 +277,7 @@ export const serveCommands: CommandSpec[] = [
           ? ['Note:      a serve that is gone left its status file (it did not stop cleanly).']
           : []),
         s.upstreams.length
-          ? `Upstreams:\n${s.upstreams.map((u) => `  ${u.name.padEnd(16)} ${u.state}${u.lastError ? ` (${u.lastError})` : ''}`).join('\n')}`
+          ? `Upstreams:\n${s.upstreams.map((u) => `  ${u.name.padEnd(16)} ${u.state}${u.lastError ? ` (${u.lastError})` : ''}${grantText(u)}`).join('\n')}`
           : 'Upstreams: none',
       ]
       ctx.print(lines.join('\n'), s)

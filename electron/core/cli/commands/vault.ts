@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { AppError } from '../../../../shared/errors'
 import { VAULT_FILE } from '../../vault/corruption'
+import { requireStrongPassword } from '../../vault/password-strength'
+import { AutoLockMinutes } from '../../../../shared/ipc/vault'
 import type { AuditEntry } from '../../../../shared/models/audit'
 import { allAudit, auditToCsv } from '../../vault/audit-query'
 import { UsageError, type CommandSpec } from '../spec'
@@ -42,13 +44,18 @@ export const vaultCommands: CommandSpec[] = [
       const fileExists = existsSync(join(ctx.dataDir, VAULT_FILE))
       if (fileExists && (await ctx.openCore({ access: 'create' })).ctx.vault.initialized) exists()
       const raw = (ctx.values['auto-lock'] as string | undefined) ?? '15'
-      const autoLockMinutes = raw === 'never' ? null : Number(raw)
+      const autoLock = AutoLockMinutes.safeParse(raw === 'never' ? null : Number(raw))
+      if (!autoLock.success)
+        throw new UsageError(`--auto-lock takes one of 1|5|15|30|60|240|never, not "${raw.slice(0, 20)}"`)
+      const autoLockMinutes = autoLock.data
       const password = await ctx.masterPassword('Choose a master password: ')
       if (!ctx.env['KEYBRIDGE_PASSWORD'] && !ctx.values['password-file'] && ctx.io.isTTY) {
         const again = await ctx.io.promptSecret('Repeat it: ')
         if (again !== password)
           throw new AppError('INVALID_INPUT', 'The two passwords differ. Nothing was created.')
       }
+      // Refused before the vault file exists: a refused init leaves the folder as it was.
+      requireStrongPassword(password)
       const core = await ctx.openCore({ access: 'create' })
       if (core.ctx.vault.initialized) exists()
       const res = await core.invoke(
@@ -56,7 +63,7 @@ export const vaultCommands: CommandSpec[] = [
         { mode: 'password', password, autoLockMinutes },
         { actor: 'cli' },
       )
-      if (!res.ok) throw new AppError(res.error.code, res.error.message)
+      if (!res.ok) throw new AppError(res.error.code, res.error.message, res.error.params)
       ctx.print(`Created a vault in ${ctx.dataDir}.`, { dataDir: ctx.dataDir, ...(res.data as object) })
     },
   },

@@ -3,20 +3,29 @@ import { AlertDialog, Badge, Button, Code, DataList, Flex, Text } from '@radix-u
 import { useT } from '../../i18n'
 import { attempt } from '../../lib/notify'
 import { useNow } from '../../lib/use-now'
-import { useBridge, watchBridge, type Decision } from './store'
+import { useReturnFocus } from '../../lib/use-return-focus'
+import { useBridge, watchBridge, type Approval, type Decision } from './store'
 
 /** The "ask me" prompt: shown over any screen while a tool call waits for the user's answer. */
 export function ApprovalDialog() {
-  const t = useT()
   const approvals = useBridge((s) => s.approvals)
-  const [busy, setBusy] = useState<Decision | null>(null)
-  const now = useNow(1000)
   useEffect(() => {
     void attempt(() => useBridge.getState().loadApprovals())
     return watchBridge()
   }, [])
   const current = approvals[0]
-  if (!current) return null
+  return current ? <ApprovalPrompt current={current} waiting={approvals.length} /> : null
+}
+
+/**
+ * One waiting call (the oldest). Mounted while calls wait, so focus goes back to what had it when
+ * the first prompt appeared (the playground's Run button, say) once the last one is answered.
+ */
+function ApprovalPrompt({ current, waiting }: { current: Approval; waiting: number }) {
+  const t = useT()
+  const returnFocus = useReturnFocus()
+  const [busy, setBusy] = useState<Decision | null>(null)
+  const now = useNow(1000)
 
   async function decide(decision: Decision) {
     setBusy(decision)
@@ -30,6 +39,7 @@ export function ApprovalDialog() {
         maxWidth="560px"
         data-testid="approval-dialog"
         onEscapeKeyDown={(e) => e.preventDefault()}
+        {...returnFocus}
       >
         <AlertDialog.Title>{t('approval.title')}</AlertDialog.Title>
         <AlertDialog.Description size="2">
@@ -52,9 +62,12 @@ export function ApprovalDialog() {
           <DataList.Item>
             <DataList.Label>{t('approval.arguments')}</DataList.Label>
             <DataList.Value>
+              {/* Focusable: long arguments scroll, and a keyboard user must be able to read them all. */}
               <pre
                 className="kb-snippet"
                 data-testid="approval-arguments"
+                tabIndex={0}
+                aria-label={t('approval.arguments')}
                 style={{ margin: 0, width: '100%' }}
               >
                 {JSON.stringify(current.arguments, null, 2)}
@@ -67,7 +80,7 @@ export function ApprovalDialog() {
         </DataList.Root>
         <Text as="p" size="1" color="gray" mt="2">
           {t('approval.expires', { seconds })}
-          {approvals.length > 1 ? ` · ${t('approval.more', { n: approvals.length - 1 })}` : ''}
+          {waiting > 1 ? ` · ${t('approval.more', { n: waiting - 1 })}` : ''}
         </Text>
         <Flex gap="3" mt="4" justify="end">
           <Button

@@ -1,13 +1,14 @@
 import { useState, type FormEvent } from 'react'
-import { Button, Callout, Code, Dialog, Flex, Select, Tabs, Text, TextField } from '@radix-ui/themes'
+import { Button, Callout, Code, Dialog, Flex, Select, Tabs, Text } from '@radix-ui/themes'
 import { ClientKind } from '../../../../shared/ipc/bridge'
 import { call } from '../../api'
 import type { ChannelOutput } from '../../../../shared/ipc'
 import { useT } from '../../i18n'
 import { copyText } from '../../lib/clipboard'
-import { describeError, notifyError, notifySuccess } from '../../lib/notify'
+import { notifyError, notifySuccess } from '../../lib/notify'
+import { useAction } from '../../lib/use-action'
 import { useBridge } from './store'
-import { DialogFooter, ErrorCallout, Field } from '../../components/Field'
+import { DialogFooter, ErrorCallout, TextInput } from '../../components/Field'
 import { useReturnFocus } from '../../lib/use-return-focus'
 
 type Snippet = ChannelOutput<'bridge.clientConfig'>
@@ -32,15 +33,12 @@ export function CreateTokenDialog({ onClose }: { onClose(): void }) {
   // Empty = no quota.
   const [daily, setDaily] = useState('')
   const [monthly, setMonthly] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  const { busy, error, run } = useAction()
   const [created, setCreated] = useState<{ token: string; snippets: Snippet[] } | null>(null)
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault()
-    setBusy(true)
-    setError(null)
-    try {
+    return run(async () => {
       const quota = (v: string) => (v.trim() === '' ? null : Number(v))
       const r = await call('bridge.tokens.create', {
         name,
@@ -55,11 +53,7 @@ export function CreateTokenDialog({ onClose }: { onClose(): void }) {
       )
       setCreated({ token: r.token, snippets })
       await useBridge.getState().loadTokens()
-    } catch (err) {
-      setError(describeError(err))
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   async function copy(text: string, what: string) {
@@ -81,15 +75,14 @@ export function CreateTokenDialog({ onClose }: { onClose(): void }) {
               {t('tokens.createHelp')}
             </Dialog.Description>
             <Flex direction="column" gap="3" mt="3">
-              <Field label={t('tokens.name')}>
-                <TextField.Root
-                  value={name}
-                  placeholder="LM Studio"
-                  onChange={(e) => setName(e.target.value)}
-                  data-testid="token-name"
-                  autoFocus
-                />
-              </Field>
+              <TextInput
+                label={t('tokens.name')}
+                value={name}
+                placeholder="LM Studio"
+                onValue={setName}
+                testId="token-name"
+                autoFocus
+              />
               <Flex align="center" gap="3">
                 <Text size="2" id="expiry-label">
                   {t('tokens.expires')}
@@ -106,28 +99,26 @@ export function CreateTokenDialog({ onClose }: { onClose(): void }) {
                 </Select.Root>
               </Flex>
               <Flex gap="3">
-                <Field label={t('tokens.dailyQuota')}>
-                  <TextField.Root
-                    type="number"
-                    min={1}
-                    step={1}
-                    value={daily}
-                    placeholder={t('tokens.noQuota')}
-                    onChange={(e) => setDaily(e.target.value)}
-                    data-testid="token-daily-quota"
-                  />
-                </Field>
-                <Field label={t('tokens.monthlyQuota')}>
-                  <TextField.Root
-                    type="number"
-                    min={1}
-                    step={1}
-                    value={monthly}
-                    placeholder={t('tokens.noQuota')}
-                    onChange={(e) => setMonthly(e.target.value)}
-                    data-testid="token-monthly-quota"
-                  />
-                </Field>
+                <TextInput
+                  label={t('tokens.dailyQuota')}
+                  type="number"
+                  min={1}
+                  step={1}
+                  value={daily}
+                  placeholder={t('tokens.noQuota')}
+                  onValue={setDaily}
+                  testId="token-daily-quota"
+                />
+                <TextInput
+                  label={t('tokens.monthlyQuota')}
+                  type="number"
+                  min={1}
+                  step={1}
+                  value={monthly}
+                  placeholder={t('tokens.noQuota')}
+                  onValue={setMonthly}
+                  testId="token-monthly-quota"
+                />
               </Flex>
               <Text size="1" color="gray">
                 {t('tokens.quotaHelp')}

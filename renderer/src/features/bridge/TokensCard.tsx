@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
 import { Badge, Button, Card, Flex, Heading, Table, Text } from '@radix-ui/themes'
-import { call } from '../../api'
+import { call, onEvent } from '../../api'
 import { useLanguage, useT } from '../../i18n'
 import { relativeTime } from '../../lib/format'
 import { useNow } from '../../lib/use-now'
@@ -44,6 +44,8 @@ export function TokensCard() {
     if (useShell.getState().takeIntent('createToken')) setCreating(true)
     if (useShell.getState().takeIntent('connectApp')) setConnecting(true)
   }, [intent])
+  // "Last used" and "Calls" follow the bridge's calls as they are recorded.
+  useEffect(() => onEvent('bridge.callsRecorded', () => void useBridge.getState().loadTokens()), [])
   return (
     <Card size="3">
       <Flex direction="column" gap="3">

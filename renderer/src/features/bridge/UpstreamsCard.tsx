@@ -81,7 +81,13 @@ export function UpstreamsCard() {
                   <Table.Cell>
                     <Code size="1">{u.remote ? u.remote.url : [u.command, ...u.args].join(' ')}</Code>
                     {u.remote && (
-                      <Text as="div" size="1" color="gray" data-testid="upstream-remote-auth">
+                      <Text
+                        as="div"
+                        size="1"
+                        color="gray"
+                        data-testid="upstream-remote-auth"
+                        data-auth={u.remote.auth}
+                      >
                         {t(`upstream.remote.auth.${u.remote.auth}`)}
                         {u.remote.grantExpiresAt
                           ? ` · ${t('upstream.remote.expires', { at: new Date(u.remote.grantExpiresAt).toLocaleString() })}`
@@ -123,7 +129,7 @@ export function UpstreamsCard() {
                     )}
                   </Table.Cell>
                   <Table.Cell>
-                    <Badge color={STATE_COLOR[u.state]} data-testid="upstream-state">
+                    <Badge color={STATE_COLOR[u.state]} data-testid="upstream-state" data-state={u.state}>
                       {t(`upstream.state.${u.state}`)}
                     </Badge>
                     {u.restarts > 0 && (
@@ -133,7 +139,7 @@ export function UpstreamsCard() {
                     )}
                   </Table.Cell>
                   <Table.Cell>
-                    {u.toolCount}
+                    <span data-testid="upstream-tool-count">{u.toolCount}</span>
                     <Text as="label" size="1" color="gray" style={{ display: 'flex', gap: 6, marginTop: 4 }}>
                       <Switch
                         size="1"

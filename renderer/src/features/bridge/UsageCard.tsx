@@ -1,72 +1,63 @@
-import { useEffect, useMemo, useState } from 'react'
-import { Badge, Card, Flex, Heading, Table, Text } from '@radix-ui/themes'
-import type { AuditEntry } from '../../../../shared/models/audit'
+import { useEffect, useState } from 'react'
+import { Button, Callout, Card, Flex, Grid, Heading, Text } from '@radix-ui/themes'
+import type { CallTotals, TokenUsage } from '../../../../shared/ipc/usage'
 import { call, onEvent } from '../../api'
 import { useLanguage, useT } from '../../i18n'
 import { formatNumber } from '../../lib/format'
+import { describeError } from '../../lib/notify'
+import { OutcomeBadges, QuotaBlock } from './UsageParts'
+import { useBridge } from './store'
+import { toolLabel } from './tool-label'
+import { UsageDetailDialog } from './UsageDetailDialog'
 
-const DAY = 86_400_000
-const CAP = 20_000
-
-interface Usage {
-  client: string
-  day: number
-  week: number
-  denied: number
-  errors: number
-  top: [tool: string, calls: number][]
+/** "Last 24 h  12 calls" and its outcome badges. */
+function SpanLine({ label, totals, testId }: { label: string; totals: CallTotals; testId: string }) {
+  const t = useT()
+  return (
+    <Flex direction="column" gap="1">
+      <Text size="2">
+        <Text color="gray">{label}</Text>{' '}
+        <Text weight="bold" data-testid={testId}>
+          {t('usage.calls', { n: totals.calls })}
+        </Text>
+      </Text>
+      <OutcomeBadges totals={totals} testId={`${testId}-outcomes`} />
+    </Flex>
+  )
 }
 
-/** Per client token over the last 7 days: calls in 24 h and 7 days, denials, errors, top tools. */
-export function summarizeUsage(calls: AuditEntry[], now: number): Usage[] {
-  const by = new Map<string, Usage & { tools: Map<string, number> }>()
-  for (const c of calls) {
-    if (now - c.at > 7 * DAY) continue
-    const client = c.actorName ?? '—'
-    let u = by.get(client)
-    if (!u) by.set(client, (u = { client, day: 0, week: 0, denied: 0, errors: 0, top: [], tools: new Map() }))
-    u.week++
-    if (now - c.at <= DAY) u.day++
-    if (c.outcome === 'denied') u.denied++
-    if (c.outcome === 'error') u.errors++
-    if (c.target) u.tools.set(c.target, (u.tools.get(c.target) ?? 0) + 1)
-  }
-  return [...by.values()]
-    .map(({ tools, ...u }) => ({ ...u, top: [...tools].sort((a, b) => b[1] - a[1]).slice(0, 3) }))
-    .sort((a, b) => b.week - a.week)
-}
-
-/** Usage per client, read from the audit log's tool calls (the bridge's own record of each call). */
+/**
+ * Usage per client token, from the core's aggregate (`usage.tokens`): calls in the last 24 h and 7 days
+ * by outcome, top tools, quota use; a token's detail opens its 30-day chart.
+ */
 export function UsageCard() {
   const t = useT()
   const lang = useLanguage()
-  const [calls, setCalls] = useState<{ entries: AuditEntry[]; at: number } | null>(null)
+  const tools = useBridge((s) => s.tools)
+  const tokens = useBridge((s) => s.tokens)
+  const [usage, setUsage] = useState<TokenUsage[] | null>(null)
+  const [error, setError] = useState<unknown>(null)
+  const [open, setOpen] = useState<string | null>(null)
   useEffect(() => {
     let live = true
-    const load = async () => {
-      const since = Date.now() - 7 * DAY
-      const out: AuditEntry[] = []
-      while (out.length < CAP) {
-        const page = await call('audit.list', {
-          actor: 'bridge',
-          action: 'tool_call',
-          since,
-          offset: out.length,
-          limit: 1000,
-        })
-        out.push(...page.entries)
-        if (page.entries.length < 1000 || out.length >= page.total) break
-      }
-      if (live) setCalls({ entries: out, at: Date.now() })
-    }
-    void load().catch(() => live && setCalls({ entries: [], at: 0 }))
-    const off = onEvent('bridge.callsRecorded', () => void load().catch(() => {}))
+    const load = () =>
+      call('usage.tokens', { days: 7, topTools: 3 }).then(
+        (u) => {
+          if (!live) return
+          setUsage(u)
+          setError(null)
+        },
+        (e: unknown) => live && setError(e),
+      )
+    void load()
+    // After the batch of audit rows is committed (bridge.activity fires before).
+    const off = onEvent('bridge.callsRecorded', () => void load())
     return () => {
       live = false
       off()
     }
-  }, [])
-  const usage = useMemo(() => (calls ? summarizeUsage(calls.entries, calls.at) : []), [calls])
+    // The token list changing (created, revoked, quota edited) changes the rows.
+  }, [tokens])
   const n = (x: number) => formatNumber(x, lang)
   return (
     <Card size="3">
@@ -74,42 +65,54 @@ export function UsageCard() {
         <Heading as="h2" size="4">
           {t('usage.title')}
         </Heading>
-        {calls && usage.length === 0 ? (
+        {error !== null && (
+          <Callout.Root color="red" role="alert">
+            <Callout.Text>{describeError(error)}</Callout.Text>
+          </Callout.Root>
+        )}
+        {usage && usage.length === 0 && (
           <Text size="2" color="gray" data-testid="usage-empty">
             {t('usage.empty')}
           </Text>
-        ) : (
-          <Table.Root size="1" variant="surface" data-testid="usage-table">
-            <Table.Header>
-              <Table.Row>
-                <Table.ColumnHeaderCell>{t('usage.client')}</Table.ColumnHeaderCell>
-                <Table.ColumnHeaderCell>{t('usage.day')}</Table.ColumnHeaderCell>
-                <Table.ColumnHeaderCell>{t('usage.week')}</Table.ColumnHeaderCell>
-                <Table.ColumnHeaderCell>{t('usage.deniedErrors')}</Table.ColumnHeaderCell>
-                <Table.ColumnHeaderCell>{t('usage.top')}</Table.ColumnHeaderCell>
-              </Table.Row>
-            </Table.Header>
-            <Table.Body>
-              {usage.map((u) => (
-                <Table.Row key={u.client} data-testid="usage-row">
-                  <Table.RowHeaderCell>{u.client}</Table.RowHeaderCell>
-                  <Table.Cell data-testid="usage-day">{n(u.day)}</Table.Cell>
-                  <Table.Cell data-testid="usage-week">{n(u.week)}</Table.Cell>
-                  <Table.Cell>
-                    <Flex gap="1">
-                      <Badge color={u.denied ? 'orange' : 'gray'}>{n(u.denied)}</Badge>
-                      <Badge color={u.errors ? 'red' : 'gray'}>{n(u.errors)}</Badge>
-                    </Flex>
-                  </Table.Cell>
-                  <Table.Cell>
-                    <Text size="1">{u.top.map(([tool, c]) => `${tool} (${n(c)})`).join(', ')}</Text>
-                  </Table.Cell>
-                </Table.Row>
-              ))}
-            </Table.Body>
-          </Table.Root>
+        )}
+        {usage && usage.length > 0 && (
+          <Grid columns={{ initial: '1', md: '2' }} gap="3" data-testid="usage-list">
+            {usage.map((u) => (
+              <Card key={u.token} data-testid="usage-row" data-token={u.token}>
+                <Flex direction="column" gap="2">
+                  <Flex justify="between" align="center" gap="2">
+                    <Heading as="h3" size="2" truncate>
+                      {u.token}
+                    </Heading>
+                    <Button
+                      size="1"
+                      variant="soft"
+                      onClick={() => setOpen(u.token)}
+                      aria-label={t('usage.detailsOf', { name: u.token })}
+                      data-testid="usage-open"
+                    >
+                      {t('usage.details')}
+                    </Button>
+                  </Flex>
+                  <SpanLine label={t('usage.last24h')} totals={u.last24h} testId="usage-day" />
+                  <SpanLine label={t('usage.last7d')} totals={u.totals} testId="usage-week" />
+                  <Text size="1" color="gray" data-testid="usage-top">
+                    {u.topTools.length === 0
+                      ? t('usage.noTools')
+                      : t('usage.topToolsList', {
+                          list: u.topTools
+                            .map((x) => `${toolLabel(x.tool, tools, lang)} (${n(x.calls)})`)
+                            .join(', '),
+                        })}
+                  </Text>
+                  <QuotaBlock usage={u} />
+                </Flex>
+              </Card>
+            ))}
+          </Grid>
         )}
       </Flex>
+      {open !== null && <UsageDetailDialog token={open} onClose={() => setOpen(null)} />}
     </Card>
   )
 }

@@ -1,5 +1,5 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react'
-import { Badge, Button, Callout, Dialog, Flex, Select, Spinner, Text, TextField } from '@radix-ui/themes'
+import { useEffect, useRef, useState } from 'react'
+import { Badge, Button, Callout, Flex, Select, Spinner, Text, TextField } from '@radix-ui/themes'
 import { ApiError, call } from '../../api'
 import { useLanguage, useT } from '../../i18n'
 import { validationText } from '../../lib/error-text'
@@ -7,8 +7,7 @@ import { catalogText } from '../../i18n/catalog'
 import { describeError, notifySuccess } from '../../lib/notify'
 import { OAuthConnect } from './OAuthConnect'
 import { useCredentials, type Credential, type Service, type Validation } from './store'
-import { DialogFooter, ErrorCallout, Field } from '../../components/Field'
-import { useReturnFocus } from '../../lib/use-return-focus'
+import { DialogFooter, ErrorCallout, Field, FormDialog, TextInput } from '../../components/Field'
 
 const TEST_DELAY_MS = 700
 
@@ -18,7 +17,6 @@ const TEST_DELAY_MS = 700
  * again: a failure shows the service's exact error and offers "Save anyway".
  */
 export function CredentialDialog(props: { service?: string; credential?: Credential; onClose(): void }) {
-  const returnFocus = useReturnFocus()
   const lang = useLanguage()
   const t = useT()
   const catalog = useCredentials((s) => s.catalog) ?? []
@@ -70,8 +68,7 @@ export function CredentialDialog(props: { service?: string; credential?: Credent
     setCheck({ busy: false, result: null })
   }
 
-  async function save(e: FormEvent | null, saveAnyway = false) {
-    e?.preventDefault()
+  async function save(saveAnyway = false) {
     if (!service) return
     setSaving(true)
     setError(null)
@@ -98,132 +95,120 @@ export function CredentialDialog(props: { service?: string; credential?: Credent
 
   const oauthOnly = service?.authKind === 'oauth2' && service.fields.length === 0
   return (
-    <Dialog.Root open onOpenChange={(o) => !o && props.onClose()}>
-      <Dialog.Content maxWidth="560px" data-testid="credential-dialog" {...returnFocus}>
-        <Dialog.Title>
-          {editing ? t('credentials.editTitle', { name: editing.name }) : t('credentials.addTitle')}
-        </Dialog.Title>
-        <Dialog.Description size="2" color="gray">
-          {t('credentials.formHelp')}
-        </Dialog.Description>
-        <form onSubmit={(e) => void save(e)}>
-          <Flex direction="column" gap="3" mt="3">
-            <Field label={t('credentials.col.service')}>
-              <Select.Root
-                value={serviceId || undefined}
-                disabled={!!editing}
-                onValueChange={(v) => {
-                  setServiceId(v)
-                  setValues({})
-                  setCheck({ busy: false, result: null })
-                }}
-              >
-                <Select.Trigger
-                  placeholder={t('credentials.pickService')}
-                  style={{ width: '100%' }}
-                  data-testid="service-select"
-                />
-                <Select.Content>
-                  {catalog.map((s) => (
-                    <Select.Item key={s.id} value={s.id}>
-                      {s.name}
-                    </Select.Item>
-                  ))}
-                </Select.Content>
-              </Select.Root>
-            </Field>
-            {service && (
-              <>
-                <Field label={t('credentials.accountName')}>
-                  <TextField.Root
-                    value={name}
-                    placeholder={t('credentials.accountNamePlaceholder')}
-                    onChange={(e) => setName(e.target.value)}
-                    data-testid="credential-name"
-                  />
-                </Field>
-                {service.fields.map((f) => (
-                  <label key={f.key}>
-                    <Text as="div" size="2" weight="bold" mb="1">
-                      {catalogText(service.id, f.key, 'label', f.label, lang)}
-                      {f.optional && (
-                        <Text weight="regular" color="gray">
-                          {' '}
-                          ({t('credentials.optional')})
-                        </Text>
-                      )}
-                    </Text>
-                    <TextField.Root
-                      type={
-                        f.secret
-                          ? 'password'
-                          : f.kind === 'email'
-                            ? 'email'
-                            : f.kind === 'url'
-                              ? 'url'
-                              : 'text'
-                      }
-                      autoComplete="off"
-                      spellCheck={false}
-                      value={values[f.key] ?? ''}
-                      placeholder={
-                        editing && f.secret
-                          ? t('credentials.secretKeep')
-                          : catalogText(service.id, f.key, 'placeholder', f.placeholder ?? '', lang)
-                      }
-                      onChange={(e) => setField(f.key, e.target.value)}
-                      data-testid={`field-${f.key}`}
-                    />
-                    {f.hint && (
-                      <Text as="div" size="1" color="gray" mt="1">
-                        {catalogText(service.id, f.key, 'hint', f.hint, lang)}
-                      </Text>
-                    )}
-                  </label>
-                ))}
-                {service.oauth.supported && !editing && (
-                  <OAuthConnect
-                    service={service as Service}
-                    name={name}
-                    fromForm={
-                      service.fields.some((f) => f.key === 'clientId')
-                        ? { clientId: values['clientId'] ?? '', clientSecret: values['clientSecret'] ?? '' }
-                        : undefined
-                    }
-                    onDone={props.onClose}
-                  />
+    <FormDialog
+      title={editing ? t('credentials.editTitle', { name: editing.name }) : t('credentials.addTitle')}
+      description={t('credentials.formHelp')}
+      maxWidth="560px"
+      testId="credential-dialog"
+      onClose={props.onClose}
+      onSubmit={() => save()}
+    >
+      <Field label={t('credentials.col.service')}>
+        <Select.Root
+          value={serviceId || undefined}
+          disabled={!!editing}
+          onValueChange={(v) => {
+            setServiceId(v)
+            setValues({})
+            setCheck({ busy: false, result: null })
+          }}
+        >
+          <Select.Trigger
+            placeholder={t('credentials.pickService')}
+            style={{ width: '100%' }}
+            data-testid="service-select"
+          />
+          <Select.Content>
+            {catalog.map((s) => (
+              <Select.Item key={s.id} value={s.id}>
+                {s.name}
+              </Select.Item>
+            ))}
+          </Select.Content>
+        </Select.Root>
+      </Field>
+      {service && (
+        <>
+          <TextInput
+            label={t('credentials.accountName')}
+            value={name}
+            placeholder={t('credentials.accountNamePlaceholder')}
+            onValue={setName}
+            testId="credential-name"
+          />
+          {service.fields.map((f) => (
+            <label key={f.key}>
+              <Text as="div" size="2" weight="bold" mb="1">
+                {catalogText(service.id, f.key, 'label', f.label, lang)}
+                {f.optional && (
+                  <Text weight="regular" color="gray">
+                    {' '}
+                    ({t('credentials.optional')})
+                  </Text>
                 )}
-                <ValidationLine busy={check.busy} result={check.result} service={service?.name ?? ''} />
-              </>
-            )}
-            <ErrorCallout error={error} testId="credential-error" />
-            <DialogFooter>
-              {canForce && (
-                <Button
-                  type="button"
-                  color="amber"
-                  variant="soft"
-                  onClick={() => void save(null, true)}
-                  data-testid="save-anyway"
-                >
-                  {t('common.saveAnyway')}
-                </Button>
+              </Text>
+              <TextField.Root
+                type={
+                  f.secret ? 'password' : f.kind === 'email' ? 'email' : f.kind === 'url' ? 'url' : 'text'
+                }
+                autoComplete="off"
+                spellCheck={false}
+                value={values[f.key] ?? ''}
+                placeholder={
+                  editing && f.secret
+                    ? t('credentials.secretKeep')
+                    : catalogText(service.id, f.key, 'placeholder', f.placeholder ?? '', lang)
+                }
+                onChange={(e) => setField(f.key, e.target.value)}
+                data-testid={`field-${f.key}`}
+              />
+              {f.hint && (
+                <Text as="div" size="1" color="gray" mt="1">
+                  {catalogText(service.id, f.key, 'hint', f.hint, lang)}
+                </Text>
               )}
-              {!oauthOnly && (
-                <Button
-                  type="submit"
-                  loading={saving}
-                  disabled={!complete || !name.trim()}
-                  data-testid="credential-save"
-                >
-                  {t('common.save')}
-                </Button>
-              )}
-            </DialogFooter>
-          </Flex>
-        </form>
-      </Dialog.Content>
-    </Dialog.Root>
+            </label>
+          ))}
+          {service.oauth.supported && !editing && (
+            <OAuthConnect
+              service={service as Service}
+              name={name}
+              fromForm={
+                service.fields.some((f) => f.key === 'clientId')
+                  ? { clientId: values['clientId'] ?? '', clientSecret: values['clientSecret'] ?? '' }
+                  : undefined
+              }
+              onDone={props.onClose}
+            />
+          )}
+          <ValidationLine busy={check.busy} result={check.result} service={service?.name ?? ''} />
+        </>
+      )}
+      <ErrorCallout error={error} testId="credential-error" />
+      <DialogFooter>
+        {canForce && (
+          <Button
+            type="button"
+            color="amber"
+            variant="soft"
+            onClick={() => void save(true)}
+            data-testid="save-anyway"
+          >
+            {t('common.saveAnyway')}
+          </Button>
+        )}
+        {!oauthOnly && (
+          <Button
+            type="submit"
+            loading={saving}
+            disabled={!complete || !name.trim()}
+            data-testid="credential-save"
+          >
+            {t('common.save')}
+          </Button>
+        )}
+      </DialogFooter>
+    </FormDialog>
   )
 }
 

@@ -22,6 +22,10 @@ export function CredentialsScreen() {
   const lang = useLanguage()
   const { items, catalog, loadError, filter, setFilter } = useCredentials()
   const [dialog, setDialog] = useState<RowAction | { kind: 'add'; service?: string } | null>(null)
+  // A reveal asked from the detail opens over it, so closing it lands back on the detail's Reveal button.
+  const [revealOverDetail, setRevealOverDetail] = useState<{ credential: Credential; field: string } | null>(
+    null,
+  )
   const intent = useShell((s) => s.intent)
   useEffect(() => {
     if (useShell.getState().takeIntent('addCredential')) setDialog({ kind: 'add' })
@@ -195,8 +199,15 @@ export function CredentialsScreen() {
         <CredentialDetail
           credential={items.find((c) => c.id === dialog.credential.id) ?? dialog.credential}
           serviceName={serviceName(dialog.credential.service)}
-          onAction={onAction}
+          onAction={(a) => (a.kind === 'reveal' ? setRevealOverDetail(a) : onAction(a))}
           onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog?.kind === 'details' && revealOverDetail && (
+        <RevealDialog
+          credential={revealOverDetail.credential}
+          field={revealOverDetail.field}
+          onClose={() => setRevealOverDetail(null)}
         />
       )}
       {dialog?.kind === 'reveal' && (

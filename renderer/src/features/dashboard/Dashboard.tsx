@@ -10,6 +10,8 @@ import { STATUS_COLORS, StatusBadge } from '../credentials/StatusBadge'
 import { credentialState } from '../../../../shared/models/credential'
 import { useShell } from '../shell/store'
 import { CallsChart } from './CallsChart'
+import { dashboardBuckets } from './buckets'
+import { toolLabel } from '../bridge/tool-label'
 import { ConnectAppDialog } from '../bridge/ConnectAppDialog'
 import { actionLabel } from '../activity/words'
 import { useDashboard, type ChartSpan } from './store'
@@ -30,12 +32,48 @@ function Stat(props: { label: string; value: number | string | null; testId: str
   )
 }
 
+/** The most called tools or most active clients of the week, with their call counts. */
+function TopList(props: {
+  title: string
+  testId: string
+  rows: { key: string; label: string; calls: number }[]
+}) {
+  const t = useT()
+  return (
+    <Flex direction="column" gap="1" data-testid={props.testId}>
+      <Heading as="h3" size="2">
+        {props.title}
+      </Heading>
+      {props.rows.length === 0 ? (
+        <Text size="2" color="gray">
+          {t('usage.noCalls')}
+        </Text>
+      ) : (
+        <ol style={{ margin: 0, paddingLeft: '1.25em' }}>
+          {props.rows.slice(0, 5).map((r) => (
+            <li key={r.key}>
+              <Flex justify="between" gap="2">
+                <Text size="2" truncate title={r.key}>
+                  {r.label}
+                </Text>
+                <Text size="2" color="gray" style={{ whiteSpace: 'nowrap' }}>
+                  {t('usage.calls', { n: r.calls })}
+                </Text>
+              </Flex>
+            </li>
+          ))}
+        </ol>
+      )}
+    </Flex>
+  )
+}
+
 /** The overview: counts, bridge traffic, recent activity and what needs attention. */
 export function Dashboard() {
   const t = useT()
   const lang = useLanguage()
   const go = useShell((s) => s.go)
-  const { stats, bridge, sessions, span, calls, recent, attention, setSpan } = useDashboard()
+  const { stats, bridge, sessions, span, usage, tools, recent, attention, setSpan } = useDashboard()
   useEffect(() => {
     const load = () => void useDashboard.getState().load()
     load()
@@ -145,7 +183,35 @@ export function Dashboard() {
             <SegmentedControl.Item value="7d">{t('dashboard.span7d')}</SegmentedControl.Item>
           </SegmentedControl.Root>
         </Flex>
-        <CallsChart calls={calls} span={span} />
+        {usage ? (
+          <>
+            <CallsChart
+              buckets={dashboardBuckets(usage, span, lang)}
+              span={t(span === '24h' ? 'dashboard.span24h' : 'dashboard.span7d')}
+              testId="calls-chart"
+            />
+            <Grid columns={{ initial: '1', sm: '2' }} gap="4" mt="3">
+              <TopList
+                title={t('usage.topToolsTitle', { n: 7 })}
+                testId="dashboard-top-tools"
+                rows={usage.topTools.map((x) => ({
+                  key: x.tool,
+                  label: toolLabel(x.tool, tools, lang),
+                  calls: x.calls,
+                }))}
+              />
+              <TopList
+                title={t('usage.topClients')}
+                testId="dashboard-top-clients"
+                rows={usage.topTokens.map((x) => ({ key: x.token, label: x.token, calls: x.calls }))}
+              />
+            </Grid>
+          </>
+        ) : (
+          <Text size="2" color="gray">
+            {t('common.loading')}
+          </Text>
+        )}
       </Card>
 
       <Grid columns={{ initial: '1', md: '2' }} gap="3">

@@ -1,12 +1,12 @@
 import { useEffect, useMemo, useState } from 'react'
-import { AlertDialog, Badge, Button, Callout, Card, Flex, Heading, Text } from '@radix-ui/themes'
+import { Badge, Button, Callout, Card, Flex, Heading, Text } from '@radix-ui/themes'
 import { useLanguage, useT } from '../../i18n'
 import { importNotes } from '../../lib/import-note-text'
 import { describeError } from '../../lib/notify'
 import { useShell } from '../shell/store'
-import { DiffView } from './DiffView'
 import { canApply, credentialViews, rewriteMoves, serverViews } from './edits'
 import { ResultView } from './ResultView'
+import { RewriteConfirmDialog } from './RewriteConfirmDialog'
 import { RewritePanel } from './RewritePanel'
 import { SecretsTable } from './SecretsTable'
 import { ServersTable } from './ServersTable'
@@ -129,36 +129,7 @@ function PlanView({ plan }: { plan: ImportPlan }) {
         </Flex>
       </Flex>
       {confirming && (
-        <AlertDialog.Root open onOpenChange={(o) => !o && setConfirming(false)}>
-          <AlertDialog.Content maxWidth="720px">
-            <AlertDialog.Title>{t('import.confirmTitle', { file: plan.file })}</AlertDialog.Title>
-            <AlertDialog.Description size="2">
-              {t('import.confirmBody', { app: plan.app, ...chosen })}
-            </AlertDialog.Description>
-            {plan.rewrite.diff && (
-              <Flex mt="3" direction="column">
-                <DiffView diff={plan.rewrite.diff} />
-              </Flex>
-            )}
-            <Flex gap="3" mt="4" justify="end">
-              <AlertDialog.Cancel>
-                <Button variant="soft" color="gray">
-                  {t('common.cancel')}
-                </Button>
-              </AlertDialog.Cancel>
-              <Button
-                loading={busy === 'apply'}
-                data-testid="import-confirm"
-                onClick={async () => {
-                  await apply()
-                  setConfirming(false)
-                }}
-              >
-                {t('import.confirm')}
-              </Button>
-            </Flex>
-          </AlertDialog.Content>
-        </AlertDialog.Root>
+        <RewriteConfirmDialog plan={plan} chosen={chosen} onClose={() => setConfirming(false)} />
       )}
     </Card>
   )

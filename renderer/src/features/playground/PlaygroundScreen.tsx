@@ -50,7 +50,7 @@ export function PlaygroundScreen() {
 
   const tool = tools?.find((x) => x.name === toolName) ?? null
   async function run() {
-    if (!tool) return
+    if (!tool || busy) return
     setError(null)
     setResult(null)
     let args: Record<string, unknown>
@@ -162,7 +162,15 @@ export function PlaygroundScreen() {
                 builtIn={tool.source === 'api' || tool.source.startsWith('homeassistant')}
               />
               <Flex>
-                <Button loading={busy} onClick={() => void run()} data-testid="playground-run">
+                {/* Not disabled while running: a disabled button drops focus on the body, so the approval
+                    prompt a run may raise could not give it back to Run. aria-disabled says it is busy. */}
+                <Button
+                  loading={busy}
+                  disabled={false}
+                  aria-disabled={busy}
+                  onClick={() => void run()}
+                  data-testid="playground-run"
+                >
                   {t('playground.run')}
                 </Button>
               </Flex>

@@ -1,7 +1,9 @@
 import { useState, type FormEvent } from 'react'
 import { Button, Card, Flex, Heading, Separator, Text, TextField } from '@radix-ui/themes'
+import { ApiError } from '../../api'
 import { useT } from '../../i18n'
 import { describeError } from '../../lib/notify'
+import { useNow } from '../../lib/use-now'
 import { LanguageThemeBar } from '../settings/LanguageThemeBar'
 import { useVault, type VaultStatus } from './store'
 import { ErrorCallout } from '../../components/Field'
@@ -12,6 +14,10 @@ export function LockScreen({ status }: { status: VaultStatus }) {
   const [password, setPassword] = useState('')
   const [busy, setBusy] = useState<'password' | 'keychain' | null>(null)
   const [error, setError] = useState<string | null>(null)
+  // After too many wrong passwords the core owes a delay; the button waits it out, counting down.
+  const [retryAt, setRetryAt] = useState<number | null>(status.unlockRetryAt ?? null)
+  const now = useNow(retryAt ? 1000 : 60_000)
+  const waitSeconds = retryAt && retryAt > now ? Math.ceil((retryAt - now) / 1000) : 0
   const keychain = !status.passwordRequired && status.protectors.includes('os')
   const passwordField = status.hasPassword
 
@@ -22,6 +28,8 @@ export function LockScreen({ status }: { status: VaultStatus }) {
       await useVault.getState().unlock(kind === 'password' ? password : undefined)
     } catch (err) {
       setError(describeError(err))
+      const at = err instanceof ApiError ? err.params?.['retryAt'] : undefined
+      setRetryAt(typeof at === 'number' ? at : null)
       setPassword('')
     } finally {
       setBusy(null)
@@ -31,6 +39,7 @@ export function LockScreen({ status }: { status: VaultStatus }) {
   function submit(e: FormEvent) {
     e.preventDefault()
     if (!password) return setError(t('lock.enterPassword'))
+    if (waitSeconds > 0) return
     void unlock('password')
   }
 
@@ -61,9 +70,19 @@ export function LockScreen({ status }: { status: VaultStatus }) {
                     onChange={(e) => setPassword(e.target.value)}
                     data-testid="unlock-password"
                   />
-                  <Button type="submit" loading={busy === 'password'} data-testid="unlock-submit">
+                  <Button
+                    type="submit"
+                    loading={busy === 'password'}
+                    disabled={waitSeconds > 0}
+                    data-testid="unlock-submit"
+                  >
                     {t('lock.unlock')}
                   </Button>
+                  {waitSeconds > 0 && (
+                    <Text size="2" color="gray" aria-live="polite" data-testid="unlock-wait">
+                      {t('lock.retryIn', { n: waitSeconds })}
+                    </Text>
+                  )}
                 </Flex>
               </form>
             )}

@@ -4,7 +4,13 @@ import type { ProbeResult } from '../../../../../shared/ipc/bridgeRemote'
 import { MemoryGrantStorage } from './grant-store'
 import { SignInRequired, VaultOAuthProvider } from './oauth-provider'
 import { challenge, startSignIn, type SignInFlow } from './sign-in'
-import { createRemoteTransport, remoteFailure, type RemoteTransportKind, WatchedTransport } from './transport'
+import {
+  createRemoteTransport,
+  describeRemoteError,
+  remoteHttpStatus,
+  type RemoteTransportKind,
+  WatchedTransport,
+} from './transport'
 
 export interface ProbeOptions {
   url: URL
@@ -25,6 +31,9 @@ export async function probeRemote(opts: ProbeOptions): Promise<ProbeResult> {
   const storage = new MemoryGrantStorage()
   let signedIn = false
   let lastError: unknown
+  // The first failure that was an HTTP answer: a wrong path answers 404 to Streamable HTTP, then the
+  // SSE fallback fails less precisely.
+  let answered: unknown
   for (const kind of kinds) {
     const ch = await challenge(opts.url, kind, opts.headers)
     if (ch.status === 401) {
@@ -32,6 +41,8 @@ export async function probeRemote(opts: ProbeOptions): Promise<ProbeResult> {
         throw new AppError(
           'OAUTH_FAILED',
           'The server asks for an OAuth sign-in: add it, then sign in (keybridge upstream login, or Sign in).',
+          { url: opts.url.href },
+          'remote_sign_in_first',
         )
       const flow = await startSignIn(
         { upstream: opts.url.host, url: opts.url, transport: kind, headers: opts.headers, storage },
@@ -45,15 +56,18 @@ export async function probeRemote(opts: ProbeOptions): Promise<ProbeResult> {
       return { ...(await connectOnce(opts, kind, storage, opts.timeoutMs ?? 20_000)), signedIn }
     } catch (e) {
       lastError = e
+      if (answered === undefined && remoteHttpStatus(e) !== null) answered = e
       if (e instanceof SignInRequired || e instanceof AppError) throw e
     }
   }
-  const f = remoteFailure(lastError)
+  // Keyed so the UI names the cause in its language: the status a wrong path answers, or not MCP at all.
+  const cause = answered ?? lastError
+  const status = remoteHttpStatus(cause)
   throw new AppError(
     'UPSTREAM_ERROR',
-    `${opts.url.href}: ${f.message}.`,
-    { url: opts.url.href, upstreamError: f.code, ...f.params },
-    'upstream_failure',
+    `${opts.url.href}: ${describeRemoteError(cause)}.`,
+    status === null ? { url: opts.url.href } : { url: opts.url.href, status },
+    status === null ? 'remote_not_mcp' : 'remote_http_status',
   )
 }
 

@@ -71,7 +71,12 @@ export async function challenge(
     const p = extractWWWAuthenticateParams(res)
     return { status: 401, resourceMetadataUrl: p.resourceMetadataUrl, scope: p.scope }
   } catch {
-    throw new AppError('UNREACHABLE', `${url.origin} did not answer.`)
+    throw new AppError(
+      'UNREACHABLE',
+      `${url.origin} did not answer.`,
+      { url: url.origin },
+      'remote_unreachable',
+    )
   } finally {
     clearTimeout(timer)
   }

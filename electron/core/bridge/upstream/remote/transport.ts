@@ -53,6 +53,13 @@ function isSessionEnded(e: unknown, kind: RemoteTransportKind): boolean {
   return kind === 'sse' && e instanceof Error && /HTTP (404|400)\)/.test(e.message)
 }
 
+/** The HTTP status a remote server answered with, when that is what failed. */
+export function remoteHttpStatus(e: unknown): number | null {
+  if (e instanceof StreamableHTTPError) return e.code ?? null
+  const m = e instanceof Error && !(e instanceof SseError) ? /HTTP (\d{3})/.exec(e.message) : null
+  return m ? Number(m[1]) : null
+}
+
 /** A short, secret-free reason for status lines, with its code and parameters for the UI. */
 export function remoteFailure(e: unknown): UpstreamFailure {
   if (e instanceof SignInRequired)

@@ -18,7 +18,7 @@ export const rowIntegrityCheck: DoctorCheck = {
         check: this.id,
         status: 'problem',
         message: r.rollback.message,
-        fix: 'If you restored this vault yourself, accept it from the desktop app (the banner); otherwise restore your latest backup ("keybridge import BACKUP --mode replace") and revoke the client tokens.',
+        fix: 'If you restored this vault yourself, accept it: the desktop app\'s banner, or "keybridge doctor --accept-rollback"; otherwise restore your latest backup ("keybridge import BACKUP --mode replace") and revoke the client tokens.',
       })
     }
     for (const t of r.tampered) {
