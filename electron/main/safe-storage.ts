@@ -12,7 +12,11 @@ export const safeStorageProtector: OsKeyProtector = {
         : 'Secret Service',
   availability() {
     if (!safeStorage.isEncryptionAvailable()) {
-      return { available: false, reason: 'The OS keychain is not available on this system.' }
+      return {
+        available: false,
+        reason: 'The OS keychain is not available on this system.',
+        code: 'unavailable',
+      }
     }
     if (process.platform === 'linux') {
       const backend = safeStorage.getSelectedStorageBackend()
@@ -20,6 +24,8 @@ export const safeStorageProtector: OsKeyProtector = {
         return {
           available: false,
           reason: `No secure keychain was found (backend "${backend}" is not protection). Install and unlock GNOME Keyring or KWallet.`,
+          code: 'insecure_backend',
+          backend,
         }
       }
     }

@@ -15,6 +15,10 @@ export type VaultMode = z.infer<typeof VaultMode>
 export const KeyslotKind = z.enum(['os', 'password'])
 export type KeyslotKind = z.infer<typeof KeyslotKind>
 
+/** Why the OS keychain cannot be used: none in a headless process, none on the system, or an insecure one. */
+export const KeychainIssue = z.enum(['headless', 'unavailable', 'insecure_backend'])
+export type KeychainIssue = z.infer<typeof KeychainIssue>
+
 export const VaultStatus = z.object({
   initialized: z.boolean(),
   locked: z.boolean(),
@@ -23,7 +27,14 @@ export const VaultStatus = z.object({
   hasPassword: z.boolean(),
   /** Unlocking now needs the master password (no os slot, or keychain+password after a lock). */
   passwordRequired: z.boolean(),
-  osKeychain: z.object({ available: z.boolean(), label: z.string(), reason: z.string().nullable() }),
+  osKeychain: z.object({
+    available: z.boolean(),
+    label: z.string(),
+    reason: z.string().nullable(),
+    /** The same reason as a code the UI translates (`backend`: the insecure backend's name). */
+    reasonCode: KeychainIssue.nullable().default(null),
+    backend: z.string().nullable().default(null),
+  }),
   autoLockMinutes: AutoLockMinutes,
   /** Failed master-password attempts since the last success (they persist across processes). */
   failedUnlocks: z.number().int().optional(),

@@ -317,7 +317,9 @@ export class Integrity {
               message: `Some rows of this vault were deleted outside Keybridge (${this.removed
                 .slice(0, 5)
                 .map((r) => `${r.what} "${r.id}"`)
-                .join(', ')}${this.removed.length > 5 ? `, and ${this.removed.length - 5} more` : ''}): a tool you turned off or a bridge setting you chose may be back to its default. Client tokens are refused until you review and accept it.`,
+                .join(
+                  ', ',
+                )}${this.removed.length > 5 ? `, and ${this.removed.length - 5} more` : ''}): a tool you turned off or a bridge setting you chose may be back to its default. Client tokens are refused until you review and accept it.`,
             }
           : null
     if (!this.keyring.unlocked) {

@@ -1,6 +1,7 @@
 import { hashRaw } from '@node-rs/argon2'
 import { randomBytes } from 'node:crypto'
 import { AppError } from '../../../shared/errors'
+import type { KeychainIssue } from '../../../shared/ipc/vault'
 import { unwrapBytes, wrapBytes } from './crypto'
 
 /**
@@ -9,7 +10,8 @@ import { unwrapBytes, wrapBytes } from './crypto'
  */
 export interface OsKeyProtector {
   readonly label: string
-  availability(): { available: true } | { available: false; reason: string }
+  availability():
+    { available: true } | { available: false; reason: string; code: KeychainIssue; backend?: string }
   wrap(key: Buffer): Promise<Buffer>
   unwrap(blob: Buffer): Promise<Buffer>
   /** Where the vault generation is kept outside the vault file (rollback detection), if anywhere. */

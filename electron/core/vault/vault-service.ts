@@ -1,6 +1,6 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto'
 import { AppError } from '../../../shared/errors'
-import type { AutoLockMinutes, VaultMode, VaultStatus } from '../../../shared/ipc/vault'
+import type { AutoLockMinutes, KeychainIssue, VaultMode, VaultStatus } from '../../../shared/ipc/vault'
 import { AutoLockMinutes as AutoLockSchema } from '../../../shared/ipc/vault'
 import type { AuditActor } from '../../../shared/models/audit'
 import type { Clock } from '../clock'
@@ -97,7 +97,7 @@ export class VaultService {
       protectors: slots,
       hasPassword,
       passwordRequired: slots.length > 0 && !osCanUnlock,
-      osKeychain: { available: os.available, label: this.o.osProtector?.label ?? 'none', reason: os.reason },
+      osKeychain: { ...os, label: this.o.osProtector?.label ?? 'none' },
       autoLockMinutes: this.autoLockMinutes(),
       failedUnlocks: this.throttle.state().failures,
       unlockRetryAt: this.throttle.state().retryAt,
@@ -120,12 +120,24 @@ export class VaultService {
     if (channel !== 'vault.status') this.autoLock.touch()
   }
 
-  osAvailability(): { available: boolean; reason: string | null } {
+  osAvailability(): {
+    available: boolean
+    reason: string | null
+    reasonCode: KeychainIssue | null
+    backend: string | null
+  } {
     if (!this.o.osProtector) {
-      return { available: false, reason: 'No OS keychain here (headless): a master password is required.' }
+      return {
+        available: false,
+        reason: 'No OS keychain here (headless): a master password is required.',
+        reasonCode: 'headless',
+        backend: null,
+      }
     }
     const a = this.o.osProtector.availability()
-    return a.available ? { available: true, reason: null } : { available: false, reason: a.reason }
+    return a.available
+      ? { available: true, reason: null, reasonCode: null, backend: null }
+      : { available: false, reason: a.reason, reasonCode: a.code, backend: a.backend ?? null }
   }
 
   async create(

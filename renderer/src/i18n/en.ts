@@ -890,6 +890,10 @@ export const en = {
   'integrity.what.bridge_approval_grants': '“always allow” answer',
   'integrity.what.settings': 'bridge setting',
   'upstream.remote.signInFailed': 'The sign-in to {name} did not finish. Try again.',
+  'keychainIssue.headless': 'this process runs without a desktop session',
+  'keychainIssue.unavailable': 'the system offers none',
+  'keychainIssue.insecure_backend':
+    'the backend “{backend}” does not protect anything: install and unlock GNOME Keyring or KWallet',
 } as const
 
 export type MessageKey = keyof typeof en

@@ -927,4 +927,8 @@ export const fr: Record<MessageKey, string> = {
   'integrity.what.bridge_approval_grants': 'Réponse « toujours autoriser »',
   'integrity.what.settings': 'Réglage de la passerelle',
   'upstream.remote.signInFailed': 'La connexion à {name} n’a pas abouti. Réessayez.',
+  'keychainIssue.headless': 'ce processus tourne sans session de bureau',
+  'keychainIssue.unavailable': 'le système n’en propose aucun',
+  'keychainIssue.insecure_backend':
+    'le stockage « {backend} » ne protège rien : installez et déverrouillez GNOME Keyring ou KWallet',
 }

@@ -30,6 +30,7 @@ import { upstreamErrorText } from '../../../renderer/src/lib/upstream-error-text
 import { UPSTREAM_ERROR_VARIANTS } from '../../../renderer/src/lib/upstream-error-key'
 import { CallReason, DenyReason, UpstreamErrorCode } from '../../../shared/ipc/bridge'
 import { ImportNoteCode, ImportShape } from '../../../shared/ipc/importConfig'
+import { KeychainIssue } from '../../../shared/ipc/vault'
 import { IMPORT_NOTE_VARIANTS, importNoteText } from '../../../renderer/src/lib/import-note-text'
 import { formatDuration, reasonText } from '../../../renderer/src/features/activity/words'
 
@@ -160,6 +161,15 @@ describe('everything the core sends has French words', () => {
     expect(importNoteText(skipped, t as never, 'fr')).toBe(
       '.env : 2 lignes ne sont pas au format CLÉ=VALEUR et ont été ignorées (3, 7).',
     )
+  })
+
+  it('every OS keychain issue (shared KeychainIssue) has French', () => {
+    for (const c of KeychainIssue.options) {
+      const key = `keychainIssue.${c}`
+      expect(english[key], key).toBeTruthy()
+      expect(dict[key], key).toBeTruthy()
+      expect(dict[key], key).not.toBe(english[key])
+    }
   })
 
   it('every catalog label and hint has a French entry', () => {

@@ -71,6 +71,8 @@ describe('keyslots', () => {
     await b.close()
     const headless = await relaunch(t.dir, undefined)
     expect(headless.ctx.vault.status().passwordRequired).toBe(true)
+    // Why no keychain: the sentence for the CLI, a code for the UI's language.
+    expect(headless.ctx.vault.status().osKeychain).toMatchObject({ available: false, reasonCode: 'headless' })
     expect(await headless.invoke('vault.unlock', { password: TEST_PASSWORD })).toMatchObject({ ok: true })
   })
 

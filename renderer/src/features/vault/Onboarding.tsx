@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import { Button, Card, Flex, Heading, RadioCards, Text, TextField } from '@radix-ui/themes'
 import type { VaultMode } from '../../../../shared/ipc/vault'
-import { useT } from '../../i18n'
+import { useLanguage, useT, type Language, type T } from '../../i18n'
 import { describeError } from '../../lib/notify'
 import { LanguageThemeBar } from '../settings/LanguageThemeBar'
 import { AutoLockSelect, type AutoLock } from './AutoLockSelect'
@@ -11,8 +11,15 @@ import { ErrorCallout } from '../../components/Field'
 export const MIN_PASSWORD = 8
 
 /** First run: create the vault, choose how its key is protected and when it locks itself. */
+/** Why no OS keychain can be used, in the UI language (English keeps the core's sentence). */
+function keychainReason(k: VaultStatus['osKeychain'], t: T, lang: Language): string {
+  if (lang === 'en' || !k.reasonCode) return k.reason ?? t('onboarding.noKeychain')
+  return t(`keychainIssue.${k.reasonCode}`, { backend: k.backend ?? '' })
+}
+
 export function Onboarding({ status }: { status: VaultStatus }) {
   const t = useT()
+  const lang = useLanguage()
   const keychain = status.osKeychain.available
   const [mode, setMode] = useState<VaultMode>(keychain ? 'keychain' : 'password')
   const [password, setPassword] = useState('')
@@ -94,7 +101,7 @@ export function Onboarding({ status }: { status: VaultStatus }) {
                       <Text weight="bold">{t('onboarding.mode.password')}</Text>
                       <Text size="2" color="gray">
                         {t('onboarding.mode.passwordHelp', {
-                          reason: status.osKeychain.reason ?? t('onboarding.noKeychain'),
+                          reason: keychainReason(status.osKeychain, t, lang),
                         })}
                       </Text>
                     </Flex>
