@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ErrorCode } from '../errors'
 import { channel, NoInput } from './define'
 
 /** An absolute file-system path (POSIX `/…`, Windows `C:\…` or `\\server\…`), as the save/open dialog returns. */
@@ -143,6 +144,8 @@ export const ScheduleStatus = z.object({
   lastRunAt: z.number().nullable(),
   lastFile: z.string().nullable(),
   lastError: z.string().nullable(),
+  /** The same failure as an error code, for the UI's language. */
+  lastErrorCode: ErrorCode.nullable().default(null),
   nextRunAt: z.number().nullable(),
 })
 export type ScheduleStatus = z.infer<typeof ScheduleStatus>

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ErrorCode } from '../../../shared/errors'
 import type { Db } from '../vault/database'
 import type { Keyring } from '../vault/keyring'
 import { sealLocation, type SealedColumn } from '../vault/sealed-columns'
@@ -24,6 +25,7 @@ export interface ScheduleRow {
   lastRunAt: number | null
   lastFile: string | null
   lastError: string | null
+  lastErrorCode: ErrorCode | null
   updatedAt: number
 }
 
@@ -38,6 +40,7 @@ interface RawRow {
   last_run_at: number | null
   last_file: string | null
   last_error: string | null
+  last_error_code: string | null
   updated_at: number
 }
 
@@ -66,6 +69,7 @@ export class ScheduleStore {
         lastRunAt: null,
         lastFile: null,
         lastError: null,
+        lastErrorCode: null,
         updatedAt: 0,
       }
     }
@@ -79,6 +83,7 @@ export class ScheduleStore {
       lastRunAt: r.last_run_at,
       lastFile: r.last_file,
       lastError: r.last_error,
+      lastErrorCode: ErrorCode.safeParse(r.last_error_code).data ?? null,
       updatedAt: r.updated_at,
     }
   }
@@ -114,12 +119,12 @@ export class ScheduleStore {
     })()
   }
 
-  recordRun(r: { at: number; file: string | null; error: string | null }): void {
+  recordRun(r: { at: number; file: string | null; error: string | null; code?: ErrorCode }): void {
     this.db
       .prepare(
-        'UPDATE backup_schedule SET last_run_at = ?, last_file = COALESCE(?, last_file), last_error = ? WHERE id = ?',
+        'UPDATE backup_schedule SET last_run_at = ?, last_file = COALESCE(?, last_file), last_error = ?, last_error_code = ? WHERE id = ?',
       )
-      .run(r.at, r.file, r.error, ROW_ID)
+      .run(r.at, r.file, r.error, r.error ? (r.code ?? null) : null, ROW_ID)
   }
 
   /** The scheduled-backup key, opened with the vault key (so only while the vault is unlocked). */

@@ -73,6 +73,7 @@ export class BackupScheduler {
       lastRunAt: s.lastRunAt,
       lastFile: s.lastFile,
       lastError: s.lastError,
+      lastErrorCode: s.lastErrorCode,
       nextRunAt: this.nextRunAt(),
     }
   }
@@ -185,7 +186,7 @@ export class BackupScheduler {
       return summary
     } catch (e) {
       const { code, message } = toErrorShape(e)
-      this.d.store.recordRun({ at, file: null, error: message })
+      this.d.store.recordRun({ at, file: null, error: message, code })
       this.d.audit.record({
         actor,
         action: 'backup_exported',

@@ -28,4 +28,12 @@ export const backupMigrations: Migration[] = [
       `)
     },
   },
+  {
+    version: 2,
+    name: 'backup schedule: the last error as a code',
+    up(db) {
+      // The UI says the last failure in its own language from the code (last_error stays English).
+      db.exec('ALTER TABLE backup_schedule ADD COLUMN last_error_code TEXT')
+    },
+  },
 ]

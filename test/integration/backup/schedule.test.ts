@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ScheduleStatus } from '../../../shared/ipc/backup'
@@ -142,5 +142,25 @@ describe('scheduled backups', () => {
       .prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'backup_exported' AND actor = 'scheduler'")
       .get() as { n: number }
     expect(audit.n).toBeGreaterThanOrEqual(4)
+  })
+
+  it('a run that fails keeps its English sentence and its error code (the UI says it in its language)', async () => {
+    // The folder is gone: the run fails, and the schedule says why.
+    const gone = tempDir('kb-sched-gone-')
+    expect(
+      await core.invoke('backup.schedule.set', { enabled: true, folder: gone.dir, intervalMinutes: 600 }),
+    ).toMatchObject({ ok: true })
+    // A file where the folder was: nothing can be written there.
+    gone.cleanup()
+    writeFileSync(gone.dir, 'not a folder')
+    const failed = await core.invoke('backup.runNow', undefined)
+    expect(failed).toMatchObject({ ok: false })
+    const code = (failed as { error: { code: string } }).error.code
+    const s = (await core.invoke('backup.schedule.get', undefined)) as {
+      data: { lastError: string | null; lastErrorCode: string | null }
+    }
+    expect(s.data.lastError).toBeTruthy()
+    expect(s.data.lastErrorCode).toBe(code)
+    rmSync(gone.dir, { force: true })
   })
 })

@@ -6,6 +6,7 @@ import type { ChannelOutput } from '../../../../shared/ipc'
 import { call } from '../../api'
 import { useLanguage, useT } from '../../i18n'
 import { dateTime } from '../../lib/format'
+import { errorText } from '../../lib/error-text'
 import { attempt, describeError, notifySuccess } from '../../lib/notify'
 
 type Schedule = ChannelOutput<'backup.schedule.get'>
@@ -130,7 +131,10 @@ export function ScheduleForm({ defaultFolder }: { defaultFolder: string }) {
       </Text>
       {(error ?? s.lastError) && (
         <Text size="2" color="red" role="alert">
-          {error ?? s.lastError}
+          {error ??
+            (s.lastErrorCode
+              ? errorText({ code: s.lastErrorCode, message: s.lastError ?? '' }, lang)
+              : s.lastError)}
         </Text>
       )}
     </Flex>
