@@ -894,6 +894,10 @@ export const en = {
   'keychainIssue.unavailable': 'the system offers none',
   'keychainIssue.insecure_backend':
     'the backend “{backend}” does not protect anything: install and unlock GNOME Keyring or KWallet',
+  'import.invalidCredentialName':
+    'Use 1 to 64 letters, digits, dots, dashes or underscores (no spaces: the name is used in references).',
+  'import.invalidServerName':
+    'Use 1 to 40 lower-case letters, digits, dashes or underscores (it prefixes tool names).',
 } as const
 
 export type MessageKey = keyof typeof en

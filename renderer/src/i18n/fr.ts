@@ -931,4 +931,8 @@ export const fr: Record<MessageKey, string> = {
   'keychainIssue.unavailable': 'le système n’en propose aucun',
   'keychainIssue.insecure_backend':
     'le stockage « {backend} » ne protège rien : installez et déverrouillez GNOME Keyring ou KWallet',
+  'import.invalidCredentialName':
+    'Utilisez de 1 à 64 lettres, chiffres, points, tirets ou soulignés (sans espace : le nom sert dans les références).',
+  'import.invalidServerName':
+    'Utilisez de 1 à 40 lettres minuscules, chiffres, tirets ou soulignés (il préfixe les noms d’outils).',
 }

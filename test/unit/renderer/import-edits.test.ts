@@ -88,7 +88,11 @@ describe('import plan edits (renderer)', () => {
     const spaced = credentialViews(plan, edit({ [SLACK]: { name: 'slack bot' } })).find(
       (c) => c.id === SLACK,
     )!
-    expect(spaced.problem).toEqual({ kind: 'invalid', message: expect.stringContaining('no spaces') })
+    expect(spaced.problem).toEqual({
+      kind: 'invalid',
+      message: expect.stringContaining('no spaces'),
+      field: 'credential',
+    })
     // The github server's upstream is `github-mcp` (`github` is a built-in source's name).
     const servers = serverViews(plan, edit({}, { slack: { name: 'github-mcp' } }))
     expect(servers.find((s) => s.id === 'slack')!.problem).toEqual({ kind: 'duplicate', name: 'github-mcp' })

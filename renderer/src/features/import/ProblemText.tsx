@@ -20,7 +20,14 @@ export function ProblemText(props: {
           ? t('import.duplicateName', { name: problem.name })
           : problem.kind === 'conflict' && problem.note
             ? importNoteText(problem.note, t, lang)
-            : problem.message}
+            : problem.kind === 'invalid' && lang !== 'en'
+              ? // The schema's sentence is English: other languages state the rule in their words.
+                t(
+                  problem.field === 'credential'
+                    ? 'import.invalidCredentialName'
+                    : 'import.invalidServerName',
+                )
+              : problem.message}
       </Text>
       {problem.kind === 'conflict' && suggested && (
         <Button size="1" variant="soft" onClick={() => props.onUse(suggested)} data-testid="use-suggested">

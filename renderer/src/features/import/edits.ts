@@ -26,7 +26,7 @@ export const NO_EDITS: Edits = { credentials: {}, servers: {} }
  * (its sentence), or two items of this import given the same name.
  */
 export type Problem =
-  | { kind: 'invalid'; message: string }
+  | { kind: 'invalid'; message: string; field: 'credential' | 'server' }
   | { kind: 'conflict'; message: string; note: ImportNote | null }
   | { kind: 'duplicate'; name: string }
 
@@ -45,8 +45,11 @@ export interface ServerView extends PlannedServer {
   selectable: boolean
 }
 
-const invalid = (r: { success: boolean; error?: { issues: { message: string }[] } }): Problem | null =>
-  r.success ? null : { kind: 'invalid', message: r.error?.issues[0]?.message ?? '' }
+const invalid = (
+  r: { success: boolean; error?: { issues: { message: string }[] } },
+  field: 'credential' | 'server',
+): Problem | null =>
+  r.success ? null : { kind: 'invalid', message: r.error?.issues[0]?.message ?? '', field }
 
 /**
  * The plan's credentials as the user edited them. A conflict the core reported stays until the item
@@ -59,7 +62,7 @@ export function credentialViews(plan: ImportPlan, edits: Edits): CredentialView[
     const e = edits.credentials[c.id] ?? {}
     const name = e.name ?? c.name
     const include = e.include ?? c.include
-    let problem = include ? invalid(ImportCredentialName.safeParse(name)) : null
+    let problem = include ? invalid(ImportCredentialName.safeParse(name), 'credential') : null
     if (include && !problem) {
       const key = `${c.service}/${name.trim().toLowerCase()}`
       if (name.trim() === c.name && c.conflict)
@@ -83,7 +86,7 @@ export function serverViews(plan: ImportPlan, edits: Edits): ServerView[] {
     const upstreamName = s.action === 'upstream' ? (e.name ?? s.upstreamName) : s.upstreamName
     let problem: Problem | null = null
     if (include && s.action === 'upstream' && upstreamName !== null) {
-      problem = invalid(UpstreamName.safeParse(upstreamName))
+      problem = invalid(UpstreamName.safeParse(upstreamName), 'server')
       if (!problem && upstreamName.trim() === s.upstreamName && s.conflict)
         problem = { kind: 'conflict', message: s.conflict, note: s.conflictCode ?? null }
       else if (!problem && names.has(upstreamName.trim())) problem = { kind: 'duplicate', name: upstreamName }
