@@ -222,6 +222,10 @@ test('import in French: warnings, server notes, the reason a value is secret and
   await expect(local).toContainText(
     'Laissé tel quel dans Cursor : il s’exécute dans un dossier précis (« cwd »)',
   )
+  // A name against the format rule: the rule in French, not the schema's English sentence.
+  await secret.getByTestId('secret-name').fill('mon jeton')
+  await expect(secret.getByRole('alert')).toContainText('sans espace')
+  await expect(secret.getByRole('alert')).not.toContainText('no spaces')
   // None of the core's English sentences reach the French screen.
   const main = page.getByRole('main')
   for (const english of [
