@@ -16,7 +16,7 @@ describe('bridge permissions, scopes and approvals', () => {
   const clock = new ManualClock()
   let env: Awaited<ReturnType<typeof startBridge>>
   const approvals: ApprovalRequest[] = []
-  const activity: { tool: string; outcome: string }[] = []
+  const activity: { tool: string; outcome: string; why?: string }[] = []
   const notified: string[] = []
 
   beforeAll(async () => {
@@ -67,6 +67,24 @@ describe('bridge permissions, scopes and approvals', () => {
     expect(textOf(w)).toContain('needs write permission')
     const x = await client.callTool({ name: 'test_exec_thing', arguments: {} })
     expect(textOf(x)).toContain('turned off')
+    // The reason travels as a code with its parameters too: in the audit row and the live activity.
+    await new Promise((r) => setTimeout(r, 300))
+    const rows = env.core.ctx.db
+      .prepare("SELECT target, detail FROM audit_log WHERE action = 'tool_call' AND outcome = 'denied'")
+      .all() as { target: string; detail: string }[]
+    const level = rows
+      .map((r) => JSON.parse(r.detail) as Record<string, unknown>)
+      .find((d) => d['why'] === 'level')
+    expect(level).toMatchObject({
+      why: 'level',
+      whyParams: { tool: 'test_write_thing', required: 'write', granted: 'read' },
+      reason: expect.stringContaining('needs write permission'),
+    })
+    expect(activity.at(-1)).toMatchObject({
+      tool: 'test_exec_thing',
+      why: 'off',
+      whyParams: { tool: 'test_exec_thing' },
+    })
     await expect(client.callTool({ name: 'nope.nothing', arguments: {} })).rejects.toThrow(/Unknown tool/)
     expect(env.tools.calls.filter((c) => c.tool !== 'read_thing')).toEqual([])
     await client.close()
@@ -149,7 +167,12 @@ describe('bridge permissions, scopes and approvals', () => {
     const r = await pending
     expect(r.isError).toBe(true)
     expect(textOf(r)).toContain('within 60 seconds')
-    expect(activity.at(-1)).toMatchObject({ tool: 'test_write_thing', outcome: 'denied' })
+    expect(activity.at(-1)).toMatchObject({
+      tool: 'test_write_thing',
+      outcome: 'denied',
+      why: 'approval_timeout',
+      whyParams: { seconds: 60 },
+    })
     await client.close()
   })
 
