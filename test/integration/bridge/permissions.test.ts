@@ -68,14 +68,16 @@ describe('bridge permissions, scopes and approvals', () => {
     const x = await client.callTool({ name: 'test_exec_thing', arguments: {} })
     expect(textOf(x)).toContain('turned off')
     // The reason travels as a code with its parameters too: in the audit row and the live activity.
-    await new Promise((r) => setTimeout(r, 300))
-    const rows = env.core.ctx.db
-      .prepare("SELECT target, detail FROM audit_log WHERE action = 'tool_call' AND outcome = 'denied'")
-      .all() as { target: string; detail: string }[]
-    const level = rows
-      .map((r) => JSON.parse(r.detail) as Record<string, unknown>)
-      .find((d) => d['why'] === 'level')
-    expect(level).toMatchObject({
+    const levelRow = () =>
+      (
+        env.core.ctx.db
+          .prepare("SELECT detail FROM audit_log WHERE action = 'tool_call' AND outcome = 'denied'")
+          .all() as { detail: string }[]
+      )
+        .map((r) => JSON.parse(r.detail) as Record<string, unknown>)
+        .find((d) => d['why'] === 'level')
+    // Audit rows are written in batches: wait for this one.
+    await expect.poll(levelRow).toMatchObject({
       why: 'level',
       whyParams: { tool: 'test_write_thing', required: 'write', granted: 'read' },
       reason: expect.stringContaining('needs write permission'),
