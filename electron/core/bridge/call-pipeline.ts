@@ -103,8 +103,12 @@ export interface Denial {
   params: ReasonParams
 }
 
-/** Scope → permission → approval, with the reason label metrics count a denial under. */
-async function authorizeWhy(
+/**
+ * Scope → permission → approval for one identity (a tool, or an upstream's resources, prompts or
+ * sampling). Returns null when allowed, else why it was denied (with the reason label metrics count
+ * it under). `what` names it for messages.
+ */
+export async function authorize(
   deps: PipelineDeps,
   who: Asker,
   id: string,
@@ -157,12 +161,6 @@ async function authorizeWhy(
     params: { tool: named, ...APPROVAL_PARAMS[outcome](seconds) },
   }
 }
-
-/**
- * Scope → permission → approval for one identity (a tool, or an upstream's resources, prompts or
- * sampling). Returns null when allowed, else why it was denied. `what` names it for messages.
- */
-export const authorize: (...a: Parameters<typeof authorizeWhy>) => Promise<Denial | null> = authorizeWhy
 
 /** The audit detail fields of a reason code (`why`, `whyParams`), for the UI's language. */
 export function reasonDetail(r: Pick<CallReasonInfo, 'why' | 'params'> | null | undefined) {
@@ -296,7 +294,7 @@ export async function callTool(
   // The common case (allowed, no approval) stays synchronous.
   const quick = allowedWithoutAsking(deps, identity, tool.id, required, hintsTrusted(tool))
   if (quick !== 'ok') {
-    const refusal = await authorizeWhy(deps, identity, tool.id, name, required, args, signal, tool)
+    const refusal = await authorize(deps, identity, tool.id, name, required, args, signal, tool)
     if (refusal) {
       finish('denied', refusal.text, required, 0, refusal)
       return denied(refusal.text)
