@@ -21,6 +21,8 @@ describe('renderer dictionaries', () => {
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { ERROR_KEYS, ErrorCode } from '../../../shared/errors'
+import { RollbackKind } from '../../../shared/ipc/vault'
+import { MAC_TABLES } from '../../../electron/core/vault/mac-tables'
 import { CATALOG } from '../../../electron/core/providers/catalog'
 import { catalogFr } from '../../../renderer/src/i18n/catalog-fr'
 import { format } from '../../../renderer/src/i18n/translate'
@@ -139,5 +141,11 @@ describe('everything the core sends has French words', () => {
       fr['errorCode.NOT_FOUND'],
     )
     expect(reasonText({ ...row, outcome: 'ok', detail: { with: 'password' } }, t as never)).toBeNull()
+  })
+
+  it('every integrity finding has French words: each rollback kind and each authenticated table', () => {
+    const dict = fr as Record<string, string>
+    for (const kind of RollbackKind.options) expect(dict[`integrity.rollback.${kind}`], kind).toBeTruthy()
+    for (const t of MAC_TABLES) expect(dict[`integrity.what.${t.table}`], t.table).toBeTruthy()
   })
 })
