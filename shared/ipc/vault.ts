@@ -56,12 +56,27 @@ export const TamperedRow = z.object({
 })
 export type TamperedRow = z.infer<typeof TamperedRow>
 
+export const RollbackKind = z.enum(['file', 'rows_replayed', 'rows_removed'])
+export type RollbackKind = z.infer<typeof RollbackKind>
+
 export const IntegrityReport = z.object({
   /** False while locked: rows can only be verified with the vault key. */
   checked: z.boolean(),
   tampered: z.array(TamperedRow),
-  /** The vault file is older than the generation the OS keychain last saw (restored or rolled back). */
-  rollback: z.object({ found: z.number().int(), expected: z.number().int(), message: z.string() }).nullable(),
+  /**
+   * Client tokens wait for the user: the vault file is older than the generation the OS keychain last
+   * saw (`file`), rows were put back to earlier signed versions (`rows_replayed`), or rows where a
+   * deletion widens access were deleted outside Keybridge (`rows_removed`, listed in `removed`).
+   */
+  rollback: z
+    .object({
+      kind: RollbackKind.default('file'),
+      found: z.number().int(),
+      expected: z.number().int(),
+      removed: z.array(z.object({ table: z.string(), id: z.string() })).default([]),
+      message: z.string(),
+    })
+    .nullable(),
   /** Whether the generation is kept outside the vault file here (no: password-only, headless). */
   rollbackDetection: z.boolean(),
   generation: z.number().int().nullable(),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js'
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
+import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js'
 import {
   isInitializeRequest,
@@ -94,6 +94,12 @@ interface PrimingTransport {
  * ready within a few milliseconds. Every event (answers, progress, the GET stream's notifications)
  * carries an id either way.
  */
+/**
+ * The SDK's transport (and Hono's Node adapter under it) is loaded when the bridge first listens:
+ * every `keybridge` command builds the bridge service, few serve, and loading it costs ~20 ms.
+ */
+let Transport: typeof StreamableHTTPServerTransport | undefined
+
 function primeOnlyWhenSlow(transport: StreamableHTTPServerTransport): void {
   const inner = (transport as unknown as { _webStandardTransport?: PrimingTransport })._webStandardTransport
   if (!inner || typeof inner.writePrimingEvent !== 'function') return
@@ -185,6 +191,8 @@ export class BridgeHttpServer {
   }
 
   async listen(host: string, port: number): Promise<void> {
+    Transport ??= (await import('@modelcontextprotocol/sdk/server/streamableHttp.js'))
+      .StreamableHTTPServerTransport
     const http = createServer((req, res) => {
       this.handle(req, res).catch(() => {
         try {
@@ -486,7 +494,7 @@ export class BridgeHttpServer {
   ): Promise<void> {
     this.makeRoom(identity.id)
     const server = this.deps.newServer(identity)
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+    const transport: StreamableHTTPServerTransport = new Transport!({
       sessionIdGenerator: () => randomUUID(),
       // SSE events carry ids and a retry interval; a client reconnecting with Last-Event-ID gets what
       // it missed (bounded per session).

@@ -298,22 +298,28 @@ export class Integrity {
         })()
       : null
     const generation = rec && rec !== 'invalid' ? rec.generation : null
-    const rollback = this.rollback
+    const rollback: IntegrityReport['rollback'] = this.rollback
       ? {
+          kind: 'file',
           ...this.rollback,
+          removed: [],
           message: `This vault file is older than the one Keybridge last saw (generation ${this.rollback.found}, expected ${this.rollback.expected}): it was restored or rolled back outside Keybridge. Revoked tokens and removed permissions may have come back; client tokens are refused until you review and accept it.`,
         }
       : this.replayed
         ? {
+            kind: 'rows_replayed',
             found: generation ?? 0,
             expected: generation ?? 0,
+            removed: [],
             message:
               'Some rows of this vault were put back to earlier versions of themselves outside Keybridge (a revoked token or a removed permission may have come back). Client tokens are refused until you review and accept it.',
           }
         : this.removed.length > 0
           ? {
+              kind: 'rows_removed',
               found: generation ?? 0,
               expected: generation ?? 0,
+              removed: this.removed.map((r) => ({ table: r.table, id: r.id })),
               message: `Some rows of this vault were deleted outside Keybridge (${this.removed
                 .slice(0, 5)
                 .map((r) => `${r.what} "${r.id}"`)

@@ -106,6 +106,23 @@ export const en = {
   'integrity.title': 'Changed outside Keybridge',
   'integrity.intro': 'These items are refused until you review them (edit or delete them):',
   'integrity.accept': 'I restored this vault myself',
+  'integrity.rollback.file':
+    'This vault file is older than the one Keybridge last saw (generation {found}, expected {expected}): it was restored or rolled back outside Keybridge. Revoked tokens and removed permissions may have come back; client tokens are refused until you review and accept it.',
+  'integrity.rollback.rows_replayed':
+    'Some rows of this vault were put back to earlier versions of themselves outside Keybridge (a revoked token or a removed permission may have come back). Client tokens are refused until you review and accept it.',
+  'integrity.rollback.rows_removed':
+    'Some rows of this vault were deleted outside Keybridge ({items}{more, plural, =0 {} one {, and # more} other {, and # more}}): a tool you turned off or a bridge setting you chose may be back to its default. Client tokens are refused until you review and accept it.',
+  'integrity.row':
+    'The {what} “{label}” was changed outside Keybridge (noticed {at}): review it, or delete it and add it again. Until then Keybridge refuses it.',
+  'integrity.row.record':
+    'The vault integrity record was changed outside Keybridge: restore your latest backup.',
+  'integrity.what.credentials': 'credential',
+  'integrity.what.ha_instances': 'Home Assistant instance',
+  'integrity.what.bridge_upstreams': 'upstream server',
+  'integrity.what.bridge_tokens': 'client token',
+  'integrity.what.bridge_tool_permissions': 'tool permission',
+  'integrity.what.bridge_approval_grants': '“always allow” answer',
+  'integrity.what.settings': 'bridge setting',
   'shell.lockHint': 'Lock the vault now (Ctrl+L or Cmd+L)',
   'palette.title': 'Go to or do anything (Ctrl+K or Cmd+K)',
   'palette.placeholder': 'A screen, a credential, or an action…',
@@ -876,19 +893,6 @@ export const en = {
   'importShape.aws': 'AWS access key id',
   'importShape.google': 'Google API key',
   'importShape.jwt': 'JSON Web Token',
-  'integrity.row':
-    'The {whatText} “{label}” was changed outside Keybridge on {when}: review or delete it. It is not used until then.',
-  'integrity.record':
-    'The vault integrity record was changed outside Keybridge: rows cannot be re-signed after an upgrade until it is restored from a backup.',
-  'integrity.rollback':
-    'This vault file is older than the one Keybridge last saw (generation {found}, expected {expected}): it was restored or rolled back outside Keybridge. Revoked tokens and removed permissions may have come back; client tokens are refused until you review and accept it.',
-  'integrity.what.credentials': 'credential',
-  'integrity.what.ha_instances': 'Home Assistant instance',
-  'integrity.what.bridge_upstreams': 'upstream server',
-  'integrity.what.bridge_tokens': 'client token',
-  'integrity.what.bridge_tool_permissions': 'tool permission',
-  'integrity.what.bridge_approval_grants': '“always allow” answer',
-  'integrity.what.settings': 'bridge setting',
   'upstream.remote.signInFailed': 'The sign-in to {name} did not finish. Try again.',
   'keychainIssue.headless': 'this process runs without a desktop session',
   'keychainIssue.unavailable': 'the system offers none',

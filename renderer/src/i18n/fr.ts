@@ -118,6 +118,23 @@ export const fr: Record<MessageKey, string> = {
   'integrity.intro':
     'Ces éléments sont refusés tant que vous ne les avez pas vérifiés (modifiez-les ou supprimez-les) :',
   'integrity.accept': 'J’ai restauré ce coffre moi-même',
+  'integrity.rollback.file':
+    'Ce fichier de coffre est plus ancien que celui que Keybridge a vu en dernier (génération {found}, {expected} attendue) : il a été restauré ou remplacé hors de Keybridge. Des jetons révoqués et des permissions retirées sont peut-être revenus ; les jetons clients sont refusés jusqu’à ce que vous l’examiniez et l’acceptiez.',
+  'integrity.rollback.rows_replayed':
+    'Des lignes de ce coffre ont été remises à une version antérieure hors de Keybridge (un jeton révoqué ou une permission retirée est peut-être revenu). Les jetons clients sont refusés jusqu’à ce que vous l’examiniez et l’acceptiez.',
+  'integrity.rollback.rows_removed':
+    'Des lignes de ce coffre ont été supprimées hors de Keybridge ({items}{more, plural, =0 {} one {, et # autre} other {, et # autres}}) : un outil que vous aviez désactivé ou un réglage de la Passerelle que vous aviez choisi est peut-être revenu à sa valeur par défaut. Les jetons clients sont refusés jusqu’à ce que vous l’examiniez et l’acceptiez.',
+  'integrity.row':
+    'L’élément « {label} » ({what}) a été modifié hors de Keybridge (constaté {at}) : examinez-le, ou supprimez-le et ajoutez-le à nouveau. D’ici là, Keybridge le refuse.',
+  'integrity.row.record':
+    'L’enregistrement d’intégrité du coffre a été modifié hors de Keybridge : restaurez votre dernière sauvegarde.',
+  'integrity.what.credentials': 'identifiant',
+  'integrity.what.ha_instances': 'instance Home Assistant',
+  'integrity.what.bridge_upstreams': 'serveur amont',
+  'integrity.what.bridge_tokens': 'jeton client',
+  'integrity.what.bridge_tool_permissions': 'permission d’outil',
+  'integrity.what.bridge_approval_grants': 'réponse « toujours autoriser »',
+  'integrity.what.settings': 'réglage de la Passerelle',
   'shell.lockHint': 'Verrouiller le coffre maintenant (Ctrl+L ou Cmd+L)',
   'palette.title': 'Aller ou faire n’importe quoi (Ctrl+K ou Cmd+K)',
   'palette.placeholder': 'Un écran, un identifiant ou une action…',
@@ -913,19 +930,6 @@ export const fr: Record<MessageKey, string> = {
   'importShape.aws': 'identifiant de clé d’accès AWS',
   'importShape.google': 'clé d’API Google',
   'importShape.jwt': 'jeton JWT (JSON Web Token)',
-  'integrity.row':
-    '{whatText} « {label} » : modifié hors de Keybridge le {when}. Vérifiez-le ou supprimez-le ; il n’est pas utilisé d’ici là.',
-  'integrity.record':
-    'L’enregistrement d’intégrité du coffre a été modifié hors de Keybridge : les lignes ne peuvent plus être re-signées après une mise à jour tant qu’il n’est pas restauré depuis une sauvegarde.',
-  'integrity.rollback':
-    'Ce fichier de coffre est plus ancien que le dernier vu par Keybridge (génération {found}, attendue {expected}) : il a été restauré ou remis en arrière hors de Keybridge. Des jetons révoqués et des permissions retirées ont pu revenir ; les jetons clients sont refusés jusqu’à ce que vous l’examiniez et l’acceptiez.',
-  'integrity.what.credentials': 'Identifiant',
-  'integrity.what.ha_instances': 'Instance Home Assistant',
-  'integrity.what.bridge_upstreams': 'Serveur amont',
-  'integrity.what.bridge_tokens': 'Jeton client',
-  'integrity.what.bridge_tool_permissions': 'Permission d’outil',
-  'integrity.what.bridge_approval_grants': 'Réponse « toujours autoriser »',
-  'integrity.what.settings': 'Réglage de la passerelle',
   'upstream.remote.signInFailed': 'La connexion à {name} n’a pas abouti. Réessayez.',
   'keychainIssue.headless': 'ce processus tourne sans session de bureau',
   'keychainIssue.unavailable': 'le système n’en propose aucun',

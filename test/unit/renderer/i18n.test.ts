@@ -21,6 +21,8 @@ describe('renderer dictionaries', () => {
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { ERROR_KEYS, ErrorCode } from '../../../shared/errors'
+import { RollbackKind } from '../../../shared/ipc/vault'
+import { MAC_TABLES } from '../../../electron/core/vault/mac-tables'
 import { CATALOG } from '../../../electron/core/providers/catalog'
 import { catalogFr } from '../../../renderer/src/i18n/catalog-fr'
 import { format } from '../../../renderer/src/i18n/translate'
@@ -249,5 +251,11 @@ describe('everything the core sends has French words', () => {
     expect(reasonText(denied, t as never, 'fr')).toBe(
       'github_api_write demande la permission écriture et Keybridge ne lui accorde que lecture',
     )
+  })
+
+  it('every integrity finding has French words: each rollback kind and each authenticated table', () => {
+    const dict = fr as Record<string, string>
+    for (const kind of RollbackKind.options) expect(dict[`integrity.rollback.${kind}`], kind).toBeTruthy()
+    for (const t of MAC_TABLES) expect(dict[`integrity.what.${t.table}`], t.table).toBeTruthy()
   })
 })

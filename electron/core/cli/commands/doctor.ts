@@ -34,9 +34,13 @@ export const doctorCommands: CommandSpec[] = [
         if (!res.ok) throw new AppError(res.error.code, res.error.message, res.error.params)
         if (!ctx.json)
           ctx.io.err(
-            before.rollback
-              ? 'Accepted the older vault file; Keybridge now treats it as current.'
-              : 'No rollback to accept.',
+            !before.rollback
+              ? 'No rollback to accept.'
+              : before.rollback.kind === 'rows_removed'
+                ? `Accepted the ${before.rollback.removed.length} row(s) deleted outside Keybridge.`
+                : before.rollback.kind === 'rows_replayed'
+                  ? 'Accepted the rows put back to earlier versions; Keybridge now treats them as current.'
+                  : 'Accepted the older vault file; Keybridge now treats it as current.',
           )
       }
       const vaultFile = join(ctx.dataDir, VAULT_FILE)
