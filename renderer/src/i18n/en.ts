@@ -790,7 +790,8 @@ export const en = {
   'callReason.unknown_tool': 'there is no tool named “{tool}”',
   'callReason.scope': 'the client token “{client}” is limited to {scopes} and does not cover {tool}',
   'callReason.off': '{tool} is turned off in Keybridge',
-  'callReason.level': '{tool} needs {requiredText} permission and Keybridge allows it only {grantedText}',
+  'callReason.level':
+    '{tool} needs the “{requiredText}” permission and Keybridge allows it only “{grantedText}”',
   'callReason.headless': '{tool} needs your approval, and this bridge runs headless without --approve-all',
   'callReason.headless_untrusted':
     '{tool} needs your approval, and this bridge runs headless without --approve-all. Tools of upstream servers ask until you trust the server’s annotations (“keybridge upstream trust {server}”) or set the tool (“keybridge tool set”).',

@@ -821,7 +821,7 @@ export const fr: Record<MessageKey, string> = {
   'callReason.scope': 'le jeton client « {client} » est limité à {scopes} et ne couvre pas {tool}',
   'callReason.off': '{tool} est désactivé dans Keybridge',
   'callReason.level':
-    '{tool} demande la permission {requiredText} et Keybridge ne lui accorde que {grantedText}',
+    '{tool} demande la permission « {requiredText} » et Keybridge ne lui accorde que « {grantedText} »',
   'callReason.headless':
     '{tool} demande votre approbation, et cette passerelle tourne sans interface, sans --approve-all',
   'callReason.headless_untrusted':

@@ -18,7 +18,7 @@ export function callReasonText(r: CallReasonInfo, t: T, lang: Language): string 
   const vars: Vars = { ...r.params }
   for (const k of ['required', 'granted'] as const) {
     const level = PermissionLevel.safeParse(r.params[k])
-    if (level.success) vars[`${k}Text`] = t(`level.${level.data}`).toLowerCase()
+    if (level.success) vars[`${k}Text`] = t(`level.${level.data}`)
   }
   return t(callReasonKey(r), vars)
 }

@@ -249,7 +249,7 @@ describe('everything the core sends has French words', () => {
       },
     }
     expect(reasonText(denied, t as never, 'fr')).toBe(
-      'github_api_write demande la permission écriture et Keybridge ne lui accorde que lecture',
+      'github_api_write demande la permission « Écriture » et Keybridge ne lui accorde que « Lecture »',
     )
   })
 
