@@ -53,6 +53,8 @@ export const TokenUsage = z.object({
 })
 export type TokenUsage = z.infer<typeof TokenUsage>
 
+const TopToken = z.object({ token: z.string(), calls: z.number().int() })
+
 export const DashboardUsage = z.object({
   /** Bridge tool calls per local day, oldest first, every day of the span present. */
   days: z.array(DayCount),
@@ -67,7 +69,9 @@ export const DashboardUsage = z.object({
     }),
   ),
   topTools: z.array(ToolCount),
-  topTokens: z.array(z.object({ token: z.string(), calls: z.number().int() })),
+  topTokens: z.array(TopToken),
+  /** Top tools and clients of the last 24 hours (the rows), for the chart's 24 h span. */
+  last24h: z.object({ topTools: z.array(ToolCount), topTokens: z.array(TopToken) }),
 })
 export type DashboardUsage = z.infer<typeof DashboardUsage>
 

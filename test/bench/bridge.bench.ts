@@ -1,12 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { createInterface } from 'node:readline'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { percentile } from './lib/stats'
 import type { BenchFigure } from './types'
+import { jsonLines } from './lib/json-lines'
 
 const SERVER = join(__dirname, '../fakes/mcp/bench-server.ts')
 const LOADGEN = join(__dirname, '../fakes/mcp/bench-load.ts')
@@ -30,23 +30,6 @@ interface Running {
   /** CPU time (user + system, µs) the server process has used so far. */
   cpuMicros(): Promise<number>
   stop(): Promise<void>
-}
-
-/** One JSON object per stdout line of a child, handed out in order. */
-function jsonLines(child: ChildProcess): () => Promise<Record<string, unknown>> {
-  const queue: Record<string, unknown>[] = []
-  const waiting: ((v: Record<string, unknown>) => void)[] = []
-  createInterface({ input: child.stdout! }).on('line', (l) => {
-    if (!l.startsWith('{')) return
-    const v = JSON.parse(l) as Record<string, unknown>
-    const w = waiting.shift()
-    if (w) w(v)
-    else queue.push(v)
-  })
-  return () => {
-    const v = queue.shift()
-    return v ? Promise.resolve(v) : new Promise((r) => waiting.push(r))
-  }
 }
 
 /** The server under test in its own process, so it is never charged for the clients' work. */

@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
-import { createInterface } from 'node:readline'
 import { getBridge } from '../../electron/core/bridge/feature'
 import { makeCore, tempDir } from '../helpers/core'
 import { sampleMs } from './lib/timing'
 import type { BenchFigure } from './types'
+import { jsonLines } from './lib/json-lines'
 
 const ROWS = 1_000_000
 const DAYS = 90
@@ -41,23 +41,6 @@ function seedAudit(core: Awaited<ReturnType<typeof makeCore>>, now: number): num
     FROM n;
   `)
   return performance.now() - t0
-}
-
-/** One JSON object per stdout line of a child, in order. */
-function jsonLines(child: ChildProcess): () => Promise<Record<string, unknown>> {
-  const queue: Record<string, unknown>[] = []
-  const waiting: ((v: Record<string, unknown>) => void)[] = []
-  createInterface({ input: child.stdout! }).on('line', (l) => {
-    if (!l.startsWith('{')) return
-    const v = JSON.parse(l) as Record<string, unknown>
-    const w = waiting.shift()
-    if (w) w(v)
-    else queue.push(v)
-  })
-  return () => {
-    const v = queue.shift()
-    return v ? Promise.resolve(v) : new Promise((r) => waiting.push(r))
-  }
 }
 
 async function startServer(observe: 'on' | 'off') {

@@ -37,13 +37,21 @@ function stopper(child: ChildProcess): () => Promise<void> {
 
 /** Keybridge with env-reporter as a stdio upstream, in its own process (test/fakes/mcp/bench-server.ts). */
 async function keybridge(): Promise<Gateway> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER, 'keybridge'], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', SERVER, 'keybridge'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  })
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (l) => l.startsWith('{') && resolve(l))
     child.once('exit', (code) => reject(new Error(`keybridge bench server exited with ${code}`)))
   })
   const ready = JSON.parse(line) as { url: string; token: string }
-  return { name: 'keybridge', url: ready.url, token: ready.token, tool: 'reporter_echo', stop: stopper(child) }
+  return {
+    name: 'keybridge',
+    url: ready.url,
+    token: ready.token,
+    tool: 'reporter_echo',
+    stop: stopper(child),
+  }
 }
 
 async function freePort(): Promise<number> {
@@ -81,7 +89,8 @@ async function supergateway(): Promise<Gateway> {
       await c.close()
       break
     } catch (e) {
-      if (Date.now() > end || child.exitCode !== null) throw new Error('supergateway did not start', { cause: e })
+      if (Date.now() > end || child.exitCode !== null)
+        throw new Error('supergateway did not start', { cause: e })
       await new Promise((r) => setTimeout(r, 100))
     }
   }
@@ -153,8 +162,19 @@ export default async function relayBench(): Promise<BenchFigure[]> {
   const notes = `SDK Client + StreamableHTTPClientTransport, one session, ${CALLS} sequential calls per round after ${WARMUP} warm-up calls; ${ROUNDS} rounds alternating which gateway goes first; Keybridge with auth, permissions, redaction and audit on; supergateway --stateful --outputTransport streamableHttp; ${machine}`
   const base = (samples: number[]) => ({ name: 'supergateway', samples })
   return [
-    { name: 'relay: upstream stdio tool p50 latency, Keybridge', unit: 'ms', samples: k.p50, baseline: base(s.p50), notes },
-    { name: 'relay: upstream stdio tool p99 latency, Keybridge', unit: 'ms', samples: k.p99, baseline: base(s.p99) },
+    {
+      name: 'relay: upstream stdio tool p50 latency, Keybridge',
+      unit: 'ms',
+      samples: k.p50,
+      baseline: base(s.p50),
+      notes,
+    },
+    {
+      name: 'relay: upstream stdio tool p99 latency, Keybridge',
+      unit: 'ms',
+      samples: k.p99,
+      baseline: base(s.p99),
+    },
     {
       name: 'relay: p50 latency vs supergateway',
       unit: 'ratio',

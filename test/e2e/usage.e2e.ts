@@ -127,12 +127,16 @@ test('usage per client and the dashboard chart count real bridge calls: ok, deni
     const chart = page.getByTestId('calls-chart')
     await expect(chart).toHaveAttribute('aria-label', 'Last 24 h: 4 calls: 3 succeeded, 1 denied, 0 failed')
     await expect(page.getByTestId('calls-chart-summary')).toContainText('1 more refused by a quota')
+    // The top lists follow the span: the last 24 hours from the rows, then the 7 days of the aggregate.
+    await expect(page.getByTestId('dashboard-top-tools')).toContainText('Top tools, last 24 hours')
     await expect(page.getByTestId('dashboard-top-tools')).toContainText('Get state (Home)4 calls')
     await expect(page.getByTestId('dashboard-top-clients').getByRole('listitem')).toHaveText([
       'Alpha3 calls',
       'Beta1 call',
     ])
     await page.getByRole('radio', { name: 'Last 7 days' }).click()
+    await expect(page.getByTestId('dashboard-top-tools')).toContainText('Top tools, last 7 days')
+    await expect(page.getByTestId('dashboard-top-tools')).toContainText('Get state (Home)4 calls')
     await expect(chart).toHaveAttribute('aria-label', 'Last 7 days: 4 calls: 3 succeeded, 1 denied, 0 failed')
     await page.getByTestId('calls-chart-numbers').locator('summary').click()
     await expect(

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
-import { runCli } from '../../electron/core/cli/main'
+import { runCli, type RunOptions } from '../../electron/core/cli/main'
 import type { CliIO } from '../../electron/core/cli/spec'
 import { TEST_KDF } from './core'
 
@@ -44,6 +44,8 @@ export function spawnCli(
 export async function cliInProcess(
   argv: string[],
   env: Record<string, string | undefined>,
+  /** The OS keychain, as inside the desktop app (`Keybridge --cli`). */
+  opts: Pick<RunOptions, 'osProtector'> = {},
 ): Promise<{ code: number; out: string; err: string }> {
   let out = ''
   let err = ''
@@ -53,6 +55,6 @@ export async function cliInProcess(
     promptSecret: async () => undefined,
     isTTY: false,
   }
-  const code = await runCli(argv, { io, env, kdf: TEST_KDF })
+  const code = await runCli(argv, { io, env, kdf: TEST_KDF, ...opts })
   return { code, out, err }
 }

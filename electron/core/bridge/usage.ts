@@ -8,6 +8,7 @@ import {
   lastDays,
   NO_CALLS,
   topTools,
+  topBetween,
   topTokens,
 } from '../vault/audit-daily'
 import type { Db } from '../vault/database'
@@ -75,5 +76,6 @@ export function dashboardUsage(db: Db, now: number, days: number): DashboardUsag
     hours: callsPerHour(db, now),
     topTools: topTools(db, span[0], 10),
     topTokens: topTokens(db, span[0], 10),
+    last24h: topBetween(db, now - DAY, now, 10),
   }
 }

@@ -264,3 +264,46 @@ export function callsBetween(db: Db, since: number, until: number, token?: strin
   }
   return out
 }
+
+/** Top tools and tokens of the bridge's tool calls in (since, until], from the rows (the last 24 h). */
+export function topBetween(
+  db: Db,
+  since: number,
+  until: number,
+  limit: number,
+): { topTools: ToolCount[]; topTokens: { token: string; calls: number }[] } {
+  const tools = db
+    .prepare(
+      `SELECT target AS tool, COUNT(*) AS calls,
+              SUM(CASE WHEN outcome = 'error' THEN 1 ELSE 0 END) AS errors,
+              SUM(CASE WHEN outcome = 'denied' THEN 1 ELSE 0 END) AS denied,
+              AVG(duration_ms) AS ms
+       FROM audit_log
+       WHERE action = 'tool_call' AND actor = 'bridge' AND at > ? AND at <= ?
+       GROUP BY target ORDER BY calls DESC, target LIMIT ?`,
+    )
+    .all(since, until, limit) as {
+    tool: string
+    calls: number
+    errors: number
+    denied: number
+    ms: number | null
+  }[]
+  const tokens = db
+    .prepare(
+      `SELECT actor_name AS token, COUNT(*) AS calls FROM audit_log
+       WHERE action = 'tool_call' AND actor = 'bridge' AND at > ? AND at <= ? AND actor_name IS NOT NULL
+       GROUP BY actor_name ORDER BY calls DESC, actor_name LIMIT ?`,
+    )
+    .all(since, until, limit) as { token: string; calls: number }[]
+  return {
+    topTools: tools.map((r) => ({
+      tool: r.tool,
+      calls: r.calls,
+      errors: r.errors,
+      denied: r.denied,
+      avgMs: r.ms === null ? null : Math.round(r.ms * 100) / 100,
+    })),
+    topTokens: tokens,
+  }
+}

@@ -443,6 +443,8 @@ export const en = {
   'usage.topToolsList': 'Top tools: {list}',
   'usage.topToolsTitle': '{n, plural, one {Top tools, last day} other {Top tools, last # days}}',
   'usage.topClients': 'Most active clients, last 7 days',
+  'usage.topTools24h': 'Top tools, last 24 hours',
+  'usage.topClients24h': 'Most active clients, last 24 hours',
   'usage.today': 'Today',
   'usage.thisMonth': 'This month',
   'usage.quotas': 'Quotas',

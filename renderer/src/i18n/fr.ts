@@ -462,6 +462,8 @@ export const fr: Record<MessageKey, string> = {
   'usage.topToolsTitle':
     '{n, plural, one {Outils les plus appelés, dernier jour} other {Outils les plus appelés, # derniers jours}}',
   'usage.topClients': 'Clients les plus actifs, 7 derniers jours',
+  'usage.topTools24h': 'Outils les plus appelés, dernières 24 heures',
+  'usage.topClients24h': 'Clients les plus actifs, dernières 24 heures',
   'usage.today': 'Aujourd’hui',
   'usage.thisMonth': 'Ce mois-ci',
   'usage.quotas': 'Quotas',

@@ -44,6 +44,8 @@ export interface OAuthMcpFake {
   origin: string
   /** Every access and refresh token issued (all start with CANARY). */
   issued: string[]
+  /** How many requests to /mcp were answered 401 (no valid access token). */
+  unauthorized: number
   /** The bearer tokens presented at /mcp, in order. */
   presented: string[]
   /** Every header value seen at /mcp (to prove the kb_ client token never arrives). */
@@ -83,6 +85,7 @@ export async function startOAuthMcpServer(opts: OAuthMcpOptions = {}): Promise<O
     url: mcpUrl.href,
     origin,
     issued: [],
+    unauthorized: 0,
     presented: [],
     headerValues: [],
     registrations: 0,
@@ -213,7 +216,10 @@ export async function startOAuthMcpServer(opts: OAuthMcpOptions = {}): Promise<O
   })
   app.all(
     '/mcp',
-    (req: Request, _res: Response, next: NextFunction) => {
+    (req: Request, res: Response, next: NextFunction) => {
+      res.on('finish', () => {
+        if (res.statusCode === 401) fake.unauthorized++
+      })
       for (const v of Object.values(req.headers)) fake.headerValues.push(String(v))
       const h = req.header('authorization')
       if (h?.startsWith('Bearer ')) fake.presented.push(h.slice(7))

@@ -332,3 +332,41 @@ describe('an unreachable remote server', () => {
     }
   })
 })
+
+describe('an access token about to expire', () => {
+  it('is refreshed before the request that would carry it, not after a 401', async () => {
+    // 30 s tokens: always inside the minute before expiry in which Keybridge renews.
+    const fake = await startOAuthMcpServer({ accessTtlSeconds: 30 })
+    const env = await startBridge({ approvalMode: 'approve_all' })
+    const status = () => upstreamStatus(env.core, 'short')
+    try {
+      await env.core.invoke('bridge.upstream.addRemote', { name: 'short', url: fake.url })
+      await waitFor(async () => (await status()).state === 'needs_sign_in')
+      const { flow } = await env.bridge.upstreams.remote.startSignIn(
+        env.bridge.upstreams.store.require('short'),
+      )
+      await followAuthorization(flow.authorizeUrl, {})
+      await flow.done
+      await env.bridge.upstreams.signedIn('short')
+      await waitFor(async () => (await status()).state === 'running')
+
+      const refreshes = () => fake.tokenRequests.filter((t) => t.get('grant_type') === 'refresh_token').length
+      const [refreshedBefore, refusedBefore] = [refreshes(), fake.unauthorized]
+      const client = await connectClient(env.url, env.token)
+      try {
+        const r = await client.callTool({ name: await toolName(client, 'short', 'whoami'), arguments: {} })
+        expect(r.isError).toBeFalsy()
+        expect(refreshes()).toBeGreaterThan(refreshedBefore)
+        expect(fake.unauthorized).toBe(refusedBefore)
+        // The call carried the newest access token (issued holds access, refresh pairs).
+        expect(fake.presented.at(-1)).toBe(fake.issued.at(-2))
+        expect(JSON.parse(textOf(r)).authorizationSha256).toBe(sha256(`Bearer ${fake.issued.at(-2)}`))
+      } finally {
+        await client.close()
+      }
+    } finally {
+      await env.dispose()
+      await fake.close()
+    }
+  })
+})

@@ -95,6 +95,10 @@ describe('usage per client token: all tokens at once, the rolling last 24 hours'
       { token: 'Alpha', calls: 3 },
       { token: 'Beta', calls: 1 },
     ])
+    expect(d.last24h.topTokens).toEqual(d.topTokens)
+    expect(d.last24h.topTools).toEqual([
+      expect.objectContaining({ tool: 'test/read_thing', calls: 4, denied: 1 }),
+    ])
   })
 
   it('24 h is a rolling window, not the calendar day: past midnight the calls still count, after 24 h they do not', async () => {
@@ -112,6 +116,9 @@ describe('usage per client token: all tokens at once, the rolling last 24 hours'
     expect(u.Alpha.totals.calls).toBe(3)
     const d = await dashboard()
     expect(d.hours.reduce((n, h) => n + h.ok + h.denied + h.error, 0)).toBe(0)
+    // The 24 h top lists empty out with the window; the 7-day ones keep the calls.
+    expect(d.last24h).toEqual({ topTools: [], topTokens: [] })
+    expect(d.topTokens.map((x) => x.token)).toEqual(['Alpha', 'Beta'])
   })
 
   it('rejects a bad span with a validation error', async () => {

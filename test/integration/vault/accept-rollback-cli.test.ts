@@ -2,11 +2,9 @@ import { copyFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { getBridge } from '../../../electron/core/bridge/feature'
-import { runCli } from '../../../electron/core/cli/main'
-import type { CliIO } from '../../../electron/core/cli/spec'
 import { FileKeychain } from '../../../electron/core/vault/file-keychain'
-import { makeCore, tempDir, TEST_KDF, TEST_PASSWORD } from '../../helpers/core'
-import { spawnCli } from '../../helpers/cli-process'
+import { makeCore, tempDir, TEST_PASSWORD } from '../../helpers/core'
+import { cliInProcess, spawnCli } from '../../helpers/cli-process'
 
 interface Finding {
   check: string
@@ -24,20 +22,11 @@ describe('doctor --accept-rollback', () => {
   afterAll(() => t.cleanup())
 
   const doctor = async (...extra: string[]) => {
-    let out = ''
-    let err = ''
-    const io: CliIO = {
-      out: (s) => void (out += s + '\n'),
-      err: (s) => void (err += s + '\n'),
-      promptSecret: async () => undefined,
-      isTTY: false,
-    }
-    const code = await runCli(['doctor', '--json', '--data-dir', t.dir, ...extra], {
-      io,
-      env: { KEYBRIDGE_PASSWORD: TEST_PASSWORD },
-      kdf: TEST_KDF,
-      osProtector: new FileKeychain(join(t.dir, 'test-keychain.bin')),
-    })
+    const { code, out, err } = await cliInProcess(
+      ['doctor', '--json', '--data-dir', t.dir, ...extra],
+      { KEYBRIDGE_PASSWORD: TEST_PASSWORD },
+      { osProtector: new FileKeychain(join(t.dir, 'test-keychain.bin')) },
+    )
     const findings = (JSON.parse(out) as { findings: Finding[] }).findings
     return { code, err, row: findings.filter((f) => f.check === 'row-integrity') }
   }

@@ -25,6 +25,7 @@ describe('the calls charts buckets', () => {
     })),
     topTools: [],
     topTokens: [],
+    last24h: { topTools: [], topTokens: [] },
   }
 
   it('24 h reads the hourly buckets, 7 days the daily ones; totals add up, quota refusals apart', () => {

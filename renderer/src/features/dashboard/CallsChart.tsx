@@ -8,6 +8,13 @@ import { sumBuckets, type Bucket } from './buckets'
  * Stacked bars of bridge calls by outcome. Its text alternative: the role="img" label says the totals,
  * and a table (behind "Show the numbers") gives every bar's figures.
  */
+/** The stacked outcomes, bottom to top, with their colour. */
+const SERIES = [
+  ['ok', 'var(--green-9)'],
+  ['denied', 'var(--orange-9)'],
+  ['error', 'var(--red-9)'],
+] as const
+
 export function CallsChart(props: { buckets: Bucket[]; span: string; testId: string; height?: number }) {
   const t = useT()
   const lang = useLanguage()
@@ -43,27 +50,16 @@ export function CallsChart(props: { buckets: Bucket[]; span: string; testId: str
               labelFormatter={(_l, items) => (items[0]?.payload as Bucket | undefined)?.long ?? ''}
             />
             <Legend />
-            <Bar
-              dataKey="ok"
-              name={t('outcome.ok')}
-              stackId="a"
-              fill="var(--green-9)"
-              isAnimationActive={false}
-            />
-            <Bar
-              dataKey="denied"
-              name={t('outcome.denied')}
-              stackId="a"
-              fill="var(--orange-9)"
-              isAnimationActive={false}
-            />
-            <Bar
-              dataKey="error"
-              name={t('outcome.error')}
-              stackId="a"
-              fill="var(--red-9)"
-              isAnimationActive={false}
-            />
+            {SERIES.map(([key, fill]) => (
+              <Bar
+                key={key}
+                dataKey={key}
+                name={t(`outcome.${key}`)}
+                stackId="a"
+                fill={fill}
+                isAnimationActive={false}
+              />
+            ))}
           </BarChart>
         </ResponsiveContainer>
       </div>

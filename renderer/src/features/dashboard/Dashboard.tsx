@@ -192,18 +192,22 @@ export function Dashboard() {
             />
             <Grid columns={{ initial: '1', sm: '2' }} gap="4" mt="3">
               <TopList
-                title={t('usage.topToolsTitle', { n: 7 })}
+                title={span === '24h' ? t('usage.topTools24h') : t('usage.topToolsTitle', { n: 7 })}
                 testId="dashboard-top-tools"
-                rows={usage.topTools.map((x) => ({
+                rows={(span === '24h' ? usage.last24h : usage).topTools.map((x) => ({
                   key: x.tool,
                   label: toolLabel(x.tool, tools, lang),
                   calls: x.calls,
                 }))}
               />
               <TopList
-                title={t('usage.topClients')}
+                title={span === '24h' ? t('usage.topClients24h') : t('usage.topClients')}
                 testId="dashboard-top-clients"
-                rows={usage.topTokens.map((x) => ({ key: x.token, label: x.token, calls: x.calls }))}
+                rows={(span === '24h' ? usage.last24h : usage).topTokens.map((x) => ({
+                  key: x.token,
+                  label: x.token,
+                  calls: x.calls,
+                }))}
               />
             </Grid>
           </>

@@ -42,6 +42,8 @@ export interface GrantStorage {
   summary(): GrantSummary
   /** A refused refresh or a wider scope: the user has to sign in (again). */
   needSignIn(wantedScope?: string): void
+  /** The clock `expiresAt` is stamped with (absent: the system clock). */
+  now?(): number
 }
 
 interface Row {
@@ -70,6 +72,10 @@ export class VaultGrantStorage implements GrantStorage {
     /** New tokens were stored (the bridge's redactor learns them). */
     private readonly onTokens?: () => void,
   ) {}
+
+  now(): number {
+    return this.clock.now()
+  }
 
   private row(): Row | undefined {
     return this.db

@@ -39,6 +39,9 @@ export interface ProviderOptions {
   clientMetadataUrl?: string
 }
 
+/** How long before its expiry an access token is refreshed (before a request, not after a 401). */
+export const REFRESH_AHEAD_MS = 60_000
+
 const PLACEHOLDER_REDIRECT = 'http://127.0.0.1/oauth/callback'
 
 /**
@@ -119,6 +122,14 @@ export class VaultOAuthProvider implements OAuthClientProvider {
       return rest
     }
     return t
+  }
+
+  /** Whether the stored access token expires within REFRESH_AHEAD_MS and a refresh token can renew it. */
+  refreshDue(): boolean {
+    const expiresAt = this.opts.storage.summary().expiresAt
+    if (expiresAt === null) return false
+    if (expiresAt - (this.opts.storage.now?.() ?? Date.now()) > REFRESH_AHEAD_MS) return false
+    return Boolean(this.tokens()?.refresh_token)
   }
 
   saveTokens(tokens: OAuthTokens): void {

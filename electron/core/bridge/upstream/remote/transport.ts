@@ -3,7 +3,7 @@ import {
   StreamableHTTPClientTransport,
   StreamableHTTPError,
 } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
-import { extractWWWAuthenticateParams } from '@modelcontextprotocol/sdk/client/auth.js'
+import { auth, extractWWWAuthenticateParams } from '@modelcontextprotocol/sdk/client/auth.js'
 import type {
   FetchLike,
   Transport,
@@ -111,7 +111,32 @@ export function createRemoteTransport(opts: RemoteTransportOptions): Transport {
     opts.transport === 'sse'
       ? new SSEClientTransport(opts.url, common)
       : new EndingStreamableTransport(opts.url, common)
-  return new WatchedTransport(inner, opts.transport, opts.onLost)
+  return new WatchedTransport(
+    inner,
+    opts.transport,
+    opts.onLost,
+    provider && refresher(provider, opts.url, observe),
+  )
+}
+
+/**
+ * Renews an access token about to expire before the request that would carry it, so the call is not
+ * first refused with 401 (the SDK refreshes only then). One refresh at a time; a failed one is left
+ * to the SDK's 401 path, which says "needs sign-in" when the refresh token is refused.
+ */
+function refresher(provider: VaultOAuthProvider, serverUrl: URL, fetchFn: FetchLike): () => Promise<void> {
+  let running: Promise<void> | null = null
+  return () => {
+    if (running) return running
+    if (!provider.refreshDue()) return Promise.resolve()
+    running = auth(provider, { serverUrl, fetchFn })
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .finally(() => (running = null))
+    return running
+  }
 }
 
 /** Forwards everything to the SDK transport; closes it when the session or the server is gone. */
@@ -127,6 +152,7 @@ export class WatchedTransport implements Transport {
     private readonly inner: StreamableHTTPClientTransport | SSEClientTransport,
     private readonly kind: RemoteTransportKind,
     private readonly onLost?: (reason: UpstreamFailure, retryCall: boolean) => void,
+    private readonly refreshAhead?: () => Promise<void>,
   ) {
     inner.onclose = () => this.onclose?.()
     inner.onmessage = (m) => {
@@ -158,6 +184,7 @@ export class WatchedTransport implements Transport {
   }
 
   async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+    await this.refreshAhead?.()
     try {
       await (this.inner as StreamableHTTPClientTransport).send(message, options)
     } catch (e) {
