@@ -1,19 +1,27 @@
+import type { Browser } from '@playwright/test'
 import { test, expect, openApp } from './support/harness'
 import { go, onboard } from './support/flows'
 import { startFakes } from './support/services'
 import { FAKE_TOKEN } from '../fakes/homeassistant/server'
 
+/** A keychain vault with the Home Assistant fake and a token limited to github*, in the given language. */
+async function openWithNarrowToken(kbBrowser: Browser, language: 'en' | 'fr') {
+  const fakes = await startFakes()
+  const app = await openApp(kbBrowser, { env: fakes.env })
+  const { page, core } = app
+  await onboard(page, 'keychain')
+  await core.invoke('homeassistant.add', { name: 'Home', url: fakes.ha.url, token: FAKE_TOKEN })
+  await core.invoke('bridge.tokens.create', { name: 'Narrow', scopes: ['github*'] })
+  if (language === 'fr') await core.invoke('settings.update', { language: 'fr' })
+  return { fakes, app, page, core }
+}
+
 test('playground: a tool run as a narrowed token is denied, as an allowed one it answers, an "ask me" one waits for the user; all audited', async ({
   kbBrowser,
 }) => {
   test.setTimeout(60_000)
-  const fakes = await startFakes()
-  const app = await openApp(kbBrowser, { env: fakes.env })
-  const { page, core } = app
+  const { fakes, app, page, core } = await openWithNarrowToken(kbBrowser, 'en')
   try {
-    await onboard(page, 'keychain')
-    await core.invoke('homeassistant.add', { name: 'Home', url: fakes.ha.url, token: FAKE_TOKEN })
-    await core.invoke('bridge.tokens.create', { name: 'Narrow', scopes: ['github*'] })
     await core.invoke('bridge.tokens.create', { name: 'Wide' })
     await go(page, 'bridge', 'Bridge')
     await page.getByTestId('playground-open').click()
@@ -100,14 +108,8 @@ test('playground in French: a denied call, its form and its Activity row read in
   kbBrowser,
 }) => {
   test.setTimeout(60_000)
-  const fakes = await startFakes()
-  const app = await openApp(kbBrowser, { env: fakes.env })
-  const { page, core } = app
+  const { fakes, app, page } = await openWithNarrowToken(kbBrowser, 'fr')
   try {
-    await onboard(page, 'keychain')
-    await core.invoke('homeassistant.add', { name: 'Home', url: fakes.ha.url, token: FAKE_TOKEN })
-    await core.invoke('bridge.tokens.create', { name: 'Narrow', scopes: ['github*'] })
-    await core.invoke('settings.update', { language: 'fr' })
     await go(page, 'bridge', 'Passerelle')
     await page.getByTestId('playground-open').click()
     await expect(page.getByTestId('screen-title')).toHaveText('Bac à sable')

@@ -171,13 +171,16 @@ describe('keybridge upstream add --url / login / probe, with a running bridge', 
       /remote\s+http:\/\/127\.0\.0\.1:\d+\/mcp \(streamable-http\).*signed in \(token until/,
     )
     // `bridge status` tells the grant's expiry too (read from the vault, whoever runs the bridge).
-    const st = await cli('bridge', 'status', '--json')
+    const st = await spawnCli({}, 'bridge', 'status', '--json')
+    expect(st.code, st.err).toBe(0)
     const remote = (JSON.parse(st.out) as { upstreams: Record<string, unknown>[] }).upstreams.find(
       (u) => u['name'] === 'remote',
     )
     expect(remote).toMatchObject({ auth: 'signed_in', grantExpiresAt: expect.any(Number) })
     expect(remote!['grantExpiresAt']).toBeGreaterThan(Date.now())
-    expect((await cli('bridge', 'status')).out).toMatch(/remote\s+stopped, signed in \(token until \d{4}-/)
+    expect((await spawnCli({}, 'bridge', 'status')).out).toMatch(
+      /remote\s+stopped, signed in \(token until \d{4}-/,
+    )
   }, 60_000)
 
   it('a static header from the vault reaches the server; the legacy SSE transport works and reconnects', async () => {

@@ -15,7 +15,7 @@ const whatText = (t: Translate, table: string, fallback: string) =>
   hasKey(`integrity.what.${table}`) ? t(`integrity.what.${table}` as MessageKey) : fallback
 
 /** The rollback sentence in the UI language (English keeps the core's, which names the generations). */
-export function rollbackText(r: Rollback, t: Translate, lang: Language): string {
+function rollbackText(r: Rollback, t: Translate, lang: Language): string {
   if (lang === 'en') return r.message
   if (r.kind === 'rows_removed') {
     const items = r.removed.slice(0, 5).map((x) => `${whatText(t, x.table, x.table)} « ${x.id} »`)
@@ -29,7 +29,7 @@ export function rollbackText(r: Rollback, t: Translate, lang: Language): string 
 }
 
 /** A refused row in the UI language. */
-export function tamperedText(r: TamperedRow, t: Translate, lang: Language): string {
+function tamperedText(r: TamperedRow, t: Translate, lang: Language): string {
   if (lang === 'en') return r.message
   if (r.table === 'vault_meta') return t('integrity.row.record')
   return t('integrity.row', {
